@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['common/**/*.test.ts', 'server/test/**/*.test.ts', 'training/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // onnxruntime and the wasm backend each hold sizeable native state: forks keep them apart.
+    pool: 'forks',
+  },
+});
