@@ -1,0 +1,44 @@
+/**
+ * What the server, the browser and the training pipeline agree on about the model.
+ * The manifest beside the .onnx file states these values; the server refuses a model whose
+ * manifest disagrees (see server/src/model/manifest.ts).
+ */
+
+/** Bumped whenever the meaning of a 28x28 input changes (crop, centring, stroke width...). */
+export const PREPROCESSING_VERSION = 1;
+/** Bumped when the manifest's shape changes. */
+export const MANIFEST_VERSION = 1;
+
+export const INPUT_SIZE = 28;
+/** Side of the box the ink is fitted into, keeping aspect ratio (as MNIST does). */
+export const FIT_BOX = 20;
+export const INPUT_NAME = 'image';
+export const OUTPUT_NAME = 'probabilities';
+
+/** Ten digits, then one class for "this is not a digit" (trained on negatives). */
+export const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'not-a-digit'] as const;
+export const NOT_A_DIGIT = 10;
+export const NUM_CLASSES = LABELS.length;
+
+export interface ModelManifest {
+  manifestVersion: number;
+  name: string;
+  version: string;
+  file: string;
+  sha256: string;
+  opset: number;
+  input: {
+    name: string;
+    /** -1 is the dynamic batch dimension. */
+    shape: [number, number, number, number];
+    layout: 'NHWC';
+    dtype: 'float32';
+    range: [number, number];
+    polarity: 'ink-high';
+  };
+  output: { name: string; kind: 'softmax'; shape: [number, number] };
+  labels: string[];
+  preprocessingVersion: number;
+  metrics: { mnistTestAccuracy: number; [name: string]: number };
+  training: { command: string; date: string; backend: string; seconds: number; epochs: number; seed: number };
+}

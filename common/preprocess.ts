@@ -1,0 +1,154 @@
+/**
+ * The arithmetic that turns ink into the model's 28x28 input, shared by the server (which
+ * rasterizes with sharp), the browser's on-device path (OffscreenCanvas) and training
+ * (negatives and augmentation), so that all three see the same picture for the same input.
+ *
+ * MNIST's recipe: fit the ink into a 20x20 box keeping its aspect ratio, anti-aliased, then
+ * place it in 28x28 so that its centre of mass is at the centre.
+ */
+import { FIT_BOX, INPUT_SIZE } from './model-contract.js';
+
+/** A point as sent by clients: x, y in canvas pixels, optional t in ms. */
+export type Point = [number, number, number?] | number[];
+export type Stroke = Point[];
+
+export interface Box {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Stroke width in 28x28 space: MNIST strokes are about 2-3 px thick inside the 20 px box. */
+export const PEN_WIDTH = 2.3;
+
+/** Ink extents below this (in source units) are treated as a dot, not scaled up to 20 px. */
+const MIN_EXTENT = 1;
+
+export function strokesBounds(strokes: readonly Stroke[]): Box | null {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const stroke of strokes) {
+    for (const p of stroke) {
+      if (p[0] < minX) minX = p[0];
+      if (p[0] > maxX) maxX = p[0];
+      if (p[1] < minY) minY = p[1];
+      if (p[1] > maxY) maxY = p[1];
+    }
+  }
+  return minX === Infinity ? null : { minX, minY, maxX, maxY };
+}
+
+/** Maps source coordinates into the 28x28 frame: the ink fills the 20x20 box, centred on it. */
+export interface FitTransform {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/**
+ * The transform that fits `box` into the FIT_BOX square (keeping aspect ratio) centred in the
+ * INPUT_SIZE frame, leaving room for half the pen width so no ink is clipped.
+ */
+export function fitTransform(box: Box, penWidth = PEN_WIDTH): FitTransform {
+  const w = box.maxX - box.minX;
+  const h = box.maxY - box.minY;
+  const extent = Math.max(w, h, MIN_EXTENT);
+  const scale = (FIT_BOX - penWidth) / extent;
+  const offsetX = INPUT_SIZE / 2 - ((box.minX + box.maxX) / 2) * scale;
+  const offsetY = INPUT_SIZE / 2 - ((box.minY + box.maxY) / 2) * scale;
+  return { scale, offsetX, offsetY };
+}
+
+/** Centre of mass of a w x h intensity image, or null when it is empty. */
+export function centerOfMass(pixels: ArrayLike<number>, w: number, h: number): { x: number; y: number } | null {
+  let sum = 0, sx = 0, sy = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = pixels[y * w + x];
+      sum += v;
+      sx += v * x;
+      sy += v * y;
+    }
+  }
+  return sum > 0 ? { x: sx / sum, y: sy / sum } : null;
+}
+
+/** Shifts an image by whole pixels (zero fill), into a new Float32Array. */
+export function shiftImage(pixels: ArrayLike<number>, w: number, h: number, dx: number, dy: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= h) continue;
+    for (let x = 0; x < w; x++) {
+      const sx = x - dx;
+      if (sx >= 0 && sx < w) out[y * w + x] = pixels[sy * w + sx];
+    }
+  }
+  return out;
+}
+
+/**
+ * Moves the centre of mass of a 28x28 image to the centre (13.5, 13.5 in pixel-centre terms,
+ * as MNIST does by rounding), returning the shifted image and the shift applied.
+ */
+export function centerByMass(pixels: ArrayLike<number>, size = INPUT_SIZE): { image: Float32Array; dx: number; dy: number } {
+  const c = centerOfMass(pixels, size, size);
+  if (!c) return { image: Float32Array.from(pixels), dx: 0, dy: 0 };
+  const dx = Math.round((size - 1) / 2 - c.x);
+  const dy = Math.round((size - 1) / 2 - c.y);
+  return { image: shiftImage(pixels, size, size, dx, dy), dx, dy };
+}
+
+/** Bounds of pixels above `threshold` in a w x h image, or null. */
+export function inkBounds(pixels: ArrayLike<number>, w: number, h: number, threshold = 0.05): Box | null {
+  let minX = w, minY = h, maxX = -1, maxY = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (pixels[y * w + x] > threshold) {
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+  }
+  return maxX < 0 ? null : { minX, minY, maxX, maxY };
+}
+
+/**
+ * Fits the ink of a grey image (ink high, values in [0, 1]) into the MNIST frame: crop to the ink,
+ * area-resample so the longer side is FIT_BOX pixels, and centre by mass in INPUT_SIZE x INPUT_SIZE.
+ * Used for images (uploads, training negatives); strokes are rendered already fitted.
+ */
+export function fitImage(pixels: ArrayLike<number>, w: number, h: number): Float32Array {
+  const box = inkBounds(pixels, w, h);
+  const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
+  if (!box) return out;
+  const bw = box.maxX - box.minX + 1;
+  const bh = box.maxY - box.minY + 1;
+  const scale = FIT_BOX / Math.max(bw, bh);
+  const tw = Math.max(1, Math.round(bw * scale));
+  const th = Math.max(1, Math.round(bh * scale));
+  const ox = Math.floor((INPUT_SIZE - tw) / 2);
+  const oy = Math.floor((INPUT_SIZE - th) / 2);
+  // Area resampling: each target pixel averages the source rectangle it covers.
+  const sx = bw / tw, sy = bh / th;
+  for (let ty = 0; ty < th; ty++) {
+    const y0 = box.minY + ty * sy, y1 = y0 + sy;
+    for (let tx = 0; tx < tw; tx++) {
+      const x0 = box.minX + tx * sx, x1 = x0 + sx;
+      let acc = 0, area = 0;
+      // Clamped to the box: float error can put y1/x1 a hair past its last pixel.
+      for (let y = Math.floor(y0); y < Math.min(Math.ceil(y1), box.maxY + 1); y++) {
+        const wy = Math.min(y + 1, y1) - Math.max(y, y0);
+        for (let x = Math.floor(x0); x < Math.min(Math.ceil(x1), box.maxX + 1); x++) {
+          const wx = Math.min(x + 1, x1) - Math.max(x, x0);
+          acc += pixels[y * w + x] * wx * wy;
+          area += wx * wy;
+        }
+      }
+      out[(oy + ty) * INPUT_SIZE + ox + tx] = area > 0 ? acc / area : 0;
+    }
+  }
+  return centerByMass(out).image;
+}

@@ -1,0 +1,223 @@
+/**
+ * npm run train -- [--epochs 12] [--batch 64] [--seed 1] [--limit N] [--out training/output]
+ *                  [--backend wasm|cpu|tensorflow] [--fresh] [--no-augment] [--neg-ratio 0.12]
+ *
+ * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
+ * (Fashion-MNIST items and synthetic scribbles). Checkpoints every 100 batches and at each
+ * epoch's end; rerunning the same command resumes where it stopped (--fresh starts over).
+ * Writes <out>/model.json + weights.bin (TF.js) and <out>/training.json (curves, timings).
+ */
+import * as tf from '@tensorflow/tfjs';
+import cliProgress from 'cli-progress';
+import seedrandom from 'seedrandom';
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES } from '../common/model-contract.js';
+import { augment } from './src/augment.js';
+import { initBackend } from './src/backend.js';
+import { loadCheckpoint, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
+import { loadMnist } from './src/mnist.js';
+import { buildModel, DEFAULT_MODEL } from './src/model.js';
+import { loadFashion, scribble } from './src/negatives.js';
+
+const { values: args } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '12' },
+    batch: { type: 'string', default: '64' },
+    seed: { type: 'string', default: '1' },
+    limit: { type: 'string' },
+    out: { type: 'string', default: 'training/output' },
+    backend: { type: 'string' },
+    lr: { type: 'string', default: '0.001' },
+    'neg-ratio': { type: 'string', default: '0.12' },
+    'no-augment': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+  },
+});
+
+const config = {
+  epochs: Number(args.epochs),
+  batch: Number(args.batch),
+  seed: Number(args.seed),
+  limit: args.limit ? Number(args.limit) : Infinity,
+  lr: Number(args.lr),
+  negRatio: Number(args['neg-ratio']),
+  augment: !args['no-augment'],
+  model: DEFAULT_MODEL,
+};
+for (const [k, v] of Object.entries(config)) {
+  if (typeof v === 'number' && !(v >= 0)) throw new Error(`--${k} must be a non-negative number`);
+}
+const PX = INPUT_SIZE * INPUT_SIZE;
+const CHECKPOINT_EVERY = 100;
+const outDir = path.resolve(args.out!);
+const checkpointDir = path.join(outDir, 'checkpoint');
+
+const backend = await initBackend(args.backend);
+// Validation: the last 5,000 training images (a fifth of the slice when --limit is small).
+const VALIDATION = Number.isFinite(config.limit) ? Math.min(5000, Math.ceil(config.limit / 5)) : 5000;
+const train = await loadMnist('train', config.limit + VALIDATION);
+const fashion = config.negRatio > 0 ? ((await loadFashion(config.limit === Infinity ? Infinity : config.limit)) ?? []) : [];
+if (config.negRatio > 0 && fashion.length === 0) {
+  console.warn('Fashion-MNIST not found (apt-get install dataset-fashion-mnist): negatives are scribbles only.');
+}
+// The last VALIDATION training images (and fashion items) are held out for per-epoch validation;
+// the MNIST test set is only touched by evaluate.ts, on the exported ONNX model.
+const nTrain = train.count - VALIDATION;
+const fashionTrain = fashion.slice(0, Math.floor(fashion.length * 0.95));
+const fashionVal = fashion.slice(fashionTrain.length);
+const nNeg = Math.round(nTrain * config.negRatio);
+const perEpoch = nTrain + nNeg;
+const batchesPerEpoch = Math.ceil(perEpoch / config.batch);
+
+const digitImage = (i: number) => train.images.subarray(i * PX, (i + 1) * PX);
+
+/** Example k of an epoch's order: a digit (index < nTrain) or a negative. */
+function example(k: number, rng: () => number): [Float32Array, number] {
+  if (k < nTrain) {
+    const img = digitImage(k);
+    return [config.augment ? augment(img, rng) : img, train.labels[k]];
+  }
+  if (fashionTrain.length > 0 && rng() < 0.5) {
+    const img = fashionTrain[Math.floor(rng() * fashionTrain.length)];
+    return [config.augment ? augment(img, rng) : img, NOT_A_DIGIT];
+  }
+  return [scribble(rng), NOT_A_DIGIT];
+}
+
+function epochOrder(epoch: number): Uint32Array {
+  const rng = seedrandom(`${config.seed}:order:${epoch}`);
+  const order = new Uint32Array(perEpoch).map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+function makeBatch(order: Uint32Array, epoch: number, b: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  const rng = seedrandom(`${config.seed}:batch:${epoch}:${b}`);
+  const idx = order.subarray(b * config.batch, (b + 1) * config.batch);
+  const x = new Float32Array(idx.length * PX);
+  const y = new Int32Array(idx.length);
+  idx.forEach((k, i) => {
+    const [img, label] = example(k, rng);
+    x.set(img, i * PX);
+    y[i] = label;
+  });
+  return tf.tidy(() => ({
+    xs: tf.tensor4d(x, [idx.length, INPUT_SIZE, INPUT_SIZE, 1]),
+    ys: tf.oneHot(tf.tensor1d(y, 'int32'), NUM_CLASSES) as tf.Tensor2D,
+  }));
+}
+
+/** Validation: digit accuracy on held-out MNIST training images, abstention on held-out negatives. */
+function validate(model: tf.LayersModel): { valAccuracy: number; valAbstain: number } {
+  const count = train.count - nTrain;
+  let correct = 0;
+  for (let s = 0; s < count; s += 500) {
+    const n = Math.min(500, count - s);
+    const pred = tf.tidy(() => {
+      const xs = tf.tensor4d(train.images.subarray((nTrain + s) * PX, (nTrain + s + n) * PX), [n, INPUT_SIZE, INPUT_SIZE, 1]);
+      return (model.predict(xs) as tf.Tensor).argMax(-1).dataSync();
+    });
+    for (let i = 0; i < n; i++) if (pred[i] === train.labels[nTrain + s + i]) correct++;
+  }
+  const rng = seedrandom(`${config.seed}:validation-negatives`);
+  const negatives = [...fashionVal.slice(0, 500), ...Array.from({ length: 500 }, () => scribble(rng))];
+  const x = new Float32Array(negatives.length * PX);
+  negatives.forEach((img, i) => x.set(img, i * PX));
+  const pred = tf.tidy(() => (model.predict(tf.tensor4d(x, [negatives.length, INPUT_SIZE, INPUT_SIZE, 1])) as tf.Tensor).argMax(-1).dataSync());
+  const abstained = pred.filter((p) => p === NOT_A_DIGIT).length;
+  return { valAccuracy: correct / count, valAbstain: abstained / negatives.length };
+}
+
+const learningRate = (epoch: number) => Math.max(config.lr * 0.75 ** epoch, config.lr / 30);
+
+const optimizer = tf.train.adam(config.lr);
+const resumed = args.fresh ? null : await loadCheckpoint(checkpointDir, optimizer);
+if (resumed && JSON.stringify(resumed.progress.config) !== JSON.stringify(config)) {
+  throw new Error(`${checkpointDir} was made with another configuration; use --fresh or another --out`);
+}
+const model = resumed?.model ?? buildModel(config.model);
+model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSeconds: 0, history: [], config };
+
+console.log(
+  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nNeg} negatives per epoch ` +
+    `(${fashionTrain.length} fashion items available); ${batchesPerEpoch} batches of ${config.batch}` +
+    (resumed ? `; resuming at epoch ${progress.epoch + 1}, batch ${progress.batch}` : ''),
+);
+
+const bar = new cliProgress.SingleBar(
+  {
+    format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} batches | ETA {eta_formatted} | loss {loss} | acc {acc}',
+    etaBuffer: 50,
+    noTTYOutput: true,
+    notTTYSchedule: 15_000,
+  },
+  cliProgress.Presets.shades_classic,
+);
+
+let sessionStart = performance.now();
+const elapsed = () => progress.elapsedSeconds + (performance.now() - sessionStart) / 1000;
+
+while (progress.epoch < config.epochs) {
+  const epoch = progress.epoch;
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch);
+  const order = epochOrder(epoch);
+  let lossSum = 0, accSum = 0, seen = 0;
+  bar.start(batchesPerEpoch, progress.batch, { epoch: epoch + 1, epochs: config.epochs, loss: '-', acc: '-' });
+  for (let b = progress.batch; b < batchesPerEpoch; b++) {
+    const { xs, ys } = makeBatch(order, epoch, b);
+    const [loss, acc] = (await model.trainOnBatch(xs, ys)) as number[];
+    tf.dispose([xs, ys]);
+    lossSum += loss;
+    accSum += acc;
+    seen++;
+    bar.update(b + 1, { loss: (lossSum / seen).toFixed(4), acc: (accSum / seen).toFixed(4) });
+    if ((b + 1) % CHECKPOINT_EVERY === 0 && b + 1 < batchesPerEpoch) {
+      await saveCheckpoint(checkpointDir, model, optimizer, { ...progress, batch: b + 1, elapsedSeconds: elapsed() });
+    }
+  }
+  bar.stop();
+  const val = validate(model);
+  progress.history.push({
+    epoch: epoch + 1,
+    loss: lossSum / Math.max(seen, 1),
+    accuracy: accSum / Math.max(seen, 1),
+    ...val,
+    learningRate: learningRate(epoch),
+    seconds: elapsed(),
+  });
+  console.log(
+    `epoch ${epoch + 1}: loss ${(lossSum / seen).toFixed(4)}, train acc ${(accSum / seen).toFixed(4)}, ` +
+      `val acc ${val.valAccuracy.toFixed(4)}, val abstain on negatives ${val.valAbstain.toFixed(3)}, ${elapsed().toFixed(0)} s`,
+  );
+  progress.epoch++;
+  progress.batch = 0;
+  progress.elapsedSeconds = elapsed();
+  sessionStart = performance.now();
+  await saveCheckpoint(checkpointDir, model, optimizer, progress);
+}
+
+await mkdir(outDir, { recursive: true });
+await saveModel(model, outDir);
+await writeFile(
+  path.join(outDir, 'training.json'),
+  JSON.stringify(
+    {
+      command: `npm run train -- ${process.argv.slice(2).join(' ')}`.trim(),
+      date: new Date().toISOString(),
+      backend,
+      seconds: Math.round(progress.elapsedSeconds),
+      config: { ...config, limit: Number.isFinite(config.limit) ? config.limit : null },
+      parameters: model.countParams(),
+      history: progress.history,
+    },
+    null,
+    2,
+  ),
+);
+console.log(`saved ${outDir}/model.json, weights.bin, training.json (${progress.elapsedSeconds.toFixed(0)} s of training)`);
