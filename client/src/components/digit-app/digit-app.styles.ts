@@ -1,0 +1,112 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    max-width: 62rem;
+    margin: 0 auto;
+    padding: 1.5rem 1rem 2rem;
+    color: #1f2937;
+  }
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem 1rem;
+  }
+  h1 {
+    margin: 0;
+    font-size: 1.75rem;
+  }
+  .how-to {
+    margin: 0.5rem 0 1.25rem;
+    color: #4b5563;
+  }
+  .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    padding: 0.25rem 0.75rem;
+    border: 1px solid #d1d5db;
+    border-radius: 999px;
+    background: #ffffff;
+    font-size: 0.875rem;
+  }
+  .status::before {
+    content: '';
+    width: 0.625rem;
+    height: 0.625rem;
+    border-radius: 50%;
+    background: #b45309;
+  }
+  .status[data-status='online']::before {
+    background: #15803d;
+  }
+  .status[data-status='error']::before {
+    background: #b91c1c;
+  }
+  main {
+    display: grid;
+    grid-template-columns: minmax(0, 30rem) minmax(16rem, 1fr);
+    gap: 1.5rem 2rem;
+    align-items: start;
+  }
+  /* Stacked on narrow screens, the board first. */
+  @media (max-width: 48rem) {
+    main {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  .board {
+    display: flex;
+    flex-direction: column;
+    gap: 0.75rem;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.75rem;
+  }
+  button {
+    font: inherit;
+    font-weight: 600;
+    padding: 0.5rem 1.25rem;
+    border: 2px solid #1d4ed8;
+    border-radius: 0.5rem;
+    background: #1d4ed8;
+    color: #ffffff;
+    cursor: pointer;
+  }
+  button:hover {
+    background: #1e40af;
+    border-color: #1e40af;
+  }
+  button:focus-visible {
+    outline: 3px solid #1d4ed8;
+    outline-offset: 2px;
+  }
+  kbd {
+    font: inherit;
+    font-size: 0.875rem;
+    padding: 0 0.25rem;
+    border: 1px solid #9ca3af;
+    border-radius: 0.25rem;
+  }
+  .shortcut {
+    font-size: 0.875rem;
+    color: #4b5563;
+  }
+  .notice {
+    margin: 0;
+    color: #9a3412;
+  }
+  result-panel {
+    padding: 1rem 1.25rem;
+    border: 1px solid #e5e7eb;
+    border-radius: 0.75rem;
+    background: #ffffff;
+  }
+`;

@@ -1,0 +1,221 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import type { ClientMessage, ServerMessage } from '../../../../common/protocol.js';
+import type { Recognition } from '../../../../common/recognition.js';
+import { ConnectionController, type WelcomeMessage } from '../../controllers/connection.js';
+import '../digit-board/digit-board.js';
+import type { DigitBoard, Point, StrokeDetail, StrokeEndDetail } from '../digit-board/digit-board.js';
+import '../result-panel/result-panel.js';
+import { styles } from './digit-app.styles.js';
+
+/** Until the server says otherwise in its welcome (it states the limits it enforces). */
+const DEFAULT_LIMITS: WelcomeMessage['limits'] = { maxStrokes: 200, maxPointsPerStroke: 4_000, maxPointsPerMessage: 512 };
+
+/** A stroke as the server has been told about it, kept to resend after a reconnect. */
+interface SentStroke {
+  points: Point[];
+  ended: boolean;
+}
+
+/**
+ * The page: a board to write on, the recognition next to it, a Clear button and the connection
+ * status. It forwards the board's strokes to the server and shows what comes back.
+ */
+@customElement('digit-app')
+export class DigitApp extends LitElement {
+  static override styles = styles;
+
+  @state() private result: Recognition | null = null;
+  @state() private latestDigit = -1;
+  @state() private notice = '';
+
+  @query('digit-board', true) private board!: DigitBoard;
+
+  private readonly connection = new ConnectionController(this, {
+    onMessage: (message) => this.onServerMessage(message),
+    onWelcome: (welcome) => this.onWelcome(welcome),
+  });
+  private limits = DEFAULT_LIMITS;
+  /** The ink on the board, in the order drawn. Each session starts empty, so this is replayed on welcome. */
+  private readonly ink = new Map<string, SentStroke>();
+  private lastStrokeId: string | undefined;
+  /** Clears sent but not yet acknowledged: results computed before them are stale. */
+  private pendingClears = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKeyDown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onKeyDown);
+  }
+
+  /** Wipes the board, here and on the server. */
+  clear(): void {
+    this.board.clear();
+    this.ink.clear();
+    this.lastStrokeId = undefined;
+    this.result = null;
+    this.latestDigit = -1;
+    this.notice = '';
+    if (this.connection.send({ type: 'clear' })) this.pendingClears += 1;
+  }
+
+  override render() {
+    const { status, errorReason, rttMs } = this.connection;
+    const statusText = status === 'online' ? 'Online' : status === 'error' ? `Error: ${errorReason}` : 'Connecting…';
+    return html`
+      <header>
+        <h1>Digitboard</h1>
+        <span
+          class="status"
+          role="status"
+          data-testid="status"
+          data-status=${status}
+          title=${status === 'online' && rttMs !== undefined ? `Round trip ${rttMs} ms` : ''}
+          >${statusText}</span
+        >
+      </header>
+      <p class="how-to">
+        Write a digit with your mouse, finger or pen. Write several side by side to make a number.
+      </p>
+      <main>
+        <section class="board" aria-label="Board">
+          <digit-board
+            @stroke-begin=${this.onStrokeBegin}
+            @stroke-points=${this.onStrokePoints}
+            @stroke-end=${this.onStrokeEnd}
+          ></digit-board>
+          <div class="actions">
+            <button type="button" data-testid="clear" @click=${this.clear}>Clear</button>
+            <span class="shortcut">or press <kbd>Esc</kbd> / <kbd>Delete</kbd></span>
+          </div>
+          ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+        </section>
+        <result-panel .result=${this.result} .latest=${this.latestDigit}></result-panel>
+      </main>
+    `;
+  }
+
+  private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' && event.key !== 'Delete') return;
+    if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Leave keys alone where they edit text (there is no such field today, but one may come).
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.preventDefault();
+    this.clear();
+  };
+
+  private onStrokeBegin(event: CustomEvent<StrokeDetail>): void {
+    const { strokeId, points } = event.detail;
+    if (this.ink.size >= this.limits.maxStrokes) {
+      this.notice = 'The board is full: clear it to write more.';
+      return;
+    }
+    const stroke: SentStroke = { points: [], ended: false };
+    this.ink.set(strokeId, stroke);
+    this.lastStrokeId = strokeId;
+    this.sendPoints(strokeId, stroke, points, true);
+  }
+
+  private onStrokePoints(event: CustomEvent<StrokeDetail>): void {
+    const { strokeId, points } = event.detail;
+    const stroke = this.ink.get(strokeId);
+    if (stroke) this.sendPoints(strokeId, stroke, points, false);
+  }
+
+  private onStrokeEnd(event: CustomEvent<StrokeEndDetail>): void {
+    const { strokeId } = event.detail;
+    const stroke = this.ink.get(strokeId);
+    if (!stroke) return;
+    stroke.ended = true;
+    this.connection.send({ type: 'stroke-end', strokeId });
+  }
+
+  /** Records points and sends them in frames the server accepts; the first frame of a stroke is its begin. */
+  private sendPoints(strokeId: string, stroke: SentStroke, points: Point[], begin: boolean): void {
+    // Past the per-stroke limit the ink still shows on the board but is not sent.
+    const room = this.limits.maxPointsPerStroke - stroke.points.length;
+    const accepted = points.length > room ? points.slice(0, Math.max(0, room)) : points;
+    if (accepted.length === 0) return;
+    stroke.points.push(...accepted);
+    this.sendFrames(strokeId, accepted, begin);
+  }
+
+  private sendFrames(strokeId: string, points: Point[], begin: boolean): void {
+    const size = this.limits.maxPointsPerMessage;
+    for (let i = 0; i < points.length; i += size) {
+      const type = begin && i === 0 ? 'stroke-begin' : 'stroke-points';
+      this.connection.send({ type, strokeId, points: points.slice(i, i + size) } satisfies ClientMessage);
+    }
+  }
+
+  /** A new session starts with an empty board: tell it about the ink already drawn. */
+  private onWelcome(welcome: WelcomeMessage): void {
+    this.limits = { ...DEFAULT_LIMITS, ...welcome.limits };
+    this.pendingClears = 0;
+    this.notice = '';
+    for (const [strokeId, stroke] of this.ink) {
+      if (stroke.points.length === 0) continue;
+      this.sendFrames(strokeId, stroke.points, true);
+      if (stroke.ended) this.connection.send({ type: 'stroke-end', strokeId });
+    }
+  }
+
+  private onServerMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case 'result':
+        if (this.pendingClears > 0) return;
+        this.result = message.result;
+        this.latestDigit = this.digitOfLastStroke(message.result);
+        this.notice = '';
+        this.dispatchEvent(new CustomEvent('recognition', { detail: message.result, bubbles: true, composed: true }));
+        return;
+      case 'cleared':
+        this.pendingClears = Math.max(0, this.pendingClears - 1);
+        return;
+      case 'error':
+        this.notice = `The server could not use that: ${message.message}`;
+        return;
+      case 'welcome':
+      case 'pong':
+        // Handled by the connection controller.
+        return;
+      default: {
+        const unexpected: never = message;
+        console.warn('Unexpected message', unexpected);
+      }
+    }
+  }
+
+  /** The digit whose box holds most of the last stroke: the one the user just wrote. */
+  private digitOfLastStroke(result: Recognition): number {
+    const points = this.lastStrokeId ? this.ink.get(this.lastStrokeId)?.points : undefined;
+    if (!points || result.digits.length === 0) return result.digits.length - 1;
+    let best = result.digits.length - 1;
+    let bestCount = 0;
+    result.digits.forEach(({ box }, i) => {
+      const count = points.filter(
+        ([x, y]) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height,
+      ).length;
+      if (count > bestCount) {
+        best = i;
+        bestCount = count;
+      }
+    });
+    return best;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'digit-app': DigitApp;
+  }
+  interface HTMLElementEventMap {
+    /** Each recognition shown, after a pen-up or a clear. */
+    recognition: CustomEvent<Recognition>;
+  }
+}

@@ -1,0 +1,117 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    color: #1f2937;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  h2 {
+    margin: 0 0 0.25rem;
+    font-size: 1rem;
+    font-weight: 600;
+    color: #4b5563;
+  }
+  .number {
+    margin: 0;
+    display: block;
+    min-height: 1.1em;
+    font-size: clamp(3.5rem, 12vw, 6rem);
+    font-weight: 700;
+    line-height: 1.1;
+    letter-spacing: 0.05em;
+    font-variant-numeric: tabular-nums;
+    overflow-wrap: anywhere;
+  }
+  .hint,
+  .meta {
+    margin: 0.25rem 0;
+    color: #4b5563;
+  }
+  .meta {
+    font-size: 0.875rem;
+  }
+  .rejected {
+    margin: 0.25rem 0;
+    font-size: 1.5rem;
+    font-weight: 600;
+    color: #9a3412;
+  }
+  .confidences {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin: 0.75rem 0;
+    padding: 0;
+    list-style: none;
+  }
+  .confidences li {
+    padding: 0.25rem 0.625rem;
+    border: 1px solid #d1d5db;
+    border-radius: 999px;
+    font-variant-numeric: tabular-nums;
+  }
+  .confidences li.latest {
+    border-color: #1d4ed8;
+    background: #eff6ff;
+  }
+  .confidences b {
+    margin-right: 0.375rem;
+  }
+  figure {
+    margin: 1rem 0 0;
+  }
+  figcaption {
+    margin-bottom: 0.5rem;
+    font-size: 0.875rem;
+    color: #4b5563;
+  }
+  .chart {
+    display: grid;
+    grid-template-columns: repeat(10, 1fr);
+    gap: 0.25rem;
+    align-items: end;
+    height: 8rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .chart li {
+    display: flex;
+    flex-direction: column;
+    justify-content: flex-end;
+    height: 100%;
+  }
+  .bar {
+    /* Visible even at 0% so that the ten slots read as a chart. */
+    min-height: 2px;
+    height: calc(var(--p) * 100%);
+    background: #9ca3af;
+    border-radius: 3px 3px 0 0;
+    transition: height 150ms ease-out;
+  }
+  .chart li.top .bar {
+    background: #1d4ed8;
+  }
+  .label {
+    margin-top: 0.25rem;
+    text-align: center;
+    font-size: 0.875rem;
+    font-variant-numeric: tabular-nums;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .bar {
+      transition: none;
+    }
+  }
+`;

@@ -1,0 +1,1 @@
+import './components/digit-app/digit-app.js';

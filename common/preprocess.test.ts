@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { FIT_BOX, INPUT_SIZE } from './model-contract.js';
+import { PEN_WIDTH, centerByMass, centerOfMass, fitImage, fitTransform, inkBounds, shiftImage, strokesBounds } from './preprocess.js';
+import { segmentStrokes } from './segment.js';
+
+const N = INPUT_SIZE;
+
+describe('strokesBounds / fitTransform', () => {
+  it('is null without ink', () => {
+    expect(strokesBounds([])).toBeNull();
+    expect(strokesBounds([[]])).toBeNull();
+  });
+
+  it('fits the longer side into the 20x20 box, keeping aspect ratio, centred in 28x28', () => {
+    const box = { minX: 100, minY: 50, maxX: 150, maxY: 250 }; // 50 wide, 200 tall
+    const t = fitTransform(box);
+    const map = (x: number, y: number) => [x * t.scale + t.offsetX, y * t.scale + t.offsetY];
+    const [x0, y0] = map(box.minX, box.minY);
+    const [x1, y1] = map(box.maxX, box.maxY);
+    expect(y1 - y0 + PEN_WIDTH).toBeCloseTo(FIT_BOX, 6);
+    expect((x1 - x0) / (y1 - y0)).toBeCloseTo(50 / 200, 6);
+    expect((x0 + x1) / 2).toBeCloseTo(N / 2, 6);
+    expect((y0 + y1) / 2).toBeCloseTo(N / 2, 6);
+  });
+
+  it('does not blow a single point up to infinity', () => {
+    const t = fitTransform({ minX: 10, minY: 10, maxX: 10, maxY: 10 });
+    expect(Number.isFinite(t.scale)).toBe(true);
+    expect(10 * t.scale + t.offsetX).toBeCloseTo(N / 2, 6);
+  });
+});
+
+describe('centre of mass', () => {
+  it('finds the weighted centre and moves it to the middle', () => {
+    const img = new Float32Array(N * N);
+    img[2 * N + 3] = 1;
+    img[2 * N + 5] = 1;
+    expect(centerOfMass(img, N, N)).toEqual({ x: 4, y: 2 });
+    const { image, dx, dy } = centerByMass(img);
+    expect([dx, dy]).toEqual([Math.round(13.5 - 4), Math.round(13.5 - 2)]);
+    const c = centerOfMass(image, N, N)!;
+    expect(Math.abs(c.x - 13.5)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(c.y - 13.5)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('returns null for an empty image and leaves it alone', () => {
+    const img = new Float32Array(N * N);
+    expect(centerOfMass(img, N, N)).toBeNull();
+    expect(centerByMass(img).image.every((v) => v === 0)).toBe(true);
+  });
+
+  it('shifts with zero fill and drops what falls off', () => {
+    const img = Float32Array.from([1, 2, 3, 4]);
+    expect(Array.from(shiftImage(img, 2, 2, 1, 0))).toEqual([0, 1, 0, 3]);
+    expect(Array.from(shiftImage(img, 2, 2, 0, -1))).toEqual([3, 4, 0, 0]);
+  });
+});
+
+describe('fitImage', () => {
+  it('crops, scales the ink to 20 px on its longer side and centres it by mass', () => {
+    // A 10x40 bar in a 100x100 image, off in a corner.
+    const w = 100, h = 100;
+    const img = new Float32Array(w * h);
+    for (let y = 5; y < 45; y++) for (let x = 80; x < 90; x++) img[y * w + x] = 1;
+    const out = fitImage(img, w, h);
+    const b = inkBounds(out, N, N)!;
+    expect(b.maxY - b.minY + 1).toBe(FIT_BOX);
+    expect(b.maxX - b.minX + 1).toBe(5);
+    const c = centerOfMass(out, N, N)!;
+    expect(Math.abs(c.x - 13.5)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(c.y - 13.5)).toBeLessThanOrEqual(0.5);
+    expect(out.every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
+  });
+
+  it('gives an empty image for an empty input', () => {
+    expect(fitImage(new Float32Array(50 * 30), 50, 30).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('segmentStrokes', () => {
+  const vertical = (x: number, y0 = 0, y1 = 100) => [[x, y0], [x, y1]];
+  it('keeps a two-stroke 4 as one digit', () => {
+    const four = [[[50, 0], [0, 60], [80, 60]], vertical(60, 20, 100)];
+    expect(segmentStrokes(four)).toHaveLength(1);
+  });
+
+  it('splits side-by-side digits and orders them left to right, whatever the drawing order', () => {
+    const seven = [[[200, 0], [260, 0], [220, 100]]];
+    const one = [vertical(100)];
+    const groups = segmentStrokes([...seven, ...one]);
+    expect(groups.map((g) => g.indices)).toEqual([[1], [0]]);
+  });
+
+  it('keeps digits that touch apart', () => {
+    const zero = [[[0, 0], [60, 0], [60, 100], [0, 100], [0, 0]]];
+    const touching = [[[58, 0], [118, 0], [118, 100], [58, 100], [58, 0]]];
+    expect(segmentStrokes([...zero, ...touching])).toHaveLength(2);
+  });
+
+  it('ignores empty strokes', () => {
+    expect(segmentStrokes([[], []])).toEqual([]);
+  });
+});

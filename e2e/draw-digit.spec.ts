@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+import { drawStrokes, ellipse, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
+
+/** One stroke, as a 7 is usually written: the top bar left to right, then the diagonal down to the left. */
+const SEVEN: Path = [
+  [0.3, 0.22],
+  [0.7, 0.22],
+  [0.45, 0.8],
+];
+const ZERO: Path = ellipse(0.5, 0.5, 0.17, 0.28);
+
+function report(label: string, ms: number): void {
+  const text = `${label}: ${ms.toFixed(1)} ms`;
+  test.info().annotations.push({ type: 'latency', description: text });
+  console.log(`pen-up to result, ${text}`);
+}
+
+let pageErrors: string[] = [];
+
+test.beforeEach(async ({ page }) => {
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await openBoard(page);
+  await installLatencyProbe(page);
+});
+
+test.afterEach(() => {
+  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+});
+
+async function expectRecognized(page: Page, text: string): Promise<void> {
+  await expect(page.getByTestId('result-text')).toHaveText(text, { timeout: 5_000 });
+  await expect(page.getByTestId('confidence')).toBeVisible();
+  await expect(page.getByTestId('confidence')).toContainText(/\d+%/);
+}
+
+test('draws a 7 with the mouse and sees it recognized', async ({ page }) => {
+  await drawStrokes(page, [SEVEN]);
+  await expectRecognized(page, '7');
+  report('7', await lastPenUpToResultMs(page));
+
+  await page.getByTestId('clear').click();
+  await expect(page.getByTestId('result-text')).toHaveText('');
+  await expect(page.getByTestId('confidence')).toHaveCount(0);
+});
+
+test('draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
+  await drawStrokes(page, [ZERO]);
+  await expectRecognized(page, '0');
+  report('0', await lastPenUpToResultMs(page));
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('result-text')).toHaveText('');
+  await expect(page.getByTestId('confidence')).toHaveCount(0);
+});
+
+test('pen-up to result latency over repeated 7s', async ({ page }) => {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await drawStrokes(page, [SEVEN]);
+    await expect(page.getByTestId('result-text')).toHaveText('7', { timeout: 5_000 });
+    samples.push(await lastPenUpToResultMs(page));
+    await page.getByTestId('clear').click();
+    await expect(page.getByTestId('result-text')).toHaveText('');
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  report(`median of ${samples.length} (${samples.map((s) => s.toFixed(0)).join(', ')})`, sorted[Math.floor(sorted.length / 2)]!);
+});

@@ -1,0 +1,46 @@
+/**
+ * The application as a Fastify plugin: tests register it on an instance and drive it with
+ * inject()/injectWS() without a port; server.ts adds logging, signals and listen().
+ */
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { MAX_FRAME_BYTES } from '../../common/protocol.js';
+import type { Config } from './config.js';
+import { errorHandler } from './error-handler.js';
+import inference from './plugins/inference.js';
+import wsRoute from './realtime/ws-route.js';
+import healthRoute from './routes/api/health.js';
+import modelRoutes from './routes/api/model.js';
+import recognizeRoute from './routes/api/recognize.js';
+
+export async function app(fastify: FastifyInstance, config: Config): Promise<void> {
+  fastify.setErrorHandler(errorHandler);
+  await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS });
+  // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
+  await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await fastify.register(healthRoute);
+  await fastify.register(modelRoutes);
+  await fastify.register(recognizeRoute);
+  await fastify.register(wsRoute, { allowedOrigins: [] });
+
+  if (existsSync(path.join(config.CLIENT_DIR, 'index.html'))) {
+    await fastify.register(fastifyStatic, { root: config.CLIENT_DIR, wildcard: false });
+  } else {
+    fastify.get('/', async (_req, reply) =>
+      reply.type('text/plain').send(`The client is not built (${config.CLIENT_DIR} is missing): run npm run build.`),
+    );
+  }
+  fastify.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ statusCode: 404, code: 'not_found', error: 'Not Found', message: `No route ${request.method} ${request.url}` });
+  });
+}
+
+/** Fastify options shared by the server and tests. */
+export const fastifyOptions = {
+  // Types are not coerced: "5" is not a number, a wrong type is a 400.
+  ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+  bodyLimit: 1 << 20,
+};

@@ -1,0 +1,45 @@
+/**
+ * Configuration from the environment, validated once at boot. Defaults run on a laptop:
+ * port 3000, an SQLite file under data/, the committed model.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, whether running from sources (tsx) or from dist/. */
+export const ROOT = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../../..') : path.resolve(here, '../..');
+})();
+
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  /** Reserved for accounts and history; embedded default is an SQLite file. */
+  DATABASE_URL: Type.String({ default: `file:${path.join(ROOT, 'data', 'digitboard.db')}` }),
+  MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),
+  CLIENT_DIR: Type.String({ default: path.join(ROOT, 'client', 'dist') }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Threads onnxruntime may use for one run; 1 keeps the other core for the event loop. */
+  INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+/** Reads and validates configuration; throws a readable error naming the bad variables. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
+  const config = { ...(converted as Config), ...overrides };
+  const errors = [...Value.Errors(ConfigSchema, config)];
+  if (errors.length > 0) {
+    throw new Error(`Invalid configuration: ${errors.map((e) => `${e.path.slice(1)} ${e.message} (got ${JSON.stringify(e.value)})`).join('; ')}`);
+  }
+  return config;
+}

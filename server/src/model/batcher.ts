@@ -1,0 +1,67 @@
+/**
+ * Micro-batching: requests that arrive while onnxruntime is busy (or in the same tick) go into
+ * one run. onnxruntime-node runs off the event loop, so the loop stays free meanwhile.
+ */
+export type RunBatch = (inputs: Float32Array, count: number) => Promise<Float32Array>;
+
+interface Pending {
+  image: Float32Array;
+  resolve: (probabilities: Float32Array) => void;
+  reject: (err: Error) => void;
+}
+
+export class Batcher {
+  private queue: Pending[] = [];
+  private running = false;
+  private scheduled = false;
+  /** Counts for the health endpoint and benchmarks. */
+  readonly stats = { runs: 0, images: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly run: RunBatch,
+    private readonly inputSize: number,
+    private readonly outputSize: number,
+    private readonly maxBatch = 256,
+  ) {}
+
+  /** Classifies one input (inputSize floats); resolves with its outputSize probabilities. */
+  classify(image: Float32Array): Promise<Float32Array> {
+    if (image.length !== this.inputSize) {
+      return Promise.reject(new Error(`expected ${this.inputSize} floats, got ${image.length}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ image, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets every request parsed in this turn of the loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    const input = new Float32Array(batch.length * this.inputSize);
+    batch.forEach((p, i) => input.set(p.image, i * this.inputSize));
+    try {
+      const output = await this.run(input, batch.length);
+      this.stats.runs++;
+      this.stats.images += batch.length;
+      this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+      batch.forEach((p, i) => p.resolve(output.slice(i * this.outputSize, (i + 1) * this.outputSize)));
+    } catch (err) {
+      for (const p of batch) p.reject(err as Error);
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+}

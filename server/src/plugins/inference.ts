@@ -1,0 +1,55 @@
+/**
+ * The ONNX model as a Fastify service: loaded once at start (refused if its manifest does not
+ * match this server's contract), run by onnxruntime-node through a micro-batcher.
+ */
+import fp from 'fastify-plugin';
+import * as ort from 'onnxruntime-node';
+import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME, type ModelManifest } from '../../../common/model-contract.js';
+import { Batcher } from '../model/batcher.js';
+import { loadModelFile } from '../model/manifest.js';
+
+export interface Inference {
+  manifest: ModelManifest;
+  /** The exact bytes of the model file (served for download). */
+  bytes: Buffer;
+  /** Classifies one 28x28 input; resolves with NUM_CLASSES probabilities. */
+  classify(image: Float32Array): Promise<Float32Array>;
+  stats: Batcher['stats'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    inference: Inference;
+  }
+}
+
+export interface InferenceOptions {
+  modelPath: string;
+  threads: number;
+}
+
+export default fp<InferenceOptions>(
+  async (app, opts) => {
+    const { manifest, bytes } = await loadModelFile(opts.modelPath);
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: opts.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    const px = INPUT_SIZE * INPUT_SIZE;
+    const batcher = new Batcher(
+      async (input, count) => {
+        const out = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [count, INPUT_SIZE, INPUT_SIZE, 1]) });
+        return out[OUTPUT_NAME].data as Float32Array;
+      },
+      px,
+      NUM_CLASSES,
+    );
+    app.decorate('inference', { manifest, bytes, classify: (image) => batcher.classify(image), stats: batcher.stats } satisfies Inference);
+    app.addHook('onClose', async () => {
+      await session.release();
+    });
+    app.log.info({ model: manifest.version, sha256: manifest.sha256.slice(0, 12) }, 'model loaded');
+  },
+  { name: 'inference' },
+);

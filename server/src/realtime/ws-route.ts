@@ -1,0 +1,67 @@
+/**
+ * GET /ws: the board's WebSocket. Listeners are attached synchronously (before any await) so no
+ * early frame is lost; the Origin is checked before the upgrade (cross-site WebSocket hijacking).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { CloseCode } from '../../../common/protocol.js';
+import { recognizeStrokes } from '../recognition/recognizer.js';
+import { BoardSession } from './board-session.js';
+
+/** A client that lets this much unsent data pile up is too slow: drop it, it will resync. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+export interface WsRouteOptions {
+  /** Extra origins allowed besides the server's own host. */
+  allowedOrigins: string[];
+}
+
+function sameOriginOrAllowed(request: FastifyRequest, allowed: string[]): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true; // Non-browser clients send no Origin; browsers always do.
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!sameOriginOrAllowed(request, opts.allowedOrigins)) {
+          await reply.status(403).send({ statusCode: 403, code: 'forbidden_origin', error: 'Forbidden', message: 'Origin not allowed' });
+        }
+      },
+    },
+    (socket, request) => {
+      const session = new BoardSession(
+        {
+          send: (data) => {
+            if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+              socket.close(CloseCode.rateLimited, 'client too slow');
+              return;
+            }
+            socket.send(data);
+          },
+          close: (code, reason) => socket.close(code, reason),
+        },
+        { recognize: (strokes) => recognizeStrokes(app.inference, strokes), modelVersion: app.inference.manifest.version, log: request.log },
+      );
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) {
+          socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'binary frames are not accepted; send JSON text' }));
+          return;
+        }
+        session.handle(data.toString());
+      });
+      socket.on('close', () => session.dispose());
+      socket.on('error', (err) => request.log.warn({ err }, 'websocket error'));
+    },
+  );
+};
+
+export default wsRoute;

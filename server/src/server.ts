@@ -1,0 +1,43 @@
+/** The process: configuration, logging, graceful shutdown, listen. */
+import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { app, fastifyOptions } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+const server = Fastify({
+  ...fastifyOptions,
+  logger: { level: config.LOG_LEVEL },
+}).withTypeProvider<TypeBoxTypeProvider>();
+
+await server.register(app, config);
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  server.log.info({ signal }, 'shutting down');
+  // A second signal or a stuck close must not keep the process alive forever.
+  const timer = setTimeout(() => {
+    server.log.error('shutdown timed out; exiting');
+    process.exit(1);
+  }, 10_000);
+  timer.unref();
+  try {
+    await server.close();
+    process.exit(0);
+  } catch (err) {
+    server.log.error({ err }, 'error during shutdown');
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('unhandledRejection', (err) => server.log.error({ err }, 'unhandled rejection'));
+
+try {
+  await server.listen({ port: config.PORT, host: config.HOST });
+} catch (err) {
+  server.log.fatal({ err }, 'cannot start');
+  process.exit(1);
+}

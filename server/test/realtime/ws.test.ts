@@ -1,0 +1,128 @@
+/** The board over a real WebSocket (injectWS: no port), with the real model. */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { digitStrokes } from '../fixtures/digits.js';
+import { build } from '../helper.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await build();
+});
+afterAll(() => app.close());
+
+/** A connected client that collects messages and can wait for one of a type. */
+async function connect(headers: Record<string, string> = {}) {
+  const ws: WebSocket = await app.injectWS('/ws', { headers });
+  const inbox: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let closed: { code: number; reason: string } | null = null;
+  ws.on('message', (data) => {
+    inbox.push(JSON.parse(data.toString()));
+    waiters.splice(0).forEach((w) => w());
+  });
+  ws.on('close', (code, reason) => {
+    closed = { code, reason: reason.toString() };
+    waiters.splice(0).forEach((w) => w());
+  });
+  const next = async <T extends ServerMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<ServerMessage, { type: T }>> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return inbox.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>;
+      if (closed || Date.now() > deadline) throw new Error(`no ${type} message (closed: ${JSON.stringify(closed)})`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+  };
+  const send = (msg: unknown) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  const whenClosed = async () => {
+    while (!closed) await new Promise((r) => setTimeout(r, 10));
+    return closed;
+  };
+  return { ws, send, next, whenClosed };
+}
+
+/** Streams strokes the way the client does: begin, points in small batches, end. */
+function draw(send: (m: unknown) => void, strokes: number[][][], prefix = 's') {
+  strokes.forEach((stroke, i) => {
+    const id = `${prefix}${i}`;
+    send({ type: 'stroke-begin', strokeId: id, points: stroke.slice(0, 1) });
+    for (let k = 1; k < stroke.length; k += 4) send({ type: 'stroke-points', strokeId: id, points: stroke.slice(k, k + 4) });
+    send({ type: 'stroke-end', strokeId: id });
+  });
+}
+
+describe('/ws', () => {
+  it('recognizes a streamed digit, and agrees with POST /api/recognize', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    expect((await c.next('welcome')).protocol).toBe(PROTOCOL_VERSION);
+    const strokes = digitStrokes(4);
+    draw(c.send, strokes);
+    let result = await c.next('result');
+    while (result.strokes < strokes.length) result = await c.next('result');
+    expect(result.result.text).toBe('4');
+
+    const rest = (await app.inject({ method: 'POST', url: '/api/recognize', payload: { strokes, width: 300, height: 300 } })).json();
+    expect(rest.text).toBe(result.result.text);
+    expect(rest.digits[0].probabilities).toEqual(result.result.digits[0].probabilities);
+    c.ws.close();
+  });
+
+  it('clears the board', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await c.next('welcome');
+    draw(c.send, digitStrokes(7));
+    expect((await c.next('result')).result.text).toBe('7');
+    c.send({ type: 'clear' });
+    await c.next('cleared');
+    expect((await c.next('result')).result).toMatchObject({ text: '', digits: [] });
+    c.ws.close();
+  });
+
+  it('answers malformed frames with errors and keeps the connection', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await c.next('welcome');
+    c.send('not json');
+    expect((await c.next('error')).code).toBe('bad_json');
+    c.send({ type: 'stroke-begin', strokeId: 'x', points: [[Number.MAX_VALUE, 1]] });
+    expect((await c.next('error')).code).toBe('bad_message');
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await c.next('error')).code).toBe('bad_message');
+    c.send({ type: 'ping', t: 5 });
+    expect((await c.next('pong')).t).toBe(5);
+    c.ws.close();
+  });
+
+  it('closes with a reason on a version mismatch', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION + 1 });
+    const closed = await c.whenClosed();
+    expect(closed.code).toBe(CloseCode.versionMismatch);
+    expect(closed.reason).toContain('protocol');
+  });
+
+  it('closes a connection that sends a frame larger than maxPayload', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await c.next('welcome');
+    c.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    const closed = await c.whenClosed();
+    expect(closed.code).toBe(1009); // message too big
+    // The server is fine: a new connection works.
+    const d = await connect();
+    d.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await d.next('welcome');
+    d.ws.close();
+  });
+
+  it('refuses an upgrade from a foreign Origin', async () => {
+    await expect(connect({ origin: 'https://evil.example' })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * Translates a TF.js layers model (a chain of Conv2D, MaxPooling2D, Flatten, Dense, Dropout)
+ * into an ONNX model, written with the protobuf definitions from `onnx-proto`.
+ *
+ * TF.js is NHWC; ONNX's Conv and MaxPool are NCHW only. The graph keeps the NHWC input of the
+ * model contract, transposes to NCHW for the spatial layers, and transposes back to NHWC before
+ * Flatten so that the flattened vector has TF.js's order (h, w, c) that the Dense kernel was
+ * trained on. Flattening in NCHW order instead gives a model that loads, runs and is wrong.
+ */
+import * as tf from '@tensorflow/tfjs';
+import onnxProto from 'onnx-proto';
+import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
+
+// onnx-proto is CommonJS assigning `module.exports = $root`, which Node cannot split into named
+// ESM exports: take the namespace from the default export.
+const { onnx } = onnxProto;
+type INode = onnxProto.onnx.INodeProto;
+type IAttribute = onnxProto.onnx.IAttributeProto;
+type ITensor = onnxProto.onnx.ITensorProto;
+type IDimension = onnxProto.onnx.TensorShapeProto.IDimension;
+
+/** Opset the exporter writes unless told otherwise. */
+export const DEFAULT_OPSET = 13;
+// Softmax before 13 flattens to 2-D from `axis` (different semantics); above 17 the checker and
+// runtimes we ship with (python3-onnx 1.12 in CI) may not know the opset.
+const MIN_OPSET = 13;
+const MAX_OPSET = 17;
+const IR_VERSION = 8;
+
+export interface ExportOptions {
+  /** Default DEFAULT_OPSET; must be within 13..17. */
+  opset?: number;
+  /** Default INPUT_NAME from the model contract. */
+  inputName?: string;
+  /** Default OUTPUT_NAME from the model contract. */
+  outputName?: string;
+  /** The model's doc string; a description of the contract when absent. */
+  docString?: string;
+  producerVersion?: string;
+  /** Extra key/value pairs stored as the model's metadata_props. */
+  metadata?: Record<string, string>;
+}
+
+/** Thrown for models the exporter cannot translate faithfully. */
+export class OnnxExportError extends Error {
+  override name = 'OnnxExportError';
+}
+
+type Layout = 'NHWC' | 'NCHW';
+
+/** What flows between layers: a value name and its shape without the batch dimension. */
+interface Value {
+  name: string;
+  /** [h, w, c] for images (whatever the current layout), [n] after Flatten. */
+  shape: number[];
+  layout: Layout;
+}
+
+/** Builds the graph one layer at a time; names are unique because each carries a counter. */
+class GraphBuilder {
+  readonly nodes: INode[] = [];
+  readonly initializers: ITensor[] = [];
+  private counter = 0;
+
+  fresh(base: string): string {
+    return `${base}_${this.counter++}`;
+  }
+
+  node(opType: string, inputs: string[], name: string, attributes: IAttribute[] = []): string {
+    const output = this.fresh(`${name}/${opType}`);
+    this.nodes.push({ opType, input: inputs, output: [output], name: this.fresh(name), attribute: attributes });
+    return output;
+  }
+
+  constant(name: string, dims: number[], values: Float32Array): string {
+    const raw = new Uint8Array(values.length * 4);
+    // ONNX raw_data is little-endian whatever the host is.
+    const view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+    const unique = this.fresh(name);
+    this.initializers.push({ name: unique, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw });
+    return unique;
+  }
+
+  toLayout(v: Value, layout: Layout, name: string): Value {
+    if (v.layout === layout || v.shape.length !== 3) return { ...v, layout };
+    const perm = layout === 'NCHW' ? [0, 3, 1, 2] : [0, 2, 3, 1];
+    return { ...v, layout, name: this.node('Transpose', [v.name], name, [ints('perm', perm)]) };
+  }
+
+  activation(v: Value, activation: string, layerName: string): Value {
+    switch (activation) {
+      case 'linear':
+        return v;
+      case 'relu':
+        return { ...v, name: this.node('Relu', [v.name], layerName) };
+      case 'softmax': {
+        // TF.js takes the softmax over the last axis of its NHWC tensor: the channels.
+        const axis = v.shape.length === 3 && v.layout === 'NCHW' ? 1 : -1;
+        return { ...v, name: this.node('Softmax', [v.name], layerName, [int('axis', axis)]) };
+      }
+      default:
+        throw new OnnxExportError(`Layer ${layerName}: activation '${activation}' is not supported (relu, softmax, linear are)`);
+    }
+  }
+}
+
+function int(name: string, i: number): IAttribute {
+  return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+}
+
+function ints(name: string, values: number[]): IAttribute {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: values };
+}
+
+function pair(x: number | number[], what: string, layer: string): [number, number] {
+  const p = typeof x === 'number' ? [x, x] : x;
+  if (p.length !== 2) throw new OnnxExportError(`Layer ${layer}: ${what} ${JSON.stringify(x)} is not 2-D`);
+  return [p[0], p[1]];
+}
+
+/**
+ * Output sizes and ONNX pads [top, left, bottom, right] for a window over `size`, following
+ * TF's rules: 'valid' drops incomplete windows; 'same' gives ceil(size / stride) outputs and puts
+ * the odd padding pixel at the end (ONNX's SAME_UPPER). Pads are written explicitly because the
+ * spatial size is fixed and explicit pads are what every runtime implements the same way.
+ */
+function window(size: [number, number], kernel: [number, number], strides: [number, number], padding: string, layer: string) {
+  const out: number[] = [];
+  const before: number[] = [];
+  const after: number[] = [];
+  for (let d = 0; d < 2; d++) {
+    if (padding === 'valid') {
+      if (size[d] < kernel[d]) throw new OnnxExportError(`Layer ${layer}: ${kernel[d]}-wide window does not fit input of ${size[d]}`);
+      out.push(Math.floor((size[d] - kernel[d]) / strides[d]) + 1);
+      before.push(0);
+      after.push(0);
+    } else if (padding === 'same') {
+      const o = Math.ceil(size[d] / strides[d]);
+      const total = Math.max((o - 1) * strides[d] + kernel[d] - size[d], 0);
+      out.push(o);
+      before.push(Math.floor(total / 2));
+      after.push(total - Math.floor(total / 2));
+    } else {
+      throw new OnnxExportError(`Layer ${layer}: padding '${padding}' is not supported (same, valid are)`);
+    }
+  }
+  return { out, pads: [...before, ...after] };
+}
+
+/** Weights of a layer as Float32Arrays with their shapes (kernel first, then bias). */
+function weightsOf(layer: tf.layers.Layer): { values: Float32Array; shape: number[] }[] {
+  return layer.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape }));
+}
+
+function conv2d(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  const c = layer.getConfig() as Record<string, unknown>;
+  const name = layer.name;
+  if (input.shape.length !== 3) throw new OnnxExportError(`Layer ${name}: Conv2D needs an image input, got shape ${JSON.stringify(input.shape)}`);
+  if (c.dataFormat !== 'channelsLast') throw new OnnxExportError(`Layer ${name}: dataFormat '${String(c.dataFormat)}' is not supported (channelsLast is)`);
+  const dilation = pair(c.dilationRate as number | number[], 'dilationRate', name);
+  if (dilation[0] !== 1 || dilation[1] !== 1) throw new OnnxExportError(`Layer ${name}: dilation ${dilation.join('x')} is not supported (1 is)`);
+  const kernel = pair(c.kernelSize as number | number[], 'kernelSize', name);
+  const strides = pair(c.strides as number | number[], 'strides', name);
+  const { out, pads } = window([input.shape[0], input.shape[1]], kernel, strides, c.padding as string, name);
+
+  const [k, bias] = weightsOf(layer);
+  const [kh, kw, cin, cout] = k.shape;
+  // TF.js kernels are [kh, kw, in, out]; ONNX wants [out, in, kh, kw].
+  const w = new Float32Array(k.values.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) w[((o * cin + i) * kh + y) * kw + x] = k.values[((y * kw + x) * cin + i) * cout + o];
+
+  const nchw = g.toLayout(input, 'NCHW', `${name}/to_nchw`);
+  const inputs = [nchw.name, g.constant(`${name}/kernel`, [cout, cin, kh, kw], w)];
+  if (c.useBias) inputs.push(g.constant(`${name}/bias`, [cout], bias.values));
+  const y = g.node('Conv', inputs, name, [ints('kernel_shape', kernel), ints('strides', strides), ints('pads', pads), ints('dilations', dilation)]);
+  return g.activation({ name: y, shape: [out[0], out[1], cout], layout: 'NCHW' }, c.activation as string, name);
+}
+
+function maxPooling2d(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  const c = layer.getConfig() as Record<string, unknown>;
+  const name = layer.name;
+  if (input.shape.length !== 3) throw new OnnxExportError(`Layer ${name}: MaxPooling2D needs an image input, got shape ${JSON.stringify(input.shape)}`);
+  if (c.dataFormat !== 'channelsLast') throw new OnnxExportError(`Layer ${name}: dataFormat '${String(c.dataFormat)}' is not supported (channelsLast is)`);
+  const kernel = pair(c.poolSize as number | number[], 'poolSize', name);
+  const strides = pair((c.strides ?? c.poolSize) as number | number[], 'strides', name);
+  const { out, pads } = window([input.shape[0], input.shape[1]], kernel, strides, c.padding as string, name);
+  const nchw = g.toLayout(input, 'NCHW', `${name}/to_nchw`);
+  // ONNX MaxPool ignores padded cells, as TF's 'same' pooling does.
+  const y = g.node('MaxPool', [nchw.name], name, [ints('kernel_shape', kernel), ints('strides', strides), ints('pads', pads)]);
+  return { name: y, shape: [out[0], out[1], input.shape[2]], layout: 'NCHW' };
+}
+
+function flatten(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  const c = layer.getConfig() as Record<string, unknown>;
+  if (c.dataFormat === 'channelsFirst') throw new OnnxExportError(`Layer ${layer.name}: dataFormat 'channelsFirst' is not supported`);
+  if (input.shape.length === 1) return input;
+  // Back to NHWC first: TF.js flattens (h, w, c) and the next Dense kernel's rows are in that order.
+  const nhwc = input;
+  const size = input.shape.reduce((a, b) => a * b, 1);
+  return { name: g.node('Flatten', [nhwc.name], layer.name, [int('axis', 1)]), shape: [size], layout: 'NHWC' };
+}
+
+function dense(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  const c = layer.getConfig() as Record<string, unknown>;
+  const name = layer.name;
+  // TF.js applies Dense to the last axis of any rank; Gemm is 2-D only, and that is all we use.
+  if (input.shape.length !== 1) throw new OnnxExportError(`Layer ${name}: Dense on a ${input.shape.length + 1}-D input is not supported; add a Flatten first`);
+  const [k, bias] = weightsOf(layer);
+  const [fanIn, units] = k.shape;
+  const inputs = [input.name, g.constant(`${name}/kernel`, [fanIn, units], k.values)];
+  if (c.useBias) inputs.push(g.constant(`${name}/bias`, [units], bias.values));
+  const y = g.node('Gemm', inputs, name);
+  return g.activation({ name: y, shape: [units], layout: 'NHWC' }, c.activation as string, name);
+}
+
+const translators: Record<string, (g: GraphBuilder, layer: tf.layers.Layer, input: Value) => Value> = {
+  Conv2D: conv2d,
+  MaxPooling2D: maxPooling2d,
+  Flatten: flatten,
+  Dense: dense,
+  // Dropout is the identity at inference.
+  Dropout: (_g, _layer, input) => input,
+};
+
+/** The layers of a single-input, single-output chain, in order, without the InputLayer. */
+function chain(model: tf.LayersModel): tf.layers.Layer[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new OnnxExportError(`Only single-input, single-output models are supported (this one has ${model.inputs.length} inputs, ${model.outputs.length} outputs)`);
+  }
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  let previous = model.inputs[0];
+  for (const layer of layers) {
+    // A functional model with branches or skips would be silently mistranslated as a chain.
+    if (layer.inboundNodes.length !== 1 || layer.input !== previous) {
+      throw new OnnxExportError(`Layer ${layer.name} does not take the previous layer's output: only sequential chains are supported`);
+    }
+    previous = layer.output as tf.SymbolicTensor;
+  }
+  return layers;
+}
+
+/**
+ * Serializes a TF.js layers model as an ONNX model (IR version 8) with a dynamic batch
+ * dimension named 'batch'. The input keeps TF.js's NHWC layout. Throws OnnxExportError for any
+ * layer, activation or option it cannot translate exactly.
+ */
+export function exportOnnx(model: tf.LayersModel, opts: ExportOptions = {}): Uint8Array {
+  const opset = opts.opset ?? DEFAULT_OPSET;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new OnnxExportError(`opset ${opset} is not supported (${MIN_OPSET}..${MAX_OPSET} are)`);
+  }
+  const inputName = opts.inputName ?? INPUT_NAME;
+  const outputName = opts.outputName ?? OUTPUT_NAME;
+  const inputShape = model.inputs[0].shape;
+  if (inputShape.slice(1).some((d) => d === null)) {
+    throw new OnnxExportError(`Input shape ${JSON.stringify(inputShape)}: only the batch dimension may be dynamic`);
+  }
+  const layers = chain(model);
+
+  const g = new GraphBuilder();
+  const dims = inputShape.slice(1) as number[];
+  if (dims.length !== 3 && dims.length !== 1) throw new OnnxExportError(`Input shape ${JSON.stringify(inputShape)}: expected [batch, h, w, c] or [batch, n]`);
+  let v: Value = { name: inputName, shape: dims, layout: 'NHWC' };
+  for (const layer of layers) {
+    const translate = translators[layer.getClassName()];
+    if (!translate) {
+      throw new OnnxExportError(
+        `Layer ${layer.name} (${layer.getClassName()}) is not supported by the ONNX exporter; supported: ${Object.keys(translators).join(', ')}`,
+      );
+    }
+    v = translate(g, layer, v);
+  }
+  // The contract's output is NHWC like the input (only matters for a model with no Flatten).
+  v = g.toLayout(v, 'NHWC', 'output/to_nhwc');
+  const last = g.nodes.at(-1);
+  if (!last || last.output?.[0] !== v.name) {
+    // No node produced the output (an empty model, or one ending in Dropout over the input).
+    g.nodes.push({ opType: 'Identity', input: [v.name], output: [outputName], name: 'output' });
+  } else {
+    last.output = [outputName];
+  }
+
+  const batch: IDimension = { dimParam: 'batch' };
+  const tensorType = (shape: IDimension[]) => ({ tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape } } });
+  const modelProto: onnxProto.onnx.IModelProto = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: opset }],
+    producerName: 'digitboard',
+    producerVersion: opts.producerVersion ?? `tfjs-layers ${tf.version_layers}`,
+    modelVersion: 1,
+    docString:
+      opts.docString ??
+      `Digit classifier exported from TF.js model '${model.name}'. Input '${inputName}': float32 [batch, ${dims.join(', ')}] NHWC. ` +
+        `Output '${outputName}': float32 [batch, ${v.shape.join(', ')}].`,
+    metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    graph: {
+      name: model.name,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [{ name: inputName, type: tensorType([batch, ...dims.map((d) => ({ dimValue: d }))]) }],
+      output: [{ name: outputName, type: tensorType([batch, ...v.shape.map((d) => ({ dimValue: d }))]) }],
+    },
+  };
+  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(modelProto)).finish();
+}
