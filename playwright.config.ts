@@ -29,7 +29,7 @@ export default defineConfig({
     env: { PORT: String(PORT), HOST: '127.0.0.1' },
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: 'pipe',
+    // The server logs every request on stdout; its stderr (crashes at boot) is worth seeing.
     stderr: 'pipe',
   },
 });

@@ -26,7 +26,7 @@ export const RecognizeRequestSchema = Type.Object(
     width: Type.Number({ exclusiveMinimum: 0, maximum: LIMITS.maxCoordinate }),
     height: Type.Number({ exclusiveMinimum: 0, maximum: LIMITS.maxCoordinate }),
   },
-  { additionalProperties: false },
+  // Unknown fields are ignored (and stripped), so that newer clients keep working.
 );
 export type RecognizeRequest = Static<typeof RecognizeRequestSchema>;
 

@@ -54,6 +54,16 @@ test('draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
   await expect(page.getByTestId('confidence')).toHaveCount(0);
 });
 
+test('writes 1 and 0 side by side and reads the number 10', async ({ page }) => {
+  const one: Path = [
+    [0.27, 0.25],
+    [0.27, 0.75],
+  ];
+  await drawStrokes(page, [one, ellipse(0.62, 0.5, 0.14, 0.25)]);
+  await expectRecognized(page, '10');
+  await expect(page.getByTestId('confidence').getByRole('listitem')).toHaveCount(2);
+});
+
 test('pen-up to result latency over repeated 7s', async ({ page }) => {
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {

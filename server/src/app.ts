@@ -5,6 +5,7 @@
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../../common/protocol.js';
@@ -16,8 +17,10 @@ import healthRoute from './routes/api/health.js';
 import modelRoutes from './routes/api/model.js';
 import recognizeRoute from './routes/api/recognize.js';
 
-export async function app(fastify: FastifyInstance, config: Config): Promise<void> {
+async function digitboard(fastify: FastifyInstance, config: Config): Promise<void> {
   fastify.setErrorHandler(errorHandler);
+  // The API speaks JSON (and, for uploads, images): plain text is a 415, not a string body.
+  fastify.removeContentTypeParser('text/plain');
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
@@ -37,6 +40,9 @@ export async function app(fastify: FastifyInstance, config: Config): Promise<voi
     void reply.status(404).send({ statusCode: 404, code: 'not_found', error: 'Not Found', message: `No route ${request.method} ${request.url}` });
   });
 }
+
+/** Not encapsulated: tests call inject()/injectWS() on the instance the app is registered on. */
+export const app = fp(digitboard, { name: 'digitboard' });
 
 /** Fastify options shared by the server and tests. */
 export const fastifyOptions = {

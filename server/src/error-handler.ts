@@ -19,7 +19,8 @@ const CODES: Record<string, string> = {
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   let status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
   // JSON.parse failures reach us as a SyntaxError with a 400 status.
-  let code = CODES[err.code] ?? (err instanceof SyntaxError ? 'invalid_json' : err.code?.startsWith('FST_') ? 'invalid_request' : err.code);
+  // @fastify/error upper-cases codes; the API's are lower-case.
+  let code = CODES[err.code] ?? (err instanceof SyntaxError ? 'invalid_json' : err.code?.startsWith('FST_') ? 'invalid_request' : err.code?.toLowerCase());
   let message = err.message;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');

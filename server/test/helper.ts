@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../src/config.js';
 
 export async function build(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const instance = Fastify({ ...fastifyOptions, logger: false }).withTypeProvider<TypeBoxTypeProvider>();
-  await instance.register(app, loadConfig({}, { LOG_LEVEL: 'silent', ...overrides }));
+  await instance.register(app, loadConfig(process.env, { LOG_LEVEL: 'silent', ...overrides }));
   await instance.ready();
   return instance;
 }

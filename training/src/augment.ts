@@ -59,7 +59,7 @@ export function augment(src: Float32Array, rng: Rng, o: AugmentOptions = DEFAULT
   const c = sin * sx, d = (sin * shear + cos) * sy;
   const det = a * d - b * c;
   const ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
-  let out = new Float32Array(N * N);
+  let out: Float32Array = new Float32Array(N * N);
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N; x++) {
       const px = x - C - tx, py = y - C - ty;

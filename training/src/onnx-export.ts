@@ -199,7 +199,7 @@ function flatten(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
   if (c.dataFormat === 'channelsFirst') throw new OnnxExportError(`Layer ${layer.name}: dataFormat 'channelsFirst' is not supported`);
   if (input.shape.length === 1) return input;
   // Back to NHWC first: TF.js flattens (h, w, c) and the next Dense kernel's rows are in that order.
-  const nhwc = input;
+  const nhwc = g.toLayout(input, 'NHWC', `${layer.name}/to_nhwc`);
   const size = input.shape.reduce((a, b) => a * b, 1);
   return { name: g.node('Flatten', [nhwc.name], layer.name, [int('axis', 1)]), shape: [size], layout: 'NHWC' };
 }

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../src/wasm-kernels.js';
 
-type Case = { name: string; x: number[]; f: number[]; strides: number; pad: 'same' | 'valid' };
+type Shape4 = [number, number, number, number];
+type Case = { name: string; x: Shape4; f: Shape4; strides: number; pad: 'same' | 'valid' };
 const cases: Case[] = [
   { name: '3x3 same stride 1', x: [2, 9, 9, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: '5x5 valid stride 1', x: [3, 12, 10, 2], f: [5, 5, 2, 6], strides: 1, pad: 'valid' },

@@ -37,6 +37,7 @@ export class ConnectionController implements ReactiveController {
   private socket: WebSocket | undefined;
   private attempt = 0;
   private lastHeard = 0;
+  private lastPing = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = true;
@@ -94,7 +95,7 @@ export class ConnectionController implements ReactiveController {
     socket.onerror = null;
     // The liveness check runs from the start, so a handshake that never completes counts as dead too.
     clearInterval(this.pingTimer);
-    this.pingTimer = setInterval(this.tick, config.pingIntervalMs);
+    this.pingTimer = setInterval(this.tick, config.livenessCheckMs);
   }
 
   private onSocketMessage(event: MessageEvent): void {
@@ -110,6 +111,7 @@ export class ConnectionController implements ReactiveController {
     }
     if (message.type === 'welcome') {
       this.attempt = 0;
+      this.lastPing = performance.now();
       this.setStatus('online');
       this.options.onWelcome?.(message);
       return;
@@ -148,7 +150,11 @@ export class ConnectionController implements ReactiveController {
       this.scheduleReconnect();
       return;
     }
-    if (this.status === 'online') this.send({ type: 'ping', t: performance.now() });
+    const now = performance.now();
+    if (this.status === 'online' && now - this.lastPing >= config.pingIntervalMs) {
+      this.lastPing = now;
+      this.send({ type: 'ping', t: now });
+    }
   };
 
   private dropSocket(code: number, reason: string): void {

@@ -26,10 +26,11 @@ export async function recognizeStrokes(inference: Inference, strokes: readonly S
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
     if (best === NOT_A_DIGIT) {
-      rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT]) });
+      rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT], 6) });
       return;
     }
-    digits.push({ digit: best, confidence: round(p[best]), probabilities: Array.from(p.subarray(0, 10), (v) => round(v, 6)), box });
+    const probabilities = Array.from(p.subarray(0, 10), (v) => round(v, 6));
+    digits.push({ digit: best, confidence: probabilities[best], probabilities, box });
   });
   return {
     text: digits.map((d) => d.digit).join(''),

@@ -168,7 +168,9 @@ export class DigitApp extends LitElement {
   private onServerMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'result':
-        if (this.pendingClears > 0) return;
+        // Stale: computed before a clear, either not yet acknowledged or still in flight when the
+        // server acknowledged it (it then has more strokes than the board holds now).
+        if (this.pendingClears > 0 || message.strokes > this.endedStrokes()) return;
         this.result = message.result;
         this.latestDigit = this.digitOfLastStroke(message.result);
         this.notice = '';
@@ -189,6 +191,12 @@ export class DigitApp extends LitElement {
         console.warn('Unexpected message', unexpected);
       }
     }
+  }
+
+  private endedStrokes(): number {
+    let count = 0;
+    for (const stroke of this.ink.values()) if (stroke.ended) count += 1;
+    return count;
   }
 
   /** The digit whose box holds most of the last stroke: the one the user just wrote. */

@@ -96,7 +96,7 @@ export const styles = css`
     /* Visible even at 0% so that the ten slots read as a chart. */
     min-height: 2px;
     height: calc(var(--p) * 100%);
-    background: #9ca3af;
+    background: #6b7280;
     border-radius: 3px 3px 0 0;
     transition: height 150ms ease-out;
   }

@@ -1,0 +1,92 @@
+/**
+ * The whole training pipeline, tiny: train one epoch on 600 digits, resume, export to ONNX with a
+ * manifest, and run the result in onnxruntime-node. Drives the real CLIs as CI and people do.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME, type ModelManifest } from '../../common/model-contract.js';
+import { loadModelFile } from '../../server/src/model/manifest.js';
+import { loadMnist } from '../src/mnist.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+
+/** Runs `npx tsx <script> ...args` from the repository root; resolves to stdout + stderr. */
+async function tsx(script: string, args: string[]): Promise<string> {
+  const { stdout, stderr } = await run('npx', ['tsx', script, ...args], { cwd: root, timeout: 90_000, maxBuffer: 16 << 20 });
+  return `${stdout}\n${stderr}`;
+}
+
+describe('train -> resume -> export -> onnxruntime', () => {
+  let tmp: string;
+  let runDir: string;
+  let onnxFile: string;
+  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--out', runDir];
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
+    runDir = path.join(tmp, 'run');
+    onnxFile = path.join(tmp, 'models', 'digitnet.onnx');
+  });
+
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('trains one epoch from scratch', async () => {
+    const out = await tsx('training/train.ts', [...trainArgs(), '--fresh']);
+    expect(out).toMatch(/epoch 1: loss/);
+    for (const f of ['model.json', 'weights.bin', 'training.json']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
+  });
+
+  it('resumes from its checkpoint instead of retraining', async () => {
+    const weightsBefore = await readFile(path.join(runDir, 'weights.bin'));
+    const out = await tsx('training/train.ts', trainArgs());
+    expect(out).toMatch(/resuming at epoch 2/);
+    expect(out).not.toMatch(/epoch 1: loss/);
+    // The finished run is saved again unchanged: no batch was trained.
+    expect((await readFile(path.join(runDir, 'weights.bin'))).equals(weightsBefore)).toBe(true);
+  });
+
+  it('exports ONNX with a manifest the server accepts, and the TF.js twin', async () => {
+    await tsx('training/export-onnx.ts', ['--model', runDir, '--out', onnxFile, '--manifest']);
+    const manifest = JSON.parse(await readFile(path.join(tmp, 'models', 'manifest.json'), 'utf8')) as ModelManifest;
+    expect(manifest.sha256).toBe(createHash('sha256').update(await readFile(onnxFile)).digest('hex'));
+    expect(manifest.file).toBe('digitnet.onnx');
+    expect(manifest.opset).toBeLessThanOrEqual(17);
+    expect(manifest.training).toMatchObject({ epochs: 1, seed: 3, backend: expect.any(String) });
+    expect(manifest.training.command).toContain('--limit 600');
+    expect(manifest.metrics.mnistTestCount).toBe(10_000);
+    // One epoch on 600 digits is far from good, but far better than chance (1/11).
+    expect(manifest.metrics.mnistTestAccuracy).toBeGreaterThan(0.3);
+    expect(manifest.metrics.mnistTestAccuracy).toBeLessThanOrEqual(1);
+    await expect(loadModelFile(onnxFile)).resolves.toMatchObject({ manifest: { sha256: manifest.sha256 } });
+    for (const f of ['model.json', 'weights.bin']) {
+      expect((await readFile(path.join(tmp, 'models', 'digitnet-tfjs', f))).equals(await readFile(path.join(runDir, f))), f).toBe(true);
+    }
+  });
+
+  it('runs in onnxruntime-node: [n, 11] probabilities, each row summing to 1', async () => {
+    const n = 5;
+    const { images } = await loadMnist('test', n);
+    const session = await ort.InferenceSession.create(onnxFile);
+    const result = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', images, [n, INPUT_SIZE, INPUT_SIZE, 1]) });
+    await session.release();
+    const out = result[OUTPUT_NAME];
+    expect(out.dims).toEqual([n, NUM_CLASSES]);
+    const probs = out.data as Float32Array;
+    for (let r = 0; r < n; r++) {
+      const row = Array.from(probs.subarray(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
+      expect(row.every((p) => p >= 0 && p <= 1)).toBe(true);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+  });
+});
