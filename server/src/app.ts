@@ -3,6 +3,8 @@
  * inject()/injectWS() without a port; server.ts adds logging, signals and listen().
  */
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,7 +23,14 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   fastify.setErrorHandler(errorHandler);
   // The API speaks JSON (and, for uploads, images): plain text is a 415, not a string body.
   fastify.removeContentTypeParser('text/plain');
-  await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS });
+  // OpenAPI description of every route schema, browsable at /docs (assets served locally).
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'Digitboard API', version: '1', description: 'Handwritten digit recognition. WebSocket protocol: docs/protocol.md.' },
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await fastify.register(healthRoute);

@@ -26,6 +26,8 @@ const ConfigSchema = Type.Object({
   ),
   /** Threads onnxruntime may use for one run; 1 keeps the other core for the event loop. */
   INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  /** Most inputs in one onnxruntime run; 1 turns micro-batching off (the benchmark's baseline). */
+  INFERENCE_MAX_BATCH: Type.Integer({ minimum: 1, maximum: 4096, default: 256 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -26,6 +26,7 @@ declare module 'fastify' {
 export interface InferenceOptions {
   modelPath: string;
   threads: number;
+  maxBatch: number;
 }
 
 export default fp<InferenceOptions>(
@@ -44,6 +45,7 @@ export default fp<InferenceOptions>(
       },
       px,
       NUM_CLASSES,
+      opts.maxBatch,
     );
     app.decorate('inference', { manifest, bytes, classify: (image) => batcher.classify(image), stats: batcher.stats } satisfies Inference);
     app.addHook('onClose', async () => {

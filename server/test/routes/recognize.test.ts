@@ -138,3 +138,19 @@ describe('other routes', () => {
     expect(res.json().code).toBe('not_found');
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes POST /api/recognize at /docs/json', async () => {
+    const res = await app.inject('/docs/json');
+    expect(res.statusCode).toBe(200);
+    const spec = res.json();
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(spec.paths['/api/recognize'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('strokes');
+  });
+
+  it('serves the UI at /docs', async () => {
+    const res = await app.inject('/docs/');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+  });
+});

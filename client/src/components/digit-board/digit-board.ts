@@ -28,7 +28,7 @@ const sessionTag = Math.random().toString(36).slice(2, 8);
 const nextStrokeId = (): string => `s${sessionTag}-${(strokeCounter++).toString(36)}`;
 
 /**
- * A canvas to write on with a mouse, a finger or a pen. Ink is drawn locally at once; the board
+ * A canvas to write on with a mouse, a finger or a pen. Ink is painted locally on the next frame; the board
  * reports it as `stroke-begin` (pen down), `stroke-points` (at most once per animation frame) and
  * `stroke-end` (pen up) events, in canvas CSS pixels.
  *
@@ -137,6 +137,7 @@ export class DigitBoard extends LitElement {
     this.addPoint(event);
     this.pending = [];
     this.emit('stroke-begin', { strokeId: stroke.id, points: stroke.points.slice() });
+    this.requestFrame();
   }
 
   private onPointerMove(event: PointerEvent): void {
@@ -144,7 +145,7 @@ export class DigitBoard extends LitElement {
     // Coalesced events carry every sample the hardware produced since the last frame.
     const samples = typeof event.getCoalescedEvents === 'function' ? event.getCoalescedEvents() : [];
     for (const sample of samples.length > 0 ? samples : [event]) this.addPoint(sample);
-    if (this.pending.length > 0 && this.frame === 0) this.frame = requestAnimationFrame(this.flush);
+    if (this.pending.length > 0) this.requestFrame();
   }
 
   private onPointerUp(event: PointerEvent): void {
@@ -153,19 +154,29 @@ export class DigitBoard extends LitElement {
     if (event.type === 'pointerup') this.addPoint(event);
     this.flush();
     this.current = undefined;
-    this.drawTail(current.stroke.points);
     if (this.canvas.hasPointerCapture(event.pointerId)) this.canvas.releasePointerCapture(event.pointerId);
     this.emit('stroke-end', { strokeId: current.stroke.id });
+    this.requestFrame();
   }
 
-  private readonly flush = (): void => {
-    this.cancelFrame();
+  private requestFrame(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(this.onFrame);
+  }
+
+  /** Once per frame: report the new points, then paint. */
+  private readonly onFrame = (): void => {
+    this.frame = 0;
+    this.flush();
+    this.redraw();
+  };
+
+  private flush(): void {
     const current = this.current;
     if (!current || this.pending.length === 0) return;
     const points = this.pending;
     this.pending = [];
     this.emit('stroke-points', { strokeId: current.stroke.id, points });
-  };
+  }
 
   private cancelFrame(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
@@ -184,64 +195,43 @@ export class DigitBoard extends LitElement {
     const point: Point = [x, y, t];
     points.push(point);
     this.pending.push(point);
-    this.drawSegment(points, points.length - 1);
   }
 
-  // Drawing: a quadratic curve through the midpoints of consecutive samples, which is smooth and
-  // can be drawn piece by piece as points arrive (each piece ends where the next one starts).
-
-  private prepare(): CanvasRenderingContext2D | null {
+  /**
+   * Paints all the ink, each stroke as one path: a quadratic curve through the midpoints of
+   * consecutive samples, which is smooth. Repainting everything each frame is cheap at this size
+   * (a few thousand points) and, unlike stroking piece by piece, leaves no anti-aliasing seams.
+   */
+  private redraw(): void {
     const context = this.context;
-    if (!context || this.cssWidth === 0) return null;
+    if (!context) return;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (this.cssWidth === 0 || this.cssHeight === 0) return;
     context.setTransform(this.canvas.width / this.cssWidth, 0, 0, this.canvas.height / this.cssHeight, 0, 0);
     context.lineCap = 'round';
     context.lineJoin = 'round';
     // Roughly the stroke width of a pen on paper relative to a digit, whatever the board size.
     context.lineWidth = Math.min(18, Math.max(6, Math.min(this.cssWidth, this.cssHeight) * 0.035));
     context.strokeStyle = context.fillStyle = this.inkColor;
-    return context;
-  }
-
-  /** Draws the piece of a stroke that point `index` adds. */
-  private drawSegment(points: readonly Point[], index: number, context = this.prepare()): void {
-    if (!context) return;
-    const point = points[index]!;
-    if (index === 0) {
+    for (const { points } of this.strokes) {
+      const first = points[0];
+      if (!first) continue;
       context.beginPath();
-      context.arc(point[0], point[1], context.lineWidth / 2, 0, Math.PI * 2);
-      context.fill();
-      return;
-    }
-    const previous = points[index - 1]!;
-    const start = index === 1 ? previous : midpoint(points[index - 2]!, previous);
-    const end = midpoint(previous, point);
-    context.beginPath();
-    context.moveTo(start[0], start[1]);
-    context.quadraticCurveTo(previous[0], previous[1], end[0], end[1]);
-    context.stroke();
-  }
-
-  /** The last half-segment, from the last midpoint to the last point. */
-  private drawTail(points: readonly Point[], context = this.prepare()): void {
-    if (!context || points.length < 2) return;
-    const last = points[points.length - 1]!;
-    const start = midpoint(points[points.length - 2]!, last);
-    context.beginPath();
-    context.moveTo(start[0], start[1]);
-    context.lineTo(last[0], last[1]);
-    context.stroke();
-  }
-
-  private redraw(): void {
-    const context = this.context;
-    if (!context) return;
-    context.setTransform(1, 0, 0, 1, 0, 0);
-    context.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    const prepared = this.prepare();
-    if (!prepared) return;
-    for (const stroke of this.strokes) {
-      for (let i = 0; i < stroke.points.length; i++) this.drawSegment(stroke.points, i, prepared);
-      if (stroke !== this.current?.stroke) this.drawTail(stroke.points, prepared);
+      if (points.length === 1) {
+        context.arc(first[0], first[1], context.lineWidth / 2, 0, Math.PI * 2);
+        context.fill();
+        continue;
+      }
+      context.moveTo(first[0], first[1]);
+      for (let i = 1; i < points.length - 1; i++) {
+        const [x, y] = points[i]!;
+        const next = points[i + 1]!;
+        context.quadraticCurveTo(x, y, (x + next[0]) / 2, (y + next[1]) / 2);
+      }
+      const last = points[points.length - 1]!;
+      context.lineTo(last[0], last[1]);
+      context.stroke();
     }
   }
 
@@ -254,7 +244,6 @@ export class DigitBoard extends LitElement {
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
-const midpoint = (a: Point, b: Point): [number, number] => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -7,7 +7,15 @@ import { recognizeStrokes } from '../../recognition/recognizer.js';
 const recognizeRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/recognize',
-    { schema: { body: RecognizeRequestSchema, response: { 200: RecognitionSchema } } },
+    {
+      schema: {
+        summary: 'Recognize the digits in ink',
+        description: 'Strokes in canvas pixels -> the number they write, left to right, with per-digit probabilities.',
+        tags: ['recognition'],
+        body: RecognizeRequestSchema,
+        response: { 200: RecognitionSchema },
+      },
+    },
     async (request) => {
       const { strokes } = request.body;
       let total = 0;

@@ -1,0 +1,181 @@
+/**
+ * npm run bench: measures the recognizer's costs side by side in one run and writes
+ * docs/benchmarks.md. Load generators run in separate processes on loopback.
+ *
+ *  1. rasterization per digit: ours (path pre-fitted to 28x28, sharp) vs the naive path
+ *     (full-size canvas SVG through sharp, then resized) vs the pure-JS training renderer;
+ *  2. inference: onnxruntime-node vs TF.js (wasm) on the same model, 1 image and batch 32;
+ *  3. pen-up -> result over WebSockets while 100 clients write (server process + load process);
+ *  4. REST throughput with autocannon, micro-batching on vs off (one run per request).
+ */
+import autocannon from 'autocannon';
+import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
+import { centerByMass } from '../../common/preprocess.js';
+import { initBackend } from '../../training/src/backend.js';
+import { loadModel } from '../../training/src/checkpoint.js';
+import { renderStrokes } from '../../training/src/render.js';
+import { ROOT } from '../src/config.js';
+import { rasterizeStrokes } from '../src/recognition/rasterize.js';
+import { digitStrokes, VARIANTS, type Strokes } from '../test/fixtures/digits.js';
+import { summarize } from './stats.js';
+
+const QUICK = process.argv.includes('--quick');
+const ITER = QUICK ? 200 : 2000;
+const LOAD_SECONDS = QUICK ? 5 : 15;
+const lines: string[] = [];
+const log = (s = '') => {
+  console.log(s);
+  lines.push(s);
+};
+const fixtures: Strokes[] = [];
+for (let d = 0; d < 10; d++) for (const v of VARIANTS) fixtures.push(digitStrokes(d, v));
+
+async function time(fn: (i: number) => Promise<unknown> | unknown, n = ITER): Promise<ReturnType<typeof summarize>> {
+  for (let i = 0; i < Math.min(50, n); i++) await fn(i); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+/** The naive path: the whole 300x300 canvas as SVG with a canvas-sized pen, resized by sharp. */
+async function naiveRaster(strokes: Strokes): Promise<Float32Array> {
+  const d = strokes.map((s) => s.map((p, i) => `${i ? 'L' : 'M'}${p[0]} ${p[1]}`).join('')).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="100%" height="100%" fill="#000"/><path d="${d}" fill="none" stroke="#fff" stroke-width="18" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+  const raw = await sharp(Buffer.from(svg)).resize(28, 28).extractChannel(0).raw().toBuffer();
+  return centerByMass(Float32Array.from(raw, (v) => v / 255)).image;
+}
+
+const row = (name: string, s: ReturnType<typeof summarize>, extra = '') => log(`| ${name} | ${s.p50} | ${s.p99} | ${s.n}${extra ? ` | ${extra}` : ''} |`);
+
+async function rasterization(): Promise<void> {
+  log('## 1. Rasterization, one digit (ms)\n');
+  log('| path | p50 | p99 | runs |');
+  log('|---|---|---|---|');
+  const ours = await time((i) => rasterizeStrokes(fixtures[i % fixtures.length]));
+  const naive = await time((i) => naiveRaster(fixtures[i % fixtures.length]));
+  const js = await time((i) => renderStrokes(fixtures[i % fixtures.length]));
+  row('ours: path fitted to 28x28, sharp/librsvg', ours);
+  row('naive: 300x300 canvas SVG, sharp resize', naive);
+  row('pure JS renderer (training/src/render.ts)', js);
+  log(`\nOurs is ${(naive.p50 / ours.p50).toFixed(1)}x faster than the naive path at p50.\n`);
+}
+
+async function inference(): Promise<void> {
+  log('## 2. Inference, same model (ms)\n');
+  const modelPath = path.join(ROOT, 'models', 'digitnet.onnx');
+  const images = fixtures.map((s) => renderStrokes(s));
+  const batch = (n: number, offset: number) => {
+    const x = new Float32Array(n * 784);
+    for (let i = 0; i < n; i++) x.set(images[(offset + i) % images.length], i * 784);
+    return x;
+  };
+  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const ortRun = (n: number) => (i: number) => session.run({ [INPUT_NAME]: new ort.Tensor('float32', batch(n, i), [n, 28, 28, 1]) }).then((o) => o[OUTPUT_NAME].data);
+  const ort1 = await time(ortRun(1));
+  const ort32 = await time(ortRun(32), ITER / 10);
+  await initBackend('wasm');
+  const model = await loadModel(path.join(ROOT, 'models', 'digitnet-tfjs'));
+  const tfRun = (n: number) => (i: number) => {
+    const out = tf.tidy(() => model.predict(tf.tensor4d(batch(n, i), [n, 28, 28, 1])) as tf.Tensor);
+    const data = out.dataSync();
+    out.dispose();
+    return data;
+  };
+  const tf1 = await time(tfRun(1));
+  const tf32 = await time(tfRun(32), ITER / 10);
+  log('| runtime | 1 image p50 | 1 image p99 | batch 32 p50 | per image in batch 32 |');
+  log('|---|---|---|---|---|');
+  log(`| onnxruntime-node (1 thread) | ${ort1.p50} | ${ort1.p99} | ${ort32.p50} | ${(ort32.p50 / 32).toFixed(4)} |`);
+  log(`| TF.js wasm | ${tf1.p50} | ${tf1.p99} | ${tf32.p50} | ${(tf32.p50 / 32).toFixed(4)} |`);
+  log(`\nonnxruntime-node is ${(tf1.p50 / ort1.p50).toFixed(1)}x faster than TF.js wasm for one image, ${(tf32.p50 / ort32.p50).toFixed(1)}x at batch 32.\n`);
+  await session.release();
+  model.dispose();
+}
+
+async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/src/server.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function websocket(port: number): Promise<void> {
+  log(`## 3. Pen-up -> result over WebSockets while 100 clients write (${LOAD_SECONDS} s)\n`);
+  const server = await startServer(port);
+  const before = rssMb(server.pid!);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS)], { encoding: 'utf8' });
+  const after = rssMb(server.pid!);
+  await stop(server);
+  const r = JSON.parse(out.trim().split('\n').at(-1)!);
+  log('| clients | pen-ups | p50 (ms) | p99 (ms) | wrong digits | errors | server RSS before / after (MB) |');
+  log('|---|---|---|---|---|---|---|');
+  log(`| ${r.clients} | ${r.penUpToResult.n} | ${r.penUpToResult.p50} | ${r.penUpToResult.p99} | ${r.wrong} | ${r.errors} | ${before} / ${after} |`);
+  log('\nThe load process measures from sending `stroke-end` to receiving the `result`: network, parsing, segmentation, rasterization, inference and serialization.\n');
+}
+
+async function rest(port: number): Promise<void> {
+  log(`## 4. REST throughput, \`POST /api/recognize\`, one digit per request (autocannon, 32 connections, ${LOAD_SECONDS} s)\n`);
+  log('| server | digits/s | p50 (ms) | p99 (ms) | errors | RSS after (MB) |');
+  log('|---|---|---|---|---|---|');
+  const bodies = fixtures.map((strokes) => JSON.stringify({ strokes, width: 300, height: 300 }));
+  const results: Record<string, number> = {};
+  for (const [name, env] of [
+    ['micro-batching (default)', {}],
+    ['one onnxruntime run per request', { INFERENCE_MAX_BATCH: '1' }],
+  ] as const) {
+    const server = await startServer(port, env);
+    let i = 0;
+    const r = await autocannon({
+      url: `http://127.0.0.1:${port}/api/recognize`,
+      method: 'POST',
+      connections: 32,
+      duration: LOAD_SECONDS,
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+    });
+    const rss = rssMb(server.pid!);
+    await stop(server);
+    results[name] = r.requests.average;
+    log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${rss} |`);
+  }
+  const [a, b] = Object.values(results);
+  log(`\nMicro-batching gives ${(a / b).toFixed(2)}x the throughput of one run per request.\n`);
+}
+
+const started = new Date();
+log('# Benchmarks\n');
+log(`Made by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Linux ${os.release()}. All rows of a table were measured in the same run, one after the other; the machine is shared and noisy, so compare ratios rather than absolute figures. Latencies in ms.\n`);
+await rasterization();
+await inference();
+await websocket(3311);
+await rest(3312);
+await writeFile(path.join(ROOT, 'docs', 'benchmarks.md'), lines.join('\n') + '\n');
+console.log('\nwrote docs/benchmarks.md');
