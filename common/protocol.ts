@@ -5,21 +5,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PointSchema, RecognitionSchema, LIMITS } from './recognition.js';
 
-export const PROTOCOL_VERSION = 1;
-/** Largest frame the server accepts (ws maxPayload): a few hundred points is about 10 KB. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-export const MAX_POINTS_PER_MESSAGE = 512;
-
-/** Application close codes (4000-4999). */
-export const CloseCode = {
-  /** The peer speaks another protocol version: do not reconnect without upgrading. */
-  versionMismatch: 4000,
-  /** First message was not a hello, or hello came twice. */
-  badHandshake: 4001,
-  /** Too many messages or points per second. */
-  rateLimited: 4008,
-  serverShutdown: 4010,
-} as const;
+// The constants live in their own module so the browser can import them without TypeBox.
+export { PROTOCOL_VERSION, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, CloseCode } from './protocol-constants.js';
+import { MAX_POINTS_PER_MESSAGE } from './protocol-constants.js';
 
 const StrokeId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Points = Type.Array(PointSchema, { minItems: 1, maxItems: MAX_POINTS_PER_MESSAGE });

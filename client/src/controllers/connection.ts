@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CloseCode, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../../common/protocol.js';
+import { CloseCode, PROTOCOL_VERSION } from '../../../common/protocol-constants.js';
+import type { ClientMessage, ServerMessage } from '../../../common/protocol.js';
 import { config } from '../config.js';
 
 /** `offline` covers "connecting" and "waiting to retry"; `error` is final until a reload. */

@@ -47,6 +47,8 @@ export class BoardSession {
   /** Recognition runs one at a time; a pen-up during a run asks for one more run after it. */
   private recognizing = false;
   private again = false;
+  /** Bumped by clear: a result computed for the ink before a clear is never sent after it. */
+  private generation = 0;
 
   constructor(
     private readonly socket: BoardSocket,
@@ -103,6 +105,7 @@ export class BoardSession {
         return this.recognize();
       }
       case 'clear':
+        this.generation++;
         this.strokes.length = 0;
         this.drawing.clear();
         this.totalPoints = 0;
@@ -134,9 +137,12 @@ export class BoardSession {
     }
     this.recognizing = true;
     const snapshot = this.strokes.map((s) => s.points);
+    const generation = this.generation;
     this.deps
       .recognize(snapshot)
-      .then((result) => this.send({ type: 'result', strokes: snapshot.length, result }))
+      .then((result) => {
+        if (generation === this.generation) this.send({ type: 'result', strokes: snapshot.length, result });
+      })
       .catch((err: Error) => {
         this.deps.log.warn({ err }, 'recognition failed');
         this.error(ErrorCode.recognitionFailed, 'recognition failed; the ink is kept, try again');

@@ -116,6 +116,23 @@ describe('BoardSession', () => {
     expect(h.ofType('error')).toEqual([]);
   });
 
+  it('never sends a result for ink from before a clear after the clear', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const h = harness(async (strokes) => {
+      if (strokes.length > 0) await gate;
+      return { text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 };
+    });
+    h.send(hello);
+    h.send({ type: 'stroke-begin', strokeId: 'a', points: [[1, 1]] });
+    h.send({ type: 'stroke-end', strokeId: 'a' });
+    h.send({ type: 'clear' });
+    release();
+    for (let i = 0; i < 4; i++) await h.settle();
+    const after = h.sent.slice(h.sent.findIndex((m) => m.type === 'cleared'));
+    expect(after.filter((m) => m.type === 'result').map((m) => (m as { strokes: number }).strokes)).toEqual([0]);
+  });
+
   it('answers malformed messages with a clear error and keeps going', async () => {
     const h = harness();
     h.send(hello);
