@@ -101,3 +101,15 @@ describe('segmentStrokes', () => {
     expect(segmentStrokes([[], []])).toEqual([]);
   });
 });
+
+describe('groupByPlace', async () => {
+  const { groupByPlace } = await import('./grouping.js');
+  const bar = (id: string, x: number, y = 0) => ({ id, points: [[x, y], [x, y + 100]] });
+  it('keeps the digits of one number together and separates numbers by place', () => {
+    const groups = groupByPlace([bar('a', 0), bar('b', 60), bar('c', 130), bar('far', 600), bar('below', 0, 400)]);
+    expect(groups.map((g) => g.strokeIds)).toEqual([['a', 'b', 'c'], ['far'], ['below']]);
+  });
+  it('is empty for no ink', () => {
+    expect(groupByPlace([])).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 /** Protocol constants, free of dependencies (the browser bundle imports this file). */
 
-export const PROTOCOL_VERSION = 1;
+/** 2: rooms (shared boards), resume, undo/erase, presence and cursors. */
+export const PROTOCOL_VERSION = 2;
 /** Largest frame the server accepts (ws maxPayload): a few hundred points is about 10 KB. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_POINTS_PER_MESSAGE = 512;
@@ -11,7 +12,14 @@ export const CloseCode = {
   versionMismatch: 4000,
   /** First message was not a hello, or hello came twice. */
   badHandshake: 4001,
-  /** Too many messages or points per second. */
+  /** The room holds its maximum number of participants. */
+  roomFull: 4005,
+  /** Too many messages or points per second, or too slow to keep up. */
   rateLimited: 4008,
   serverShutdown: 4010,
 } as const;
+
+/** Room ids are unguessable: 16 random bytes, base64url (22 characters). */
+export const ROOM_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
+/** Writers per room (tldraw holds ~30; Liveblocks 10-100). */
+export const MAX_ROOM_PARTICIPANTS = 100;

@@ -3,25 +3,46 @@
  * validated at runtime (the server's peers are untrusted). See docs/protocol.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { PointSchema, RecognitionSchema, LIMITS } from './recognition.js';
+import { BoxSchema, PointSchema, RecognitionSchema, LIMITS } from './recognition.js';
 
 // The constants live in their own module so the browser can import them without TypeBox.
-export { PROTOCOL_VERSION, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, CloseCode } from './protocol-constants.js';
-import { MAX_POINTS_PER_MESSAGE } from './protocol-constants.js';
+export { PROTOCOL_VERSION, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, CloseCode, ROOM_ID_PATTERN, MAX_ROOM_PARTICIPANTS } from './protocol-constants.js';
+import { MAX_POINTS_PER_MESSAGE, ROOM_ID_PATTERN } from './protocol-constants.js';
 
-const StrokeId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Points = Type.Array(PointSchema, { minItems: 1, maxItems: MAX_POINTS_PER_MESSAGE });
+const strict = { additionalProperties: false } as const;
 
 export const ClientMessageSchema = Type.Union([
-  Type.Object({ type: Type.Literal('hello'), protocol: Type.Integer() }, { additionalProperties: false }),
-  /** Pen down: starts a stroke with its first point(s). */
-  Type.Object({ type: Type.Literal('stroke-begin'), strokeId: StrokeId, points: Points }, { additionalProperties: false }),
+  /**
+   * Opens the session. `room` joins a shared board (omitted: a private board for this socket).
+   * `resume` is sent by a reconnecting client: its previous session id and the last `seq` it saw,
+   * so that the server sends only what it missed.
+   */
+  Type.Object(
+    {
+      type: Type.Literal('hello'),
+      protocol: Type.Integer(),
+      room: Type.Optional(Type.String({ pattern: ROOM_ID_PATTERN })),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+      resume: Type.Optional(Type.Object({ session: Id, lastSeq: Type.Integer({ minimum: 0 }) }, strict)),
+    },
+    strict,
+  ),
+  /** Pen down: starts a stroke with its first point(s). Stroke ids are the client's, unique per board. */
+  Type.Object({ type: Type.Literal('stroke-begin'), strokeId: Id, points: Points }, strict),
   /** More points of a stroke being drawn, sent about once per animation frame. */
-  Type.Object({ type: Type.Literal('stroke-points'), strokeId: StrokeId, points: Points }, { additionalProperties: false }),
-  /** Pen up: the stroke is complete and the ink is recognized. */
-  Type.Object({ type: Type.Literal('stroke-end'), strokeId: StrokeId }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('clear') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('ping'), t: Type.Number() }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('stroke-points'), strokeId: Id, points: Points }, strict),
+  /** Pen up: the stroke is complete, stored, acknowledged and recognized. */
+  Type.Object({ type: Type.Literal('stroke-end'), strokeId: Id }, strict),
+  /** Removes the sender's own most recent stroke. */
+  Type.Object({ type: Type.Literal('undo') }, strict),
+  /** Removes a stroke (anyone's: a shared board, like a whiteboard eraser). */
+  Type.Object({ type: Type.Literal('erase'), strokeId: Id }, strict),
+  Type.Object({ type: Type.Literal('clear') }, strict),
+  /** Pointer position for live cursors, at most about 30 per second. */
+  Type.Object({ type: Type.Literal('cursor'), x: PointSchema.items, y: PointSchema.items }, strict),
+  Type.Object({ type: Type.Literal('ping'), t: Type.Number() }, strict),
 ]);
 export type ClientMessage = Static<typeof ClientMessageSchema>;
 
@@ -31,24 +52,74 @@ export const ErrorCode = {
   unknownStroke: 'unknown_stroke',
   duplicateStroke: 'duplicate_stroke',
   tooMuchInk: 'too_much_ink',
+  nothingToUndo: 'nothing_to_undo',
   recognitionFailed: 'recognition_failed',
+  storageFailed: 'storage_failed',
+  rateLimited: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ParticipantSchema = Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() });
+export type Participant = Static<typeof ParticipantSchema>;
+
+export const BoardStrokeSchema = Type.Object({
+  id: Type.String(),
+  author: Type.String(),
+  color: Type.String(),
+  points: Type.Array(Type.Array(Type.Number())),
+  /** False while the author is still drawing it. */
+  done: Type.Boolean(),
+});
+export type BoardStroke = Static<typeof BoardStrokeSchema>;
+
+/** A number on the board: strokes grouped by place, and what they read. */
+export const GroupResultSchema = Type.Object({
+  id: Type.String(),
+  box: BoxSchema,
+  strokeIds: Type.Array(Type.String()),
+  result: RecognitionSchema,
+});
+export type GroupResult = Static<typeof GroupResultSchema>;
+
+/** Board events carry the room's sequence number; a resuming client replays those it missed. */
+export const BoardEventSchema = Type.Union([
+  Type.Object({ type: Type.Literal('stroke-begin'), seq: Type.Integer(), stroke: BoardStrokeSchema }),
+  Type.Object({ type: Type.Literal('stroke-points'), seq: Type.Integer(), strokeId: Type.String(), points: Type.Array(Type.Array(Type.Number())) }),
+  Type.Object({ type: Type.Literal('stroke-end'), seq: Type.Integer(), strokeId: Type.String() }),
+  Type.Object({ type: Type.Literal('erased'), seq: Type.Integer(), strokeIds: Type.Array(Type.String()), by: Type.String() }),
+  Type.Object({ type: Type.Literal('cleared'), seq: Type.Integer(), by: Type.String() }),
+]);
+export type BoardEvent = Static<typeof BoardEventSchema>;
 
 export const ServerMessageSchema = Type.Union([
   Type.Object({
     type: Type.Literal('welcome'),
     protocol: Type.Integer(),
     model: Type.String(),
-    limits: Type.Object({
-      maxStrokes: Type.Integer(),
-      maxPointsPerStroke: Type.Integer(),
-      maxPointsPerMessage: Type.Integer(),
-    }),
+    room: Type.String(),
+    /** Send it back in `hello.resume` after a reconnect. */
+    session: Type.String(),
+    you: ParticipantSchema,
+    /** The room's sequence number this welcome is current with. */
+    seq: Type.Integer(),
+    /**
+     * The whole board (late joiners, or a resume that cannot be served from the log); absent when
+     * the server is replaying only the missed events, which follow this message.
+     */
+    board: Type.Optional(Type.Object({ strokes: Type.Array(BoardStrokeSchema) })),
+    participants: Type.Array(ParticipantSchema),
+    limits: Type.Object({ maxStrokes: Type.Integer(), maxPointsPerStroke: Type.Integer(), maxPointsPerMessage: Type.Integer() }),
   }),
-  /** Recognition of all the ink on the board, after a pen-up or a clear. */
-  Type.Object({ type: Type.Literal('result'), strokes: Type.Integer(), result: RecognitionSchema }),
-  Type.Object({ type: Type.Literal('cleared') }),
+  ...BoardEventSchema.anyOf,
+  /** The sender's stroke is stored: it survives a server restart. */
+  Type.Object({ type: Type.Literal('ack'), strokeId: Type.String(), seq: Type.Integer() }),
+  /**
+   * Recognition after a change: `groups` has every number on the board; `result` is the group
+   * the last change touched (the "latest number"), or an empty recognition when the board is empty.
+   */
+  Type.Object({ type: Type.Literal('result'), strokes: Type.Integer(), result: RecognitionSchema, groups: Type.Array(GroupResultSchema) }),
+  Type.Object({ type: Type.Literal('presence'), participants: Type.Array(ParticipantSchema) }),
+  Type.Object({ type: Type.Literal('cursor'), id: Type.String(), x: Type.Number(), y: Type.Number() }),
   Type.Object({ type: Type.Literal('pong'), t: Type.Number() }),
   Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() }),
 ]);

@@ -14,6 +14,8 @@ import { MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
 import { errorHandler } from './error-handler.js';
 import inference from './plugins/inference.js';
+import rooms from './plugins/rooms.js';
+import roomRoutes from './routes/api/rooms.js';
 import wsRoute from './realtime/ws-route.js';
 import healthRoute from './routes/api/health.js';
 import modelRoutes from './routes/api/model.js';
@@ -32,14 +34,18 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(swaggerUi, { routePrefix: '/docs' });
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
+  await fastify.register(rooms, { dataDir: config.DATA_DIR });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await fastify.register(healthRoute);
   await fastify.register(modelRoutes);
   await fastify.register(recognizeRoute);
+  await fastify.register(roomRoutes);
   await fastify.register(wsRoute, { allowedOrigins: [] });
 
   if (existsSync(path.join(config.CLIENT_DIR, 'index.html'))) {
     await fastify.register(fastifyStatic, { root: config.CLIENT_DIR, wildcard: false });
+    // A board's shareable URL is the client page; the client reads the room id from the path.
+    fastify.get('/r/:room', (_req, reply) => reply.sendFile('index.html'));
   } else {
     fastify.get('/', async (_req, reply) =>
       reply.type('text/plain').send(`The client is not built (${config.CLIENT_DIR} is missing): run npm run build.`),

@@ -18,6 +18,8 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
   /** Reserved for accounts and history; embedded default is an SQLite file. */
   DATABASE_URL: Type.String({ default: `file:${path.join(ROOT, 'data', 'digitboard.db')}` }),
+  /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
+  DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),
   CLIENT_DIR: Type.String({ default: path.join(ROOT, 'client', 'dist') }),
   LOG_LEVEL: Type.Union(

@@ -4,11 +4,10 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { CloseCode } from '../../../common/protocol.js';
-import { recognizeStrokes } from '../recognition/recognizer.js';
-import { BoardSession } from './board-session.js';
+import { Connection } from './connection.js';
 
-/** A client that lets this much unsent data pile up is too slow: drop it, it will resync. */
-const MAX_BUFFERED_BYTES = 1 << 20;
+/** A client that lets this much unsent data pile up is too slow: drop it; it resumes on reconnect. */
+export const MAX_BUFFERED_BYTES = 1 << 20;
 
 export interface WsRouteOptions {
   /** Extra origins allowed besides the server's own host. */
@@ -38,9 +37,10 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
       },
     },
     (socket, request) => {
-      const session = new BoardSession(
+      const connection = new Connection(
         {
           send: (data) => {
+            if (socket.readyState !== socket.OPEN) return;
             if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
               socket.close(CloseCode.rateLimited, 'client too slow');
               return;
@@ -49,16 +49,17 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
           },
           close: (code, reason) => socket.close(code, reason),
         },
-        { recognize: (strokes) => recognizeStrokes(app.inference, strokes), modelVersion: app.inference.manifest.version, log: request.log },
+        app.rooms,
+        request.log,
       );
       socket.on('message', (data, isBinary) => {
         if (isBinary) {
           socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'binary frames are not accepted; send JSON text' }));
           return;
         }
-        session.handle(data.toString());
+        connection.handle(data.toString());
       });
-      socket.on('close', () => session.dispose());
+      socket.on('close', () => connection.dispose());
       socket.on('error', (err) => request.log.warn({ err }, 'websocket error'));
     },
   );

@@ -1,0 +1,48 @@
+/** The rooms this process serves: loaded on first join, dropped from memory when idle. */
+import { randomBytes } from 'node:crypto';
+import { Room, type RoomDeps } from './room.js';
+
+const SWEEP_MS = 30_000;
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Promise<Room>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly deps: RoomDeps) {
+    this.timer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.timer.unref();
+  }
+
+  /** A fresh, unguessable room id (128 bits). */
+  static newId(): string {
+    return randomBytes(16).toString('base64url');
+  }
+
+  /** The room, loading its stored board the first time (concurrent callers share one load). */
+  get(id: string): Promise<Room> {
+    let room = this.rooms.get(id);
+    if (!room) {
+      room = Room.load(id, this.deps);
+      this.rooms.set(id, room);
+      room.catch(() => this.rooms.delete(id));
+    }
+    return room;
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  private sweep(): void {
+    for (const [id, promise] of this.rooms) {
+      void promise.then((room) => {
+        if (room.idle() && this.rooms.get(id) === promise) this.rooms.delete(id);
+      }, () => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.deps.store.close();
+  }
+}

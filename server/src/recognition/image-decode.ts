@@ -1,0 +1,166 @@
+/**
+ * Uploaded image bytes -> an upright grey bitmap of a workable size. The format is sniffed from
+ * the magic bytes before libvips sees anything: only PNG, JPEG and WebP reach sharp, so SVG
+ * (librsvg), GIF, TIFF, HEIF, PDF... are refused without being parsed.
+ */
+import sharp from 'sharp';
+
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+
+export type ImageErrorCode = 'unsupported_image' | 'corrupt_image' | 'image_too_large' | 'too_many_digits';
+
+/** An upload the image path refuses; `code` is the API's error code (see server/src/errors.ts). */
+export class ImageError extends Error {
+  override name = 'ImageError';
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Decoded pixels above this are refused (a 600 KB PNG can declare 60000 x 60000). 40 Mpx is a 7700 x 5200 photo. */
+export const MAX_INPUT_PIXELS = 40_000_000;
+/** Images are processed with their longer side at most this (digits stay 50+ px tall in a page photo)... */
+export const WORK_MAX_SIDE = 1000;
+/** ...and at least this: a 28 x 28 MNIST sample is upscaled so that every size-relative rule has room. */
+export const WORK_MIN_SIDE = 256;
+
+const SVG_SNIFF_BYTES = 300;
+
+/** Formats people try to upload that we name in the error, by their magic bytes. */
+function otherFormat(b: Uint8Array): string | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (ascii(0, 4) === 'GIF8') return 'GIF';
+  if (ascii(0, 4) === '%PDF') return 'PDF';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'TIFF';
+  if (ascii(0, 2) === 'BM') return 'BMP';
+  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip (SVGZ?)';
+  if ((b[0] === 0xff && b[1] === 0x0a) || ascii(4, 8) === 'JXL ') return 'JPEG XL';
+  if (ascii(4, 8) === 'ftyp') {
+    const brand = ascii(8, 12);
+    if (brand.startsWith('avi')) return 'AVIF';
+    if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return 'HEIC';
+    return 'an ISO media file';
+  }
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, SVG_SNIFF_BYTES)).replace(/^\uFEFF/, '').trimStart();
+  if (/<svg/i.test(head)) return 'SVG';
+  if (head.startsWith('<')) return 'XML/HTML';
+  return null;
+}
+
+/**
+ * The format of `bytes` by magic number, or an `unsupported_image` ImageError.
+ * Also refuses any buffer with "<svg" in its first 300 bytes, whatever its first bytes say:
+ * that is exactly libvips's test for picking its SVG loader, so librsvg can never be reached.
+ */
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat {
+  const supported = 'send a PNG, JPEG or WebP image';
+  if (bytes.length === 0) throw new ImageError('unsupported_image', `The body is empty: ${supported}.`);
+  const b = bytes;
+  let format: ImageFormat | null = null;
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) {
+    format = 'png';
+  } else if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
+    format = 'jpeg';
+  } else if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') {
+    format = 'webp';
+  }
+  if (format && !Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, SVG_SNIFF_BYTES)).toString('latin1').toLowerCase().includes('<svg')) {
+    return format;
+  }
+  const other = format ? 'SVG' : otherFormat(b);
+  throw new ImageError('unsupported_image', other ? `${other} is not supported: ${supported}.` : `This is not an image we can read: ${supported}.`);
+}
+
+/** A single-channel 8-bit image, row-major. */
+export interface GreyImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface DecodedImage extends GreyImage {
+  format: ImageFormat;
+  /** Size of the upright input image (EXIF orientation applied), the frame of returned boxes. */
+  inputWidth: number;
+  inputHeight: number;
+}
+
+/** Working size for an upright input size: longer side clamped to [WORK_MIN_SIDE, WORK_MAX_SIDE]. */
+export function workSize(width: number, height: number): { width: number; height: number } {
+  const long = Math.max(width, height);
+  const scale = long > WORK_MAX_SIDE ? WORK_MAX_SIDE / long : long < WORK_MIN_SIDE ? WORK_MIN_SIDE / long : 1;
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
+ * Decodes an uploaded PNG/JPEG/WebP into an upright grey image at working size. Transparent
+ * images are composited onto a background that contrasts with their opaque pixels (a canvas
+ * export is ink on transparency: read as black it would hide black ink).
+ */
+export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
+  const format = sniffImageFormat(bytes);
+  let meta: sharp.Metadata;
+  try {
+    // Header only: libvips reads the dimensions without decoding, so no pixel limit is needed yet.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ImageError('corrupt_image', `The ${format.toUpperCase()} image could not be read (corrupt or truncated).`);
+  }
+  if (meta.format !== format) throw new ImageError('unsupported_image', 'The image data does not match its format.');
+  const { width, height } = meta;
+  if (!width || !height) throw new ImageError('corrupt_image', 'The image has no size.');
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new ImageError('image_too_large', `The image is ${width} x ${height} pixels; at most ${MAX_INPUT_PIXELS / 1e6} megapixels are accepted.`);
+  }
+  // Orientations 5-8 swap the sides.
+  const [inputWidth, inputHeight] = (meta.orientation ?? 1) >= 5 ? [height, width] : [width, height];
+  const work = workSize(inputWidth, inputHeight);
+
+  // failOn 'error' rejects truncated files (libvips would otherwise pad a cut JPEG with grey).
+  const pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+    .rotate()
+    .resize({ width: work.width, height: work.height, fit: 'fill' });
+  try {
+    if (!meta.hasAlpha) {
+      const { data, info } = await pipeline.greyscale().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      if (info.channels !== 1) throw new Error(`unexpected ${info.channels} channels`);
+      return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, format, inputWidth, inputHeight };
+    }
+    const { data, info } = await pipeline.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { data: flattenAlpha(data, info.width * info.height), width: info.width, height: info.height, format, inputWidth, inputHeight };
+  } catch (err) {
+    if (err instanceof Error && /pixel limit/i.test(err.message)) throw new ImageError('image_too_large', 'The image has too many pixels.');
+    throw new ImageError('corrupt_image', `The ${format.toUpperCase()} image could not be decoded (corrupt or truncated).`);
+  }
+}
+
+/**
+ * RGBA -> grey composited onto black or white. When most of the image is transparent its opaque
+ * pixels are the ink, so the background is the opposite of their brightness; when most of it is
+ * opaque, the transparent parts take the brightness of the rest (they are margins).
+ */
+export function flattenAlpha(rgba: Uint8Array, pixels: number): Uint8Array {
+  const lum = new Float32Array(pixels);
+  let opaque = 0, opaqueLum = 0;
+  for (let i = 0; i < pixels; i++) {
+    const o = i * 4;
+    lum[i] = 0.2126 * rgba[o] + 0.7152 * rgba[o + 1] + 0.0722 * rgba[o + 2];
+    if (rgba[o + 3] >= 128) {
+      opaque++;
+      opaqueLum += lum[i];
+    }
+  }
+  const meanOpaque = opaque > 0 ? opaqueLum / opaque : 255;
+  const mostlyTransparent = opaque < pixels / 2;
+  const light = meanOpaque > 127;
+  const background = mostlyTransparent ? (light ? 0 : 255) : light ? 255 : 0;
+  const out = new Uint8Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    const a = rgba[i * 4 + 3] / 255;
+    out[i] = Math.round(lum[i] * a + background * (1 - a));
+  }
+  return out;
+}

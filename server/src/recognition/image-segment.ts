@@ -1,0 +1,523 @@
+/**
+ * A photo or scan -> the ink in it, split into digits. Pure functions on typed arrays (no sharp),
+ * so that each step can be tested on tiny hand-made bitmaps.
+ *
+ * 1. normalizeInk: estimate the paper (or board) from coarse per-cell percentiles, which follow
+ *    lighting gradients and soft shadows but not strokes; pick the polarity (dark ink on light
+ *    paper or chalk on a board) from which side of the background the strong outliers fall;
+ *    express every pixel as its contrast against the local background, ink high, in [0, 1].
+ * 2. inkMask: threshold above the noise floor (Otsu among the candidate ink pixels, so that faint
+ *    ruled lines fall below darker handwriting).
+ * 3. removeRuledLines: thin structures spanning half the image (notebook rules, margin lines).
+ * 4. labelComponents, then findDigitGroups: drop specks and border bands, merge components that
+ *    overlap horizontally (the two strokes of a 4 or 5), order left to right.
+ * 5. digitInput: crop a group's grey ink, thicken hairlines to MNIST stroke width, fitImage.
+ */
+import { fitImage } from '../../../common/preprocess.js';
+import type { GreyImage } from './image-decode.js';
+
+export type Polarity = 'dark-on-light' | 'light-on-dark';
+
+export interface InkImage {
+  /** Contrast against the local background, ink high; background about 0, solid ink near 1. */
+  ink: Float32Array;
+  width: number;
+  height: number;
+  polarity: Polarity;
+  /** Standard deviation of the background's contrast (sensor and JPEG noise). */
+  noise: number;
+}
+
+/** Background cells are about this fraction of the longer side. */
+const CELL_FRACTION = 1 / 20;
+
+function percentileOfHistogram(hist: Uint32Array, offset: number, count: number, p: number): number {
+  const target = p * (count - 1);
+  let acc = 0;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[offset + v];
+    if (acc > target) return v;
+  }
+  return 255;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Bilinear upsampling of a gx x gy grid of cell values (cell centres) to w x h pixels. */
+function upsampleGrid(grid: Float32Array, gx: number, gy: number, cell: number, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gy - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, gy - 1), ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gx - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, gx - 1), tx = fx - x0;
+      const top = grid[y0 * gx + x0] * (1 - tx) + grid[y0 * gx + x1] * tx;
+      const bottom = grid[y1 * gx + x0] * (1 - tx) + grid[y1 * gx + x1] * tx;
+      out[y * w + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
+}
+
+/** Robust standard deviation (1.4826 x median absolute value) of a sample of `values`. */
+function robustSigma(values: Float32Array): number {
+  const step = Math.max(1, Math.floor(values.length / 40_000));
+  const sample: number[] = [];
+  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i]));
+  return sample.length ? 1.4826 * median(sample) : 0;
+}
+
+/**
+ * Contrast of every pixel against its local background, ink high. Lighting gradients and soft
+ * shadows are divided out (a stroke in shade is as dark, relative to its paper, as one in light).
+ */
+export function normalizeInk(image: GreyImage): InkImage {
+  const { data, width: w, height: h } = image;
+  const cell = Math.max(8, Math.round(Math.max(w, h) * CELL_FRACTION));
+  const gx = Math.ceil(w / cell), gy = Math.ceil(h / cell);
+  const hist = new Uint32Array(gx * gy * 256);
+  const counts = new Uint32Array(gx * gy);
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / cell) * gx;
+    for (let x = 0; x < w; x++) {
+      const c = row + Math.floor(x / cell);
+      hist[c * 256 + data[y * w + x]]++;
+      counts[c]++;
+    }
+  }
+  const cellPercentile = (p: number) => {
+    const grid = new Float32Array(gx * gy);
+    for (let c = 0; c < grid.length; c++) grid[c] = percentileOfHistogram(hist, c * 256, counts[c], p);
+    return grid;
+  };
+
+  // Polarity: with the median as background, which side do the strong outliers fall on?
+  const medianBg = upsampleGrid(cellPercentile(0.5), gx, gy, cell, w, h);
+  const residual = new Float32Array(w * h);
+  for (let i = 0; i < residual.length; i++) residual[i] = data[i] - medianBg[i];
+  const sigma = Math.max(1, robustSigma(residual));
+  let dark = 0, light = 0;
+  for (let i = 0; i < residual.length; i++) {
+    const r = residual[i];
+    if (r < -3 * sigma) dark += -r - 3 * sigma;
+    else if (r > 3 * sigma) light += r - 3 * sigma;
+  }
+  const polarity: Polarity = light > dark ? 'light-on-dark' : 'dark-on-light';
+  const darkInk = polarity === 'dark-on-light';
+
+  // Background: a percentile on the paper's side, robust to cells that are up to 3/4 ink; a
+  // cell that still stands out from its neighbours towards the ink (a thick blob) takes their median.
+  const grid = cellPercentile(darkInk ? 0.75 : 0.25);
+  for (let pass = 0; pass < 2; pass++) {
+    const fixed = Float32Array.from(grid);
+    for (let cy = 0; cy < gy; cy++) {
+      for (let cx = 0; cx < gx; cx++) {
+        const around: number[] = [];
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const nx = cx + dx, ny = cy + dy;
+            if ((dx || dy) && nx >= 0 && ny >= 0 && nx < gx && ny < gy) around.push(grid[ny * gx + nx]);
+          }
+        }
+        if (around.length < 3) continue;
+        const m = median(around);
+        const v = grid[cy * gx + cx];
+        if (darkInk ? v < m - 6 * sigma : v > m + 6 * sigma) fixed[cy * gx + cx] = m;
+      }
+    }
+    grid.set(fixed);
+  }
+  const background = upsampleGrid(grid, gx, gy, cell, w, h);
+  const ink = new Float32Array(w * h);
+  for (let i = 0; i < ink.length; i++) {
+    const b = background[i];
+    ink[i] = darkInk ? (b - data[i]) / Math.max(b, 16) : (data[i] - b) / Math.max(255 - b, 16);
+  }
+  const noise = robustSigma(ink);
+  for (let i = 0; i < ink.length; i++) ink[i] = Math.min(1, Math.max(0, ink[i]));
+  return { ink, width: w, height: h, polarity, noise };
+}
+
+/** Otsu's threshold over values in [lo, 1], or lo when there are none. */
+function otsu(values: Float32Array, lo: number): number {
+  const bins = 128;
+  const hist = new Float64Array(bins);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) continue;
+    hist[Math.min(bins - 1, Math.floor(((v - lo) / (1 - lo)) * bins))]++;
+    n++;
+  }
+  if (n === 0) return lo;
+  let total = 0;
+  for (let b = 0; b < bins; b++) total += b * hist[b];
+  let wB = 0, sumB = 0, best = 0, bestVar = -1;
+  for (let b = 0; b < bins; b++) {
+    wB += hist[b];
+    if (wB === 0) continue;
+    const wF = n - wB;
+    if (wF === 0) break;
+    sumB += b * hist[b];
+    const between = wB * wF * (sumB / wB - (total - sumB) / wF) ** 2;
+    if (between > bestVar) {
+      bestVar = between;
+      best = b;
+    }
+  }
+  return lo + ((best + 1) / bins) * (1 - lo);
+}
+
+export interface InkMask {
+  mask: Uint8Array;
+  /** The threshold used, in contrast units. */
+  threshold: number;
+  /** Lowest contrast that counts as ink at all (above the noise). */
+  floor: number;
+}
+
+/** Minimum contrast of ink against its background, whatever the noise. */
+const MIN_CONTRAST = 0.12;
+
+/**
+ * Binary ink: above a noise floor, then Otsu among the candidates (separating faint ruled lines
+ * and shadow edges from handwriting), but never above half the ink's typical contrast, so that
+ * uniformly dark strokes keep their width.
+ */
+export function inkMask(image: InkImage): InkMask {
+  const { ink } = image;
+  const floor = Math.max(MIN_CONTRAST, 4 * image.noise);
+  const candidates: number[] = [];
+  const step = Math.max(1, Math.floor(ink.length / 200_000));
+  for (let i = 0; i < ink.length; i += step) if (ink[i] >= floor) candidates.push(ink[i]);
+  let threshold = floor;
+  if (candidates.length > 0) {
+    candidates.sort((a, b) => a - b);
+    const level = candidates[Math.floor(0.9 * (candidates.length - 1))];
+    threshold = Math.max(floor, Math.min(otsu(ink, floor), 0.5 * level));
+  }
+  const mask = new Uint8Array(ink.length);
+  for (let i = 0; i < ink.length; i++) mask[i] = ink[i] >= threshold ? 1 : 0;
+  return { mask, threshold, floor };
+}
+
+export interface Component {
+  label: number;
+  area: number;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** 8-connected components of a binary mask (two passes, union-find). Labels start at 1; 0 is background. */
+export function labelComponents(mask: Uint8Array, w: number, h: number): { labels: Int32Array; components: Component[] } {
+  const labels = new Int32Array(w * h);
+  const parent: number[] = [0];
+  const find = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]];
+      a = parent[a];
+    }
+    return a;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a), rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      // Neighbours already visited: west, and the three above.
+      let l = 0;
+      for (let k = 0; k < 4; k++) {
+        let j: number;
+        if (k === 0) j = x > 0 ? i - 1 : -1;
+        else if (y === 0) break;
+        else if (k === 1) j = x > 0 ? i - w - 1 : -1;
+        else if (k === 2) j = i - w;
+        else j = x < w - 1 ? i - w + 1 : -1;
+        const n = j >= 0 ? labels[j] : 0;
+        if (!n) continue;
+        if (!l) l = n;
+        else if (n !== l) union(l, n);
+      }
+      if (!l) {
+        l = parent.length;
+        parent.push(l);
+      }
+      labels[i] = l;
+    }
+  }
+  const compact = new Int32Array(parent.length);
+  const components: Component[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (!labels[i]) continue;
+    const root = find(labels[i]);
+    let c = compact[root];
+    if (!c) {
+      c = compact[root] = components.length + 1;
+      components.push({ label: c, area: 0, minX: w, minY: h, maxX: -1, maxY: -1 });
+    }
+    labels[i] = c;
+    const comp = components[c - 1];
+    const x = i % w, y = (i - x) / w;
+    comp.area++;
+    if (x < comp.minX) comp.minX = x;
+    if (x > comp.maxX) comp.maxX = x;
+    if (y < comp.minY) comp.minY = y;
+    if (y > comp.maxY) comp.maxY = y;
+  }
+  return { labels, components };
+}
+
+function transpose(src: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = src[y * w + x];
+  return out;
+}
+
+/**
+ * Pixels of horizontal lines: mask pixels whose vertical run is at most `maxThickness`, bridged
+ * across gaps of `gap` (where a stroke crosses the line), forming a structure at least `minLength`
+ * long and nearly flat (a few degrees of tilt). Crossing strokes are kept: their runs are long.
+ */
+function horizontalLinePixels(mask: Uint8Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array {
+  const thin = new Uint8Array(w * h);
+  let any = false;
+  for (let x = 0; x < w; x++) {
+    let y = 0;
+    while (y < h) {
+      if (!mask[y * w + x]) {
+        y++;
+        continue;
+      }
+      let end = y;
+      while (end < h && mask[end * w + x]) end++;
+      if (end - y <= maxThickness) {
+        for (let k = y; k < end; k++) thin[k * w + x] = 1;
+        any = true;
+      }
+      y = end;
+    }
+  }
+  if (!any) return thin;
+  // Bridge gaps along each row: a pixel is bridged when thin pixels lie within `gap` on both sides.
+  const bridged = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let lastThin = -Infinity;
+    const nextThin = new Int32Array(w + 1);
+    nextThin[w] = 1 << 30;
+    for (let x = w - 1; x >= 0; x--) nextThin[x] = thin[row + x] ? x : nextThin[x + 1];
+    for (let x = 0; x < w; x++) {
+      if (thin[row + x]) lastThin = x;
+      if (thin[row + x] || (x - lastThin <= gap && nextThin[x] - x <= gap && nextThin[x] - lastThin <= gap + 1)) bridged[row + x] = 1;
+    }
+  }
+  const { labels, components } = labelComponents(bridged, w, h);
+  const isLine = new Uint8Array(components.length + 1);
+  let lines = 0;
+  for (const c of components) {
+    const length = c.maxX - c.minX + 1;
+    const rise = c.maxY - c.minY + 1;
+    // About 7 degrees of tilt at most.
+    if (length >= minLength && rise <= 0.12 * length + maxThickness + 2) {
+      isLine[c.label] = 1;
+      lines++;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  if (lines === 0) return out;
+  for (let i = 0; i < out.length; i++) if (thin[i] && isLine[labels[i]]) out[i] = 1;
+  return out;
+}
+
+/**
+ * Removes ruled lines (horizontal, and vertical margin lines) from a binary mask in place:
+ * thin (at most ~0.5% of the longer side thick) structures spanning half of the image.
+ * Returns the number of pixels removed.
+ */
+export function removeRuledLines(mask: Uint8Array, w: number, h: number): number {
+  const long = Math.max(w, h);
+  const maxThickness = Math.max(2, Math.round(0.005 * long));
+  const gap = Math.max(4, Math.round(0.02 * long));
+  const horizontal = horizontalLinePixels(mask, w, h, maxThickness, gap, Math.max(0.5 * w, 30 * maxThickness));
+  const vertical = transpose(horizontalLinePixels(transpose(mask, w, h), h, w, maxThickness, gap, Math.max(0.5 * h, 30 * maxThickness)), h, w);
+  let removed = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] && (horizontal[i] || vertical[i])) {
+      mask[i] = 0;
+      removed++;
+    }
+  }
+  return removed;
+}
+
+export interface DigitGroup {
+  /** Labels of the components in this digit. */
+  labels: number[];
+  area: number;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Fraction of the narrower horizontal extent two components must share to be one digit (as in common/segment.ts). */
+const OVERLAP = 0.45;
+
+/**
+ * Components -> digits, left to right. Drops specks (small against the image and against the
+ * largest mark), bands along the border (page edges, the table), and marks much shorter than the
+ * main ones (dots, commas, dashes: fitImage would blow them up into a "1").
+ */
+export function findDigitGroups(components: readonly Component[], w: number, h: number): DigitGroup[] {
+  const maxArea = components.reduce((m, c) => Math.max(m, c.area), 0);
+  const minArea = Math.max(8, 2e-5 * w * h, 0.04 * maxArea);
+  const minExtent = Math.max(4, 0.02 * Math.min(w, h));
+  const kept = components.filter((c) => {
+    const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
+    if (c.area < minArea || Math.max(cw, ch) < minExtent) return false;
+    const touchesX = c.minX === 0 || c.maxX === w - 1;
+    const touchesY = c.minY === 0 || c.maxY === h - 1;
+    if ((touchesX && ch >= 0.5 * h) || (touchesY && cw >= 0.5 * w)) return false;
+    return true;
+  });
+  if (kept.length === 0) return [];
+
+  const inkTop = Math.min(...kept.map((c) => c.minY)), inkBottom = Math.max(...kept.map((c) => c.maxY));
+  const floor = Math.max(1, (inkBottom - inkTop) * 0.08);
+  const range = (g: { minX: number; maxX: number }): [number, number] => {
+    const mid = (g.minX + g.maxX) / 2;
+    const half = Math.max(g.maxX - g.minX + 1, floor) / 2;
+    return [mid - half, mid + half];
+  };
+  const groups: DigitGroup[] = [];
+  for (const c of [...kept].sort((a, b) => a.minX - b.minX)) {
+    const [a0, a1] = range(c);
+    let best: DigitGroup | null = null;
+    let bestShare = 0;
+    for (const g of groups) {
+      // Marks on different lines of text are different digits.
+      const vGap = Math.max(g.minY, c.minY) - Math.min(g.maxY, c.maxY);
+      if (vGap > 0.6 * Math.max(g.maxY - g.minY, c.maxY - c.minY)) continue;
+      const [b0, b1] = range(g);
+      const share = (Math.min(a1, b1) - Math.max(a0, b0)) / Math.min(a1 - a0, b1 - b0);
+      if (share > bestShare) {
+        best = g;
+        bestShare = share;
+      }
+    }
+    if (best && bestShare >= OVERLAP) {
+      best.labels.push(c.label);
+      best.area += c.area;
+      best.minX = Math.min(best.minX, c.minX);
+      best.minY = Math.min(best.minY, c.minY);
+      best.maxX = Math.max(best.maxX, c.maxX);
+      best.maxY = Math.max(best.maxY, c.maxY);
+    } else {
+      groups.push({ labels: [c.label], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY });
+    }
+  }
+  // The height of the mark with the most ink is the reference for "a digit's height".
+  const main = groups.reduce((a, b) => (b.area > a.area ? b : a));
+  const refHeight = main.maxY - main.minY + 1;
+  return groups
+    .filter((g) => g.maxY - g.minY + 1 >= 0.4 * refHeight)
+    .sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+}
+
+/** Grey dilation (max filter) by `radius`, alternating 3x3 squares and crosses (an octagon). */
+function dilate(src: Float32Array, w: number, h: number, radius: number): Float32Array {
+  let cur = src;
+  for (let r = 0; r < radius; r++) {
+    const square = r % 2 === 0;
+    const next = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let m = cur[y * w + x];
+        for (let dy = -1; dy <= 1; dy++) {
+          const ny = y + dy;
+          if (ny < 0 || ny >= h) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            if (!square && dx !== 0 && dy !== 0) continue;
+            const nx = x + dx;
+            if (nx >= 0 && nx < w && cur[ny * w + nx] > m) m = cur[ny * w + nx];
+          }
+        }
+        next[y * w + x] = m;
+      }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+/** MNIST strokes are about this thick inside the 20 px box (as common/preprocess.ts PEN_WIDTH). */
+const TARGET_STROKE = 2.3;
+
+/**
+ * One digit's 28x28 model input: its components' grey ink (with a one-pixel fringe for the
+ * anti-aliasing), scaled so that solid ink is 1, hairlines thickened to MNIST's stroke width
+ * relative to the digit's size, then fitted and centred by fitImage.
+ */
+export function digitInput(image: InkImage, labels: Int32Array, group: DigitGroup, threshold: number): Float32Array {
+  const { ink, width: w, height: h } = image;
+  const member = new Set(group.labels);
+  const gw = group.maxX - group.minX + 1, gh = group.maxY - group.minY + 1;
+  const extent = Math.max(gw, gh);
+
+  // Membership over the group's box, with a margin for the fringe and any thickening.
+  const margin = Math.ceil(extent / 10) + 3;
+  const x0 = group.minX - margin, y0 = group.minY - margin;
+  const cw = gw + 2 * margin, ch = gh + 2 * margin;
+  const inGroup = new Uint8Array(cw * ch);
+  const values: number[] = [];
+  for (let y = group.minY; y <= group.maxY; y++) {
+    for (let x = group.minX; x <= group.maxX; x++) {
+      if (!member.has(labels[y * w + x])) continue;
+      inGroup[(y - y0) * cw + (x - x0)] = 1;
+      values.push(ink[y * w + x]);
+    }
+  }
+  // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape.
+  let edges = 0;
+  for (let cy = 1; cy < ch - 1; cy++) {
+    for (let cx = 1; cx < cw - 1; cx++) {
+      const i = cy * cw + cx;
+      if (inGroup[i]) edges += 4 - inGroup[i - 1] - inGroup[i + 1] - inGroup[i - cw] - inGroup[i + cw];
+    }
+  }
+  const stroke = edges > 0 ? (2 * values.length) / edges : 1;
+  const want = (TARGET_STROKE * extent) / 20;
+  const radius = Math.min(margin - 2, stroke < 0.8 * want ? Math.round((want - stroke) / 2) : 0);
+
+  values.sort((a, b) => a - b);
+  const level = Math.max(values[Math.floor(0.9 * (values.length - 1))] ?? 1, threshold);
+  const lo = 0.4 * threshold;
+
+  let crop = new Float32Array(cw * ch);
+  for (let cy = 1; cy < ch - 1; cy++) {
+    const y = y0 + cy;
+    if (y < 0 || y >= h) continue;
+    for (let cx = 1; cx < cw - 1; cx++) {
+      const x = x0 + cx;
+      if (x < 0 || x >= w) continue;
+      // In the group, or next to it (the anti-aliased fringe).
+      const i = cy * cw + cx;
+      const near =
+        inGroup[i] | inGroup[i - 1] | inGroup[i + 1] | inGroup[i - cw] | inGroup[i + cw] |
+        inGroup[i - cw - 1] | inGroup[i - cw + 1] | inGroup[i + cw - 1] | inGroup[i + cw + 1];
+      if (near) crop[i] = Math.min(1, Math.max(0, (ink[y * w + x] - lo) / (level - lo)));
+    }
+  }
+  if (radius > 0) crop = dilate(crop, cw, ch, radius);
+  return fitImage(crop, cw, ch);
+}

@@ -1,0 +1,258 @@
+/**
+ * Scenario tests of shared boards with in-memory sockets, deterministic: handshake, late join,
+ * live ink fan-out, reconnect-resume without loss or duplicates, undo/erase/clear, version
+ * mismatch, malformed frames, full rooms, rate limits, durability through the store.
+ * The recognizer here reports the stroke ids it was given (the real one is in ws.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { Connection, RATE } from '../../src/realtime/connection.js';
+import { MemoryRoomStore } from '../../src/realtime/room-store.js';
+import { RoomRegistry } from '../../src/realtime/rooms.js';
+
+const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+function world(store = new MemoryRoomStore()) {
+  const registry = new RoomRegistry({
+    store,
+    recognize: async (strokes) => ({ text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 }),
+    modelVersion: 'test',
+    log: { warn: () => {} },
+  });
+  const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown } = {}) => {
+    const inbox: ServerMessage[] = [];
+    const closes: { code: number; reason: string }[] = [];
+    const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: (code: number, reason: string) => closes.push({ code, reason }) };
+    const conn = new Connection(socket, registry, { warn: () => {} });
+    const send = (m: unknown) => conn.handle(typeof m === 'string' ? m : JSON.stringify(m));
+    send(opts.hello ?? { type: 'hello', protocol: PROTOCOL_VERSION, room: opts.room ?? ROOM, ...(opts.resume ? { resume: opts.resume } : {}) });
+    const of = <T extends ServerMessage['type']>(type: T) => inbox.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+    const welcome = () => of('welcome')[0];
+    const lastSeq = () => Math.max(welcome()?.seq ?? 0, ...inbox.map((m) => ('seq' in m && m.type !== 'welcome' && m.type !== 'ack' ? m.seq : 0)));
+    const draw = (id: string, points: number[][] = [[0, 0], [10, 10], [20, 30]]) => {
+      send({ type: 'stroke-begin', strokeId: id, points: points.slice(0, 1) });
+      send({ type: 'stroke-points', strokeId: id, points: points.slice(1) });
+      send({ type: 'stroke-end', strokeId: id });
+    };
+    return { inbox, closes, send, of, welcome, lastSeq, draw, conn, close: () => conn.dispose() };
+  };
+  return { registry, store, client };
+}
+
+describe('rooms', () => {
+  it('welcomes with identity, the board and the participants; others see the newcomer', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    expect(a.welcome()).toMatchObject({ protocol: PROTOCOL_VERSION, room: ROOM, seq: 0, board: { strokes: [] } });
+    expect(a.welcome().you.name.length).toBeGreaterThan(2);
+    const b = w.client();
+    await settle();
+    expect(b.welcome().participants).toHaveLength(2);
+    expect(a.of('presence').at(-1)!.participants.map((p) => p.id)).toContain(b.welcome().you.id);
+    expect(a.welcome().you.color).not.toBe(b.welcome().you.color);
+  });
+
+  it('streams ink live to the others, acks the author and recognizes for everyone', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.send({ type: 'stroke-begin', strokeId: 'a1', points: [[1, 2]] });
+    a.send({ type: 'stroke-points', strokeId: 'a1', points: [[3, 4]] });
+    expect(b.of('stroke-begin')[0].stroke).toMatchObject({ id: 'a1', author: a.welcome().you.id, points: [[1, 2]], done: false });
+    expect(b.of('stroke-points')[0]).toMatchObject({ strokeId: 'a1', points: [[3, 4]] });
+    expect(a.of('stroke-begin')).toEqual([]); // no echo to the author
+    a.send({ type: 'stroke-end', strokeId: 'a1' });
+    await settle();
+    expect(a.of('ack')).toEqual([{ type: 'ack', strokeId: 'a1', seq: 3 }]);
+    for (const c of [a, b]) expect(c.of('result').at(-1)).toMatchObject({ strokes: 1, result: { text: '1' }, groups: [{ strokeIds: ['a1'] }] });
+  });
+
+  it('gives a late joiner the whole board and the latest result', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    a.draw('a1');
+    a.send({ type: 'stroke-begin', strokeId: 'a2', points: [[5, 5]] }); // still drawing
+    await settle();
+    const c = w.client();
+    await settle();
+    expect(c.welcome().board!.strokes.map((s) => [s.id, s.done])).toEqual([['a1', true], ['a2', false]]);
+    expect(c.of('result')).toHaveLength(1);
+  });
+
+  it('groups ink by place into numbers', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    a.draw('l1', [[0, 0], [0, 100]]);
+    a.draw('l2', [[40, 0], [40, 100]]); // close to l1: same number
+    a.draw('far', [[1000, 500], [1000, 600]]); // elsewhere: another number
+    await settle();
+    const groups = a.of('result').at(-1)!.groups;
+    expect(groups.map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2'], ['far']]);
+  });
+
+  it('resumes a reconnecting client with only what it missed, without duplicates', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.draw('a1');
+    await settle();
+    const seen = b.lastSeq();
+    const session = b.welcome().session;
+    b.close();
+    a.draw('a2');
+    a.draw('a3');
+    await settle();
+    const b2 = w.client({ resume: { session, lastSeq: seen } });
+    await settle();
+    expect(b2.welcome().board).toBeUndefined();
+    expect(b2.welcome().you.id).toBe(b.welcome().you.id);
+    const replayed = b2.of('stroke-begin').map((e) => e.stroke.id);
+    expect(replayed).toEqual(['a2', 'a3']);
+    expect(b2.inbox.filter((m) => 'seq' in m && m.type !== 'welcome' && m.type !== 'ack').every((m) => (m as { seq: number }).seq > seen)).toBe(true);
+  });
+
+  it("re-sent strokes after a reconnect are idempotent: acked again, not duplicated", async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    a.draw('a1');
+    await settle();
+    const session = a.welcome().session;
+    a.close();
+    const a2 = w.client({ resume: { session, lastSeq: 0 } });
+    await settle();
+    a2.draw('a1'); // the client did not see the ack and sends the stroke again
+    await settle();
+    expect(a2.of('ack').map((x) => x.strokeId)).toEqual(['a1']);
+    expect(a2.of('error')).toEqual([]);
+    expect((await w.store.load(ROOM)).map((s) => s.id)).toEqual(['a1']);
+    const c = w.client();
+    await settle();
+    expect(c.welcome().board!.strokes).toHaveLength(1);
+  });
+
+  it('a reconnect that races the old socket keeps the new one', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    const session = a.welcome().session;
+    const a2 = w.client({ resume: { session, lastSeq: 0 } });
+    await settle();
+    expect(a.closes[0]?.reason).toContain('newer connection');
+    a.close(); // the old socket's close arrives late
+    const b = w.client();
+    await settle();
+    expect(b.welcome().participants.map((p) => p.id)).toContain(a2.welcome().you.id);
+  });
+
+  it('undo removes your own last stroke, erase anyone\'s, clear everything, for everyone', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.draw('a1');
+    b.draw('b1');
+    a.draw('a2');
+    await settle();
+    b.send({ type: 'undo' });
+    expect(a.of('erased').at(-1)).toMatchObject({ strokeIds: ['b1'], by: b.welcome().you.id });
+    b.send({ type: 'undo' });
+    expect(b.of('error').at(-1)!.code).toBe('nothing_to_undo');
+    b.send({ type: 'erase', strokeId: 'a2' });
+    await settle();
+    expect(a.of('result').at(-1)!.strokes).toBe(1);
+    a.send({ type: 'clear' });
+    await settle();
+    expect(b.of('cleared')).toHaveLength(1);
+    expect(b.of('result').at(-1)).toMatchObject({ strokes: 0, groups: [] });
+    expect(await w.store.load(ROOM)).toEqual([]);
+  });
+
+  it('drops points of a stroke cleared mid-draw quietly', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.send({ type: 'stroke-begin', strokeId: 'a1', points: [[1, 1]] });
+    b.send({ type: 'clear' });
+    a.send({ type: 'stroke-points', strokeId: 'a1', points: [[2, 2]] });
+    a.send({ type: 'stroke-end', strokeId: 'a1' });
+    await settle();
+    expect(a.of('error')).toEqual([]);
+  });
+
+  it('keeps acknowledged strokes through a restart (a new registry on the same store)', async () => {
+    const store = new MemoryRoomStore();
+    const w1 = world(store);
+    const a = w1.client();
+    await settle();
+    a.draw('a1');
+    a.draw('a2');
+    await settle();
+    expect(a.of('ack')).toHaveLength(2);
+    const w2 = world(store);
+    const b = w2.client();
+    await settle();
+    expect(b.welcome().board!.strokes.map((s) => s.id)).toEqual(['a1', 'a2']);
+    expect(b.of('result').at(-1)?.strokes).toBe(2);
+  });
+
+  it('refuses the next writer of a full room with a clear close code', async () => {
+    const w = world();
+    for (let i = 0; i < MAX_ROOM_PARTICIPANTS; i++) w.client();
+    await settle();
+    const extra = w.client();
+    await settle();
+    expect(extra.closes).toEqual([{ code: CloseCode.roomFull, reason: expect.stringContaining(String(MAX_ROOM_PARTICIPANTS)) }]);
+  });
+
+  it('closes too-old and too-new peers with versionMismatch, and a missing hello with badHandshake', async () => {
+    const w = world();
+    for (const protocol of [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1]) {
+      const c = w.client({ hello: { type: 'hello', protocol } });
+      expect(c.closes[0].code).toBe(CloseCode.versionMismatch);
+    }
+    expect(w.client({ hello: { type: 'ping', t: 1 } }).closes[0].code).toBe(CloseCode.badHandshake);
+    expect(w.client({ hello: { type: 'hello', protocol: PROTOCOL_VERSION, room: '../../etc/passwd' } }).closes[0].code).toBe(CloseCode.badHandshake);
+  });
+
+  it('answers malformed frames with errors and keeps the connection', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    const bad = ['{', '[]', '{"type":"nope"}', '{"type":"stroke-begin","strokeId":"x","points":[["1",2]]}', '{"type":"cursor","x":"a","y":1}', '{"type":"erase","strokeId":"missing"}', '{"type":"stroke-end","strokeId":"never"}'];
+    for (const f of bad) a.send(f);
+    expect(a.of('error').map((e) => e.code)).toEqual(['bad_json', 'bad_message', 'bad_message', 'bad_message', 'bad_message', 'unknown_stroke', 'unknown_stroke']);
+    expect(a.closes).toEqual([]);
+    a.send({ type: 'ping', t: 7 });
+    expect(a.of('pong')).toEqual([{ type: 'pong', t: 7 }]);
+  });
+
+  it('rate-limits a flooding connection and finally closes it', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    for (let i = 0; i < RATE.messagesPerSecond * 2 + 150; i++) a.send({ type: 'ping', t: i });
+    expect(a.of('error').some((e) => e.code === 'rate_limited')).toBe(true);
+    expect(a.closes[0]?.code).toBe(CloseCode.rateLimited);
+  });
+
+  it('does not let one writer steal another\'s stroke id', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.send({ type: 'stroke-begin', strokeId: 's', points: [[0, 0]] });
+    b.send({ type: 'stroke-begin', strokeId: 's', points: [[9, 9]] });
+    b.send({ type: 'stroke-points', strokeId: 's', points: [[9, 9]] });
+    expect(b.of('error').map((e) => e.code)).toEqual(['duplicate_stroke', 'unknown_stroke']);
+  });
+});
