@@ -12,8 +12,8 @@ import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
@@ -24,6 +24,7 @@ import { renderStrokes } from '../../training/src/render.js';
 import { ROOT } from '../src/config.js';
 import { rasterizeStrokes } from '../src/recognition/rasterize.js';
 import { digitStrokes, VARIANTS, type Strokes } from '../test/fixtures/digits.js';
+import { replaceSection, rssMb, startServer, stopServer } from './server-process.js';
 import { summarize } from './stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -59,7 +60,7 @@ async function naiveRaster(strokes: Strokes): Promise<Float32Array> {
 const row = (name: string, s: ReturnType<typeof summarize>, extra = '') => log(`| ${name} | ${s.p50} | ${s.p99} | ${s.n}${extra ? ` | ${extra}` : ''} |`);
 
 async function rasterization(): Promise<void> {
-  log('## 1. Rasterization, one digit (ms)\n');
+  log('### 1. Rasterization, one digit (ms)\n');
   log('| path | p50 | p99 | runs |');
   log('|---|---|---|---|');
   const ours = await time((i) => rasterizeStrokes(fixtures[i % fixtures.length]));
@@ -72,7 +73,7 @@ async function rasterization(): Promise<void> {
 }
 
 async function inference(): Promise<void> {
-  log('## 2. Inference, same model (ms)\n');
+  log('### 2. Inference, same model (ms)\n');
   const modelPath = path.join(ROOT, 'models', 'digitnet.onnx');
   const images = fixtures.map((s) => renderStrokes(s));
   const batch = (n: number, offset: number) => {
@@ -103,37 +104,13 @@ async function inference(): Promise<void> {
   model.dispose();
 }
 
-async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/src/server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('server did not start');
-}
-
-const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
-
-async function stop(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
-
 async function websocket(port: number): Promise<void> {
-  log(`## 3. Pen-up -> result over WebSockets while 100 clients write (${LOAD_SECONDS} s)\n`);
+  log(`### 3. Pen-up -> result over WebSockets while 100 clients write (${LOAD_SECONDS} s)\n`);
   const server = await startServer(port);
   const before = rssMb(server.pid!);
   const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS)], { encoding: 'utf8' });
   const after = rssMb(server.pid!);
-  await stop(server);
+  await stopServer(server);
   const r = JSON.parse(out.trim().split('\n').at(-1)!);
   log('| clients | pen-ups | p50 (ms) | p99 (ms) | wrong digits | errors | server RSS before / after (MB) |');
   log('|---|---|---|---|---|---|---|');
@@ -142,7 +119,7 @@ async function websocket(port: number): Promise<void> {
 }
 
 async function rest(port: number): Promise<void> {
-  log(`## 4. REST throughput, \`POST /api/recognize\`, one digit per request (autocannon, 32 connections, ${LOAD_SECONDS} s)\n`);
+  log(`### 4. REST throughput, \`POST /api/recognize\`, one digit per request (autocannon, 32 connections, ${LOAD_SECONDS} s)\n`);
   log('| server | digits/s | p50 (ms) | p99 (ms) | errors | RSS after (MB) |');
   log('|---|---|---|---|---|---|');
   const bodies = fixtures.map((strokes) => JSON.stringify({ strokes, width: 300, height: 300 }));
@@ -162,7 +139,7 @@ async function rest(port: number): Promise<void> {
       requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
     });
     const rss = rssMb(server.pid!);
-    await stop(server);
+    await stopServer(server);
     results[name] = r.requests.average;
     log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${rss} |`);
   }
@@ -171,11 +148,13 @@ async function rest(port: number): Promise<void> {
 }
 
 const started = new Date();
-log('# Benchmarks\n');
+log('## Recognition service\n');
 log(`Made by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Linux ${os.release()}. All rows of a table were measured in the same run, one after the other; the machine is shared and noisy, so compare ratios rather than absolute figures. Latencies in ms.\n`);
 await rasterization();
 await inference();
 await websocket(3311);
 await rest(3312);
-await writeFile(path.join(ROOT, 'docs', 'benchmarks.md'), lines.join('\n') + '\n');
-console.log('\nwrote docs/benchmarks.md');
+const file = path.join(ROOT, 'docs', 'benchmarks.md');
+const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+writeFileSync(file, replaceSection(doc, 'recognition', lines.join('\n')));
+console.log('\nwrote docs/benchmarks.md (recognition section)');

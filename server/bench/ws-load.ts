@@ -22,9 +22,11 @@ async function writer(index: number): Promise<void> {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const waiting = new Map<string, (msg: any) => void>();
   ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    if (msg.type === 'error') errors++;
-    waiting.get(msg.type)?.(msg);
+    const parsed = JSON.parse(data.toString());
+    for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (msg.type === 'error') errors++;
+      waiting.get(msg.type)?.(msg);
+    }
   });
   const next = (type: string) => new Promise<any>((resolve) => waiting.set(type, resolve));
   const send = (m: unknown) => ws.send(JSON.stringify(m));

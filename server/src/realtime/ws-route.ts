@@ -37,17 +37,29 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
       },
     },
     (socket, request) => {
+      // Messages produced in one turn of the event loop leave as one frame (a JSON array when
+      // there are several): under load a busy room sends each socket one frame per turn instead
+      // of one per event, which is what keeps 100 writers x 60 Hz within a 2-core budget.
+      let queue: string[] = [];
+      const flush = () => {
+        const batch = queue;
+        queue = [];
+        if (socket.readyState !== socket.OPEN) return;
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          socket.close(CloseCode.rateLimited, 'client too slow');
+          return;
+        }
+        socket.send(batch.length === 1 ? batch[0] : `[${batch.join(',')}]`);
+      };
       const connection = new Connection(
         {
           send: (data) => {
-            if (socket.readyState !== socket.OPEN) return;
-            if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-              socket.close(CloseCode.rateLimited, 'client too slow');
-              return;
-            }
-            socket.send(data);
+            if (queue.push(data) === 1) setImmediate(flush);
           },
-          close: (code, reason) => socket.close(code, reason),
+          close: (code, reason) => {
+            if (queue.length > 0) flush();
+            socket.close(code, reason);
+          },
         },
         app.rooms,
         request.log,

@@ -288,7 +288,7 @@ function transpose(src: Uint8Array, w: number, h: number): Uint8Array {
  * across gaps of `gap` (where a stroke crosses the line), forming a structure at least `minLength`
  * long and nearly flat (a few degrees of tilt). Crossing strokes are kept: their runs are long.
  */
-function horizontalLinePixels(mask: Uint8Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array {
+function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array {
   const thin = new Uint8Array(w * h);
   let any = false;
   for (let x = 0; x < w; x++) {
@@ -335,21 +335,47 @@ function horizontalLinePixels(mask: Uint8Array, w: number, h: number, maxThickne
   }
   const out = new Uint8Array(w * h);
   if (lines === 0) return out;
-  for (let i = 0; i < out.length; i++) if (thin[i] && isLine[labels[i]]) out[i] = 1;
+  // Handwriting that runs along a rule (the base of a 2 sitting on it) is usually darker than
+  // the rule: keep what stands out from the line's own typical contrast.
+  const values = new Map<number, number[]>();
+  for (let i = 0; i < out.length; i++) {
+    if (!thin[i] || !isLine[labels[i]]) continue;
+    let v = values.get(labels[i]);
+    if (!v) values.set(labels[i], (v = []));
+    v.push(ink[i]);
+  }
+  const cutoff = new Float32Array(components.length + 1);
+  for (const [label, v] of values) {
+    const m = median(v);
+    cutoff[label] = m + Math.max(0.12, 0.35 * m);
+  }
+  for (let i = 0; i < out.length; i++) if (thin[i] && isLine[labels[i]] && ink[i] <= cutoff[labels[i]]) out[i] = 1;
+  return out;
+}
+
+function transposeFloat(src: Float32Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = src[y * w + x];
   return out;
 }
 
 /**
  * Removes ruled lines (horizontal, and vertical margin lines) from a binary mask in place:
- * thin (at most ~0.5% of the longer side thick) structures spanning half of the image.
+ * thin (at most ~0.5% of the longer side thick) structures spanning half of the image, except
+ * where the ink on them is clearly darker than the line itself.
  * Returns the number of pixels removed.
  */
-export function removeRuledLines(mask: Uint8Array, w: number, h: number): number {
+export function removeRuledLines(mask: Uint8Array, image: InkImage): number {
+  const { ink, width: w, height: h } = image;
   const long = Math.max(w, h);
   const maxThickness = Math.max(2, Math.round(0.005 * long));
   const gap = Math.max(4, Math.round(0.02 * long));
-  const horizontal = horizontalLinePixels(mask, w, h, maxThickness, gap, Math.max(0.5 * w, 30 * maxThickness));
-  const vertical = transpose(horizontalLinePixels(transpose(mask, w, h), h, w, maxThickness, gap, Math.max(0.5 * h, 30 * maxThickness)), h, w);
+  const horizontal = horizontalLinePixels(mask, ink, w, h, maxThickness, gap, Math.max(0.5 * w, 30 * maxThickness));
+  const vertical = transpose(
+    horizontalLinePixels(transpose(mask, w, h), transposeFloat(ink, w, h), h, w, maxThickness, gap, Math.max(0.5 * h, 30 * maxThickness)),
+    h,
+    w,
+  );
   let removed = 0;
   for (let i = 0; i < mask.length; i++) {
     if (mask[i] && (horizontal[i] || vertical[i])) {

@@ -34,7 +34,7 @@ export async function extractDigits(bytes: Buffer): Promise<ExtractedDigits> {
   const decoded = await decodeImage(bytes);
   const ink = normalizeInk(decoded);
   const { mask, threshold } = inkMask(ink);
-  removeRuledLines(mask, ink.width, ink.height);
+  removeRuledLines(mask, ink);
   const { labels, components } = labelComponents(mask, ink.width, ink.height);
   const groups = findDigitGroups(components, ink.width, ink.height);
   if (groups.length > MAX_DIGITS) {

@@ -19,7 +19,8 @@ async function connect(headers: Record<string, string> = {}) {
   const waiters: (() => void)[] = [];
   let closed: { code: number; reason: string } | null = null;
   ws.on('message', (data) => {
-    inbox.push(JSON.parse(data.toString()));
+    const parsed = JSON.parse(data.toString());
+    inbox.push(...(Array.isArray(parsed) ? parsed : [parsed]));
     waiters.splice(0).forEach((w) => w());
   });
   ws.on('close', (code, reason) => {
