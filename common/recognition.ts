@@ -51,7 +51,7 @@ export const RecognitionSchema = Type.Object({
   /** Groups of ink the model judged not to be a digit (they are left out of text and digits). */
   rejected: Type.Array(Type.Object({ box: BoxSchema, notDigitProbability: Type.Number() })),
   model: Type.String(),
-  /** Server-side time spent, rasterizing included, in milliseconds. */
+  /** Time the recognizer (server or browser) spent, rasterizing included, in milliseconds. */
   ms: Type.Number(),
 });
 export type Recognition = Static<typeof RecognitionSchema>;

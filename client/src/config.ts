@@ -10,4 +10,16 @@ export const config = {
   livenessCheckMs: 1_000,
   reconnectMinMs: 500,
   reconnectMaxMs: 2_000,
+  /** On-device recognition: the model and its manifest, and onnxruntime-web's files, all from our server. */
+  onDevice: {
+    manifestUrl: '/api/model',
+    modelUrl: '/api/model.onnx',
+    runtimeUrl: '/ort/',
+    /** After the first pen-up, the recognizer is loaded in the background this much later (for when the server goes away). */
+    warmUpDelayMs: 1_000,
+    /** After failing to load the recognizer, wait this long before trying again. */
+    retryAfterMs: 10_000,
+    /** localStorage key remembering that the user chose on-device recognition. */
+    preferenceKey: 'digitboard.on-device',
+  },
 } as const;

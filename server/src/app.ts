@@ -20,6 +20,7 @@ import wsRoute from './realtime/ws-route.js';
 import healthRoute from './routes/api/health.js';
 import modelRoutes from './routes/api/model.js';
 import recognizeRoute from './routes/api/recognize.js';
+import ortAssets from './routes/ort-assets.js';
 
 async function digitboard(fastify: FastifyInstance, config: Config): Promise<void> {
   fastify.setErrorHandler(errorHandler);
@@ -39,6 +40,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(healthRoute);
   await fastify.register(modelRoutes);
   await fastify.register(recognizeRoute);
+  await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
   await fastify.register(wsRoute, { allowedOrigins: [] });
 

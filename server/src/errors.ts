@@ -6,4 +6,10 @@ export const errors = {
   UnsupportedMediaType: createError('unsupported_media_type', '%s', 415),
   InvalidRequest: createError('invalid_request', '%s', 400),
   TooMuchInk: createError('too_much_ink', '%s', 400),
+  // Image uploads (POST /api/recognize with an image body).
+  UnsupportedImage: createError('unsupported_image', '%s', 415),
+  CorruptImage: createError('corrupt_image', '%s', 400),
+  ImageTooLarge: createError('image_too_large', '%s', 413),
+  TooManyDigits: createError('too_many_digits', '%s', 422),
+  BodyTooLarge: createError('body_too_large', '%s', 413),
 };

@@ -28,7 +28,7 @@ export function text(x: number, y: number, s: string, opts: { size?: number; anc
 
 export async function writePng(svg: string, file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toFile(file);
+  await sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toFile(file);
 }
 
 /** A 28x28 model input as a PNG data URI, ink dark on white, upscaled `scale` times (nearest). */
@@ -69,7 +69,7 @@ export function lineChart(o: {
   title: string; x: number[]; series: Series[];
   xLabel: string; yLabel?: string; yMin?: number; yMax?: number; yFormat?: (v: number) => string;
 }): string {
-  const L = 60, R = 12, T = 30, B = 44;
+  const L = 60, R = 12, T = 30, B = 44 + 17 * Math.ceil(o.series.length / 2);
   const pw = o.w - L - R, ph = o.h - T - B;
   const all = o.series.flatMap((s) => s.values).filter(Number.isFinite);
   let yMin = o.yMin ?? Math.min(...all), yMax = o.yMax ?? Math.max(...all);
@@ -85,16 +85,16 @@ export function lineChart(o: {
   }
   for (const t of o.x) s += text(sx(t), o.y0 + T + ph + 16, String(t), { anchor: 'middle', size: 11 });
   s += `<rect x="${o.x0 + L}" y="${o.y0 + T}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`;
-  s += text(o.x0 + L + pw / 2, o.y0 + o.h - 8, o.xLabel, { anchor: 'middle', size: 12 });
+  s += text(o.x0 + L + pw / 2, o.y0 + T + ph + 34, o.xLabel, { anchor: 'middle', size: 12 });
   if (o.yLabel) s += text(o.x0 + 14, o.y0 + T + ph / 2, o.yLabel, { anchor: 'middle', size: 12, rotate: -90 });
   o.series.forEach((ser, k) => {
     const pts = ser.values.map((v, i) => [sx(o.x[i]), sy(v)] as const).filter(([, y]) => Number.isFinite(y));
     s += `<polyline fill="none" stroke="${ser.color}" stroke-width="2.2"${ser.dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`;
     for (const [x, y] of pts) s += `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${ser.color}"/>`;
-    // Legend, top right inside the plot.
-    const ly = o.y0 + T + 14 + k * 17;
-    s += `<line x1="${o.x0 + L + pw - 150}" x2="${o.x0 + L + pw - 128}" y1="${ly - 4}" y2="${ly - 4}" stroke="${ser.color}" stroke-width="2.5"${ser.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
-    s += text(o.x0 + L + pw - 122, ly, ser.name, { size: 11 });
+    // Legend under the plot, two entries per line.
+    const lx = o.x0 + L + (k % 2) * (pw / 2), ly = o.y0 + T + ph + 54 + Math.floor(k / 2) * 17;
+    s += `<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${ser.color}" stroke-width="2.5"${ser.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
+    s += text(lx + 28, ly, ser.name, { size: 11 });
   });
   return s;
 }
@@ -242,6 +242,8 @@ export function reliabilityPanel(o: { x0: number; y0: number; w: number; h: numb
   s += text(o.x0 + L + pw / 2, o.y0 + T + ph + 32, 'confidence (top-class probability)', { anchor: 'middle', size: 12 });
   s += text(o.x0 + 14, o.y0 + T + ph / 2, 'accuracy', { anchor: 'middle', size: 12, rotate: -90 });
   s += text(sx(0.04), sy(0.92), `ECE ${(100 * o.ece).toFixed(2)}%`, { size: 14, weight: 'bold' });
+  s += `<rect x="${sx(0.04)}" y="${sy(0.86) - 10}" width="12" height="12" fill="${COLORS.blue}"/>` + text(sx(0.04) + 16, sy(0.86), 'accuracy in the bin', { size: 11 });
+  s += `<rect x="${sx(0.04)}" y="${sy(0.80) - 10}" width="12" height="12" fill="${COLORS.red}" fill-opacity="0.45"/>` + text(sx(0.04) + 16, sy(0.80), 'gap to its mean confidence', { size: 11 });
   // Counts per bin on a log scale.
   const cy0 = o.y0 + T + ph + 44, ch = 50;
   const maxC = Math.max(1, ...o.bins.map((b) => b.count));

@@ -317,6 +317,90 @@ export function canvasDigitStrokes(digit: number, rng: Rng): Stroke[] {
   return jitterStrokes(strokes, size, rng);
 }
 
+type UnitPath = (t: number) => [number, number];
+const arcP = (cx: number, cy: number, rx: number, ry: number, a0: number, a1: number): UnitPath => (t) => {
+  const a = a0 + (a1 - a0) * t;
+  return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)];
+};
+const lineP = (x0: number, y0: number, x1: number, y1: number): UnitPath => (t) => [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t];
+const chainP = (...parts: UnitPath[]): UnitPath => (t) => {
+  const k = Math.min(parts.length - 1, Math.floor(t * parts.length));
+  return parts[k](t * parts.length - k);
+};
+
+/**
+ * Letterforms the fixture's templates do not have, common in handwriting: 1 with a base, bare-stick
+ * 1, crossed 7, open-top 4, flat-topped 3, 5 in one stroke, 8 as two stacked loops, 9 with a
+ * curled tail, 2 with a loop, open or slashed 0, 6 with a straight stem. Unit box (0..1),
+ * strokes as paths.
+ */
+export interface Letterform {
+  name: string;
+  paths: UnitPath[];
+}
+
+export const ALT_DIGITS: Record<number, Letterform[]> = {
+  0: [
+    { name: '0 open at the top', paths: [arcP(0.5, 0.5, 0.3, 0.48, -Math.PI * 0.6, Math.PI * 1.3)] },
+    { name: '0 slashed', paths: [arcP(0.5, 0.5, 0.3, 0.48, -Math.PI * 0.6, Math.PI * 1.45), lineP(0.75, 0.1, 0.25, 0.9)] },
+  ],
+  1: [
+    { name: '1 with flag and base', paths: [chainP(lineP(0.3, 0.2, 0.55, 0), lineP(0.55, 0, 0.55, 1)), lineP(0.3, 1, 0.8, 1)] },
+    { name: '1 bare stick', paths: [lineP(0.5, 0, 0.47, 1)] },
+  ],
+  2: [{ name: '2 looped', paths: [chainP(arcP(0.5, 0.28, 0.35, 0.26, Math.PI * 1.1, Math.PI * 2.3), lineP(0.72, 0.5, 0.42, 0.7), arcP(0.38, 0.84, 0.25, 0.15, -Math.PI * 0.6, Math.PI * 1.45), lineP(0.3, 0.99, 0.95, 0.97))] }],
+  3: [{ name: '3 flat-topped', paths: [chainP(lineP(0.1, 0, 0.85, 0), lineP(0.85, 0, 0.4, 0.4), arcP(0.45, 0.7, 0.38, 0.3, -Math.PI / 2, Math.PI * 0.85))] }],
+  4: [
+    { name: '4 open-top', paths: [chainP(lineP(0.15, 0, 0.1, 0.6), lineP(0.1, 0.6, 0.95, 0.6)), lineP(0.72, 0, 0.72, 1)] },
+    { name: '4 in one stroke', paths: [chainP(lineP(0.7, 1, 0.7, 0), lineP(0.7, 0, 0.05, 0.65), lineP(0.05, 0.65, 0.95, 0.65))] },
+  ],
+  5: [{ name: '5 in one stroke', paths: [chainP(lineP(0.85, 0, 0.25, 0), lineP(0.25, 0, 0.2, 0.42), arcP(0.5, 0.68, 0.35, 0.3, -Math.PI * 0.75, Math.PI * 0.8))] }],
+  6: [{ name: '6 straight stem', paths: [chainP(lineP(0.7, 0, 0.2, 0.65), arcP(0.5, 0.72, 0.32, 0.27, Math.PI, Math.PI * 3.05))] }],
+  7: [
+    { name: '7 crossed', paths: [chainP(lineP(0.05, 0.02, 0.95, 0.02), lineP(0.95, 0.02, 0.35, 1)), lineP(0.4, 0.5, 0.9, 0.5)] },
+    { name: '7 with a serif', paths: [chainP(lineP(0.05, 0.15, 0.05, 0.02), lineP(0.05, 0.02, 0.95, 0.02), lineP(0.95, 0.02, 0.5, 1))] },
+  ],
+  8: [{ name: '8 as two loops', paths: [arcP(0.5, 0.25, 0.27, 0.24, 0, Math.PI * 2.05), arcP(0.5, 0.74, 0.33, 0.26, 0, Math.PI * 2.05)] }],
+  9: [
+    { name: '9 curled tail', paths: [chainP(arcP(0.5, 0.28, 0.33, 0.27, 0, Math.PI * 2.05), lineP(0.83, 0.3, 0.75, 0.85), arcP(0.5, 0.85, 0.25, 0.15, 0, Math.PI * 0.9))] },
+    { name: '9 straight stem', paths: [chainP(arcP(0.5, 0.28, 0.33, 0.27, 0, Math.PI * 2.05), lineP(0.83, 0.3, 0.83, 1))] },
+  ],
+};
+
+/** One alternative letterform of `digit`, sampled, slanted, sized and jittered like canvasDigitStrokes. */
+export function altDigitStrokes(digit: number, rng: Rng): { strokes: Stroke[]; form: string } {
+  const forms = ALT_DIGITS[digit];
+  const form = forms[Math.floor(rng() * forms.length)];
+  const size = uniform(rng, 60, 240);
+  const slant = uniform(rng, -0.2, 0.45);
+  const n = Math.max(8, Math.round(size / 3));
+  const strokes = form.paths.map((p) =>
+    Array.from({ length: n + 1 }, (_, i) => {
+      const [ux, uy] = p(i / n);
+      return [(ux * 0.65 + (1 - uy) * slant) * size, uy * size];
+    }),
+  );
+  return { strokes: jitterStrokes(strokes, size, rng), form: form.name };
+}
+
+/** Canvas-like digits in the ALT_DIGITS letterforms (balanced 0-9); tags name the letterform. */
+export function canvasAltDigits(count: number, seed: string): RobustnessSet {
+  const rng = seedrandom(`${seed}:canvas-alt`);
+  const labels = Array.from({ length: count }, (_, i) => i % 10);
+  const drawn = labels.map((d) => altDigitStrokes(d, rng));
+  return {
+    id: 'canvas-alt',
+    name: 'Canvas-like, other letterforms',
+    kind: 'digits',
+    source:
+      'letterforms the fixture lacks (1 with a base, bare 1, crossed 7, open-top 4, flat-topped 3, one-stroke 5, 8 as two loops, ' +
+      '9 with a curled tail, looped 2, open or slashed 0, straight-stemmed 6; ALT_DIGITS in robustness.ts), same random variation, renderStrokes',
+    images: drawn.map((d) => renderStrokes(d.strokes)),
+    labels,
+    tags: drawn.map((d) => d.form),
+  };
+}
+
 /** renderStrokes with another pen width (the server always uses PEN_WIDTH; uploads vary). */
 export function renderStrokesWithPen(strokes: readonly Stroke[], penWidth: number): Float32Array {
   const box = strokesBounds(strokes);

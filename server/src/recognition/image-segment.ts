@@ -50,26 +50,127 @@ function median(values: number[]): number {
 /** Bilinear upsampling of a gx x gy grid of cell values (cell centres) to w x h pixels. */
 function upsampleGrid(grid: Float32Array, gx: number, gy: number, cell: number, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
+  const x0s = new Int32Array(w), x1s = new Int32Array(w), txs = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gx - 1);
+    x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(x0s[x] + 1, gx - 1);
+    txs[x] = fx - x0s[x];
+  }
+  const top = new Float32Array(gx), bottom = new Float32Array(gx);
   for (let y = 0; y < h; y++) {
     const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gy - 1);
     const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, gy - 1), ty = fy - y0;
+    for (let c = 0; c < gx; c++) {
+      top[c] = grid[y0 * gx + c];
+      bottom[c] = grid[y1 * gx + c];
+    }
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gx - 1);
-      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, gx - 1), tx = fx - x0;
-      const top = grid[y0 * gx + x0] * (1 - tx) + grid[y0 * gx + x1] * tx;
-      const bottom = grid[y1 * gx + x0] * (1 - tx) + grid[y1 * gx + x1] * tx;
-      out[y * w + x] = top * (1 - ty) + bottom * ty;
+      const a = x0s[x], b = x1s[x], tx = txs[x];
+      const t = top[a] + (top[b] - top[a]) * tx;
+      out[row + x] = t + (bottom[a] + (bottom[b] - bottom[a]) * tx - t) * ty;
     }
   }
   return out;
 }
 
+/** The k-th smallest value of `a` (reordering it): Hoare's selection, linear on average. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
 /** Robust standard deviation (1.4826 x median absolute value) of a sample of `values`. */
 function robustSigma(values: Float32Array): number {
   const step = Math.max(1, Math.floor(values.length / 40_000));
-  const sample: number[] = [];
-  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i]));
-  return sample.length ? 1.4826 * median(sample) : 0;
+  const sample = new Float64Array(Math.ceil(values.length / step));
+  for (let i = 0, k = 0; i < values.length; i += step, k++) sample[k] = Math.abs(values[i]);
+  return sample.length ? 1.4826 * select(sample, sample.length >> 1) : 0;
+}
+
+interface CellHistograms {
+  cell: number;
+  gx: number;
+  gy: number;
+  hist: Uint32Array;
+  counts: Uint32Array;
+}
+
+/** Grey-level histograms of square cells of side `cell`. */
+function cellHistograms(data: Uint8Array, w: number, h: number, cell: number): CellHistograms {
+  const gx = Math.ceil(w / cell), gy = Math.ceil(h / cell);
+  const hist = new Uint32Array(gx * gy * 256);
+  const counts = new Uint32Array(gx * gy);
+  const column = new Int32Array(w);
+  for (let x = 0; x < w; x++) column[x] = Math.floor(x / cell);
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / cell) * gx;
+    for (let x = 0; x < w; x++) hist[(row + column[x]) * 256 + data[y * w + x]]++;
+  }
+  for (let c = 0; c < counts.length; c++) for (let v = 0; v < 256; v++) counts[c] += hist[c * 256 + v];
+  return { cell, gx, gy, hist, counts };
+}
+
+function cellPercentiles(cells: CellHistograms, p: number): Float32Array {
+  const grid = new Float32Array(cells.gx * cells.gy);
+  for (let c = 0; c < grid.length; c++) grid[c] = percentileOfHistogram(cells.hist, c * 256, cells.counts[c], p);
+  return grid;
+}
+
+/** Total excess of residuals beyond 3 sigma, below and above 0. */
+function outlierMass(residual: Float32Array, sigma: number): { dark: number; light: number } {
+  let dark = 0, light = 0;
+  for (let i = 0; i < residual.length; i++) {
+    const r = residual[i];
+    if (r < -3 * sigma) dark += -r - 3 * sigma;
+    else if (r > 3 * sigma) light += r - 3 * sigma;
+  }
+  return { dark, light };
+}
+
+/** The same for grey levels around `center`, from their histogram. */
+function outlierMassOfHistogram(hist: Uint32Array, center: number, sigma: number): { dark: number; light: number } {
+  let dark = 0, light = 0;
+  for (let v = 0; v < 256; v++) {
+    const r = v - center;
+    if (r < -3 * sigma) dark += hist[v] * (-r - 3 * sigma);
+    else if (r > 3 * sigma) light += hist[v] * (r - 3 * sigma);
+  }
+  return { dark, light };
+}
+
+/** Width of the strokes of a binary mask: 2 x area / boundary length (exact for long, thin shapes). */
+export function strokeWidth(mask: Uint8Array, w: number, h: number): number {
+  let area = 0, edges = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      area++;
+      if (x === 0 || !mask[i - 1]) edges++;
+      if (x === w - 1 || !mask[i + 1]) edges++;
+      if (y === 0 || !mask[i - w]) edges++;
+      if (y === h - 1 || !mask[i + w]) edges++;
+    }
+  }
+  return edges > 0 ? (2 * area) / edges : 0;
 }
 
 /**
@@ -78,41 +179,37 @@ function robustSigma(values: Float32Array): number {
  */
 export function normalizeInk(image: GreyImage): InkImage {
   const { data, width: w, height: h } = image;
-  const cell = Math.max(8, Math.round(Math.max(w, h) * CELL_FRACTION));
-  const gx = Math.ceil(w / cell), gy = Math.ceil(h / cell);
-  const hist = new Uint32Array(gx * gy * 256);
-  const counts = new Uint32Array(gx * gy);
-  for (let y = 0; y < h; y++) {
-    const row = Math.floor(y / cell) * gx;
-    for (let x = 0; x < w; x++) {
-      const c = row + Math.floor(x / cell);
-      hist[c * 256 + data[y * w + x]]++;
-      counts[c]++;
-    }
-  }
-  const cellPercentile = (p: number) => {
-    const grid = new Float32Array(gx * gy);
-    for (let c = 0; c < grid.length; c++) grid[c] = percentileOfHistogram(hist, c * 256, counts[c], p);
-    return grid;
-  };
+  const long = Math.max(w, h);
 
-  // Polarity: with the median as background, which side do the strong outliers fall on?
-  const medianBg = upsampleGrid(cellPercentile(0.5), gx, gy, cell, w, h);
+  // Polarity: with the median of coarse cells (where even thick marker strokes are a minority)
+  // as background, which side do the strong outliers fall on? When that is unclear (a digit
+  // filling the frame, as in an upscaled MNIST sample) the whole image's median decides.
+  const coarse = cellHistograms(data, w, h, Math.max(8, Math.round(long / 5)));
+  const medianBg = upsampleGrid(cellPercentiles(coarse, 0.5), coarse.gx, coarse.gy, coarse.cell, w, h);
   const residual = new Float32Array(w * h);
   for (let i = 0; i < residual.length; i++) residual[i] = data[i] - medianBg[i];
   const sigma = Math.max(1, robustSigma(residual));
-  let dark = 0, light = 0;
-  for (let i = 0; i < residual.length; i++) {
-    const r = residual[i];
-    if (r < -3 * sigma) dark += -r - 3 * sigma;
-    else if (r > 3 * sigma) light += r - 3 * sigma;
-  }
-  const polarity: Polarity = light > dark ? 'light-on-dark' : 'dark-on-light';
+  const local = outlierMass(residual, sigma);
+  const all = new Uint32Array(256);
+  for (let c = 0; c < coarse.counts.length; c++) for (let v = 0; v < 256; v++) all[v] += coarse.hist[c * 256 + v];
+  const global = outlierMassOfHistogram(all, percentileOfHistogram(all, 0, data.length, 0.5), sigma);
+  const ratio = (m: { dark: number; light: number }) => Math.max(m.dark, m.light) / Math.max(1e-9, Math.min(m.dark, m.light));
+  const votes = ratio(local) >= 2 || ratio(global) < 2 ? local : global;
+  const polarity: Polarity = votes.light > votes.dark ? 'light-on-dark' : 'dark-on-light';
   const darkInk = polarity === 'dark-on-light';
+
+  // Background cells must be several strokes wide, or a thick stroke would be taken for paper:
+  // size them from a rough stroke width (a marker in a close-up, an upscaled MNIST sample).
+  const rough = new Uint8Array(w * h);
+  const strong = Math.max(5 * sigma, 20);
+  for (let i = 0; i < rough.length; i++) rough[i] = (darkInk ? -residual[i] : residual[i]) > strong ? 1 : 0;
+  const cell = Math.round(Math.min(Math.max(long * CELL_FRACTION, 4 * strokeWidth(rough, w, h), 8), long / 4));
+  const cells = cellHistograms(data, w, h, cell);
+  const { gx, gy } = cells;
 
   // Background: a percentile on the paper's side, robust to cells that are up to 3/4 ink; a
   // cell that still stands out from its neighbours towards the ink (a thick blob) takes their median.
-  const grid = cellPercentile(darkInk ? 0.75 : 0.25);
+  const grid = cellPercentiles(cells, darkInk ? 0.75 : 0.25);
   for (let pass = 0; pass < 2; pass++) {
     const fixed = Float32Array.from(grid);
     for (let cy = 0; cy < gy; cy++) {
@@ -213,6 +310,8 @@ export interface Component {
   minY: number;
   maxX: number;
   maxY: number;
+  /** Pixels on the image's top, right, bottom and left edges. */
+  contact: [number, number, number, number];
 }
 
 /** 8-connected components of a binary mask (two passes, union-find). Labels start at 1; 0 is background. */
@@ -263,7 +362,7 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
     let c = compact[root];
     if (!c) {
       c = compact[root] = components.length + 1;
-      components.push({ label: c, area: 0, minX: w, minY: h, maxX: -1, maxY: -1 });
+      components.push({ label: c, area: 0, minX: w, minY: h, maxX: -1, maxY: -1, contact: [0, 0, 0, 0] });
     }
     labels[i] = c;
     const comp = components[c - 1];
@@ -273,6 +372,10 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
     if (x > comp.maxX) comp.maxX = x;
     if (y < comp.minY) comp.minY = y;
     if (y > comp.maxY) comp.maxY = y;
+    if (y === 0) comp.contact[0]++;
+    if (x === w - 1) comp.contact[1]++;
+    if (y === h - 1) comp.contact[2]++;
+    if (x === 0) comp.contact[3]++;
   }
   return { labels, components };
 }
@@ -285,36 +388,37 @@ function transpose(src: Uint8Array, w: number, h: number): Uint8Array {
 
 /**
  * Pixels of horizontal lines: mask pixels whose vertical run is at most `maxThickness`, bridged
- * across gaps of `gap` (where a stroke crosses the line), forming a structure at least `minLength`
- * long and nearly flat (a few degrees of tilt). Crossing strokes are kept: their runs are long.
+ * across gaps of `gap` (where a stroke crosses the line), forming nearly flat pieces that line up
+ * over at least `minLength`, one of them at least half that long. Crossing strokes are kept:
+ * their vertical runs are long.
  */
 function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array {
   const thin = new Uint8Array(w * h);
   let any = false;
-  for (let x = 0; x < w; x++) {
-    let y = 0;
-    while (y < h) {
-      if (!mask[y * w + x]) {
-        y++;
+  // Vertical runs, scanned row by row (cache-friendly): run[x] is the length of the run above.
+  const run = new Int32Array(w);
+  for (let y = 0; y <= h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (y < h && mask[y * w + x]) {
+        run[x]++;
         continue;
       }
-      let end = y;
-      while (end < h && mask[end * w + x]) end++;
-      if (end - y <= maxThickness) {
-        for (let k = y; k < end; k++) thin[k * w + x] = 1;
+      const len = run[x];
+      if (len > 0 && len <= maxThickness) {
+        for (let k = y - len; k < y; k++) thin[k * w + x] = 1;
         any = true;
       }
-      y = end;
+      run[x] = 0;
     }
   }
   if (!any) return thin;
   // Bridge gaps along each row: a pixel is bridged when thin pixels lie within `gap` on both sides.
   const bridged = new Uint8Array(w * h);
+  const nextThin = new Int32Array(w + 1);
+  nextThin[w] = 1 << 30;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let lastThin = -Infinity;
-    const nextThin = new Int32Array(w + 1);
-    nextThin[w] = 1 << 30;
     for (let x = w - 1; x >= 0; x--) nextThin[x] = thin[row + x] ? x : nextThin[x + 1];
     for (let x = 0; x < w; x++) {
       if (thin[row + x]) lastThin = x;
@@ -322,16 +426,49 @@ function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h:
     }
   }
   const { labels, components } = labelComponents(bridged, w, h);
+  // A least-squares line y = a + b x through each component's thin pixels.
+  const n = new Float64Array(components.length + 1), sx = new Float64Array(n.length), sy = new Float64Array(n.length);
+  const sxx = new Float64Array(n.length), sxy = new Float64Array(n.length);
+  for (let i = 0; i < thin.length; i++) {
+    if (!thin[i]) continue;
+    const l = labels[i], x = i % w, y = (i - x) / w;
+    n[l]++;
+    sx[l] += x;
+    sy[l] += y;
+    sxx[l] += x * x;
+    sxy[l] += x * y;
+  }
+  const fit = (l: number) => {
+    const d = n[l] * sxx[l] - sx[l] * sx[l];
+    const b = d > 0 ? (n[l] * sxy[l] - sx[l] * sy[l]) / d : 0;
+    return { a: (sy[l] - b * sx[l]) / Math.max(1, n[l]), b };
+  };
+  // Flat pieces (about 7 degrees of tilt at most); the long ones seed lines, and shorter pieces
+  // on the same line join them (a rule is cut wherever a digit crosses it).
+  const flat = components
+    .filter((c) => n[c.label] > 0 && c.maxX - c.minX + 1 >= 2 * gap && c.maxY - c.minY + 1 <= 0.12 * (c.maxX - c.minX + 1) + maxThickness + 2)
+    .sort((p, q) => q.maxX - q.minX - (p.maxX - p.minX));
+  const tolerance = maxThickness + 2;
   const isLine = new Uint8Array(components.length + 1);
+  const used = new Uint8Array(components.length + 1);
   let lines = 0;
-  for (const c of components) {
-    const length = c.maxX - c.minX + 1;
-    const rise = c.maxY - c.minY + 1;
-    // About 7 degrees of tilt at most.
-    if (length >= minLength && rise <= 0.12 * length + maxThickness + 2) {
-      isLine[c.label] = 1;
-      lines++;
+  for (const seed of flat) {
+    if (used[seed.label] || seed.maxX - seed.minX + 1 < minLength / 2) continue;
+    const { a, b } = fit(seed.label);
+    const members = [seed];
+    for (const c of flat) {
+      if (used[c.label] || c === seed) continue;
+      const f = fit(c.label);
+      const onLine = (x: number) => Math.abs(f.a + f.b * x - (a + b * x)) <= tolerance;
+      if (onLine(c.minX) && onLine(c.maxX)) members.push(c);
     }
+    const span = Math.max(...members.map((c) => c.maxX)) - Math.min(...members.map((c) => c.minX)) + 1;
+    if (span < minLength) continue;
+    for (const c of members) {
+      used[c.label] = 1;
+      isLine[c.label] = 1;
+    }
+    lines++;
   }
   const out = new Uint8Array(w * h);
   if (lines === 0) return out;
@@ -394,6 +531,20 @@ export interface DigitGroup {
   minY: number;
   maxX: number;
   maxY: number;
+  contact: [number, number, number, number];
+}
+
+/**
+ * A band along an edge of the photo (the page's edge, the table, the corners of a tilted shot):
+ * lying on the border for most of its length, and shallow. A digit cropped tightly touches the
+ * border too, but only where its strokes end, or it is deep (the bar of a 7 along the top).
+ */
+function isBorderBand(c: Component | DigitGroup, w: number, h: number): boolean {
+  const [top, right, bottom, left] = c.contact;
+  const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
+  const alongX = Math.max(top, bottom) >= Math.max(0.5 * cw, 0.05 * w) && ch <= 0.15 * h;
+  const alongY = Math.max(left, right) >= Math.max(0.5 * ch, 0.05 * h) && cw <= 0.15 * w;
+  return alongX || alongY;
 }
 
 /** Fraction of the narrower horizontal extent two components must share to be one digit (as in common/segment.ts). */
@@ -410,11 +561,7 @@ export function findDigitGroups(components: readonly Component[], w: number, h: 
   const minExtent = Math.max(4, 0.02 * Math.min(w, h));
   const kept = components.filter((c) => {
     const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
-    if (c.area < minArea || Math.max(cw, ch) < minExtent) return false;
-    const touchesX = c.minX === 0 || c.maxX === w - 1;
-    const touchesY = c.minY === 0 || c.maxY === h - 1;
-    if ((touchesX && ch >= 0.5 * h) || (touchesY && cw >= 0.5 * w)) return false;
-    return true;
+    return c.area >= minArea && Math.max(cw, ch) >= minExtent && !isBorderBand(c, w, h);
   });
   if (kept.length === 0) return [];
 
@@ -448,40 +595,40 @@ export function findDigitGroups(components: readonly Component[], w: number, h: 
       best.minY = Math.min(best.minY, c.minY);
       best.maxX = Math.max(best.maxX, c.maxX);
       best.maxY = Math.max(best.maxY, c.maxY);
+      for (let k = 0; k < 4; k++) best.contact[k] += c.contact[k];
     } else {
-      groups.push({ labels: [c.label], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY });
+      groups.push({ labels: [c.label], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY, contact: [...c.contact] });
     }
   }
+  // A band cut into pieces (by a shadow, say) shows only once they are together.
+  const digits = groups.filter((g) => !isBorderBand(g, w, h));
+  if (digits.length === 0) return [];
   // The height of the mark with the most ink is the reference for "a digit's height".
-  const main = groups.reduce((a, b) => (b.area > a.area ? b : a));
+  const main = digits.reduce((a, b) => (b.area > a.area ? b : a));
   const refHeight = main.maxY - main.minY + 1;
-  return groups
+  return digits
     .filter((g) => g.maxY - g.minY + 1 >= 0.4 * refHeight)
     .sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
 }
 
-/** Grey dilation (max filter) by `radius`, alternating 3x3 squares and crosses (an octagon). */
+/**
+ * Grey dilation (max filter) by `radius`, alternating 3x3 squares and crosses (an octagon).
+ * The outermost ring is left at 0: callers leave a margin wider than the radius.
+ */
 function dilate(src: Float32Array, w: number, h: number, radius: number): Float32Array {
   let cur = src;
+  let next = new Float32Array(w * h);
   for (let r = 0; r < radius; r++) {
     const square = r % 2 === 0;
-    const next = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let m = cur[y * w + x];
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = y + dy;
-          if (ny < 0 || ny >= h) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            if (!square && dx !== 0 && dy !== 0) continue;
-            const nx = x + dx;
-            if (nx >= 0 && nx < w && cur[ny * w + nx] > m) m = cur[ny * w + nx];
-          }
-        }
-        next[y * w + x] = m;
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1; x < w - 1; x++) {
+        const i = y * w + x;
+        let m = Math.max(cur[i], cur[i - 1], cur[i + 1], cur[i - w], cur[i + w]);
+        if (square) m = Math.max(m, cur[i - w - 1], cur[i - w + 1], cur[i + w - 1], cur[i + w + 1]);
+        next[i] = m;
       }
     }
-    cur = next;
+    [cur, next] = [next, cur === src ? new Float32Array(w * h) : cur];
   }
   return cur;
 }
@@ -529,7 +676,7 @@ export function digitInput(image: InkImage, labels: Int32Array, group: DigitGrou
   const level = Math.max(values[Math.floor(0.9 * (values.length - 1))] ?? 1, threshold);
   const lo = 0.4 * threshold;
 
-  let crop = new Float32Array(cw * ch);
+  let crop: Float32Array = new Float32Array(cw * ch);
   for (let cy = 1; cy < ch - 1; cy++) {
     const y = y0 + cy;
     if (y < 0 || y >= h) continue;

@@ -47,6 +47,19 @@ export const styles = css`
   .status[data-status='error']::before {
     background: #b91c1c;
   }
+  .mode {
+    margin-left: auto;
+    padding: 0.25rem 0.75rem;
+    border: 1px solid #6d28d9;
+    border-radius: 999px;
+    background: #f5f3ff;
+    color: #5b21b6;
+    font-size: 0.875rem;
+    font-weight: 600;
+  }
+  .mode small {
+    font-weight: 400;
+  }
   main {
     display: grid;
     grid-template-columns: minmax(0, 30rem) minmax(16rem, 1fr);
@@ -98,6 +111,20 @@ export const styles = css`
   .shortcut {
     font-size: 0.875rem;
     color: #4b5563;
+  }
+  .toggle {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin-left: auto;
+    font-size: 0.875rem;
+    cursor: pointer;
+  }
+  .toggle input {
+    width: 1.125rem;
+    height: 1.125rem;
+    margin: 0;
+    accent-color: #6d28d9;
   }
   .notice {
     margin: 0;

@@ -1,11 +1,13 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { ClientMessage, ServerMessage } from '../../../../common/protocol.js';
 import type { Recognition } from '../../../../common/recognition.js';
-import { ConnectionController, type WelcomeMessage } from '../../controllers/connection.js';
+import { ConnectionController, type ConnectionStatus, type WelcomeMessage } from '../../controllers/connection.js';
+import { OnDeviceController } from '../../controllers/on-device.js';
 import '../digit-board/digit-board.js';
 import type { DigitBoard, Point, StrokeDetail, StrokeEndDetail } from '../digit-board/digit-board.js';
 import '../result-panel/result-panel.js';
+import type { RecognitionSource } from '../result-panel/result-panel.js';
 import { styles } from './digit-app.styles.js';
 
 /** Until the server says otherwise in its welcome (it states the limits it enforces). */
@@ -19,13 +21,16 @@ interface SentStroke {
 
 /**
  * The page: a board to write on, the recognition next to it, a Clear button and the connection
- * status. It forwards the board's strokes to the server and shows what comes back.
+ * status. It forwards the board's strokes to the server and shows what comes back; when the server
+ * cannot be reached, or the user asks for it, the ink is recognized on this device instead.
  */
 @customElement('digit-app')
 export class DigitApp extends LitElement {
   static override styles = styles;
 
   @state() private result: Recognition | null = null;
+  /** Who produced `result`. */
+  @state() private source: RecognitionSource = 'server';
   @state() private latestDigit = -1;
   @state() private notice = '';
 
@@ -35,6 +40,13 @@ export class DigitApp extends LitElement {
     onMessage: (message) => this.onServerMessage(message),
     onWelcome: (welcome) => this.onWelcome(welcome),
   });
+  private readonly onDevice = new OnDeviceController(this);
+  /** The status at the last render: a change is noticed in willUpdate. */
+  private shownStatus: ConnectionStatus = this.connection.status;
+  /** How many ended strokes `result` covers. */
+  private shownStrokes = 0;
+  /** The server's latest result while the device's are shown, to show at once when the user switches back. */
+  private serverResult: { result: Recognition; strokes: number } | null = null;
   private limits = DEFAULT_LIMITS;
   /** The ink on the board, in the order drawn. Each session starts empty, so this is replayed on welcome. */
   private readonly ink = new Map<string, SentStroke>();
@@ -58,17 +70,52 @@ export class DigitApp extends LitElement {
     this.ink.clear();
     this.lastStrokeId = undefined;
     this.result = null;
+    this.shownStrokes = 0;
+    this.serverResult = null;
     this.latestDigit = -1;
     this.notice = '';
+    this.onDevice.cancel();
     if (this.connection.send({ type: 'clear' })) this.pendingClears += 1;
+  }
+
+  /** Whether the ink is recognized here rather than by the server. */
+  private get recognizingOnDevice(): boolean {
+    return this.onDevice.preferred || this.connection.status !== 'online';
+  }
+
+  /** Whether the server's results are shown: when online, unless the user prefers this device and it works. */
+  private get showingServer(): boolean {
+    return this.connection.status === 'online' && (!this.onDevice.preferred || this.onDevice.state === 'unavailable');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const status = this.connection.status;
+    if (status === this.shownStatus) return;
+    const wasOnline = this.shownStatus === 'online';
+    this.shownStatus = status;
+    // The server is gone: recognize here from now on, starting with any ink it has not answered for.
+    if (wasOnline && this.recognizingOnDevice) {
+      this.onDevice.warmUp();
+      if (this.endedStrokes() > this.shownStrokes) void this.recognizeOnDevice();
+    }
   }
 
   override render() {
     const { status, errorReason, rttMs } = this.connection;
     const statusText = status === 'online' ? 'Online' : status === 'error' ? `Error: ${errorReason}` : 'Connecting…';
+    const onDevice = this.recognizingOnDevice;
+    const unavailable = onDevice && this.onDevice.state === 'unavailable';
+    // Not while the first connection is being made (idle: nothing asked for the recognizer yet).
+    const badge = onDevice && (this.onDevice.state === 'loading' || this.onDevice.state === 'ready');
     return html`
       <header>
         <h1>Digitboard</h1>
+        ${badge
+          ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title="Your ink is recognized in this browser"
+              >On this device${this.onDevice.state === 'loading' ? html` <small>(loading)</small>` : nothing}</span
+            >`
+          : nothing}
         <span
           class="status"
           role="status"
@@ -91,10 +138,25 @@ export class DigitApp extends LitElement {
           <div class="actions">
             <button type="button" data-testid="clear" @click=${this.clear}>Clear</button>
             <span class="shortcut">or press <kbd>Esc</kbd> / <kbd>Delete</kbd></span>
+            <label class="toggle" data-testid="on-device-choice" data-state=${this.onDevice.state}>
+              <input
+                type="checkbox"
+                role="switch"
+                data-testid="on-device-toggle"
+                .checked=${this.onDevice.preferred}
+                @change=${this.onToggleOnDevice}
+              />
+              Recognize on this device
+            </label>
           </div>
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+          ${unavailable
+            ? html`<p class="notice" role="alert" data-testid="on-device-error">
+                On-device recognition is unavailable: ${this.onDevice.error}
+              </p>`
+            : nothing}
         </section>
-        <result-panel .result=${this.result} .latest=${this.latestDigit}></result-panel>
+        <result-panel .result=${this.result} .latest=${this.latestDigit} .source=${this.source}></result-panel>
       </main>
     `;
   }
@@ -133,6 +195,47 @@ export class DigitApp extends LitElement {
     if (!stroke) return;
     stroke.ended = true;
     this.connection.send({ type: 'stroke-end', strokeId });
+    if (this.recognizingOnDevice) void this.recognizeOnDevice();
+    // Whoever writes may lose the connection: have the on-device recognizer ready by then.
+    else this.onDevice.warmUpLater();
+  }
+
+  private onToggleOnDevice(event: Event): void {
+    const on = (event.target as HTMLInputElement).checked;
+    this.onDevice.setPreferred(on);
+    if (on) {
+      if (this.endedStrokes() > 0) void this.recognizeOnDevice();
+      return;
+    }
+    this.onDevice.cancel();
+    // Back to the server: its latest answer, if it is for the ink on the board now.
+    const latest = this.serverResult;
+    if (this.showingServer && latest && latest.strokes === this.endedStrokes()) this.show(latest.result, 'server', latest.strokes);
+  }
+
+  private async recognizeOnDevice(): Promise<void> {
+    const strokes = [...this.ink.values()].filter((s) => s.ended && s.points.length > 0).map((s) => s.points);
+    const count = this.endedStrokes();
+    const result = await this.onDevice.recognize(strokes);
+    if (result) {
+      // Unless the server is back in charge meanwhile.
+      if (this.recognizingOnDevice) this.show(result, 'device', count);
+      return;
+    }
+    // Stale, or the recognizer is unavailable: then the server's answer, if it has one for this ink.
+    const latest = this.serverResult;
+    if (this.onDevice.state === 'unavailable' && this.showingServer && latest && latest.strokes === this.endedStrokes()) {
+      this.show(latest.result, 'server', latest.strokes);
+    }
+  }
+
+  private show(result: Recognition, source: RecognitionSource, strokes: number): void {
+    this.result = result;
+    this.source = source;
+    this.shownStrokes = strokes;
+    this.latestDigit = this.digitOfLastStroke(result);
+    this.notice = '';
+    this.dispatchEvent(new CustomEvent('recognition', { detail: result, bubbles: true, composed: true }));
   }
 
   /** Records points and sends them in frames the server accepts; the first frame of a stroke is its begin. */
@@ -157,6 +260,7 @@ export class DigitApp extends LitElement {
   private onWelcome(welcome: WelcomeMessage): void {
     this.limits = { ...DEFAULT_LIMITS, ...welcome.limits };
     this.pendingClears = 0;
+    this.serverResult = null;
     this.notice = '';
     for (const [strokeId, stroke] of this.ink) {
       if (stroke.points.length === 0) continue;
@@ -171,10 +275,12 @@ export class DigitApp extends LitElement {
         // Stale: computed before a clear, either not yet acknowledged or still in flight when the
         // server acknowledged it (it then has more strokes than the board holds now).
         if (this.pendingClears > 0 || message.strokes > this.endedStrokes()) return;
-        this.result = message.result;
-        this.latestDigit = this.digitOfLastStroke(message.result);
-        this.notice = '';
-        this.dispatchEvent(new CustomEvent('recognition', { detail: message.result, bubbles: true, composed: true }));
+        this.serverResult = { result: message.result, strokes: message.strokes };
+        if (!this.showingServer) return;
+        // After a reconnect the server catches up on the replayed ink: keep the device's answer
+        // until the server's covers as much.
+        if (this.source === 'device' && message.strokes < this.shownStrokes) return;
+        this.show(message.result, 'server', message.strokes);
         return;
       case 'cleared':
         this.pendingClears = Math.max(0, this.pendingClears - 1);

@@ -17,10 +17,27 @@ export const styles = css`
     border: 0;
   }
   h2 {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem 0.75rem;
     margin: 0 0 0.25rem;
     font-size: 1rem;
     font-weight: 600;
     color: #4b5563;
+  }
+  .source {
+    padding: 0.125rem 0.5rem;
+    border: 1px solid #d1d5db;
+    border-radius: 999px;
+    font-size: 0.75rem;
+    font-weight: 600;
+    color: #374151;
+  }
+  .source[data-source='device'] {
+    border-color: #6d28d9;
+    background: #f5f3ff;
+    color: #5b21b6;
   }
   .number {
     margin: 0;

@@ -5,6 +5,9 @@ import { styles } from './result-panel.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
 
+/** Where a recognition was computed: by the server, or in this browser. */
+export type RecognitionSource = 'server' | 'device';
+
 /**
  * Shows a recognition: the number, each digit's confidence, and the ten probabilities of one
  * digit (the latest written). Results are also announced to screen readers.
@@ -19,6 +22,9 @@ export class ResultPanel extends LitElement {
   /** Which digit of `result.digits` the chart shows; defaults to the last one. */
   @property({ type: Number }) latest = -1;
 
+  /** Who produced `result`; shown with it. */
+  @property() source: RecognitionSource = 'server';
+
   override render() {
     const result = this.result;
     const digits = result?.digits ?? [];
@@ -27,7 +33,14 @@ export class ResultPanel extends LitElement {
     const notADigit = result !== null && result.text === '' && result.rejected.length > 0;
 
     return html`
-      <h2>Recognized</h2>
+      <h2>
+        Recognized
+        ${result
+          ? html`<span class="source" data-testid="result-source" data-source=${this.source}
+              >${this.source === 'device' ? 'On this device' : 'By the server'}</span
+            >`
+          : nothing}
+      </h2>
       <!-- Not an <output>: that is a live region of its own, and the one below already announces. -->
       <p class="number" data-testid="result-text">${result?.text ?? ''}</p>
       ${notADigit ? html`<p class="rejected" data-testid="not-a-digit">Not a digit</p>` : nothing}
@@ -56,7 +69,12 @@ export class ResultPanel extends LitElement {
             </ol>
           </figure>`
         : nothing}
-      ${result && result.model ? html`<p class="meta">Model ${result.model} · ${Math.round(result.ms)} ms on the server</p>` : nothing}
+      ${result && result.model
+        ? html`<p class="meta">
+            Model ${result.model} · ${result.ms < 10 ? result.ms.toFixed(1) : Math.round(result.ms)} ms
+            ${this.source === 'device' ? 'on this device' : 'on the server'}
+          </p>`
+        : nothing}
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement()}</div>
     `;
   }

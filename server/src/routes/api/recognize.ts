@@ -23,7 +23,13 @@ const recognizeRoute: FastifyPluginAsyncTypebox = async (app) => {
       if (total > LIMITS.maxPointsTotal) {
         throw new errors.TooMuchInk(`at most ${LIMITS.maxPointsTotal} points in all (got ${total})`);
       }
-      return recognizeStrokes(app.inference, strokes);
+      const recognition = await recognizeStrokes(app.inference, strokes);
+      // Signed-in users' recognitions go to their history (queued; never delays or fails this answer).
+      if (request.user && app.hasDecorator('history')) {
+        const { width, height } = request.body;
+        app.history.record({ userId: request.user.id, source: 'api', input: { strokes, width, height }, recognition, latencyMs: recognition.ms });
+      }
+      return recognition;
     },
   );
 };

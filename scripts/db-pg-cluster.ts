@@ -1,0 +1,84 @@
+/**
+ * A throwaway PostgreSQL cluster for tests and for `npm run db:diff`: initdb in a temp folder,
+ * a loopback port, no fsync, stopped and deleted by stop(). Needs Debian's `postgresql` package
+ * (the binaries under /usr/lib/postgresql/<version>/bin). PostgreSQL refuses to run as root, so
+ * as root the server runs as the `postgres` system user the package creates.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface PgCluster {
+  /** postgresql://postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  stop(): Promise<void>;
+}
+
+function binDir(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
+  if (versions.length === 0) {
+    throw new Error('PostgreSQL server binaries not found (no /usr/lib/postgresql/*/bin/initdb): apt-get install -y postgresql, or set PG_BIN');
+  }
+  return path.join(root, versions.sort((a, b) => Number(b) - Number(a))[0], 'bin');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPgCluster(): Promise<PgCluster> {
+  const bin = binDir();
+  const dir = mkdtempSync(path.join(tmpdir(), 'digitboard-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  // As root, run every server command as `postgres` (runuser ships with util-linux).
+  const run = (cmd: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'pipe' })
+      : execFileSync(path.join(bin, cmd), args, { stdio: 'pipe' });
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+    chownSync(dir, uid, gid);
+  }
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  try {
+    run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    const settings = [
+      `-p ${port}`,
+      "-c listen_addresses='127.0.0.1'",
+      `-c unix_socket_directories='${dir}'`,
+      // A test database: durability buys nothing and costs seconds.
+      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+    ].join(' ');
+    run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    const detail = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`could not start a throwaway PostgreSQL: ${(err as Error).message}\n${detail}`, { cause: err });
+  }
+  let stopped = false;
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

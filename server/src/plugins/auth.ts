@@ -1,0 +1,167 @@
+/**
+ * Sessions for every route: reads the session cookie in an onRequest hook (so the WebSocket
+ * upgrade sees it too), sets `request.user`, and refuses cross-site state changes made with the
+ * cookie (CSRF). Routes that need an account call `app.auth.requireUser(request)`.
+ */
+import cookie from '@fastify/cookie';
+import createError from '@fastify/error';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { createSession, deleteSession, resolveSession, type ResolvedSession } from '../db/accounts.js';
+
+export const SESSION_COOKIE = 'digitboard_session';
+
+/** The HTTP errors of accounts, each with its stable code. */
+export const authErrors = {
+  Unauthorized: createError('unauthorized', 'Sign in first', 401),
+  InvalidCredentials: createError('invalid_credentials', 'Wrong email or password', 401),
+  EmailTaken: createError('email_taken', 'An account with this email already exists', 409),
+  ForbiddenOrigin: createError('forbidden_origin', '%s', 403),
+  RateLimited: createError('rate_limited', 'Too many attempts; retry in %s', 429),
+  AccountsUnavailable: createError('accounts_unavailable', 'Accounts are unavailable right now; try again shortly', 503),
+};
+
+/** Who a request is from. */
+export interface SessionUser {
+  id: string;
+  email: string;
+}
+
+export interface Auth {
+  /** Opens a session for the user and sets its cookie on the reply. */
+  startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>;
+  /** Deletes the request's session (if any) and clears the cookie. */
+  endSession(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** The signed-in user, or throws 401 (503 when the session store could not be read). */
+  requireUser(request: FastifyRequest): SessionUser;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user, or null. Set for every route, GET /ws included, before its handler. */
+    user: SessionUser | null;
+  }
+  interface FastifyInstance {
+    auth: Auth;
+  }
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The session lookup, once per request whoever asks first (the hook or sessionUser()). */
+const lookups = new WeakMap<FastifyRequest, Promise<ResolvedSession | null | 'error'>>();
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const cookies = request.cookies ?? request.server.parseCookie(request.headers.cookie ?? '');
+  const token = cookies[SESSION_COOKIE];
+  // Our tokens are 43 base64url characters; anything else cannot match and is not worth a query.
+  return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
+}
+
+function lookup(request: FastifyRequest): Promise<ResolvedSession | null | 'error'> {
+  let pending = lookups.get(request);
+  if (!pending) {
+    const token = tokenOf(request);
+    pending = token
+      ? resolveSession(request.server.prisma, token).catch((err: unknown) => {
+          request.log.error({ err }, 'session lookup failed');
+          return 'error' as const;
+        })
+      : Promise.resolve(null);
+    lookups.set(request, pending);
+  }
+  return pending;
+}
+
+/**
+ * The user a request's session cookie belongs to, or null. For code that runs where the hook's
+ * `request.user` may not be set yet (it is for every route handler and WebSocket handler).
+ */
+export async function sessionUser(request: FastifyRequest): Promise<SessionUser | null> {
+  const found = await lookup(request);
+  return found && found !== 'error' ? { id: found.user.id, email: found.user.email } : null;
+}
+
+/**
+ * Does the request come from a page of this site: does its Origin (else its Referer) name the
+ * host the request was sent to? A missing port means the scheme's default on either side.
+ */
+export function sameOrigin(request: FastifyRequest): boolean {
+  const source = request.headers.origin ?? request.headers.referer;
+  if (!source || source === 'null') return false;
+  let origin: URL;
+  try {
+    origin = new URL(source);
+  } catch {
+    return false;
+  }
+  const host = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(request.host);
+  if (!host) return false;
+  const originPort = origin.port || (origin.protocol === 'https:' ? '443' : '80');
+  // A Host without a port: the origin's default (a TLS proxy may sit in front of plain http).
+  return origin.hostname === host[1].toLowerCase() && originPort === (host[2] ?? originPort);
+}
+
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expires: Date): void {
+  void reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    // request.protocol follows X-Forwarded-Proto when the server trusts its proxy.
+    secure: request.protocol === 'https',
+    expires,
+  });
+}
+
+function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' });
+}
+
+const sessionErrors = new WeakSet<FastifyRequest>();
+
+export default fp(
+  async (app) => {
+    await app.register(cookie);
+    app.decorateRequest('user', null);
+
+    // After @fastify/cookie's own onRequest hook (registered just above), which parses cookies.
+    app.addHook('onRequest', async (request, reply) => {
+      const token = tokenOf(request);
+      if (!token) return;
+      if (UNSAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+        throw new authErrors.ForbiddenOrigin('A request that changes something must come from this site (Origin or Referer)');
+      }
+      const found = await lookup(request);
+      if (found === 'error') {
+        // The database is down: the request goes on anonymously (recognition still works);
+        // routes that need the account answer 503 rather than "signed out".
+        sessionErrors.add(request);
+      } else if (found === null) {
+        clearSessionCookie(request, reply);
+      } else {
+        request.user = { id: found.user.id, email: found.user.email };
+        if (found.renewedUntil) setSessionCookie(request, reply, token, found.renewedUntil);
+      }
+    });
+
+    app.decorate('auth', {
+      async startSession(request, reply, userId) {
+        const old = tokenOf(request);
+        if (old) await deleteSession(app.prisma, old);
+        const { token, expiresAt } = await createSession(app.prisma, userId);
+        setSessionCookie(request, reply, token, expiresAt);
+      },
+      async endSession(request, reply) {
+        const token = tokenOf(request);
+        if (token) await deleteSession(app.prisma, token);
+        clearSessionCookie(request, reply);
+      },
+      requireUser(request) {
+        if (request.user) return request.user;
+        if (sessionErrors.has(request)) throw new authErrors.AccountsUnavailable();
+        throw new authErrors.Unauthorized();
+      },
+    } satisfies Auth);
+  },
+  { name: 'auth', dependencies: ['prisma'] },
+);

@@ -1,0 +1,137 @@
+/**
+ * Accounts: register, log in, log out, who am I, delete my account. Registration and login are
+ * rate-limited per client IP; login answers the same 401 whether the email or the password is
+ * wrong.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { authenticate, createUser, deleteExpiredSessions, deleteUser, getUser, PASSWORD_MAX, PASSWORD_MIN } from '../../db/accounts.js';
+import { authErrors, sameOrigin } from '../../plugins/auth.js';
+
+export interface AuthRoutesOptions {
+  /** Register and login attempts per client IP and time window (each route counts apart). */
+  rateLimit?: { max: number; timeWindow: number | string };
+}
+
+const UserSchema = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const NoContent = Type.Null({ description: 'Done; no body' });
+const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
+
+const toUser = (u: { id: string; email: string; createdAt: Date }) => ({ id: u.id, email: u.email, createdAt: u.createdAt.toISOString() });
+
+/**
+ * Login CSRF: a page elsewhere must not sign a visitor into an account it controls. Browsers send
+ * an Origin with every POST; non-browser clients send none and are let through.
+ */
+function refuseForeignOrigin(request: FastifyRequest): void {
+  if ((request.headers.origin || request.headers.referer) && !sameOrigin(request)) {
+    throw new authErrors.ForbiddenOrigin('Sign-in must come from this site');
+  }
+}
+
+const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
+  // Registered here, not globally: only the routes below are limited, and another plugin's
+  // @fastify/rate-limit elsewhere is not disturbed. A per-route config replaces the global one.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new authErrors.RateLimited(context.after),
+  });
+  const limited = { rateLimit: { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' } };
+
+  app.post(
+    '/api/auth/register',
+    {
+      config: limited,
+      schema: {
+        summary: 'Create an account and sign in',
+        tags: ['accounts'],
+        body: Type.Object({
+          email: Type.String({ format: 'email', maxLength: 254 }),
+          password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
+        }),
+        response: { 201: UserSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      refuseForeignOrigin(request);
+      const user = await createUser(app.prisma, request.body.email, request.body.password);
+      if (user === 'email_taken') throw new authErrors.EmailTaken();
+      await app.auth.startSession(request, reply, user.id);
+      return reply.status(201).send(toUser(user));
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: limited,
+      schema: {
+        summary: 'Sign in (sets the session cookie)',
+        tags: ['accounts'],
+        // Loose on purpose: a malformed email or a short password is a wrong credential (401), not a 400.
+        body: Type.Object({
+          email: Type.String({ minLength: 1, maxLength: 254 }),
+          password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+        }),
+        response: { 200: UserSchema, 401: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      refuseForeignOrigin(request);
+      const user = await authenticate(app.prisma, request.body.email, request.body.password);
+      if (!user) throw new authErrors.InvalidCredentials();
+      await app.auth.startSession(request, reply, user.id);
+      // Housekeeping where it costs nothing noticeable: one indexed delete per sign-in.
+      await deleteExpiredSessions(app.prisma).catch((err: unknown) => request.log.warn({ err }, 'expired session cleanup failed'));
+      return toUser(user);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { summary: 'Sign out (ends the session server-side)', tags: ['accounts'], response: { 204: NoContent } } },
+    async (request, reply) => {
+      await app.auth.endSession(request, reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    { schema: { summary: 'The signed-in account', tags: ['accounts'], response: { 200: UserSchema, 401: ErrorSchema } } },
+    async (request) => {
+      const { id } = app.auth.requireUser(request);
+      const user = await getUser(app.prisma, id);
+      if (!user) throw new authErrors.Unauthorized();
+      return toUser(user);
+    },
+  );
+
+  app.delete(
+    '/api/me',
+    {
+      schema: {
+        summary: 'Delete the account with its sessions and its whole recognition history',
+        tags: ['accounts'],
+        response: { 204: NoContent, 401: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = app.auth.requireUser(request);
+      // Records still queued for this user are dropped first, so none lands after the delete.
+      if (app.hasDecorator('history')) await app.history.removeAll(id);
+      await deleteUser(app.prisma, id);
+      await app.auth.endSession(request, reply);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,190 @@
+/**
+ * The signed-in user's recognition history: list (newest first, cursor pages, filters), read,
+ * delete one or all, export as CSV or JSON. Every query is scoped to the session's user: another
+ * user's record is "not found", never "forbidden", so ids leak nothing.
+ */
+import createError from '@fastify/error';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Readable } from 'node:stream';
+import { decodeCursor, RecognitionRecordSchema, SourceSchema, type HistoryFilter, type RecognitionRecord } from '../../db/recognitions.js';
+
+export const historyErrors = {
+  NotFound: createError('not_found', 'No such recognition', 404),
+  InvalidCursor: createError('invalid_cursor', 'The cursor is not one this server gave out', 400),
+  InvalidRequest: createError('invalid_request', '%s', 400),
+};
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+// A date (a whole UTC day) or a date-time with its zone; a zone-less time would mean server time.
+const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+
+// Querystring values arrive as strings and ajv does not coerce here (see fastifyOptions).
+const FilterQuery = {
+  digit: Type.Optional(Type.String({ pattern: '^[0-9]$', description: 'Only records whose text contains this digit' })),
+  from: Type.Optional(Type.String({ pattern: ISO_DATE, description: 'ISO date or date-time, inclusive' })),
+  to: Type.Optional(Type.String({ pattern: ISO_DATE, description: 'ISO date (the whole day) or date-time, inclusive' })),
+  source: Type.Optional(SourceSchema),
+};
+const ListQuery = Type.Object({
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: `1-${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  ...FilterQuery,
+});
+const ExportQuery = Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+  ...FilterQuery,
+});
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const NoContent = Type.Null({ description: 'Done; no body' });
+const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
+
+function parseDate(value: string, name: string, endOfDay: boolean): Date {
+  const dateOnly = value.length === 10;
+  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  // new Date() rolls 2026-02-30 over to March: compare the day back to refuse it.
+  if (Number.isNaN(date.getTime()) || (dateOnly && date.toISOString().slice(0, 10) !== value)) {
+    throw new historyErrors.InvalidRequest(`${name} is not a valid date: ${value}`);
+  }
+  return dateOnly && endOfDay ? new Date(date.getTime() + 86_400_000 - 1) : date;
+}
+
+function toFilter(q: Static<typeof ListQuery> | Static<typeof ExportQuery>): HistoryFilter {
+  const filter: HistoryFilter = {
+    digit: q.digit === undefined ? undefined : Number(q.digit),
+    from: q.from === undefined ? undefined : parseDate(q.from, 'from', false),
+    to: q.to === undefined ? undefined : parseDate(q.to, 'to', true),
+    source: q.source,
+  };
+  if (filter.from && filter.to && filter.from > filter.to) throw new historyErrors.InvalidRequest('from is after to');
+  return filter;
+}
+
+const CSV_COLUMNS = ['id', 'createdAt', 'source', 'text', 'model', 'latencyMs', 'inputKind', 'digits', 'confidences', 'probabilities'] as const;
+
+function csvCell(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvRow(r: RecognitionRecord): string {
+  const row: Record<(typeof CSV_COLUMNS)[number], string | number> = {
+    id: r.id,
+    createdAt: r.createdAt,
+    source: r.source,
+    text: r.text,
+    model: r.model,
+    latencyMs: r.latencyMs,
+    inputKind: r.inputKind,
+    digits: r.digits.map((d) => d.digit).join(' '),
+    confidences: r.digits.map((d) => d.confidence).join(' '),
+    probabilities: JSON.stringify(r.digits.map((d) => d.probabilities)),
+  };
+  return `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`;
+}
+
+const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/recognitions',
+    {
+      schema: {
+        summary: 'Recognition history, newest first',
+        description: 'Pages of at most `limit` records; pass `nextCursor` back as `cursor` for the next page (null at the end).',
+        tags: ['history'],
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(RecognitionRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const user = app.auth.requireUser(request);
+      const q = request.query;
+      const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
+      if (limit < 1 || limit > MAX_LIMIT) throw new historyErrors.InvalidRequest(`limit must be 1-${MAX_LIMIT} (got ${q.limit})`);
+      let cursor;
+      if (q.cursor !== undefined) {
+        cursor = decodeCursor(q.cursor);
+        if (!cursor) throw new historyErrors.InvalidCursor();
+      }
+      return app.history.list(user.id, toFilter(q), { limit, cursor: cursor ?? undefined });
+    },
+  );
+
+  app.get(
+    '/api/recognitions/export',
+    {
+      schema: {
+        summary: 'Download the history (CSV or JSON)',
+        description: 'All matching records, newest first, as an attachment. JSON includes each input (strokes or thumbnail); CSV does not.',
+        tags: ['history'],
+        querystring: ExportQuery,
+      },
+    },
+    async (request, reply) => {
+      const user = app.auth.requireUser(request);
+      const format = request.query.format ?? 'json';
+      const records = app.history.all(user.id, toFilter(request.query));
+      const day = new Date().toISOString().slice(0, 10);
+      async function* body(): AsyncGenerator<string> {
+        if (format === 'csv') {
+          yield `${CSV_COLUMNS.join(',')}\r\n`;
+          for await (const r of records) yield csvRow(r);
+        } else {
+          let first = true;
+          yield '[';
+          for await (const r of records) {
+            yield `${first ? '' : ','}\n${JSON.stringify(r)}`;
+            first = false;
+          }
+          yield '\n]\n';
+        }
+      }
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="digitboard-history-${day}.${format}"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(body()));
+    },
+  );
+
+  app.get(
+    '/api/recognitions/:id',
+    {
+      schema: {
+        summary: 'One recognition, with its input',
+        tags: ['history'],
+        params: IdParams,
+        response: { 200: RecognitionRecordSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const user = app.auth.requireUser(request);
+      const record = await app.history.get(user.id, request.params.id);
+      if (!record) throw new historyErrors.NotFound();
+      return record;
+    },
+  );
+
+  app.delete(
+    '/api/recognitions/:id',
+    { schema: { summary: 'Delete one recognition', tags: ['history'], params: IdParams, response: { 204: NoContent, 401: ErrorSchema, 404: ErrorSchema } } },
+    async (request, reply) => {
+      const user = app.auth.requireUser(request);
+      if (!(await app.history.remove(user.id, request.params.id))) throw new historyErrors.NotFound();
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/recognitions',
+    { schema: { summary: 'Delete the whole history', tags: ['history'], response: { 204: NoContent, 401: ErrorSchema } } },
+    async (request, reply) => {
+      const user = app.auth.requireUser(request);
+      await app.history.removeAll(user.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default recognitionsRoutes;

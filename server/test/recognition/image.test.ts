@@ -1,0 +1,240 @@
+/**
+ * The image path: format sniffing, the pixel steps on tiny hand-made bitmaps, and whole "photos"
+ * (made in code from the stroke fixtures) read by the real model.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../src/config.js';
+import inference from '../../src/plugins/inference.js';
+import { ImageError, recognizeImage, sniffImageFormat } from '../../src/recognition/image.js';
+import { workSize } from '../../src/recognition/image-decode.js';
+import { findDigitGroups, labelComponents, normalizeInk, removeRuledLines, type InkImage } from '../../src/recognition/image-segment.js';
+import { loadMnist } from '../../../training/src/mnist.js';
+import { photo } from '../fixtures/photos.js';
+
+const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
+
+/** A bitmap from rows of '#' (ink) and '.' (background). */
+function bitmap(rows: string[]): { mask: Uint8Array; w: number; h: number } {
+  const w = rows[0].length, h = rows.length;
+  const mask = new Uint8Array(w * h);
+  rows.forEach((r, y) => [...r].forEach((ch, x) => (mask[y * w + x] = ch === '#' ? 1 : 0)));
+  return { mask, w, h };
+}
+
+function unsupported(bytes: Uint8Array): string {
+  try {
+    sniffImageFormat(bytes);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ImageError);
+    expect((err as ImageError).code).toBe('unsupported_image');
+    return (err as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('sniffImageFormat', () => {
+  it('accepts PNG, JPEG and WebP by their magic bytes', async () => {
+    const img = sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } });
+    expect(sniffImageFormat(await img.clone().png().toBuffer())).toBe('png');
+    expect(sniffImageFormat(await img.clone().jpeg().toBuffer())).toBe('jpeg');
+    expect(sniffImageFormat(await img.clone().webp().toBuffer())).toBe('webp');
+  });
+
+  it('refuses everything else, naming what people commonly send', async () => {
+    expect(unsupported(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toMatch(/SVG/);
+    expect(unsupported(Buffer.from('\uFEFF<?xml version="1.0"?>\n<svg/>'))).toMatch(/SVG/);
+    expect(unsupported(Buffer.from('GIF89a\x01\x00\x01\x00'))).toMatch(/GIF/);
+    expect(unsupported(Buffer.from('II*\x00\x08\x00\x00\x00'))).toMatch(/TIFF/);
+    expect(unsupported(Buffer.from('%PDF-1.7\n'))).toMatch(/PDF/);
+    expect(unsupported(Buffer.from('\x00\x00\x00\x18ftypheic\x00\x00\x00\x00'))).toMatch(/HEIC/);
+    expect(unsupported(Buffer.from('hello, world'))).toMatch(/not an image/);
+    expect(unsupported(Buffer.alloc(0))).toMatch(/empty/);
+  });
+
+  it('refuses SVG behind an image signature (libvips would pick its SVG loader)', () => {
+    const riff = Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 <svg xmlns="http://www.w3.org/2000/svg"/>', 'latin1');
+    expect(unsupported(riff)).toMatch(/SVG/);
+  });
+});
+
+describe('pixel steps', () => {
+  it('sizes the working image between 256 and 1000 px on the longer side', () => {
+    expect(workSize(4000, 3000)).toEqual({ width: 1000, height: 750 });
+    expect(workSize(28, 28)).toEqual({ width: 256, height: 256 });
+    expect(workSize(600, 400)).toEqual({ width: 600, height: 400 });
+  });
+
+  it('labels 8-connected components with their boxes and border contact', () => {
+    const { mask, w, h } = bitmap([
+      '##......',
+      '..#...##',
+      '...#..##',
+      '........',
+      '#.......',
+    ]);
+    const { labels, components } = labelComponents(mask, w, h);
+    expect(components).toHaveLength(3);
+    expect(labels[0]).toBe(labels[2 * w + 3]); // the diagonal joins (0,0) to (3,2)
+    const boxes = components.map((c) => [c.minX, c.minY, c.maxX, c.maxY, c.area]);
+    expect(boxes).toContainEqual([0, 0, 3, 2, 4]);
+    expect(boxes).toContainEqual([6, 1, 7, 2, 4]);
+    expect(components.find((c) => c.minY === 4)!.contact).toEqual([0, 0, 1, 1]);
+  });
+
+  it('finds the polarity: dark ink on light paper, light chalk on a dark board', () => {
+    const draw = (bg: number, ink: number): InkImage => {
+      const w = 200, h = 200;
+      const data = new Uint8Array(w * h).fill(bg);
+      for (let y = 50; y < 150; y++) for (let x = 95; x < 103; x++) data[y * w + x] = ink;
+      return normalizeInk({ data, width: w, height: h });
+    };
+    const paper = draw(230, 30), board = draw(40, 220);
+    expect(paper.polarity).toBe('dark-on-light');
+    expect(board.polarity).toBe('light-on-dark');
+    for (const img of [paper, board]) {
+      expect(img.ink[100 * 200 + 99]).toBeGreaterThan(0.8);
+      expect(img.ink[100 * 200 + 20]).toBeLessThan(0.05);
+    }
+  });
+
+  it('removes a ruled line but keeps the stroke that crosses it and ink darker than the line', () => {
+    const w = 400, h = 100;
+    const mask = new Uint8Array(w * h);
+    const ink = new Float32Array(w * h);
+    const set = (x: number, y: number, v: number) => {
+      mask[y * w + x] = 1;
+      ink[y * w + x] = Math.max(ink[y * w + x], v);
+    };
+    for (let x = 0; x < w; x++) for (let y = 60; y < 62; y++) set(x, y, 0.3); // the rule, faint
+    for (let y = 10; y < 90; y++) for (let x = 100; x < 106; x++) set(x, y, 0.9); // a "1" crossing it
+    for (let x = 200; x < 260; x++) for (let y = 60; y < 62; y++) set(x, y, 0.9); // a bar drawn right on the rule
+    removeRuledLines(mask, { ink, width: w, height: h, polarity: 'dark-on-light', noise: 0.01 });
+    expect(mask[61 * w + 20]).toBe(0);
+    expect(mask[61 * w + 380]).toBe(0);
+    expect(mask[61 * w + 103]).toBe(1);
+    expect(mask[30 * w + 103]).toBe(1);
+    expect(mask[60 * w + 230]).toBe(1);
+  });
+
+  it('groups overlapping pieces into one digit, left to right, and drops specks', () => {
+    const { mask, w, h } = bitmap([
+      '............................',
+      '.######.......#.............',
+      '.#...........##......######.',
+      '.#............#...........#.',
+      '.#............#..........#..',
+      '..............#..........#..',
+      '.#####........#.........#...',
+      '......#.......#.........#...',
+      '......#...#...#........#....',
+      '......#.......#........#....',
+      '.#####.......###......#.....',
+      '............................',
+    ]);
+    const { components } = labelComponents(mask, w, h);
+    const groups = findDigitGroups(components, w, h);
+    // The 5's bar and body are one digit; the speck at (10, 8) is gone.
+    expect(groups.map((g) => [g.minX, g.maxX, g.labels.length])).toEqual([
+      [1, 6, 2],
+      [13, 15, 1],
+      [21, 26, 1],
+    ]);
+  });
+});
+
+describe('recognizeImage on photos', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+  const read = async (bytes: Buffer) => recognizeImage(app.inference, bytes);
+
+  it('reads each single digit from a photo of paper', async () => {
+    const misses: string[] = [];
+    for (let d = 0; d < 10; d++) {
+      const { text } = await read(await photo(String(d), { noise: 3 }));
+      if (text !== String(d)) misses.push(`${d} -> "${text}"`);
+    }
+    expect(misses.length, misses.join(', ')).toBeLessThanOrEqual(1);
+  });
+
+  it('reads numbers left to right, with boxes in the input image', async () => {
+    const r = await read(await photo('2026', { width: 1000, height: 700, digitHeight: 175 }));
+    expect(r.text).toBe('2026');
+    expect(r.digits).toHaveLength(4);
+    expect(r.rejected).toEqual([]);
+    const xs = r.digits.map((d) => d.box.x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    for (const { box, probabilities, confidence, digit } of r.digits) {
+      // The number is centred, 175 px high.
+      expect(box.height).toBeGreaterThan(150);
+      expect(box.height).toBeLessThan(200);
+      expect(Math.abs(box.y + box.height / 2 - 350)).toBeLessThan(20);
+      expect(probabilities).toHaveLength(10);
+      expect(probabilities[digit]).toBe(confidence);
+    }
+    expect((await read(await photo('31'))).text).toBe('31');
+  });
+
+  it('reads light chalk on a dark board', async () => {
+    expect((await read(await photo('2026', { style: 'chalkboard', noise: 6 }))).text).toBe('2026');
+  });
+
+  it('honours EXIF orientation, and gives boxes in the upright image', async () => {
+    const bytes = await photo('31', { exifRotated: true });
+    const meta = await sharp(bytes).metadata();
+    expect([meta.width, meta.height, meta.orientation]).toEqual([700, 1000, 6]);
+    const r = await read(bytes);
+    expect(r.text).toBe('31');
+    // Upright, the number sits across the middle of a 1000 x 700 image.
+    for (const d of r.digits) expect(Math.abs(d.box.y + d.box.height / 2 - 350)).toBeLessThan(20);
+  });
+
+  it('ignores ruled lines, including the ones the digits sit on', async () => {
+    expect((await read(await photo('2026', { ruled: 60, noise: 3 }))).text).toBe('2026');
+    expect((await read(await photo('0123', { ruled: 40, digitHeight: 70, pen: 3, at: [0.6, 0.3] }))).text).toBe('0123');
+  });
+
+  it('reads a noisy JPEG at quality 60, a WebP, a tilted and a blurred shot, faint pencil', async () => {
+    expect((await read(await photo('2026', { noise: 12, quality: 60 }))).text).toBe('2026');
+    expect((await read(await photo('31', { format: 'webp' }))).text).toBe('31');
+    expect((await read(await photo('4567', { tilt: 4 }))).text).toBe('4567');
+    expect((await read(await photo('89', { blur: 3 }))).text).toBe('89');
+    expect((await read(await photo('2026', { ink: '#aaa69c', pen: 3, noise: 4 }))).text).toBe('2026');
+  });
+
+  it('reads MNIST samples uploaded as 28 x 28 PNGs, either polarity', async () => {
+    const n = 40;
+    const test = await loadMnist('test', n);
+    let ok = 0;
+    for (let k = 0; k < n; k++) {
+      const px = Buffer.from(test.images.subarray(k * 784, (k + 1) * 784).map((v) => Math.round(v * 255)));
+      const raw = { raw: { width: 28, height: 28, channels: 1 as const } };
+      const white = await sharp(px, raw).png().toBuffer();
+      const black = await sharp(px.map((v) => 255 - v), raw).png().toBuffer();
+      for (const bytes of [white, black]) if ((await read(bytes)).text === String(test.labels[k])) ok++;
+    }
+    expect(ok).toBeGreaterThanOrEqual(2 * n - 2);
+  });
+
+  it('finds nothing on empty paper, an empty board or ruled paper: never a made-up digit', async () => {
+    for (const o of [{ noise: 6, quality: 60 }, { style: 'chalkboard' as const, noise: 6 }, { ruled: 50, tilt: 3 }]) {
+      const r = await read(await photo('', o));
+      expect(r.text).toBe('');
+      expect(r.digits).toEqual([]);
+    }
+  });
+
+  it('does not invent digits from a scribble or specks', async () => {
+    const svg = (inner: string) => sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="100%" height="100%" fill="#fff"/>${inner}</svg>`)).jpeg().toBuffer();
+    const scribble = await svg('<path d="M200 200 L600 500 L300 450 L700 180 L250 300 L650 420" stroke="#222" stroke-width="8" fill="none"/>');
+    const specks = await svg(Array.from({ length: 30 }, (_, i) => `<circle cx="${(i * 137) % 800}" cy="${(i * 251) % 600}" r="3" fill="#333"/>`).join(''));
+    for (const bytes of [scribble, specks]) expect((await read(bytes)).text).toBe('');
+  });
+});

@@ -1,0 +1,315 @@
+/** History over HTTP: recording from /api/recognize, list/filters/pages, read, delete, export, isolation. */
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digitStrokes, numberStrokes } from '../fixtures/digits.js';
+import { recognitionOf, STROKES } from '../db/fixtures.js';
+import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
+
+afterAll(() => stopOwnCluster());
+
+describe.each(PROVIDERS)('history API on %s', (provider) => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    database = await migratedDatabase(provider);
+    app = await buildApp({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  async function signedIn(): Promise<Client & { id: string }> {
+    const client = new Client(app);
+    const res = await client.register(uniqueEmail());
+    expect(res.statusCode).toBe(201);
+    return Object.assign(client, { id: res.json().id as string });
+  }
+
+  const recognize = (c: Client, strokes = digitStrokes(4)) =>
+    c.request({ method: 'POST', url: '/api/recognize', payload: { strokes, width: 600, height: 300 } });
+
+  /** Stores a recognition directly through the service, as the board and upload paths will. */
+  function record(userId: string, text: string, at: Date, source: 'board' | 'upload' | 'api' = 'board') {
+    app.history.record({ userId, source, input: { strokes: STROKES, width: 300, height: 200 }, recognition: recognitionOf(text), latencyMs: 2, at });
+  }
+
+  it('stores every recognition of a signed-in user from POST /api/recognize, with its details', async () => {
+    const alice = await signedIn();
+    const res = await recognize(alice, numberStrokes('2026'));
+    expect(res.statusCode).toBe(200);
+    const answer = res.json();
+    await app.history.flush();
+
+    const list = await alice.request({ method: 'GET', url: '/api/recognitions' });
+    expect(list.statusCode).toBe(200);
+    const { items, nextCursor } = list.json();
+    expect(nextCursor).toBeNull();
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ source: 'api', text: answer.text, model: answer.model, digits: answer.digits, rejected: answer.rejected, inputKind: 'strokes' });
+    expect(items[0].latencyMs).toBe(answer.ms);
+    expect(items[0].input).toBeUndefined();
+
+    const one = await alice.request({ method: 'GET', url: `/api/recognitions/${items[0].id}` });
+    expect(one.statusCode).toBe(200);
+    expect(one.json().input).toEqual({ kind: 'strokes', strokes: numberStrokes('2026'), width: 600, height: 300 });
+  });
+
+  it('stores nothing for anonymous recognitions', async () => {
+    const before = await app.prisma.recognition.count();
+    expect((await app.inject({ method: 'POST', url: '/api/recognize', payload: { strokes: digitStrokes(1), width: 300, height: 300 } })).statusCode).toBe(200);
+    await app.history.flush();
+    expect(await app.prisma.recognition.count()).toBe(before);
+    expect((await app.inject({ method: 'GET', url: '/api/recognitions' })).statusCode).toBe(401);
+  });
+
+  it('pages newest first (limit default 20, max 100) and filters by digit, source and dates', async () => {
+    const bob = await signedIn();
+    const t0 = Date.UTC(2026, 2, 1, 12);
+    for (let i = 0; i < 45; i++) record(bob.id, String(i % 10).repeat(1 + (i % 2)), new Date(t0 + i * 3_600_000), i % 3 === 0 ? 'upload' : 'board');
+    await app.history.flush();
+    const get = async (qs: string) => {
+      const res = await bob.request({ method: 'GET', url: `/api/recognitions${qs}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: { id: string; text: string; createdAt: string; source: string }[]; nextCursor: string | null };
+    };
+    const first = await get('');
+    expect(first.items).toHaveLength(20);
+    expect(first.items[0].createdAt).toBe(new Date(t0 + 44 * 3_600_000).toISOString());
+    const ids = [...first.items.map((i) => i.id)];
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = await get(`?cursor=${cursor}&limit=20`);
+      ids.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    }
+    expect(ids).toHaveLength(45);
+    expect(new Set(ids).size).toBe(45);
+    expect((await get('?limit=100')).items).toHaveLength(45);
+
+    expect((await get('?digit=7&limit=100')).items.map((i) => i.text)).toEqual(['77', '77', '77', '77']);
+    expect((await get('?digit=0&limit=100')).items.map((i) => i.text)).toEqual(['0', '0', '0', '0', '0']);
+    expect((await get('?source=upload&limit=100')).items).toHaveLength(15);
+    // 2026-03-02 is hours 12..35 after t0: 24 records in that UTC day.
+    expect((await get('?from=2026-03-02&to=2026-03-02&limit=100')).items).toHaveLength(24);
+    expect((await get('?from=2026-03-02T00:00:00Z&to=2026-03-02T11:59:59.999Z&limit=100')).items).toHaveLength(12);
+    expect((await get('?from=2026-03-02T01:00:00%2B01:00&to=2026-03-02T00:30:00Z&limit=100')).items).toHaveLength(1);
+  });
+
+  it('refuses bad queries with 400', async () => {
+    const carol = await signedIn();
+    for (const qs of ['limit=0', 'limit=101', 'limit=abc', 'digit=12', 'digit=x', 'source=fax', 'from=yesterday', 'from=2026-02-30', 'to=2026-03-01T10:00', 'from=2026-03-02&to=2026-03-01']) {
+      const res = await carol.request({ method: 'GET', url: `/api/recognitions?${qs}` });
+      expect(res.statusCode, qs).toBe(400);
+      expect(res.json().code, qs).toBe('invalid_request');
+    }
+    const bad = await carol.request({ method: 'GET', url: '/api/recognitions?cursor=bm9wZQ' });
+    expect(bad.json()).toMatchObject({ statusCode: 400, code: 'invalid_cursor' });
+  });
+
+  it('deletes one record (204), then it is gone (404); deletes all (204)', async () => {
+    const dave = await signedIn();
+    record(dave.id, '1', new Date());
+    record(dave.id, '2', new Date());
+    await app.history.flush();
+    const { items } = (await dave.request({ method: 'GET', url: '/api/recognitions' })).json();
+    expect((await dave.request({ method: 'DELETE', url: `/api/recognitions/${items[0].id}` })).statusCode).toBe(204);
+    expect((await dave.request({ method: 'GET', url: `/api/recognitions/${items[0].id}` })).statusCode).toBe(404);
+    expect((await dave.request({ method: 'DELETE', url: `/api/recognitions/${items[0].id}` })).json()).toMatchObject({ statusCode: 404, code: 'not_found' });
+    expect((await dave.request({ method: 'DELETE', url: '/api/recognitions' })).statusCode).toBe(204);
+    expect((await dave.request({ method: 'GET', url: '/api/recognitions' })).json()).toEqual({ items: [], nextCursor: null });
+    expect(await app.prisma.recognizedDigit.count({ where: { recognitionId: { in: items.map((i: { id: string }) => i.id) } } })).toBe(0);
+  });
+
+  it('"delete all" also drops records still waiting in the queue', async () => {
+    const erin = await signedIn();
+    for (let i = 0; i < 30; i++) record(erin.id, '5', new Date());
+    const res = await erin.request({ method: 'DELETE', url: '/api/recognitions' });
+    expect(res.statusCode).toBe(204);
+    await app.history.flush();
+    expect(await app.prisma.recognition.count({ where: { userId: erin.id } })).toBe(0);
+  });
+
+  it('exports CSV and JSON as attachments', async () => {
+    const fay = await signedIn();
+    record(fay.id, '12', new Date('2026-04-01T08:00:00Z'));
+    record(fay.id, '3', new Date('2026-04-02T08:00:00Z'), 'api');
+    await app.history.flush();
+
+    const csv = await fay.request({ method: 'GET', url: '/api/recognitions/export?format=csv' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="digitboard-history-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('id,createdAt,source,text,model,latencyMs,inputKind,digits,confidences,probabilities');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(',2026-04-02T08:00:00.000Z,api,3,digitnet-test,2,strokes,3,');
+    expect(lines[2]).toContain(',board,12,');
+    expect(lines[2]).toContain(',1 2,');
+    expect(lines[2]).toMatch(/,"\[\[.*\]\]"$/);
+
+    const json = await fay.request({ method: 'GET', url: '/api/recognitions/export?format=json' });
+    expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(json.headers['content-disposition']).toMatch(/^attachment; filename="digitboard-history-.*\.json"$/);
+    const all = json.json();
+    expect(all.map((r: { text: string }) => r.text)).toEqual(['3', '12']);
+    expect(all[0].input).toEqual({ kind: 'strokes', strokes: STROKES, width: 300, height: 200 });
+    expect(all[1].digits).toEqual(recognitionOf('12').digits);
+
+    expect((await fay.request({ method: 'GET', url: '/api/recognitions/export?format=csv&source=api' })).body.trim().split('\r\n')).toHaveLength(2);
+    expect((await fay.request({ method: 'GET', url: '/api/recognitions/export?format=xml' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/api/recognitions/export' })).statusCode).toBe(401);
+    const empty = await (await signedIn()).request({ method: 'GET', url: '/api/recognitions/export' });
+    expect(empty.json()).toEqual([]);
+  });
+
+  it("one user can never read, list, delete or export another's records", async () => {
+    const owner = await signedIn();
+    const intruder = await signedIn();
+    record(owner.id, '9', new Date());
+    await app.history.flush();
+    const [mine] = (await owner.request({ method: 'GET', url: '/api/recognitions' })).json().items;
+
+    const read = await intruder.request({ method: 'GET', url: `/api/recognitions/${mine.id}` });
+    expect(read.statusCode).toBe(404);
+    expect(read.json().code).toBe('not_found');
+    expect((await intruder.request({ method: 'GET', url: '/api/recognitions?limit=100' })).json().items).toEqual([]);
+    expect((await intruder.request({ method: 'GET', url: '/api/recognitions?digit=9&source=board' })).json().items).toEqual([]);
+    // The owner's cursor gives the intruder nothing either.
+    const cursor = Buffer.from(`${Date.now() + 60_000}.${mine.id}`).toString('base64url');
+    expect((await intruder.request({ method: 'GET', url: `/api/recognitions?cursor=${cursor}` })).json().items).toEqual([]);
+    expect((await intruder.request({ method: 'DELETE', url: `/api/recognitions/${mine.id}` })).statusCode).toBe(404);
+    expect((await intruder.request({ method: 'DELETE', url: '/api/recognitions' })).statusCode).toBe(204);
+    expect((await intruder.request({ method: 'GET', url: '/api/recognitions/export?format=json' })).json()).toEqual([]);
+    expect((await intruder.request({ method: 'GET', url: '/api/recognitions/export?format=csv' })).body.trim().split('\r\n')).toHaveLength(1);
+
+    // Untouched.
+    expect((await owner.request({ method: 'GET', url: `/api/recognitions/${mine.id}` })).statusCode).toBe(200);
+    expect((await owner.request({ method: 'GET', url: '/api/recognitions/export?format=json' })).json()).toHaveLength(1);
+    // And without a session: 401, not a peek.
+    expect((await app.inject({ method: 'GET', url: `/api/recognitions/${mine.id}` })).statusCode).toBe(401);
+  });
+
+  it('drops, without retrying, a queued record whose user was deleted meanwhile', async () => {
+    const before = { ...app.history.stats };
+    record('00000000-0000-0000-0000-000000000000', '1', new Date());
+    await app.history.flush();
+    expect(app.history.stats.failed - before.failed).toBe(1);
+    expect(app.history.stats.retries - before.retries).toBe(0);
+  });
+
+  it('keeps a small thumbnail of an upload, not the upload', async () => {
+    const gus = await signedIn();
+    const upload = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#fafafa' } })
+      .composite([{ input: Buffer.from('<svg width="800" height="400"><text x="100" y="300" font-size="280">42</text></svg>'), top: 0, left: 0 }])
+      .jpeg()
+      .toBuffer();
+    app.history.record({ userId: gus.id, source: 'upload', input: { image: upload }, recognition: recognitionOf('42'), latencyMs: 12 });
+    await app.history.flush();
+    const [item] = (await gus.request({ method: 'GET', url: '/api/recognitions' })).json().items;
+    expect(item).toMatchObject({ source: 'upload', inputKind: 'image', text: '42' });
+    const { input } = (await gus.request({ method: 'GET', url: `/api/recognitions/${item.id}` })).json();
+    expect(input.kind).toBe('image');
+    const png = Buffer.from(input.thumbnail.replace(/^data:image\/png;base64,/, ''), 'base64');
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe('png');
+    expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(96);
+    expect(png.length).toBeLessThan(upload.length);
+  });
+});
+
+describe('a history store that fails', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await migratedDatabase('sqlite');
+  });
+  afterAll(() => database?.drop());
+
+  it("never fails the user's recognition: retried with backoff, logged, then given up", async () => {
+    let calls = 0;
+    const app = await buildApp({
+      databaseUrl: database.url,
+      history: {
+        backoffMs: 5,
+        write: async () => {
+          calls++;
+          throw new Error('disk full');
+        },
+      },
+    });
+    try {
+      const client = new Client(app);
+      await client.register(uniqueEmail());
+      const res = await client.request({ method: 'POST', url: '/api/recognize', payload: { strokes: digitStrokes(8), width: 300, height: 300 } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().text).toBe('8');
+      await app.history.flush();
+      expect(calls).toBe(4);
+      expect(app.history.stats).toMatchObject({ failed: 1, retries: 3, written: 0 });
+      // record() itself never throws, whatever it is given.
+      expect(() => app.history.record(null as never)).not.toThrow();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('stores after transient failures, once', async () => {
+    let calls = 0;
+    const app: FastifyInstance = await buildApp({
+      databaseUrl: database.url,
+      history: {
+        backoffMs: 5,
+        write: async (rec) => {
+          calls++;
+          if (calls === 1) throw new Error('connection reset');
+          // Pretend the second try committed but its answer was lost: the third finds it there.
+          const { insertRecognition } = await import('../../src/db/recognitions.js');
+          if (calls === 2) {
+            await insertRecognition(app.prisma, rec);
+            throw new Error('timeout after commit');
+          }
+          await insertRecognition(app.prisma, rec);
+        },
+      },
+    });
+    try {
+      const client = new Client(app);
+      const { id } = (await client.register(uniqueEmail())).json();
+      expect((await client.request({ method: 'POST', url: '/api/recognize', payload: { strokes: digitStrokes(2), width: 300, height: 300 } })).statusCode).toBe(200);
+      await app.history.flush();
+      expect(calls).toBe(3);
+      expect(await app.prisma.recognition.count({ where: { userId: id } })).toBe(1);
+      expect(app.history.stats).toMatchObject({ written: 1, failed: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('writes queued records before the app closes', async () => {
+    const app = await buildApp({ databaseUrl: database.url });
+    const client = new Client(app);
+    const { id } = (await client.register(uniqueEmail())).json();
+    for (let i = 0; i < 20; i++) {
+      app.history.record({ userId: id, source: 'board', input: { strokes: STROKES, width: 1, height: 1 }, recognition: recognitionOf('0'), latencyMs: 1 });
+    }
+    await app.close();
+    const again = await buildApp({ databaseUrl: database.url });
+    try {
+      expect(await again.prisma.recognition.count({ where: { userId: id } })).toBe(20);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('gives up at once on a record whose user is gone (foreign key), without retrying', async () => {
+    const app = await buildApp({ databaseUrl: database.url });
+    try {
+      app.history.record({ userId: 'no-such-user', source: 'api', input: { strokes: STROKES, width: 1, height: 1 }, recognition: recognitionOf('1'), latencyMs: 1 });
+      await app.history.flush();
+      expect(app.history.stats).toMatchObject({ failed: 1, retries: 0, written: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+});
