@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // onnxruntime and the wasm backend each hold sizeable native state: forks keep them apart.
     pool: 'forks',
+    // One throwaway PostgreSQL (Debian's package) for the data-layer tests of the whole run.
+    globalSetup: ['server/test/global-setup-postgres.ts'],
   },
 });

@@ -10,6 +10,12 @@ export const config = {
   livenessCheckMs: 1_000,
   reconnectMinMs: 500,
   reconnectMaxMs: 2_000,
+  /** Our live cursor goes out at most this often (the server forwards at most one per 30 ms). */
+  cursorIntervalMs: 33,
+  /** Others' cursors fade when they have not moved for this long. */
+  cursorIdleMs: 3_000,
+  /** localStorage key remembering the name the server gave us, to keep it on every board. */
+  nameKey: 'digitboard.name',
   /** On-device recognition: the model and its manifest, and onnxruntime-web's files, all from our server. */
   onDevice: {
     manifestUrl: '/api/model',

@@ -13,7 +13,12 @@ import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
 import { errorHandler } from './error-handler.js';
+import auth from './plugins/auth.js';
+import history from './plugins/history.js';
 import inference from './plugins/inference.js';
+import prisma from './plugins/prisma.js';
+import authRoutes from './routes/api/auth.js';
+import recognitionsRoutes from './routes/api/recognitions.js';
 import rooms from './plugins/rooms.js';
 import roomRoutes from './routes/api/rooms.js';
 import wsRoute from './realtime/ws-route.js';
@@ -33,6 +38,10 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
     },
   });
   await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  // Accounts first: every route after this, GET /ws included, sees request.user.
+  await fastify.register(prisma, { url: config.DATABASE_URL });
+  await fastify.register(auth);
+  await fastify.register(history);
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
   await fastify.register(rooms, { dataDir: config.DATA_DIR });
@@ -42,6 +51,8 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(recognizeRoute);
   await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
+  await fastify.register(authRoutes);
+  await fastify.register(recognitionsRoutes);
   await fastify.register(wsRoute, { allowedOrigins: [] });
 
   if (existsSync(path.join(config.CLIENT_DIR, 'index.html'))) {

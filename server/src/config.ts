@@ -16,8 +16,8 @@ export const ROOT = (() => {
 const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '0.0.0.0' }),
-  /** Reserved for accounts and history; embedded default is an SQLite file. */
-  DATABASE_URL: Type.String({ default: `file:${path.join(ROOT, 'data', 'digitboard.db')}` }),
+  /** Accounts and history: an SQLite file by default (in DATA_DIR), or postgres://... */
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
   DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),
@@ -31,7 +31,8 @@ const ConfigSchema = Type.Object({
   /** Most inputs in one onnxruntime run; 1 turns micro-batching off (the benchmark's baseline). */
   INFERENCE_MAX_BATCH: Type.Integer({ minimum: 1, maximum: 4096, default: 256 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+/** DATABASE_URL is always set after loadConfig (defaulted from DATA_DIR). */
+export type Config = Static<typeof ConfigSchema> & { DATABASE_URL: string };
 
 /** Reads and validates configuration; throws a readable error naming the bad variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
@@ -41,6 +42,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
   const config = { ...(converted as Config), ...overrides };
+  config.DATABASE_URL ??= `file:${path.join(config.DATA_DIR, 'digitboard.db')}`;
   const errors = [...Value.Errors(ConfigSchema, config)];
   if (errors.length > 0) {
     throw new Error(`Invalid configuration: ${errors.map((e) => `${e.path.slice(1)} ${e.message} (got ${JSON.stringify(e.value)})`).join('; ')}`);

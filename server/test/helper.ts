@@ -11,7 +11,7 @@ export async function build(overrides: Partial<Config> = {}): Promise<FastifyIns
   const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-test-'));
   const instance = Fastify({ ...fastifyOptions, logger: false }).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
-  await instance.register(app, loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...overrides }));
+  await instance.register(app, loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}`, ...overrides }));
   await instance.ready();
   return instance;
 }

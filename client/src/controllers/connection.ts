@@ -3,38 +3,72 @@ import { CloseCode, PROTOCOL_VERSION } from '../../../common/protocol-constants.
 import type { ClientMessage, ServerMessage } from '../../../common/protocol.js';
 import { config } from '../config.js';
 
-/** `offline` covers "connecting" and "waiting to retry"; `error` is final until a reload. */
+/** `offline` covers "connecting" and "waiting to retry"; `error` is final until the user acts. */
 export type ConnectionStatus = 'online' | 'offline' | 'error';
 
 export type WelcomeMessage = Extract<ServerMessage, { type: 'welcome' }>;
 
 export interface ConnectionOptions {
   url?: string;
+  /** The board to join; undefined asks the server for a new one (see `room` after the welcome). */
+  room?: string;
+  /** The name to join with (the server makes one up otherwise). */
+  name?(): string | undefined;
+  /** After each successful handshake. Without `welcome.board`, the missed events follow. */
+  onWelcome(welcome: WelcomeMessage): void;
   /** Every message after the handshake, pongs excepted. */
   onMessage(message: ServerMessage): void;
-  /** After each successful handshake (the first and every reconnect): a fresh session, empty board. */
-  onWelcome?(welcome: WelcomeMessage): void;
+  /** After the frame that held a welcome: the replayed events and the latest result are applied. */
+  onSynced?(): void;
 }
 
-/** Close codes after which reconnecting cannot help: the user must reload a newer client. */
-const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.versionMismatch, CloseCode.badHandshake]);
+/** Where a session can pick up after a reconnect. */
+interface ResumePoint {
+  session: string;
+  lastSeq: number;
+}
+
+/** Close codes after which reconnecting on our own cannot help. */
+const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.versionMismatch, CloseCode.badHandshake, CloseCode.roomFull]);
+
+function describeFatal(event: CloseEvent): string {
+  switch (event.code) {
+    case CloseCode.versionMismatch:
+      return 'This page is out of date. Please reload.';
+    case CloseCode.roomFull:
+      return 'This board is full: it already has as many writers as it can take. Try again later, or start a new board.';
+    case 1000:
+      return 'This board was opened again with the same session elsewhere. Reload to continue here.';
+    default:
+      return `The server refused the connection${event.reason ? `: ${event.reason}` : ''}.`;
+  }
+}
+
+const isMessage = (value: unknown): value is ServerMessage =>
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 
 /**
- * The one WebSocket connection of the page: hello handshake, reconnect with jittered backoff,
- * app-level pings with a liveness deadline, and no retry after a fatal close code.
- * Lit hosts drive it: it connects in hostConnected, closes in hostDisconnected, and asks the host
- * to re-render whenever `status` changes.
+ * The one WebSocket connection of the page (protocol 2): hello handshake into a board, resume
+ * after a reconnect (the session and the last sequence number seen, per board), reconnect with
+ * jittered backoff, app-level pings with a liveness deadline, and no retry after a fatal close.
+ * Server frames hold one message or an array of them. Lit hosts drive it: it connects in
+ * hostConnected, closes in hostDisconnected, and asks the host to re-render when `status` changes.
  */
 export class ConnectionController implements ReactiveController {
   status: ConnectionStatus = 'offline';
   /** Why the status is `error`, for people. */
   errorReason = '';
+  /** The close code behind `error` (4005: the board is full, worth a "try again"). */
+  errorCode: number | undefined;
   /** Round-trip time of the last ping, in ms. */
   rttMs: number | undefined;
+  /** The board this connection joins (set from the welcome when we asked for a new one). */
+  room: string | undefined;
 
   private readonly host: ReactiveControllerHost;
   private readonly options: ConnectionOptions;
   private readonly url: string;
+  private readonly resumePoints = new Map<string, ResumePoint>();
   private socket: WebSocket | undefined;
   private attempt = 0;
   private lastHeard = 0;
@@ -47,6 +81,7 @@ export class ConnectionController implements ReactiveController {
     this.host = host;
     this.options = options;
     this.url = options.url ?? config.wsUrl;
+    this.room = options.room;
     host.addController(this);
   }
 
@@ -66,12 +101,32 @@ export class ConnectionController implements ReactiveController {
 
   /**
    * Sends a message if the session is up. Returns false (and drops it) otherwise: callers keep
-   * their own state and resend it from `onWelcome`, which also covers what was drawn while connecting.
+   * their own state and resend it after the next welcome.
    */
   send(message: ClientMessage): boolean {
     if (this.status !== 'online' || this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /** Leaves the current board for another (undefined: a new one), as a fresh member with the whole board. */
+  switchRoom(room: string | undefined): void {
+    this.dropSocket(1000, 'switching boards');
+    clearTimeout(this.reconnectTimer);
+    this.room = room;
+    if (room) this.resumePoints.delete(room);
+    this.attempt = 0;
+    this.errorReason = '';
+    this.errorCode = undefined;
+    this.status = 'offline';
+    this.host.requestUpdate();
+    this.connect();
+  }
+
+  /** After an error the user may try again (a full board may have room now). */
+  retry(): void {
+    if (this.status !== 'error') return;
+    this.switchRoom(this.room);
   }
 
   private connect(): void {
@@ -88,7 +143,17 @@ export class ConnectionController implements ReactiveController {
     this.lastHeard = performance.now();
     socket.onopen = () => {
       this.lastHeard = performance.now();
-      socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION } satisfies ClientMessage));
+      const room = this.room;
+      const resume = room ? this.resumePoints.get(room) : undefined;
+      const name = this.options.name?.();
+      const hello: ClientMessage = {
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        ...(room ? { room } : {}),
+        ...(name ? { name } : {}),
+        ...(resume ? { resume } : {}),
+      };
+      socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (event) => this.onSocketMessage(event);
     socket.onclose = (event) => this.onSocketClose(event);
@@ -101,38 +166,63 @@ export class ConnectionController implements ReactiveController {
 
   private onSocketMessage(event: MessageEvent): void {
     this.lastHeard = performance.now();
-    let message: ServerMessage;
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(String(event.data));
-      // The server is ours and validated at its end; a cheap shape check keeps a bad frame from throwing later.
-      if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') return;
-      message = parsed as ServerMessage;
+      parsed = JSON.parse(String(event.data));
     } catch {
       return;
     }
-    if (message.type === 'welcome') {
-      this.attempt = 0;
-      this.lastPing = performance.now();
-      this.setStatus('online');
-      this.options.onWelcome?.(message);
-      return;
+    // The server batches what is ready in one turn of its event loop into an array.
+    const messages = Array.isArray(parsed) ? parsed : [parsed];
+    let welcomed = false;
+    for (const message of messages) {
+      // The server is ours and validated at its end; a cheap shape check keeps a bad frame from throwing later.
+      if (!isMessage(message)) continue;
+      // A handler may have switched boards or closed the page: the rest of the frame is not ours.
+      if (event.target !== this.socket) return;
+      if (message.type === 'welcome') {
+        welcomed = true;
+        this.onWelcome(message);
+        continue;
+      }
+      if (this.status !== 'online') continue;
+      if (message.type === 'pong') {
+        this.rttMs = Math.round(performance.now() - message.t);
+        continue;
+      }
+      this.noteSeq(message);
+      this.options.onMessage(message);
     }
-    if (this.status !== 'online') return;
-    if (message.type === 'pong') {
-      this.rttMs = Math.round(performance.now() - message.t);
-      return;
-    }
-    this.options.onMessage(message);
+    if (welcomed && event.target === this.socket) this.options.onSynced?.();
+  }
+
+  private onWelcome(welcome: WelcomeMessage): void {
+    this.attempt = 0;
+    this.lastPing = performance.now();
+    this.room = welcome.room;
+    const previous = this.resumePoints.get(welcome.room);
+    // With the whole board we are current with its seq; without it, the replayed events that
+    // follow bring lastSeq up to date one by one.
+    const lastSeq = welcome.board || !previous ? welcome.seq : previous.lastSeq;
+    this.resumePoints.set(welcome.room, { session: welcome.session, lastSeq });
+    this.setStatus('online');
+    this.options.onWelcome(welcome);
+  }
+
+  /** Remembers the latest sequence number seen on this board, to resume from. */
+  private noteSeq(message: ServerMessage): void {
+    if (!('seq' in message) || !this.room) return;
+    const point = this.resumePoints.get(this.room);
+    if (point && message.seq > point.lastSeq) point.lastSeq = message.seq;
   }
 
   private onSocketClose(event: CloseEvent): void {
     this.socket = undefined;
     clearInterval(this.pingTimer);
-    if (FATAL_CLOSE_CODES.has(event.code)) {
-      this.errorReason =
-        event.code === CloseCode.versionMismatch
-          ? 'This page is out of date. Please reload.'
-          : `The server refused the connection${event.reason ? `: ${event.reason}` : ''}.`;
+    // 1000 "replaced": the same session resumed on another connection, which now has it.
+    if (FATAL_CLOSE_CODES.has(event.code) || (event.code === 1000 && /replaced/i.test(event.reason))) {
+      this.errorReason = describeFatal(event);
+      this.errorCode = event.code;
       this.setStatus('error');
       return;
     }

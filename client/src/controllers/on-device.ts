@@ -1,7 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Stroke } from '../../../common/preprocess.js';
+import type { PlacedStroke } from '../../../common/grouping.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { config } from '../config.js';
+import { recognizeBoard, type BoardRecognition, type RecognitionChange } from '../recognizer/board-recognition.js';
 import type { LocalRecognizer } from '../recognizer/local-recognizer.js';
 
 /** `unavailable`: the runtime or the model could not be loaded (a request after a pause tries again). */
@@ -43,6 +44,8 @@ export class OnDeviceController implements ReactiveController {
   private failedAt = -Infinity;
   /** Bumped by every request and by cancel(): only the latest request's result is delivered. */
   private latest = 0;
+  /** Results per group of strokes (keyed by their ids), from the last run. */
+  private cache = new Map<string, Recognition>();
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -88,16 +91,18 @@ export class OnDeviceController implements ReactiveController {
   }
 
   /**
-   * Recognizes the ink on this device. Resolves with null instead when a later request or a
-   * cancel() made this one stale, or when the recognizer cannot be loaded (see `state`).
+   * Recognizes every number on the board on this device. Resolves with null instead when a later
+   * request or a cancel() made this one stale, or when the recognizer cannot be loaded (see `state`).
    */
-  async recognize(strokes: readonly Stroke[]): Promise<Recognition | null> {
+  async recognizeBoard(strokes: readonly PlacedStroke[], change: RecognitionChange): Promise<BoardRecognition | null> {
     const ticket = ++this.latest;
     try {
       const recognizer = await this.load();
       if (ticket !== this.latest) return null;
-      const result = await recognizer.recognize(strokes);
-      return ticket === this.latest ? result : null;
+      const { recognition, cache } = await recognizeBoard(strokes, change, (s) => recognizer.recognize(s), this.cache, recognizer.model);
+      if (ticket !== this.latest) return null;
+      this.cache = cache;
+      return recognition;
     } catch (err) {
       if (this.state === 'ready') {
         // Loaded, but this run failed: not expected, and not worth giving up on-device for.

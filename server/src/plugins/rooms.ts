@@ -24,9 +24,17 @@ export default fp<RoomsOptions>(
       recognize: (strokes) => recognizeStrokes(app.inference, strokes),
       modelVersion: app.inference.manifest.version,
       log: app.log,
+      record: ({ userId, strokes, box, recognition }) =>
+        app.history.record({
+          userId,
+          source: 'board',
+          input: { strokes, width: box.x + box.width, height: box.y + box.height },
+          recognition,
+          latencyMs: recognition.ms,
+        }),
     });
     app.decorate('rooms', registry);
     app.addHook('onClose', () => registry.close());
   },
-  { name: 'rooms', dependencies: ['inference'] },
+  { name: 'rooms', dependencies: ['inference', 'history'] },
 );

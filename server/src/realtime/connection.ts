@@ -38,6 +38,8 @@ export class Connection {
     private readonly socket: MemberSocket,
     private readonly rooms: RoomRegistry,
     private readonly log: { warn(obj: object, msg: string): void },
+    /** The logged-in account that opened this socket (read from the session cookie on upgrade). */
+    private readonly userId: string | null = null,
   ) {
     // limiter's buckets start empty; a new connection starts with its full burst allowance.
     this.messages.content = this.messages.bucketSize;
@@ -89,7 +91,7 @@ export class Connection {
     this.rooms.get(hello.room ?? RoomRegistry.newId()).then(
       (room) => {
         if (this.state === 'closed') return;
-        const member = room.join(this.socket, hello);
+        const member = room.join(this.socket, hello, this.userId);
         if (!member) {
           this.state = 'closed';
           return;

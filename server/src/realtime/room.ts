@@ -31,9 +31,19 @@ export interface MemberSocket {
   close(code: number, reason: string): void;
 }
 
+/** A settled number on the board, attributed to the logged-in writer who last changed it. */
+export interface BoardRecord {
+  userId: string;
+  strokes: number[][][];
+  box: { x: number; y: number; width: number; height: number };
+  recognition: Recognition;
+}
+
 export interface RoomDeps {
   store: RoomStore;
   recognize(strokes: readonly number[][][]): Promise<Recognition>;
+  /** Stores a logged-in writer's recognition in their history (never throws). */
+  record?(entry: BoardRecord): void;
   modelVersion: string;
   log: { warn(obj: object, msg: string): void };
 }
@@ -45,6 +55,8 @@ const LOG_SIZE = 5_000;
 /** How long a disconnected member's identity (and undo history) waits for a resume. */
 const RESUME_WINDOW_MS = 120_000;
 const CURSOR_INTERVAL_MS = 30;
+/** A writer's number goes into their history once they leave it alone this long. */
+export const RECORD_AFTER_MS = 2_000;
 
 export interface Member {
   session: string;
@@ -56,6 +68,9 @@ export interface Member {
   replaying: Set<string>;
   lastCursor: number;
   leftAt: number;
+  /** The logged-in account behind this writer, if any: their recognitions are theirs. */
+  userId: string | null;
+  recordTimer: NodeJS.Timeout | null;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -110,7 +125,7 @@ export class Room {
   }
 
   /** Adds (or, with a valid resume, re-attaches) a member; null when the room is full. */
-  join(socket: MemberSocket, hello: Hello): Member | null {
+  join(socket: MemberSocket, hello: Hello, userId: string | null = null): Member | null {
     this.forgetStaleMembers();
     let member = hello.resume ? this.members.get(hello.resume.session) : undefined;
     const resumed = member !== undefined;
@@ -119,6 +134,7 @@ export class Room {
       if (member.socket && member.socket !== socket) member.socket.close(1000, 'replaced by a newer connection');
       member.socket = socket;
       member.replaying.clear();
+      member.userId = userId;
     } else {
       if (this.connected >= MAX_ROOM_PARTICIPANTS) {
         socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
@@ -136,6 +152,8 @@ export class Room {
         replaying: new Set(),
         lastCursor: 0,
         leftAt: 0,
+        userId,
+        recordTimer: null,
       };
       this.members.set(member.session, member);
     }
@@ -330,6 +348,7 @@ export class Room {
         if (generation !== this.generation || !message) return;
         this.lastResult = message;
         this.broadcast(message);
+        if (change && 'strokeId' in change) this.scheduleRecord(change.strokeId);
       })
       .catch((err: Error) => {
         this.deps.log.warn({ err, room: this.id }, 'recognition failed');
@@ -369,6 +388,29 @@ export class Room {
       latest = [...results].sort((a, b) => dist(a) - dist(b))[0];
     }
     return { type: 'result', strokes: done.length, result: latest?.result ?? emptyRecognition(this.deps.modelVersion), groups: results };
+  }
+
+  /**
+   * After a logged-in writer's pen-up, their number is recorded once it settles (no change to its
+   * group for RECORD_AFTER_MS), so a "4" drawn in two strokes is one history entry, not two.
+   */
+  private scheduleRecord(strokeId: string): void {
+    const author = this.strokes.get(strokeId)?.author;
+    const member = [...this.members.values()].find((m) => m.participant.id === author);
+    if (!member?.userId || !this.deps.record) return;
+    if (member.recordTimer) clearTimeout(member.recordTimer);
+    member.recordTimer = setTimeout(() => {
+      member.recordTimer = null;
+      const group = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
+      if (!group || !member.userId || group.result.text === '') return;
+      this.deps.record?.({
+        userId: member.userId,
+        strokes: group.strokeIds.map((id) => this.strokes.get(id)?.points ?? []),
+        box: group.box,
+        recognition: group.result,
+      });
+    }, RECORD_AFTER_MS);
+    member.recordTimer.unref();
   }
 
   private participants(): Participant[] {

@@ -63,6 +63,7 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
         },
         app.rooms,
         request.log,
+        request.user?.id ?? null,
       );
       socket.on('message', (data, isBinary) => {
         if (isBinary) {

@@ -612,13 +612,56 @@ export function findDigitGroups(components: readonly Component[], w: number, h: 
 }
 
 /**
+ * A wide mark cut into `pieces` side by side (digits written so close that they touch): cuts at
+ * the columns with the least ink near the evenly spaced positions. Null when a piece would hold
+ * almost no ink. Whether to read the mark whole or cut is the model's call (see image.ts).
+ */
+export function splitGroup(group: DigitGroup, labels: Int32Array, w: number, pieces: number): DigitGroup[] | null {
+  const member = new Set(group.labels);
+  const gw = group.maxX - group.minX + 1;
+  const column = new Int32Array(gw);
+  for (let y = group.minY; y <= group.maxY; y++) {
+    for (let x = group.minX; x <= group.maxX; x++) if (member.has(labels[y * w + x])) column[x - group.minX]++;
+  }
+  const cuts = [0];
+  const step = gw / pieces;
+  for (let k = 1; k < pieces; k++) {
+    const centre = Math.round(k * step);
+    let best = centre;
+    for (let x = Math.max(cuts[k - 1] + 1, Math.round(centre - step / 4)); x <= Math.min(gw - 1, Math.round(centre + step / 4)); x++) {
+      if (column[x] < column[best] || (column[x] === column[best] && Math.abs(x - centre) < Math.abs(best - centre))) best = x;
+    }
+    cuts.push(best);
+  }
+  cuts.push(gw);
+  const out: DigitGroup[] = [];
+  for (let k = 0; k < pieces; k++) {
+    const x0 = group.minX + cuts[k], x1 = group.minX + cuts[k + 1] - 1;
+    let area = 0, minY = group.maxY, maxY = group.minY;
+    for (let y = group.minY; y <= group.maxY; y++) {
+      for (let x = x0; x <= x1; x++) {
+        if (!member.has(labels[y * w + x])) continue;
+        area++;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+    if (area < (0.5 * group.area) / pieces) return null;
+    out.push({ labels: group.labels, area, minX: x0, minY, maxX: x1, maxY, contact: [0, 0, 0, 0] });
+  }
+  return out;
+}
+
+/**
  * Grey dilation (max filter) by `radius`, alternating 3x3 squares and crosses (an octagon).
  * The outermost ring is left at 0: callers leave a margin wider than the radius.
  */
 function dilate(src: Float32Array, w: number, h: number, radius: number): Float32Array {
-  let cur = src;
-  let next = new Float32Array(w * h);
+  // Ping-pong between two buffers, never writing into `src`; their outer rings stay 0.
+  const a = new Float32Array(w * h), b = new Float32Array(w * h);
+  let cur: Float32Array = src;
   for (let r = 0; r < radius; r++) {
+    const next = cur === a ? b : a;
     const square = r % 2 === 0;
     for (let y = 1; y < h - 1; y++) {
       for (let x = 1; x < w - 1; x++) {
@@ -628,7 +671,7 @@ function dilate(src: Float32Array, w: number, h: number, radius: number): Float3
         next[i] = m;
       }
     }
-    [cur, next] = [next, cur === src ? new Float32Array(w * h) : cur];
+    cur = next;
   }
   return cur;
 }

@@ -1,5 +1,5 @@
 /**
- * Image uploads -> Recognition: decode (image-decode.ts), find the digits (image-segment.ts),
+ * Image uploads -> Recognition: decode (image-decode.ts), find the marks (image-segment.ts),
  * classify each 28x28 crop, and answer exactly as the ink path does, with boxes in the pixel
  * coordinates of the upright input image.
  */
@@ -7,7 +7,7 @@ import { NOT_A_DIGIT } from '../../../common/model-contract.js';
 import type { Box, DigitResult, Recognition } from '../../../common/recognition.js';
 import type { Inference } from '../plugins/inference.js';
 import { decodeImage, ImageError } from './image-decode.js';
-import { digitInput, findDigitGroups, inkMask, labelComponents, normalizeInk, removeRuledLines } from './image-segment.js';
+import { digitInput, findDigitGroups, inkMask, labelComponents, normalizeInk, removeRuledLines, splitGroup, type DigitGroup } from './image-segment.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
 
@@ -17,11 +17,31 @@ export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } f
  */
 export const MAX_DIGITS = 12;
 
+/** Marks at least this wide for their height may be touching digits: they are also read cut in 2, 3 or 4. */
+const SPLIT_ASPECT = 0.9;
+/**
+ * A mark the model does not read as a sure digit (not a digit, or below WHOLE_SURE) is read cut
+ * when each piece is at least PIECE_SURE. A sure whole is never cut: wide single digits are
+ * common enough (MNIST has 2s wider than high whose halves read as a sure "5" and "2").
+ */
+const WHOLE_SURE = 0.6;
+const PIECE_SURE = 0.9;
+
+export interface Candidate {
+  /** The 28x28 model input. */
+  image: Float32Array;
+  /** Where it is, in pixels of the upright input image. */
+  box: Box;
+}
+
+export interface Mark extends Candidate {
+  /** For a wide mark: the readings as 2, 3 or 4 digits side by side. */
+  splits: Candidate[][];
+}
+
 export interface ExtractedDigits {
-  /** One 28x28 model input per digit candidate, left to right. */
-  images: Float32Array[];
-  /** Where each candidate is, in pixels of the upright input image. */
-  boxes: Box[];
+  /** The separate marks (digit candidates), left to right. */
+  marks: Mark[];
   /** Size of the upright input image (EXIF orientation applied). */
   width: number;
   height: number;
@@ -41,37 +61,85 @@ export async function extractDigits(bytes: Buffer): Promise<ExtractedDigits> {
     throw new ImageError('too_many_digits', `Found ${groups.length} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
   }
   const sx = decoded.inputWidth / decoded.width, sy = decoded.inputHeight / decoded.height;
-  return {
-    images: groups.map((g) => digitInput(ink, labels, g, threshold)),
-    boxes: groups.map((g) => ({
+  const candidate = (g: DigitGroup): Candidate => ({
+    image: digitInput(ink, labels, g, threshold),
+    box: {
       x: round(g.minX * sx, 1),
       y: round(g.minY * sy, 1),
       width: round((g.maxX - g.minX + 1) * sx, 1),
       height: round((g.maxY - g.minY + 1) * sy, 1),
-    })),
-    width: decoded.inputWidth,
-    height: decoded.inputHeight,
-  };
+    },
+  });
+  const marks = groups.map((g) => {
+    const aspect = (g.maxX - g.minX + 1) / (g.maxY - g.minY + 1);
+    const splits: Candidate[][] = [];
+    if (aspect >= SPLIT_ASPECT) {
+      for (let pieces = 2; pieces <= Math.min(4, Math.ceil(aspect / 0.45)); pieces++) {
+        const parts = splitGroup(g, labels, ink.width, pieces);
+        if (parts) splits.push(parts.map(candidate));
+      }
+    }
+    return { ...candidate(g), splits };
+  });
+  return { marks, width: decoded.inputWidth, height: decoded.inputHeight };
+}
+
+interface Reading {
+  digit: number;
+  p: Float32Array;
+}
+
+const read = (p: Float32Array): Reading => {
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+  return { digit: best, p };
+};
+
+/** Whole or cut: a mark is read as touching digits when the whole is not a sure digit and every piece is. */
+function chooseReading(mark: Mark, whole: Reading, splits: Reading[][]): { candidates: Candidate[]; readings: Reading[] } {
+  const wholeSure = whole.digit !== NOT_A_DIGIT && whole.p[whole.digit] >= WHOLE_SURE;
+  const needed = wholeSure ? Infinity : PIECE_SURE;
+  let chosen = -1;
+  let bestScore = -Infinity;
+  splits.forEach((readings, i) => {
+    if (readings.some((r) => r.digit === NOT_A_DIGIT)) return;
+    const score = Math.min(...readings.map((r) => r.p[r.digit]));
+    // Strictly better: on a tie the cut into fewer pieces (listed first) stays.
+    if (score >= needed && score > bestScore) {
+      chosen = i;
+      bestScore = score;
+    }
+  });
+  return chosen < 0 ? { candidates: [mark], readings: [whole] } : { candidates: mark.splits[chosen], readings: splits[chosen] };
 }
 
 /** Image bytes -> the recognized number, decided as for ink (server/src/recognition/recognizer.ts). */
 export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
   const start = performance.now();
-  const { images, boxes } = await extractDigits(bytes);
-  const outputs = await Promise.all(images.map((image) => inference.classify(image)));
+  const { marks } = await extractDigits(bytes);
+  // One batch: every mark whole, and every cut of the wide ones.
+  const all = marks.flatMap((m) => [m, ...m.splits.flat()]);
+  const outputs = await Promise.all(all.map((c) => inference.classify(c.image)));
+  let next = 0;
   const digits: DigitResult[] = [];
   const rejected: Recognition['rejected'] = [];
-  outputs.forEach((p, i) => {
-    const box = boxes[i];
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-    if (best === NOT_A_DIGIT) {
-      rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT], 6) });
-      return;
-    }
-    const probabilities = Array.from(p.subarray(0, 10), (v) => round(v, 6));
-    digits.push({ digit: best, confidence: probabilities[best], probabilities, box });
-  });
+  for (const mark of marks) {
+    const whole = read(outputs[next++]);
+    const splits = mark.splits.map((pieces) => pieces.map(() => read(outputs[next++])));
+    const { candidates, readings } = chooseReading(mark, whole, splits);
+    readings.forEach(({ digit, p }, i) => {
+      const box = candidates[i].box;
+      if (digit === NOT_A_DIGIT) {
+        rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT], 6) });
+        return;
+      }
+      const probabilities = Array.from(p.subarray(0, 10), (v) => round(v, 6));
+      digits.push({ digit, confidence: probabilities[digit], probabilities, box });
+    });
+  }
+  if (digits.length > MAX_DIGITS) {
+    throw new ImageError('too_many_digits', `Found ${digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
+  }
   return {
     text: digits.map((d) => d.digit).join(''),
     digits,

@@ -108,27 +108,33 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const instance = Fastify({ ...fastifyOptions, logger: false, ...opts.fastify }).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
   const config = loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: opts.databaseUrl });
-  if (opts.history) {
-    instance.setErrorHandler(errorHandler);
-    await instance.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
-    await instance.register(prisma, { url: config.DATABASE_URL });
-    await instance.register(auth);
-    await instance.register(history, opts.history);
-    await instance.register(recognizeRoute);
-    await instance.register(authRoutes);
-    await instance.register(recognitionsRoutes);
-  } else {
-    await instance.register(app, config);
-    if (!instance.hasDecorator('prisma')) {
+  try {
+    if (opts.history) {
+      instance.setErrorHandler(errorHandler);
+      await instance.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
       await instance.register(prisma, { url: config.DATABASE_URL });
       await instance.register(auth);
-      await instance.register(history);
+      await instance.register(history, opts.history);
+      await instance.register(recognizeRoute);
       await instance.register(authRoutes);
       await instance.register(recognitionsRoutes);
+    } else {
+      await instance.register(app, config);
+      if (!instance.hasDecorator('prisma')) {
+        await instance.register(prisma, { url: config.DATABASE_URL });
+        await instance.register(auth);
+        await instance.register(history);
+        await instance.register(authRoutes);
+        await instance.register(recognitionsRoutes);
+      }
     }
+    opts.extra?.(instance);
+    await instance.ready();
+  } catch (err) {
+    await instance.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   }
-  opts.extra?.(instance);
-  await instance.ready();
   return instance;
 }
 

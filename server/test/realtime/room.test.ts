@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { Connection, RATE } from '../../src/realtime/connection.js';
+import { RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/room.js';
 import { MemoryRoomStore } from '../../src/realtime/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 
@@ -16,17 +17,19 @@ const settle = async () => {
 };
 
 function world(store = new MemoryRoomStore()) {
+  const records: BoardRecord[] = [];
   const registry = new RoomRegistry({
     store,
+    record: (r) => records.push(r),
     recognize: async (strokes) => ({ text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 }),
     modelVersion: 'test',
     log: { warn: () => {} },
   });
-  const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown } = {}) => {
+  const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown; userId?: string } = {}) => {
     const inbox: ServerMessage[] = [];
     const closes: { code: number; reason: string }[] = [];
     const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: (code: number, reason: string) => closes.push({ code, reason }) };
-    const conn = new Connection(socket, registry, { warn: () => {} });
+    const conn = new Connection(socket, registry, { warn: () => {} }, opts.userId ?? null);
     const send = (m: unknown) => conn.handle(typeof m === 'string' ? m : JSON.stringify(m));
     send(opts.hello ?? { type: 'hello', protocol: PROTOCOL_VERSION, room: opts.room ?? ROOM, ...(opts.resume ? { resume: opts.resume } : {}) });
     const of = <T extends ServerMessage['type']>(type: T) => inbox.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
@@ -39,7 +42,7 @@ function world(store = new MemoryRoomStore()) {
     };
     return { inbox, closes, send, of, welcome, lastSeq, draw, conn, close: () => conn.dispose() };
   };
-  return { registry, store, client };
+  return { registry, store, client, records };
 }
 
 describe('rooms', () => {
@@ -254,5 +257,21 @@ describe('rooms', () => {
     b.send({ type: 'stroke-begin', strokeId: 's', points: [[9, 9]] });
     b.send({ type: 'stroke-points', strokeId: 's', points: [[9, 9]] });
     expect(b.of('error').map((e) => e.code)).toEqual(['duplicate_stroke', 'unknown_stroke']);
+  });
+
+  it("records a logged-in writer's settled number in their history, once; anonymous writers' never", async () => {
+    const w = world();
+    const logged = w.client({ userId: 'user-1' });
+    const anon = w.client();
+    await settle();
+    logged.draw('l1', [[0, 0], [0, 100]]);
+    logged.draw('l2', [[10, 0], [10, 100]]); // same group, before it settles
+    anon.draw('a1', [[900, 0], [900, 100]]);
+    await settle();
+    expect(w.records).toEqual([]);
+    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 200));
+    expect(w.records).toHaveLength(1);
+    expect(w.records[0]).toMatchObject({ userId: 'user-1', recognition: { text: '2' } });
+    expect(w.records[0].strokes).toHaveLength(2);
   });
 });

@@ -182,6 +182,12 @@ describe('recognizeImage on photos', () => {
     expect((await read(await photo('31'))).text).toBe('31');
   });
 
+  it('reads digits written so close that they touch', async () => {
+    // At this advance the three digits are one connected mark, which the model alone rejects.
+    expect((await read(await photo('404', { advance: 0.5 }))).text).toBe('404');
+    expect((await read(await photo('2000', { advance: 0.55 }))).text).toBe('2000');
+  });
+
   it('reads light chalk on a dark board', async () => {
     expect((await read(await photo('2026', { style: 'chalkboard', noise: 6 }))).text).toBe('2026');
   });

@@ -4,7 +4,7 @@ export const styles = css`
   :host {
     display: block;
     box-sizing: border-box;
-    max-width: 62rem;
+    max-width: 80rem;
     margin: 0 auto;
     padding: 1.5rem 1rem 2rem;
     color: #1f2937;
@@ -19,6 +19,24 @@ export const styles = css`
   h1 {
     margin: 0;
     font-size: 1.75rem;
+  }
+  participant-list {
+    flex: 1 1 12rem;
+  }
+  .links {
+    display: inline-flex;
+    gap: 0.5rem;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
   }
   .how-to {
     margin: 0.5rem 0 1.25rem;
@@ -48,7 +66,6 @@ export const styles = css`
     background: #b91c1c;
   }
   .mode {
-    margin-left: auto;
     padding: 0.25rem 0.75rem;
     border: 1px solid #6d28d9;
     border-radius: 999px;
@@ -62,7 +79,7 @@ export const styles = css`
   }
   main {
     display: grid;
-    grid-template-columns: minmax(0, 30rem) minmax(16rem, 1fr);
+    grid-template-columns: minmax(0, 1fr) minmax(15rem, 18rem);
     gap: 1.5rem 2rem;
     align-items: start;
   }
@@ -93,9 +110,23 @@ export const styles = css`
     color: #ffffff;
     cursor: pointer;
   }
-  button:hover {
+  button:not(.secondary):hover {
     background: #1e40af;
     border-color: #1e40af;
+  }
+  button.secondary {
+    padding: 0.375rem 0.875rem;
+    background: #ffffff;
+    color: #1d4ed8;
+  }
+  button.secondary:hover:not(:disabled) {
+    background: #eff6ff;
+  }
+  button:disabled {
+    border-color: #d1d5db;
+    background: #ffffff;
+    color: #6b7280;
+    cursor: not-allowed;
   }
   button:focus-visible {
     outline: 3px solid #1d4ed8;
@@ -129,6 +160,9 @@ export const styles = css`
   .notice {
     margin: 0;
     color: #9a3412;
+  }
+  .notice code {
+    overflow-wrap: anywhere;
   }
   result-panel {
     padding: 1rem 1.25rem;

@@ -1,81 +1,139 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import type { ClientMessage, ServerMessage } from '../../../../common/protocol.js';
+import type { GroupResult, Participant, ServerMessage } from '../../../../common/protocol.js';
 import type { Recognition } from '../../../../common/recognition.js';
+import { BoardSync, type InkChange } from '../../board/board-sync.js';
+import { roomFromPath, roomPath } from '../../board/room-url.js';
+import { config } from '../../config.js';
 import { ConnectionController, type ConnectionStatus, type WelcomeMessage } from '../../controllers/connection.js';
 import { OnDeviceController } from '../../controllers/on-device.js';
+import type { RecognitionChange } from '../../recognizer/board-recognition.js';
+import '../board-toolbar/board-toolbar.js';
+import type { BoardCommand } from '../board-toolbar/board-toolbar.js';
 import '../digit-board/digit-board.js';
-import type { DigitBoard, Point, StrokeDetail, StrokeEndDetail } from '../digit-board/digit-board.js';
+import type { BoardPointerDetail, DigitBoard, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from '../digit-board/digit-board.js';
+import '../participant-list/participant-list.js';
 import '../result-panel/result-panel.js';
 import type { RecognitionSource } from '../result-panel/result-panel.js';
 import { styles } from './digit-app.styles.js';
 
-/** Until the server says otherwise in its welcome (it states the limits it enforces). */
-const DEFAULT_LIMITS: WelcomeMessage['limits'] = { maxStrokes: 200, maxPointsPerStroke: 4_000, maxPointsPerMessage: 512 };
-
-/** A stroke as the server has been told about it, kept to resend after a reconnect. */
-interface SentStroke {
-  points: Point[];
-  ended: boolean;
+/** A cursor of someone else, as last heard. */
+interface CursorState {
+  x: number;
+  y: number;
+  at: number;
 }
 
+function readName(): string | undefined {
+  try {
+    return localStorage.getItem(config.nameKey) ?? undefined;
+  } catch {
+    // Storage can be disabled (privacy settings): the server then makes up a name each time.
+    return undefined;
+  }
+}
+
+function writeName(name: string): void {
+  try {
+    localStorage.setItem(config.nameKey, name);
+  } catch {
+    // As above.
+  }
+}
+
+const isEditable = (target: EventTarget | undefined): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+
 /**
- * The page: a board to write on, the recognition next to it, a Clear button and the connection
- * status. It forwards the board's strokes to the server and shows what comes back; when the server
- * cannot be reached, or the user asks for it, the ink is recognized on this device instead.
+ * The page: a shared board (at /r/<id>) with its tools, who is on it, the number recognized
+ * beside each group of ink, and the latest number in the result panel. Ink goes to the server and
+ * everyone's comes back; when the server cannot be reached, or the user asks for it, the ink is
+ * recognized on this device instead.
  */
 @customElement('digit-app')
 export class DigitApp extends LitElement {
   static override styles = styles;
 
+  /** The latest number (the group the last change touched). */
   @state() private result: Recognition | null = null;
-  /** Who produced `result`. */
+  /** Every number on the board, shown beside the ink. */
+  @state() private groups: readonly GroupResult[] = [];
+  /** Who produced `result` and `groups`. */
   @state() private source: RecognitionSource = 'server';
   @state() private latestDigit = -1;
   @state() private notice = '';
+  @state() private tool: Tool = 'pen';
+  @state() private participants: readonly Participant[] = [];
+  @state() private shareState: 'idle' | 'copied' | 'failed' = 'idle';
 
   @query('digit-board', true) private board!: DigitBoard;
 
-  private readonly connection = new ConnectionController(this, {
-    onMessage: (message) => this.onServerMessage(message),
-    onWelcome: (welcome) => this.onWelcome(welcome),
+  private readonly sync = new BoardSync({
+    send: (message) => this.connection.send(message),
+    onInkChange: (change) => this.onInkChange(change),
+    onStrokeCancelled: (strokeId) => this.board?.cancelStroke(strokeId),
   });
+  private readonly connection: ConnectionController;
   private readonly onDevice = new OnDeviceController(this);
   /** The status at the last render: a change is noticed in willUpdate. */
-  private shownStatus: ConnectionStatus = this.connection.status;
-  /** How many ended strokes `result` covers. */
-  private shownStrokes = 0;
-  /** The server's latest result while the device's are shown, to show at once when the user switches back. */
-  private serverResult: { result: Recognition; strokes: number } | null = null;
-  private limits = DEFAULT_LIMITS;
-  /** The ink on the board, in the order drawn. Each session starts empty, so this is replayed on welcome. */
-  private readonly ink = new Map<string, SentStroke>();
+  private shownStatus: ConnectionStatus = 'offline';
+  /** The server's latest answer, kept while the device's are shown. */
+  private serverResult: { result: Recognition; groups: GroupResult[] } | null = null;
+  /** The latest completed stroke (anyone's): its digit is the one the chart shows. */
   private lastStrokeId: string | undefined;
-  /** Clears sent but not yet acknowledged: results computed before them are stale. */
-  private pendingClears = 0;
+  private readonly cursors = new Map<string, CursorState>();
+  private cursorTimer: ReturnType<typeof setInterval> | undefined;
+  private cursorOut: { x: number; y: number } | undefined;
+  private cursorSendTimer: ReturnType<typeof setTimeout> | undefined;
+  private cursorSentAt = 0;
+  private shareTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    const { room, invalid } = roomFromPath(location.pathname);
+    if (invalid) this.notice = 'That board link is not valid (it may have been cut short), so here is a new board.';
+    this.connection = new ConnectionController(this, {
+      room,
+      name: readName,
+      onWelcome: (welcome) => this.onWelcome(welcome),
+      onMessage: (message) => this.onServerMessage(message),
+      onSynced: () => this.sync.resend(),
+    });
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKeyDown);
+    window.addEventListener('popstate', this.onPopState);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKeyDown);
+    window.removeEventListener('popstate', this.onPopState);
+    clearInterval(this.cursorTimer);
+    this.cursorTimer = undefined;
+    clearTimeout(this.cursorSendTimer);
+    clearTimeout(this.shareTimer);
   }
 
-  /** Wipes the board, here and on the server. */
+  /** Wipes the board for everyone (after a confirmation when it holds others' ink). */
   clear(): void {
-    this.board.clear();
-    this.ink.clear();
-    this.lastStrokeId = undefined;
-    this.result = null;
-    this.shownStrokes = 0;
-    this.serverResult = null;
-    this.latestDigit = -1;
-    this.notice = '';
-    this.onDevice.cancel();
-    if (this.connection.send({ type: 'clear' })) this.pendingClears += 1;
+    if (this.sync.model.size === 0) return;
+    if (this.connection.status !== 'online') {
+      this.notice = 'Clearing the board needs the connection to it: try again when you are back online.';
+      return;
+    }
+    if (this.sync.hasOthersInk && !confirm('Clear the board for everyone? Their ink goes too, and this cannot be undone.')) return;
+    this.sync.clear();
+  }
+
+  undo(): void {
+    if (this.connection.status === 'online') this.sync.undo();
+  }
+
+  redo(): void {
+    if (this.connection.status === 'online') this.sync.redo();
   }
 
   /** Whether the ink is recognized here rather than by the server. */
@@ -94,16 +152,17 @@ export class DigitApp extends LitElement {
     if (status === this.shownStatus) return;
     const wasOnline = this.shownStatus === 'online';
     this.shownStatus = status;
-    // The server is gone: recognize here from now on, starting with any ink it has not answered for.
+    // The server is gone: recognize here from now on, starting with the ink on the board.
     if (wasOnline && this.recognizingOnDevice) {
       this.onDevice.warmUp();
-      if (this.endedStrokes() > this.shownStrokes) void this.recognizeOnDevice();
+      if (this.sync.model.completed().length > 0) void this.recognizeOnDevice(this.lastChange());
     }
   }
 
   override render() {
-    const { status, errorReason, rttMs } = this.connection;
-    const statusText = status === 'online' ? 'Online' : status === 'error' ? `Error: ${errorReason}` : 'Connecting…';
+    const { status, errorReason, errorCode, rttMs } = this.connection;
+    const online = status === 'online';
+    const statusText = online ? 'Online' : status === 'error' ? `Error: ${errorReason}` : 'Connecting…';
     const onDevice = this.recognizingOnDevice;
     const unavailable = onDevice && this.onDevice.state === 'unavailable';
     // Not while the first connection is being made (idle: nothing asked for the recognizer yet).
@@ -111,8 +170,23 @@ export class DigitApp extends LitElement {
     return html`
       <header>
         <h1>Digitboard</h1>
+        <participant-list .participants=${this.participants} you=${this.sync.me?.id ?? ''}></participant-list>
+        <div class="links">
+          <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>New board</button>
+          <button
+            type="button"
+            class="secondary"
+            data-testid="share"
+            aria-label="Copy the link to this board"
+            ?disabled=${!this.connection.room}
+            @click=${this.share}
+          >
+            ${this.shareState === 'copied' ? 'Copied' : 'Share link'}
+          </button>
+          <span class="sr-only" aria-live="polite">${this.shareState === 'copied' ? 'Link copied' : ''}</span>
+        </div>
         ${badge
-          ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title="Your ink is recognized in this browser"
+          ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title="Ink is recognized in this browser"
               >On this device${this.onDevice.state === 'loading' ? html` <small>(loading)</small>` : nothing}</span
             >`
           : nothing}
@@ -121,23 +195,43 @@ export class DigitApp extends LitElement {
           role="status"
           data-testid="status"
           data-status=${status}
-          title=${status === 'online' && rttMs !== undefined ? `Round trip ${rttMs} ms` : ''}
+          title=${online && rttMs !== undefined ? `Round trip ${rttMs} ms` : ''}
           >${statusText}</span
         >
+        ${status === 'error' && errorCode === 4005
+          ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => this.connection.retry()}>Try again</button>`
+          : nothing}
       </header>
       <p class="how-to">
-        Write a digit with your mouse, finger or pen. Write several side by side to make a number.
+        Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is
+        read where it is written.
       </p>
       <main>
         <section class="board" aria-label="Board">
+          <board-toolbar
+            tool=${this.tool}
+            ?online=${online}
+            ?canUndo=${this.sync.canUndo}
+            ?canRedo=${this.sync.canRedo}
+            ?canClear=${this.sync.model.size > 0}
+            @board-command=${this.onCommand}
+          ></board-toolbar>
           <digit-board
+            .model=${this.sync.model}
+            tool=${this.tool}
+            .groups=${this.groups}
+            .cursors=${this.remoteCursors()}
             @stroke-begin=${this.onStrokeBegin}
             @stroke-points=${this.onStrokePoints}
             @stroke-end=${this.onStrokeEnd}
+            @erase-stroke=${this.onEraseStroke}
+            @board-pointer=${this.onBoardPointer}
           ></digit-board>
           <div class="actions">
-            <button type="button" data-testid="clear" @click=${this.clear}>Clear</button>
-            <span class="shortcut">or press <kbd>Esc</kbd> / <kbd>Delete</kbd></span>
+            <span class="shortcut"
+              ><kbd>P</kbd> pen, <kbd>E</kbd> eraser, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo, <kbd>Ctrl</kbd>+<kbd>Y</kbd> redo,
+              <kbd>Esc</kbd> clear</span
+            >
             <label class="toggle" data-testid="on-device-choice" data-state=${this.onDevice.state}>
               <input
                 type="checkbox"
@@ -150,6 +244,9 @@ export class DigitApp extends LitElement {
             </label>
           </div>
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+          ${this.shareState === 'failed'
+            ? html`<p class="notice" role="alert">Copy this link to share the board: <code>${location.href}</code></p>`
+            : nothing}
           ${unavailable
             ? html`<p class="notice" role="alert" data-testid="on-device-error">
                 On-device recognition is unavailable: ${this.onDevice.error}
@@ -161,132 +258,167 @@ export class DigitApp extends LitElement {
     `;
   }
 
+  // --- The user's actions -----------------------------------------------------------------
+
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' && event.key !== 'Delete') return;
-    if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.repeat || event.altKey) return;
     // Leave keys alone where they edit text (there is no such field today, but one may come).
-    const target = event.composedPath()[0];
-    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (isEditable(event.composedPath()[0])) return;
+    const key = event.key.toLowerCase();
+    const command = event.ctrlKey || event.metaKey;
+    let action: (() => void) | undefined;
+    if (command && key === 'z') action = event.shiftKey ? () => this.redo() : () => this.undo();
+    else if (command && key === 'y' && !event.shiftKey) action = () => this.redo();
+    else if (command || event.shiftKey) return;
+    else if (key === 'escape' || key === 'delete') action = () => this.clear();
+    else if (key === 'e') action = () => (this.tool = 'eraser');
+    else if (key === 'p') action = () => (this.tool = 'pen');
+    if (!action) return;
     event.preventDefault();
-    this.clear();
+    action();
   };
+
+  private onCommand(event: CustomEvent<BoardCommand>): void {
+    const command = event.detail;
+    switch (command) {
+      case 'pen':
+      case 'eraser':
+        this.tool = command;
+        return;
+      case 'undo':
+        return this.undo();
+      case 'redo':
+        return this.redo();
+      case 'clear':
+        return this.clear();
+      default: {
+        const unexpected: never = command;
+        return unexpected;
+      }
+    }
+  }
 
   private onStrokeBegin(event: CustomEvent<StrokeDetail>): void {
     const { strokeId, points } = event.detail;
-    if (this.ink.size >= this.limits.maxStrokes) {
-      this.notice = 'The board is full: clear it to write more.';
-      return;
-    }
-    const stroke: SentStroke = { points: [], ended: false };
-    this.ink.set(strokeId, stroke);
-    this.lastStrokeId = strokeId;
-    this.sendPoints(strokeId, stroke, points, true);
+    this.sync.penDown(strokeId, points);
   }
 
   private onStrokePoints(event: CustomEvent<StrokeDetail>): void {
-    const { strokeId, points } = event.detail;
-    const stroke = this.ink.get(strokeId);
-    if (stroke) this.sendPoints(strokeId, stroke, points, false);
+    this.sync.penMove(event.detail.strokeId, event.detail.points);
   }
 
   private onStrokeEnd(event: CustomEvent<StrokeEndDetail>): void {
-    const { strokeId } = event.detail;
-    const stroke = this.ink.get(strokeId);
-    if (!stroke) return;
-    stroke.ended = true;
-    this.connection.send({ type: 'stroke-end', strokeId });
-    if (this.recognizingOnDevice) void this.recognizeOnDevice();
+    this.sync.penUp(event.detail.strokeId);
     // Whoever writes may lose the connection: have the on-device recognizer ready by then.
-    else this.onDevice.warmUpLater();
+    if (!this.recognizingOnDevice) this.onDevice.warmUpLater();
+  }
+
+  private onEraseStroke(event: CustomEvent<StrokeEndDetail>): void {
+    if (!this.sync.erase(event.detail.strokeId)) this.notice = 'Erasing needs the connection to the board: try again when you are back online.';
+  }
+
+  /** Our pointer, for others' live cursors: at most one message per CURSOR_INTERVAL_MS, the latest position. */
+  private onBoardPointer(event: CustomEvent<BoardPointerDetail>): void {
+    if (this.participants.length < 2) return;
+    this.cursorOut = event.detail;
+    if (this.cursorSendTimer !== undefined) return;
+    const wait = Math.max(0, config.cursorIntervalMs - (performance.now() - this.cursorSentAt));
+    this.cursorSendTimer = setTimeout(() => {
+      this.cursorSendTimer = undefined;
+      const position = this.cursorOut;
+      this.cursorOut = undefined;
+      if (!position) return;
+      this.cursorSentAt = performance.now();
+      this.connection.send({ type: 'cursor', x: position.x, y: position.y });
+    }, wait);
   }
 
   private onToggleOnDevice(event: Event): void {
     const on = (event.target as HTMLInputElement).checked;
     this.onDevice.setPreferred(on);
     if (on) {
-      if (this.endedStrokes() > 0) void this.recognizeOnDevice();
+      if (this.sync.model.completed().length > 0) void this.recognizeOnDevice(this.lastChange());
       return;
     }
     this.onDevice.cancel();
     // Back to the server: its latest answer, if it is for the ink on the board now.
     const latest = this.serverResult;
-    if (this.showingServer && latest && latest.strokes === this.endedStrokes()) this.show(latest.result, 'server', latest.strokes);
+    if (this.showingServer && latest && this.covers(latest.groups)) this.show(latest.result, latest.groups, 'server');
   }
 
-  private async recognizeOnDevice(): Promise<void> {
-    const strokes = [...this.ink.values()].filter((s) => s.ended && s.points.length > 0).map((s) => s.points);
-    const count = this.endedStrokes();
-    const result = await this.onDevice.recognize(strokes);
-    if (result) {
-      // Unless the server is back in charge meanwhile.
-      if (this.recognizingOnDevice) this.show(result, 'device', count);
-      return;
+  private newBoard(): void {
+    history.pushState(null, '', '/');
+    this.joinRoom(undefined);
+  }
+
+  private async share(): Promise<void> {
+    const url = location.href;
+    let copied: boolean;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      copied = copyWithSelection(url);
     }
-    // Stale, or the recognizer is unavailable: then the server's answer, if it has one for this ink.
-    const latest = this.serverResult;
-    if (this.onDevice.state === 'unavailable' && this.showingServer && latest && latest.strokes === this.endedStrokes()) {
-      this.show(latest.result, 'server', latest.strokes);
-    }
+    this.shareState = copied ? 'copied' : 'failed';
+    clearTimeout(this.shareTimer);
+    if (copied) this.shareTimer = setTimeout(() => (this.shareState = 'idle'), 2_000);
   }
 
-  private show(result: Recognition, source: RecognitionSource, strokes: number): void {
-    this.result = result;
-    this.source = source;
-    this.shownStrokes = strokes;
-    this.latestDigit = this.digitOfLastStroke(result);
-    this.notice = '';
-    this.dispatchEvent(new CustomEvent('recognition', { detail: result, bubbles: true, composed: true }));
-  }
+  private readonly onPopState = (): void => {
+    const { room } = roomFromPath(location.pathname);
+    if (room !== this.connection.room) this.joinRoom(room);
+  };
 
-  /** Records points and sends them in frames the server accepts; the first frame of a stroke is its begin. */
-  private sendPoints(strokeId: string, stroke: SentStroke, points: Point[], begin: boolean): void {
-    // Past the per-stroke limit the ink still shows on the board but is not sent.
-    const room = this.limits.maxPointsPerStroke - stroke.points.length;
-    const accepted = points.length > room ? points.slice(0, Math.max(0, room)) : points;
-    if (accepted.length === 0) return;
-    stroke.points.push(...accepted);
-    this.sendFrames(strokeId, accepted, begin);
-  }
-
-  private sendFrames(strokeId: string, points: Point[], begin: boolean): void {
-    const size = this.limits.maxPointsPerMessage;
-    for (let i = 0; i < points.length; i += size) {
-      const type = begin && i === 0 ? 'stroke-begin' : 'stroke-points';
-      this.connection.send({ type, strokeId, points: points.slice(i, i + size) } satisfies ClientMessage);
-    }
-  }
-
-  /** A new session starts with an empty board: tell it about the ink already drawn. */
-  private onWelcome(welcome: WelcomeMessage): void {
-    this.limits = { ...DEFAULT_LIMITS, ...welcome.limits };
-    this.pendingClears = 0;
+  /** Leaves this board for another (undefined: a new one). */
+  private joinRoom(room: string | undefined): void {
+    this.sync.reset();
+    this.participants = [];
+    this.cursors.clear();
     this.serverResult = null;
+    this.lastStrokeId = undefined;
+    this.onDevice.cancel();
+    this.showNothing();
     this.notice = '';
-    for (const [strokeId, stroke] of this.ink) {
-      if (stroke.points.length === 0) continue;
-      this.sendFrames(strokeId, stroke.points, true);
-      if (stroke.ended) this.connection.send({ type: 'stroke-end', strokeId });
-    }
+    this.shareState = 'idle';
+    this.connection.switchRoom(room);
+  }
+
+  // --- The server -------------------------------------------------------------------------
+
+  private onWelcome(welcome: WelcomeMessage): void {
+    if (location.pathname !== roomPath(welcome.room)) history.replaceState(null, '', roomPath(welcome.room));
+    writeName(welcome.you.name);
+    this.participants = welcome.participants;
+    this.serverResult = null;
+    this.sync.welcome(welcome);
   }
 
   private onServerMessage(message: ServerMessage): void {
     switch (message.type) {
-      case 'result':
-        // Stale: computed before a clear, either not yet acknowledged or still in flight when the
-        // server acknowledged it (it then has more strokes than the board holds now).
-        if (this.pendingClears > 0 || message.strokes > this.endedStrokes()) return;
-        this.serverResult = { result: message.result, strokes: message.strokes };
-        if (!this.showingServer) return;
-        // After a reconnect the server catches up on the replayed ink: keep the device's answer
-        // until the server's covers as much.
-        if (this.source === 'device' && message.strokes < this.shownStrokes) return;
-        this.show(message.result, 'server', message.strokes);
-        return;
+      case 'stroke-begin':
+      case 'stroke-points':
+      case 'stroke-end':
+      case 'erased':
       case 'cleared':
-        this.pendingClears = Math.max(0, this.pendingClears - 1);
+      case 'ack':
+        this.sync.apply(message);
+        // Undo, redo and clear availability follow the ink.
+        if (message.type !== 'stroke-points') this.requestUpdate();
+        return;
+      case 'result':
+        return this.onResult(message.result, message.groups);
+      case 'presence':
+        this.participants = message.participants;
+        for (const id of this.cursors.keys()) if (!message.participants.some((p) => p.id === id)) this.cursors.delete(id);
+        return;
+      case 'cursor':
+        this.cursors.set(message.id, { x: message.x, y: message.y, at: performance.now() });
+        this.cursorTimer ??= setInterval(() => this.requestUpdate(), 1_000);
+        this.requestUpdate();
         return;
       case 'error':
-        this.notice = `The server could not use that: ${message.message}`;
+        if (!this.sync.absorbError(message.code)) this.notice = message.message.charAt(0).toUpperCase() + message.message.slice(1) + '.';
         return;
       case 'welcome':
       case 'pong':
@@ -299,28 +431,128 @@ export class DigitApp extends LitElement {
     }
   }
 
-  private endedStrokes(): number {
-    let count = 0;
-    for (const stroke of this.ink.values()) if (stroke.ended) count += 1;
-    return count;
+  private onResult(result: Recognition, groups: GroupResult[]): void {
+    // Computed before our clear, which the server has not confirmed yet.
+    if (this.sync.clearPending) return;
+    this.serverResult = { result, groups };
+    if (!this.showingServer) return;
+    // After a reconnect the server catches up on the re-sent ink: keep the device's answer until
+    // the server's covers the ink on the board.
+    if (this.source === 'device' && !this.covers(groups)) return;
+    this.show(result, groups, 'server');
   }
 
-  /** The digit whose box holds most of the last stroke: the one the user just wrote. */
+  // --- Recognition ------------------------------------------------------------------------
+
+  private onInkChange(change: InkChange): void {
+    if (change.type === 'stroke') this.lastStrokeId = change.strokeId;
+    if (change.type === 'cleared') {
+      this.lastStrokeId = undefined;
+      this.onDevice.cancel();
+      this.showNothing();
+    }
+    this.requestUpdate();
+    if (this.recognizingOnDevice && change.type !== 'cleared') void this.recognizeOnDevice(this.toRecognitionChange(change));
+  }
+
+  private toRecognitionChange(change: InkChange): RecognitionChange {
+    switch (change.type) {
+      case 'stroke':
+        return { strokeId: change.strokeId };
+      case 'removed':
+        return change.box ? { box: change.box } : null;
+      default:
+        return this.lastChange();
+    }
+  }
+
+  private lastChange(): RecognitionChange {
+    return this.lastStrokeId && this.sync.model.has(this.lastStrokeId) ? { strokeId: this.lastStrokeId } : null;
+  }
+
+  private async recognizeOnDevice(change: RecognitionChange): Promise<void> {
+    const strokes = this.sync.model.completed().map((s) => ({ id: s.id, points: s.points }));
+    const recognition = await this.onDevice.recognizeBoard(strokes, change);
+    if (recognition) {
+      // Unless the server is back in charge meanwhile.
+      if (this.recognizingOnDevice) this.show(recognition.result, recognition.groups, 'device');
+      return;
+    }
+    // Stale, or the recognizer is unavailable: then the server's answer, if it has one for this ink.
+    const latest = this.serverResult;
+    if (this.onDevice.state === 'unavailable' && this.showingServer && latest && this.covers(latest.groups)) {
+      this.show(latest.result, latest.groups, 'server');
+    }
+  }
+
+  /** Whether these groups account for every completed stroke on the board. */
+  private covers(groups: readonly GroupResult[]): boolean {
+    const read = new Set(groups.flatMap((g) => g.strokeIds));
+    return this.sync.model.completed().every((s) => read.has(s.id));
+  }
+
+  private show(result: Recognition, groups: readonly GroupResult[], source: RecognitionSource): void {
+    this.result = result;
+    this.groups = groups;
+    this.source = source;
+    this.latestDigit = this.digitOfLastStroke(result);
+    this.dispatchEvent(new CustomEvent('recognition', { detail: result, bubbles: true, composed: true }));
+  }
+
+  private showNothing(): void {
+    this.result = null;
+    this.groups = [];
+    this.latestDigit = -1;
+  }
+
+  /** The digit whose box holds most of the last stroke: the one just written. */
   private digitOfLastStroke(result: Recognition): number {
-    const points = this.lastStrokeId ? this.ink.get(this.lastStrokeId)?.points : undefined;
+    const points = this.lastStrokeId ? this.sync.model.get(this.lastStrokeId)?.points : undefined;
     if (!points || result.digits.length === 0) return result.digits.length - 1;
     let best = result.digits.length - 1;
     let bestCount = 0;
     result.digits.forEach(({ box }, i) => {
-      const count = points.filter(
-        ([x, y]) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height,
-      ).length;
+      const count = points.filter(([x, y]) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height).length;
       if (count > bestCount) {
         best = i;
         bestCount = count;
       }
     });
     return best;
+  }
+
+  private remoteCursors(): RemoteCursor[] {
+    const now = performance.now();
+    const out: RemoteCursor[] = [];
+    for (const [id, cursor] of this.cursors) {
+      const who = this.participants.find((p) => p.id === id);
+      if (!who || id === this.sync.me?.id) continue;
+      out.push({ id, name: who.name, color: who.color, x: cursor.x, y: cursor.y, idle: now - cursor.at > config.cursorIdleMs });
+    }
+    // Nothing left to fade: no need to look again until someone moves.
+    if (out.every((c) => c.idle) && this.cursorTimer !== undefined) {
+      clearInterval(this.cursorTimer);
+      this.cursorTimer = undefined;
+    }
+    return out;
+  }
+}
+
+/** For browsers (or permissions) without the async clipboard: the old way, through a selection. */
+function copyWithSelection(text: string): boolean {
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('readonly', '');
+  field.style.position = 'fixed';
+  field.style.opacity = '0';
+  document.body.append(field);
+  field.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    field.remove();
   }
 }
 
@@ -329,7 +561,7 @@ declare global {
     'digit-app': DigitApp;
   }
   interface HTMLElementEventMap {
-    /** Each recognition shown, after a pen-up or a clear. */
+    /** Each recognition shown, after a change to the ink. */
     recognition: CustomEvent<Recognition>;
   }
 }

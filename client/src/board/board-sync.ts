@@ -1,0 +1,351 @@
+import type { Box } from '../../../common/preprocess.js';
+import type { BoardEvent, ClientMessage, Participant, ServerMessage } from '../../../common/protocol.js';
+import { BoardModel, type InkStroke } from './board-model.js';
+import { nextStrokeId } from './stroke-ids.js';
+
+type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
+type Ack = Extract<ServerMessage, { type: 'ack' }>;
+export type Limits = Welcome['limits'];
+
+/** Until the server states its limits in the welcome. */
+export const DEFAULT_LIMITS: Limits = { maxStrokes: 200, maxPointsPerStroke: 4_000, maxPointsPerMessage: 512 };
+
+/** Own ink before the server has given us a colour. */
+export const DEFAULT_INK = '#111827';
+
+/** A change to the completed ink, which is what recognition reads (mirrors the server's notion of "the change"). */
+export type InkChange =
+  | { type: 'stroke'; strokeId: string }
+  | { type: 'removed'; box: Box | null }
+  | { type: 'cleared' }
+  /** The whole board was replaced (a welcome that carries it). */
+  | { type: 'replaced' };
+
+export interface BoardSyncIo {
+  /** Sends if the session is up; false otherwise (the message is dropped). */
+  send(message: ClientMessage): boolean;
+  onInkChange(change: InkChange): void;
+  /** The stroke being drawn here was erased or cleared by someone: stop drawing it. */
+  onStrokeCancelled(strokeId: string): void;
+}
+
+interface Unacked {
+  ended: boolean;
+  /** Its stroke-begin went out on some connection (the server may have it). */
+  sent: boolean;
+}
+
+function boundsOf(strokes: readonly InkStroke[]): Box | null {
+  let box: Box | null = null;
+  for (const s of strokes) {
+    for (const [x, y] of s.points) {
+      box = box
+        ? { minX: Math.min(box.minX, x), minY: Math.min(box.minY, y), maxX: Math.max(box.maxX, x), maxY: Math.max(box.maxY, y) }
+        : { minX: x, minY: y, maxX: x, maxY: y };
+    }
+  }
+  return box;
+}
+
+/**
+ * Keeps this page's copy of a shared board in step with the server (protocol 2): applies board
+ * events, sends the ink drawn here, remembers own strokes until they are acknowledged so that
+ * they can be re-sent after a reconnect (the server takes re-sent strokes idempotently), and keeps
+ * the redo stack of own strokes undone.
+ *
+ * The server does not echo a writer's own strokes to it, but it does replay them to a resuming
+ * client (its log holds every event): events about strokes made on this page are ignored, since
+ * the page's copy is at least as new.
+ */
+export class BoardSync {
+  readonly model = new BoardModel();
+  /** Who we are on this board (from the welcome). */
+  me: Participant | undefined;
+  limits: Limits = DEFAULT_LIMITS;
+
+  /** Strokes drawn on this page (in this room), acknowledged or not. */
+  private readonly own = new Set<string>();
+  private readonly unacked = new Map<string, Unacked>();
+  /** Points of own strokes undone, newest last. */
+  private readonly redoStack: number[][][] = [];
+  /** Strokes this page erased and whose `erased` has not come back (optimistic). */
+  private readonly pendingErases = new Set<string>();
+  private pendingUndos = 0;
+  private pendingClears = 0;
+  /** The stroke being drawn here. */
+  private drawing: string | undefined;
+
+  constructor(private readonly io: BoardSyncIo) {}
+
+  /** The colour of ink drawn here. */
+  get ownColor(): string {
+    return this.me?.color ?? DEFAULT_INK;
+  }
+
+  /** Whether the server has one of our strokes to undo (it undoes the sender's own completed strokes). */
+  get canUndo(): boolean {
+    for (const s of this.model.values()) if (s.done && this.isMine(s)) return true;
+    return false;
+  }
+
+  get canRedo(): boolean {
+    return this.redoStack.length > 0;
+  }
+
+  /** A clear was sent and has not come back: results computed before it are stale. */
+  get clearPending(): boolean {
+    return this.pendingClears > 0;
+  }
+
+  /** Whether someone else's ink is on the board (clearing it deserves a confirmation). */
+  get hasOthersInk(): boolean {
+    for (const s of this.model.values()) if (!this.isMine(s)) return true;
+    return false;
+  }
+
+  isMine(stroke: InkStroke): boolean {
+    return this.own.has(stroke.id) || (this.me !== undefined && stroke.author === this.me.id);
+  }
+
+  /** Forgets everything: another board is about to be joined. */
+  reset(): void {
+    this.me = undefined;
+    this.own.clear();
+    this.unacked.clear();
+    this.redoStack.length = 0;
+    this.pendingErases.clear();
+    this.pendingUndos = this.pendingClears = 0;
+    if (this.drawing) this.cancelDrawing();
+    this.model.replace([]);
+  }
+
+  /**
+   * A session is up. With a board, it replaces ours (own strokes the server lacks are kept, to
+   * be re-sent); without one, the events we missed follow in the same frame.
+   */
+  welcome(welcome: Welcome): void {
+    this.me = welcome.you;
+    this.limits = { ...DEFAULT_LIMITS, ...welcome.limits };
+    // Whatever was in flight on the old connection is answered (or not) by the replay.
+    this.pendingUndos = this.pendingClears = 0;
+    this.pendingErases.clear();
+    if (!welcome.board) return;
+    const board = welcome.board.strokes;
+    const onServer = new Map(board.map((s) => [s.id, s]));
+    const keep: InkStroke[] = [];
+    for (const [id, state] of this.unacked) {
+      const local = this.model.get(id);
+      // Complete on the server: stored, whatever became of the ack.
+      if (!local || onServer.get(id)?.done) {
+        this.unacked.delete(id);
+        continue;
+      }
+      onServer.delete(id);
+      keep.push({ ...local, author: welcome.you.id, color: welcome.you.color });
+      state.sent = false;
+    }
+    this.model.replace([...onServer.values(), ...keep]);
+    this.io.onInkChange({ type: 'replaced' });
+  }
+
+  /** After the welcome's frame (replayed events included): re-sends own strokes not acknowledged. */
+  resend(): void {
+    for (const [id, state] of this.unacked) {
+      const stroke = this.model.get(id);
+      if (!stroke || stroke.points.length === 0) {
+        this.unacked.delete(id);
+        continue;
+      }
+      state.sent = this.sendFrames(id, stroke.points, true);
+      if (state.sent && state.ended) this.io.send({ type: 'stroke-end', strokeId: id });
+    }
+  }
+
+  /** A board event or an ack from the server. */
+  apply(message: BoardEvent | Ack): void {
+    switch (message.type) {
+      case 'stroke-begin': {
+        const { stroke } = message;
+        if (this.own.has(stroke.id)) return;
+        this.model.put(stroke);
+        if (stroke.done) this.io.onInkChange({ type: 'stroke', strokeId: stroke.id });
+        return;
+      }
+      case 'stroke-points':
+        if (!this.own.has(message.strokeId)) this.model.append(message.strokeId, message.points);
+        return;
+      case 'stroke-end':
+        if (!this.own.has(message.strokeId) && this.model.end(message.strokeId)) {
+          this.io.onInkChange({ type: 'stroke', strokeId: message.strokeId });
+        }
+        return;
+      case 'erased':
+        return this.onErased(message.strokeIds, message.by);
+      case 'cleared':
+        return this.onCleared(message.by);
+      case 'ack':
+        this.unacked.delete(message.strokeId);
+        return;
+      default: {
+        const unexpected: never = message;
+        return unexpected;
+      }
+    }
+  }
+
+  /** An error from the server about what we sent. True when it is ours to absorb, not the user's to read. */
+  absorbError(code: string): boolean {
+    if (code === 'nothing_to_undo') {
+      this.pendingUndos = Math.max(0, this.pendingUndos - 1);
+      return false;
+    }
+    // Erasing a stroke that someone else removed first, or reconciling after a clear.
+    return code === 'unknown_stroke';
+  }
+
+  // --- Ink drawn on this page -------------------------------------------------------------
+
+  /** Pen down. Returns false when the stroke is refused (nothing is drawn). */
+  penDown(strokeId: string, points: number[][]): boolean {
+    const accepted = points.slice(0, this.limits.maxPointsPerStroke);
+    if (accepted.length === 0) return false;
+    // A new stroke ends the redo chain, as in any editor.
+    this.redoStack.length = 0;
+    this.own.add(strokeId);
+    this.drawing = strokeId;
+    this.model.put({ id: strokeId, author: this.me?.id ?? '', color: this.ownColor, points: accepted, done: false });
+    this.unacked.set(strokeId, { ended: false, sent: this.sendFrames(strokeId, accepted, true) });
+    return true;
+  }
+
+  penMove(strokeId: string, points: number[][]): void {
+    const stroke = this.model.get(strokeId);
+    const state = this.unacked.get(strokeId);
+    if (this.drawing !== strokeId || !stroke || !state) return;
+    // Past the per-stroke limit the pen draws nothing more (everyone sees the same ink).
+    const accepted = points.slice(0, Math.max(0, this.limits.maxPointsPerStroke - stroke.points.length));
+    if (accepted.length === 0) return;
+    this.model.append(strokeId, accepted);
+    // Not yet sent (offline): the whole stroke goes out after the reconnect.
+    if (state.sent) this.sendFrames(strokeId, accepted, false);
+  }
+
+  penUp(strokeId: string): void {
+    if (this.drawing !== strokeId) return;
+    this.drawing = undefined;
+    const state = this.unacked.get(strokeId);
+    if (!this.model.end(strokeId) || !state) return;
+    state.ended = true;
+    if (state.sent) this.io.send({ type: 'stroke-end', strokeId });
+    this.io.onInkChange({ type: 'stroke', strokeId });
+  }
+
+  /** Asks the server to remove our latest stroke; the board changes when its `erased` comes back. */
+  undo(): boolean {
+    if (!this.canUndo || !this.io.send({ type: 'undo' })) return false;
+    this.pendingUndos += 1;
+    return true;
+  }
+
+  /** Writes the latest undone stroke again, as a new stroke (ids are never reused). */
+  redo(): boolean {
+    const points = this.redoStack.pop();
+    if (!points) return false;
+    const strokeId = nextStrokeId();
+    this.own.add(strokeId);
+    this.model.put({ id: strokeId, author: this.me?.id ?? '', color: this.ownColor, points, done: true });
+    const sent = this.sendFrames(strokeId, points, true);
+    if (sent) this.io.send({ type: 'stroke-end', strokeId });
+    this.unacked.set(strokeId, { ended: true, sent });
+    this.io.onInkChange({ type: 'stroke', strokeId });
+    return true;
+  }
+
+  /** Removes a stroke (anyone's) at once, and tells the server. False when it cannot be told (offline). */
+  erase(strokeId: string): boolean {
+    const stroke = this.model.get(strokeId);
+    if (!stroke) return false;
+    const state = this.unacked.get(strokeId);
+    // A stroke never sent (drawn offline) is unknown to the server: nobody to tell.
+    if (!state || state.sent) {
+      if (!this.io.send({ type: 'erase', strokeId })) return false;
+      this.pendingErases.add(strokeId);
+    }
+    this.unacked.delete(strokeId);
+    this.model.remove(strokeId);
+    if (this.drawing === strokeId) this.cancelDrawing();
+    if (stroke.done) this.io.onInkChange({ type: 'removed', box: boundsOf([stroke]) });
+    return true;
+  }
+
+  /** Wipes the board for everyone. False when the server cannot be told (offline). */
+  clear(): boolean {
+    if (!this.io.send({ type: 'clear' })) return false;
+    this.pendingClears += 1;
+    this.unacked.clear();
+    if (this.drawing) this.cancelDrawing();
+    this.model.clear();
+    this.io.onInkChange({ type: 'cleared' });
+    return true;
+  }
+
+  // --- Events from others -----------------------------------------------------------------
+
+  private onErased(ids: readonly string[], by: string): void {
+    const byMe = this.me !== undefined && by === this.me.id;
+    const erasedHere = byMe && ids.every((id) => this.pendingErases.has(id));
+    const undone = byMe && !erasedHere && this.pendingUndos > 0;
+    if (erasedHere) for (const id of ids) this.pendingErases.delete(id);
+    if (undone) this.pendingUndos -= 1;
+    const removed: InkStroke[] = [];
+    for (const id of ids) {
+      const stroke = this.model.remove(id);
+      this.unacked.delete(id);
+      if (!stroke) continue;
+      if (this.drawing === id) this.cancelDrawing();
+      if (undone && this.own.has(id)) this.redoStack.push(stroke.points);
+      if (stroke.done) removed.push(stroke);
+    }
+    if (removed.length > 0) this.io.onInkChange({ type: 'removed', box: boundsOf(removed) });
+  }
+
+  private onCleared(by: string): void {
+    if (this.pendingClears > 0 && this.me !== undefined && by === this.me.id) {
+      // Our own clear: the board was wiped when we sent it. Others' ink that reached us meanwhile
+      // was drawn before it; ours since was sent after it and stays.
+      this.pendingClears -= 1;
+      this.model.clear((s) => this.own.has(s.id));
+      this.io.onInkChange({ type: 'cleared' });
+      return;
+    }
+    // Someone's clear. Own strokes that went out before we heard of it may have reached the
+    // server before the clear (wiped there, and their later points dropped silently) or after it
+    // (kept): we cannot tell which, so erase them to be sure both sides agree. Ink the server has
+    // never seen (drawn offline) stays, and goes out after the reconnect.
+    this.model.clear((s) => {
+      const state = this.unacked.get(s.id);
+      if (this.own.has(s.id) && state && !state.sent) return true;
+      if (state && this.io.send({ type: 'erase', strokeId: s.id })) this.pendingErases.add(s.id);
+      this.unacked.delete(s.id);
+      if (this.drawing === s.id) this.cancelDrawing();
+      return false;
+    });
+    this.io.onInkChange({ type: 'cleared' });
+  }
+
+  private cancelDrawing(): void {
+    const id = this.drawing;
+    this.drawing = undefined;
+    if (id) this.io.onStrokeCancelled(id);
+  }
+
+  /** Sends points in frames the server accepts; the first frame of a stroke is its begin. */
+  private sendFrames(strokeId: string, points: readonly number[][], begin: boolean): boolean {
+    const size = this.limits.maxPointsPerMessage;
+    for (let i = 0; i < points.length; i += size) {
+      const type = begin && i === 0 ? 'stroke-begin' : 'stroke-points';
+      if (!this.io.send({ type, strokeId, points: points.slice(i, i + size) })) return false;
+    }
+    return true;
+  }
+}
