@@ -15,7 +15,8 @@ const strict = { additionalProperties: false } as const;
 
 export const ClientMessageSchema = Type.Union([
   /**
-   * Opens the session. `room` joins a shared board (omitted: a private board for this socket).
+   * Opens the session. `room` joins a shared board (omitted: the server opens a new board and
+   * names it in the welcome).
    * `resume` is sent by a reconnecting client: its previous session id and the last `seq` it saw,
    * so that the server sends only what it missed.
    */
@@ -121,7 +122,8 @@ export const ServerMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('presence'), participants: Type.Array(ParticipantSchema) }),
   Type.Object({ type: Type.Literal('cursor'), id: Type.String(), x: Type.Number(), y: Type.Number() }),
   Type.Object({ type: Type.Literal('pong'), t: Type.Number() }),
-  Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() }),
+  /** `strokeId` names the stroke the error is about, when there is one. */
+  Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String(), strokeId: Type.Optional(Type.String()) }),
 ]);
 export type ServerMessage = Static<typeof ServerMessageSchema>;
 

@@ -1,21 +1,43 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** A path in fractions of the board's size: [0, 0] is the top left corner, [1, 1] the bottom right. */
+/** A path in fractions of the square it is drawn in (see Area): [0, 0] is its top left corner, [1, 1] its bottom right. */
 export type Path = ReadonlyArray<readonly [number, number]>;
 
 export const board = (page: Page): Locator => page.getByTestId('board');
+export const groupLabels = (page: Page): Locator => page.getByTestId('group-label');
 
-/** Opens the app and waits until the WebSocket session is up. */
+/** Opens a new board and waits until the WebSocket session is up (the URL is then the board's). */
 export async function openBoard(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
+  await expect(page).toHaveURL(/\/r\/[\w-]{22}$/);
+}
+
+/** Opens an existing board by its URL (/r/<id>) and waits until the session is up. */
+export async function openRoom(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
+}
+
+/**
+ * Where on the board a path is drawn: a square whose side is `size` times the board's height,
+ * its top left corner at (`left` x width, `top` x height). The default is a square as tall as
+ * the board in its middle, so that shapes keep their proportions whatever the board's aspect ratio.
+ */
+export interface Area {
+  left: number;
+  top: number;
+  size: number;
 }
 
 /** Draws each path as one stroke with the mouse: down, a few moves per segment, up. */
-export async function drawStrokes(page: Page, paths: readonly Path[]): Promise<void> {
+export async function drawStrokes(page: Page, paths: readonly Path[], area?: Area): Promise<void> {
   const box = await board(page).boundingBox();
   if (!box) throw new Error('the board is not visible');
-  const at = ([fx, fy]: readonly [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  const side = (area?.size ?? 1) * box.height;
+  const left = box.x + (area ? area.left * box.width : (box.width - side) / 2);
+  const top = box.y + (area ? area.top * box.height : 0);
+  const at = ([fx, fy]: readonly [number, number]) => [left + fx * side, top + fy * side] as const;
   for (const path of paths) {
     const [first, ...rest] = path;
     if (!first) continue;
@@ -24,6 +46,27 @@ export async function drawStrokes(page: Page, paths: readonly Path[]): Promise<v
     for (const point of rest) await page.mouse.move(...at(point), { steps: 8 });
     await page.mouse.up();
   }
+}
+
+/** This page's ink colour, as the participant list gives it. */
+export async function ownColor(page: Page): Promise<string> {
+  const color = await page.getByTestId('participants').locator('li[data-you]').getAttribute('data-color');
+  if (!color) throw new Error('no participant marked as you');
+  return color;
+}
+
+/** How many of the board's pixels are painted in `color` (#rrggbb), anti-aliased edges aside. */
+export async function pixelsOfColor(page: Page, color: string): Promise<number> {
+  return board(page).evaluate((canvas, hex) => {
+    const c = canvas as HTMLCanvasElement;
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] === 255 && Math.abs(data[i] - r) < 8 && Math.abs(data[i + 1] - g) < 8 && Math.abs(data[i + 2] - b) < 8) count++;
+    }
+    return count;
+  }, color);
 }
 
 /** An ellipse as a closed path, starting at the top and going counter-clockwise like most people write a 0. */

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { drawStrokes, ellipse, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
+import { drawStrokes, ellipse, groupLabels, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written: the top bar left to right, then the diagonal down to the left. */
 const SEVEN: Path = [
@@ -34,14 +34,16 @@ async function expectRecognized(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId('confidence')).toContainText(/\d+%/);
 }
 
-test('draws a 7 with the mouse and sees it recognized', async ({ page }) => {
+test('draws a 7 with the mouse and sees it recognized, beside the ink too', async ({ page }) => {
   await drawStrokes(page, [SEVEN]);
   await expectRecognized(page, '7');
   report('7', await lastPenUpToResultMs(page));
+  await expect(groupLabels(page)).toHaveText(['7']);
 
   await page.getByTestId('clear').click();
   await expect(page.getByTestId('result-text')).toHaveText('');
   await expect(page.getByTestId('confidence')).toHaveCount(0);
+  await expect(groupLabels(page)).toHaveCount(0);
 });
 
 test('draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
@@ -62,6 +64,8 @@ test('writes 1 and 0 side by side and reads the number 10', async ({ page }) => 
   await drawStrokes(page, [one, ellipse(0.62, 0.5, 0.14, 0.25)]);
   await expectRecognized(page, '10');
   await expect(page.getByTestId('confidence').getByRole('listitem')).toHaveCount(2);
+  // One number, so one label.
+  await expect(groupLabels(page)).toHaveText(['10']);
 });
 
 test('pen-up to result latency over repeated 7s', async ({ page }) => {

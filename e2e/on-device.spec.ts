@@ -1,5 +1,5 @@
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
-import { drawStrokes, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
+import { drawStrokes, groupLabels, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
 
 const SEVEN: Path = [
   [0.3, 0.22],
@@ -108,6 +108,8 @@ test('keeps recognizing on the device while the server is unreachable, then rese
   await drawStrokes(page, [SEVEN_RIGHT]);
   await expect(resultText(page)).toHaveText('17', { timeout: 5_000 });
   await expect(resultSource(page)).toHaveAttribute('data-source', 'device');
+  // Numbers are labelled beside the ink offline too (grouped and read on this device).
+  await expect(groupLabels(page)).toHaveText(['17']);
   const ms = await lastPenUpToResultMs(page);
   console.log(`offline, on-device pen-up to result: ${ms.toFixed(1)} ms`);
 
@@ -117,6 +119,7 @@ test('keeps recognizing on the device while the server is unreachable, then rese
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
   await expect(resultSource(page)).toHaveAttribute('data-source', 'server', { timeout: 5_000 });
   await expect(resultText(page)).toHaveText('17');
+  await expect(groupLabels(page)).toHaveText(['17']);
   await expect(page.getByTestId('on-device')).toHaveCount(0);
 });
 

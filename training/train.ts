@@ -1,6 +1,7 @@
 /**
  * npm run train -- [--epochs 12] [--batch 64] [--seed 1] [--limit N] [--out training/output]
  *                  [--backend wasm|cpu|tensorflow] [--fresh] [--no-augment] [--neg-ratio 0.12]
+ *                  [--init-from <model dir>] (fine-tune a trained model)
  *
  * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
  * (Fashion-MNIST items and synthetic scribbles). Checkpoints every 100 batches and at each
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES } from '../common/model-contract.js';
 import { augment } from './src/augment.js';
 import { initBackend } from './src/backend.js';
-import { loadCheckpoint, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
+import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
 import { loadMnist } from './src/mnist.js';
 import { buildModel, DEFAULT_MODEL } from './src/model.js';
 import { loadFashion, scribble } from './src/negatives.js';
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     'neg-ratio': { type: 'string', default: '0.12' },
     'no-augment': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
+    /** Start from a trained model's weights (fine-tuning), with this run's own schedule. */
+    'init-from': { type: 'string' },
   },
 });
 
@@ -45,6 +48,7 @@ const config = {
   negRatio: Number(args['neg-ratio']),
   augment: !args['no-augment'],
   model: DEFAULT_MODEL,
+  initFrom: args['init-from'] ?? null,
 };
 for (const [k, v] of Object.entries(config)) {
   if (typeof v === 'number' && !(v >= 0)) throw new Error(`--${k} must be a non-negative number`);
@@ -140,7 +144,7 @@ const resumed = args.fresh ? null : await loadCheckpoint(checkpointDir, optimize
 if (resumed && JSON.stringify(resumed.progress.config) !== JSON.stringify(config)) {
   throw new Error(`${checkpointDir} was made with another configuration; use --fresh or another --out`);
 }
-const model = resumed?.model ?? buildModel(config.model);
+const model = resumed?.model ?? (config.initFrom ? await loadModel(path.resolve(config.initFrom)) : buildModel(config.model));
 model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSeconds: 0, history: [], config };
 

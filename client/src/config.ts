@@ -14,6 +14,8 @@ export const config = {
   cursorIntervalMs: 33,
   /** Others' cursors fade when they have not moved for this long. */
   cursorIdleMs: 3_000,
+  /** Notices (an action that needs the connection, an error from the server) show this long. */
+  noticeMs: 8_000,
   /** localStorage key remembering the name the server gave us, to keep it on every board. */
   nameKey: 'digitboard.name',
   /** On-device recognition: the model and its manifest, and onnxruntime-web's files, all from our server. */

@@ -4,6 +4,9 @@ import { distanceToPolyline } from './hit-test.js';
 /** A stroke on the board: anyone's, complete or still being drawn. Points are in board units. */
 export type InkStroke = BoardStroke;
 
+/** `ink`: points were added or a stroke completed; `strokes`: strokes came or went. */
+export type ModelChange = 'ink' | 'strokes';
+
 /**
  * The ink on the board as this page knows it, in drawing order. The board component paints it;
  * BoardSync keeps it in step with the server. Listeners hear about every change (the board
@@ -11,7 +14,7 @@ export type InkStroke = BoardStroke;
  */
 export class BoardModel {
   private readonly strokes = new Map<string, InkStroke>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: ModelChange) => void>();
 
   get size(): number {
     return this.strokes.size;
@@ -37,14 +40,14 @@ export class BoardModel {
   /** Adds a stroke, or replaces the one with its id (a stroke restarted after its author reconnected). */
   put(stroke: InkStroke): void {
     this.strokes.set(stroke.id, { ...stroke, points: stroke.points.slice() });
-    this.changed();
+    this.changed('strokes');
   }
 
   append(id: string, points: readonly number[][]): boolean {
     const stroke = this.strokes.get(id);
     if (!stroke || stroke.done) return false;
     for (const p of points) stroke.points.push(p);
-    this.changed();
+    this.changed('ink');
     return true;
   }
 
@@ -52,7 +55,7 @@ export class BoardModel {
     const stroke = this.strokes.get(id);
     if (!stroke || stroke.done) return false;
     stroke.done = true;
-    this.changed();
+    this.changed('ink');
     return true;
   }
 
@@ -60,7 +63,7 @@ export class BoardModel {
     const stroke = this.strokes.get(id);
     if (!stroke) return undefined;
     this.strokes.delete(id);
-    this.changed();
+    this.changed('strokes');
     return stroke;
   }
 
@@ -68,14 +71,14 @@ export class BoardModel {
   clear(keep?: (stroke: InkStroke) => boolean): void {
     if (this.strokes.size === 0) return;
     for (const [id, stroke] of this.strokes) if (!keep?.(stroke)) this.strokes.delete(id);
-    this.changed();
+    this.changed('strokes');
   }
 
   /** Replaces the whole board (a welcome that carries it). */
   replace(strokes: readonly InkStroke[]): void {
     this.strokes.clear();
     for (const s of strokes) this.strokes.set(s.id, { ...s, points: s.points.slice() });
-    this.changed();
+    this.changed('strokes');
   }
 
   /** The top-most stroke (the latest drawn) within `radius` of (x, y), if any. */
@@ -88,12 +91,12 @@ export class BoardModel {
     return undefined;
   }
 
-  subscribe(listener: () => void): () => void {
+  subscribe(listener: (change: ModelChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener();
+  private changed(change: ModelChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 }

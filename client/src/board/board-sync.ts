@@ -195,12 +195,31 @@ export class BoardSync {
 
   /** An error from the server about what we sent. True when it is ours to absorb, not the user's to read. */
   absorbError(code: string): boolean {
-    if (code === 'nothing_to_undo') {
-      this.pendingUndos = Math.max(0, this.pendingUndos - 1);
-      return false;
+    switch (code) {
+      case 'nothing_to_undo':
+        this.pendingUndos = Math.max(0, this.pendingUndos - 1);
+        return false;
+      case 'too_much_ink': {
+        // The board refused our latest stroke (errors name no stroke: it is the one being sent),
+        // at its start or part way (then the server holds a piece of it, erased here to match).
+        // Take it off here too, so that everyone sees the same board; the user reads why.
+        const latest = [...this.unacked.keys()].pop();
+        if (latest) {
+          if (this.unacked.get(latest)?.sent && this.io.send({ type: 'erase', strokeId: latest })) this.pendingErases.add(latest);
+          this.unacked.delete(latest);
+          this.model.remove(latest);
+          if (this.drawing === latest) this.cancelDrawing();
+        }
+        return false;
+      }
+      // Erasing a stroke that someone removed first, reconciling after a clear, or re-sending a
+      // stroke under a new identity after the server forgot our session: nothing to tell anyone.
+      case 'unknown_stroke':
+      case 'duplicate_stroke':
+        return true;
+      default:
+        return false;
     }
-    // Erasing a stroke that someone else removed first, or reconciling after a clear.
-    return code === 'unknown_stroke';
   }
 
   // --- Ink drawn on this page -------------------------------------------------------------

@@ -171,7 +171,7 @@ export class Room {
       seq: this.seq,
       ...(canReplay ? {} : { board: { strokes: [...this.strokes.values()] } }),
       participants: this.participants(),
-      limits: WELCOME_LIMITS,
+      limits: { ...WELCOME_LIMITS, maxStrokes: ROOM_LIMITS.maxStrokes },
     });
     if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
     if (this.lastResult) this.sendTo(member, this.lastResult);
@@ -214,7 +214,7 @@ export class Room {
   private begin(member: Member, id: string, points: number[][]): void {
     const existing = this.strokes.get(id);
     if (existing) {
-      if (existing.author !== member.participant.id) return this.error(member, ErrorCode.duplicateStroke, `stroke ${id} already exists`);
+      if (existing.author !== member.participant.id) return this.error(member, ErrorCode.duplicateStroke, `stroke ${id} already exists`, id);
       // The author re-sends a stroke after a reconnect: idempotent.
       if (existing.done) {
         member.replaying.add(id);
@@ -226,9 +226,9 @@ export class Room {
     }
     this.dropped.delete(id);
     if (this.strokes.size >= ROOM_LIMITS.maxStrokes) {
-      return this.error(member, ErrorCode.tooMuchInk, `a board holds at most ${ROOM_LIMITS.maxStrokes} strokes; erase or clear some`);
+      return this.error(member, ErrorCode.tooMuchInk, `a board holds at most ${ROOM_LIMITS.maxStrokes} strokes; erase or clear some`, id);
     }
-    if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, 'this board is full of ink; clear it first');
+    if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, 'this board is full of ink; clear it first', id);
     const stroke: BoardStroke = { id, author: member.participant.id, color: member.participant.color, points: [...points], done: false };
     this.strokes.set(id, stroke);
     this.totalPoints += points.length;
@@ -238,10 +238,10 @@ export class Room {
   private addPoints(member: Member, id: string, points: number[][], restart = false): void {
     if (member.replaying.has(id) || this.dropped.has(id)) return;
     const stroke = this.strokes.get(id);
-    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`);
-    if (stroke.done) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is already complete`);
+    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
+    if (stroke.done) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is already complete`, id);
     if (stroke.points.length + points.length > LIMITS.maxPointsPerStroke || this.totalPoints + points.length > ROOM_LIMITS.maxPoints) {
-      return this.error(member, ErrorCode.tooMuchInk, `too many points (at most ${LIMITS.maxPointsPerStroke} per stroke)`);
+      return this.error(member, ErrorCode.tooMuchInk, `too many points (at most ${LIMITS.maxPointsPerStroke} per stroke)`, id);
     }
     for (const p of points) stroke.points.push(p);
     this.totalPoints += points.length;
@@ -252,7 +252,7 @@ export class Room {
   private end(member: Member, id: string): void {
     if (this.dropped.has(id)) return;
     const stroke = this.strokes.get(id);
-    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`);
+    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
     if (stroke.done) {
       // A replayed stroke the room already stored: acknowledge it again.
       member.replaying.delete(id);
@@ -267,7 +267,7 @@ export class Room {
       () => this.sendTo(member, { type: 'ack', strokeId: id, seq }),
       (err: Error) => {
         this.deps.log.warn({ err, room: this.id }, 'storing a stroke failed');
-        this.error(member, ErrorCode.storageFailed, `stroke ${id} could not be stored; it stays on the board but may not survive a restart`);
+        this.error(member, ErrorCode.storageFailed, `stroke ${id} could not be stored; it stays on the board but may not survive a restart`, id);
       },
     );
     this.recognize({ strokeId: id });
@@ -283,7 +283,7 @@ export class Room {
 
   private erase(member: Member, id: string): void {
     const stroke = this.strokes.get(id);
-    if (!stroke) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is not on the board`);
+    if (!stroke) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is not on the board`, id);
     this.remove(member, [id]);
   }
 
@@ -431,7 +431,7 @@ export class Room {
     member.socket?.send(JSON.stringify(msg));
   }
 
-  private error(member: Member, code: ErrorCode, message: string): void {
-    this.sendTo(member, { type: 'error', code, message });
+  private error(member: Member, code: ErrorCode, message: string, strokeId?: string): void {
+    this.sendTo(member, { type: 'error', code, message, ...(strokeId ? { strokeId } : {}) });
   }
 }

@@ -2,15 +2,16 @@
  * A photo or scan -> the ink in it, split into digits. Pure functions on typed arrays (no sharp),
  * so that each step can be tested on tiny hand-made bitmaps.
  *
- * 1. normalizeInk: estimate the paper (or board) from coarse per-cell percentiles, which follow
- *    lighting gradients and soft shadows but not strokes; pick the polarity (dark ink on light
- *    paper or chalk on a board) from which side of the background the strong outliers fall;
- *    express every pixel as its contrast against the local background, ink high, in [0, 1].
+ * 1. normalizeInk: pick the polarity (dark ink on light paper, or chalk on a board) from which
+ *    side of a coarse background the strong outliers fall; estimate the paper from per-cell
+ *    percentiles (cells several strokes wide), which follow lighting gradients and soft shadows
+ *    but not strokes; express every pixel as its contrast against that, ink high, in [0, 1].
  * 2. inkMask: threshold above the noise floor (Otsu among the candidate ink pixels, so that faint
  *    ruled lines fall below darker handwriting).
  * 3. removeRuledLines: thin structures spanning half the image (notebook rules, margin lines).
  * 4. labelComponents, then findDigitGroups: drop specks and border bands, merge components that
- *    overlap horizontally (the two strokes of a 4 or 5), order left to right.
+ *    overlap horizontally (the two strokes of a 4 or 5), order left to right. splitGroup cuts a
+ *    wide mark into touching digits (image.ts lets the model choose whole or cut).
  * 5. digitInput: crop a group's grey ink, thicken hairlines to MNIST stroke width, fitImage.
  */
 import { fitImage } from '../../../common/preprocess.js';
@@ -28,7 +29,7 @@ export interface InkImage {
   noise: number;
 }
 
-/** Background cells are about this fraction of the longer side. */
+/** Background cells are at least this fraction of the longer side (and four stroke widths). */
 const CELL_FRACTION = 1 / 20;
 
 function percentileOfHistogram(hist: Uint32Array, offset: number, count: number, p: number): number {
@@ -289,13 +290,13 @@ const MIN_CONTRAST = 0.12;
 export function inkMask(image: InkImage): InkMask {
   const { ink } = image;
   const floor = Math.max(MIN_CONTRAST, 4 * image.noise);
-  const candidates: number[] = [];
   const step = Math.max(1, Math.floor(ink.length / 200_000));
-  for (let i = 0; i < ink.length; i += step) if (ink[i] >= floor) candidates.push(ink[i]);
+  const sample = new Float64Array(Math.ceil(ink.length / step));
+  let n = 0;
+  for (let i = 0; i < ink.length; i += step) if (ink[i] >= floor) sample[n++] = ink[i];
   let threshold = floor;
-  if (candidates.length > 0) {
-    candidates.sort((a, b) => a - b);
-    const level = candidates[Math.floor(0.9 * (candidates.length - 1))];
+  if (n > 0) {
+    const level = select(sample.subarray(0, n), Math.floor(0.9 * (n - 1)));
     threshold = Math.max(floor, Math.min(otsu(ink, floor), 0.5 * level));
   }
   const mask = new Uint8Array(ink.length);
@@ -329,23 +330,22 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
     const ra = find(a), rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
+  /** The label for a pixel that has `l` so far and a neighbour labelled `n` (0: none). */
+  const merge = (l: number, n: number): number => {
+    if (!n) return l;
+    if (l && n !== l) union(l, n);
+    return l || n;
+  };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!mask[i]) continue;
       // Neighbours already visited: west, and the three above.
-      let l = 0;
-      for (let k = 0; k < 4; k++) {
-        let j: number;
-        if (k === 0) j = x > 0 ? i - 1 : -1;
-        else if (y === 0) break;
-        else if (k === 1) j = x > 0 ? i - w - 1 : -1;
-        else if (k === 2) j = i - w;
-        else j = x < w - 1 ? i - w + 1 : -1;
-        const n = j >= 0 ? labels[j] : 0;
-        if (!n) continue;
-        if (!l) l = n;
-        else if (n !== l) union(l, n);
+      let l = x > 0 ? merge(0, labels[i - 1]) : 0;
+      if (y > 0) {
+        if (x > 0) l = merge(l, labels[i - w - 1]);
+        l = merge(l, labels[i - w]);
+        if (x < w - 1) l = merge(l, labels[i - w + 1]);
       }
       if (!l) {
         l = parent.length;

@@ -3,8 +3,10 @@
  * classify each 28x28 crop, and answer exactly as the ink path does, with boxes in the pixel
  * coordinates of the upright input image.
  */
+import { decide, round } from '../../../common/decide.js';
 import { NOT_A_DIGIT } from '../../../common/model-contract.js';
-import type { Box, DigitResult, Recognition } from '../../../common/recognition.js';
+import type { Box } from '../../../common/preprocess.js';
+import type { Recognition } from '../../../common/recognition.js';
 import type { Inference } from '../plugins/inference.js';
 import { decodeImage, ImageError } from './image-decode.js';
 import { digitInput, findDigitGroups, inkMask, labelComponents, normalizeInk, removeRuledLines, splitGroup, type DigitGroup } from './image-segment.js';
@@ -30,7 +32,7 @@ const PIECE_SURE = 0.9;
 export interface Candidate {
   /** The 28x28 model input. */
   image: Float32Array;
-  /** Where it is, in pixels of the upright input image. */
+  /** Where it is, in whole pixels of the upright input image (maxX, maxY exclusive). */
   box: Box;
 }
 
@@ -47,8 +49,6 @@ export interface ExtractedDigits {
   height: number;
 }
 
-const round = (v: number, places = 4) => Math.round(v * 10 ** places) / 10 ** places;
-
 /** Finds the handwritten digits in PNG/JPEG/WebP bytes; throws ImageError for input it refuses. */
 export async function extractDigits(bytes: Buffer): Promise<ExtractedDigits> {
   const decoded = await decodeImage(bytes);
@@ -63,17 +63,13 @@ export async function extractDigits(bytes: Buffer): Promise<ExtractedDigits> {
   const sx = decoded.inputWidth / decoded.width, sy = decoded.inputHeight / decoded.height;
   const candidate = (g: DigitGroup): Candidate => ({
     image: digitInput(ink, labels, g, threshold),
-    box: {
-      x: round(g.minX * sx, 1),
-      y: round(g.minY * sy, 1),
-      width: round((g.maxX - g.minX + 1) * sx, 1),
-      height: round((g.maxY - g.minY + 1) * sy, 1),
-    },
+    box: { minX: Math.floor(g.minX * sx), minY: Math.floor(g.minY * sy), maxX: Math.ceil((g.maxX + 1) * sx), maxY: Math.ceil((g.maxY + 1) * sy) },
   });
   const marks = groups.map((g) => {
     const aspect = (g.maxX - g.minX + 1) / (g.maxY - g.minY + 1);
     const splits: Candidate[][] = [];
     if (aspect >= SPLIT_ASPECT) {
+      // Digits other than 1 are at least about 0.45 as wide as high: that bounds the pieces.
       for (let pieces = 2; pieces <= Math.min(4, Math.ceil(aspect / 0.45)); pieces++) {
         const parts = splitGroup(g, labels, ink.width, pieces);
         if (parts) splits.push(parts.map(candidate));
@@ -113,7 +109,7 @@ function chooseReading(mark: Mark, whole: Reading, splits: Reading[][]): { candi
   return chosen < 0 ? { candidates: [mark], readings: [whole] } : { candidates: mark.splits[chosen], readings: splits[chosen] };
 }
 
-/** Image bytes -> the recognized number, decided as for ink (server/src/recognition/recognizer.ts). */
+/** Image bytes -> the recognized number, decided as for ink (common/decide.ts). */
 export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
   const start = performance.now();
   const { marks } = await extractDigits(bytes);
@@ -121,30 +117,16 @@ export async function recognizeImage(inference: Inference, bytes: Buffer): Promi
   const all = marks.flatMap((m) => [m, ...m.splits.flat()]);
   const outputs = await Promise.all(all.map((c) => inference.classify(c.image)));
   let next = 0;
-  const digits: DigitResult[] = [];
-  const rejected: Recognition['rejected'] = [];
+  const chosen: { box: Box; p: Float32Array }[] = [];
   for (const mark of marks) {
     const whole = read(outputs[next++]);
     const splits = mark.splits.map((pieces) => pieces.map(() => read(outputs[next++])));
     const { candidates, readings } = chooseReading(mark, whole, splits);
-    readings.forEach(({ digit, p }, i) => {
-      const box = candidates[i].box;
-      if (digit === NOT_A_DIGIT) {
-        rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT], 6) });
-        return;
-      }
-      const probabilities = Array.from(p.subarray(0, 10), (v) => round(v, 6));
-      digits.push({ digit, confidence: probabilities[digit], probabilities, box });
-    });
+    candidates.forEach((c, i) => chosen.push({ box: c.box, p: readings[i].p }));
   }
-  if (digits.length > MAX_DIGITS) {
-    throw new ImageError('too_many_digits', `Found ${digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
+  const decision = decide(chosen, chosen.map((c) => c.p));
+  if (decision.digits.length > MAX_DIGITS) {
+    throw new ImageError('too_many_digits', `Found ${decision.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
   }
-  return {
-    text: digits.map((d) => d.digit).join(''),
-    digits,
-    rejected,
-    model: inference.manifest.version,
-    ms: round(performance.now() - start, 3),
-  };
+  return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

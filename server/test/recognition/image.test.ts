@@ -12,6 +12,7 @@ import { ImageError, recognizeImage, sniffImageFormat } from '../../src/recognit
 import { workSize } from '../../src/recognition/image-decode.js';
 import { findDigitGroups, labelComponents, normalizeInk, removeRuledLines, type InkImage } from '../../src/recognition/image-segment.js';
 import { loadMnist } from '../../../training/src/mnist.js';
+import { numberStrokes } from '../fixtures/digits.js';
 import { photo } from '../fixtures/photos.js';
 
 const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
@@ -186,6 +187,15 @@ describe('recognizeImage on photos', () => {
     // At this advance the three digits are one connected mark, which the model alone rejects.
     expect((await read(await photo('404', { advance: 0.5 }))).text).toBe('404');
     expect((await read(await photo('2000', { advance: 0.55 }))).text).toBe('2000');
+  });
+
+  it('reads a canvas export: black ink on a transparent background', async () => {
+    const strokes = numberStrokes('31');
+    const d = strokes.map((st) => st.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join('')).join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><path d="${d}" fill="none" stroke="#000" stroke-width="6" stroke-linecap="round"/></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
+    expect((await sharp(png).metadata()).hasAlpha).toBe(true);
+    expect((await read(png)).text).toBe('31');
   });
 
   it('reads light chalk on a dark board', async () => {

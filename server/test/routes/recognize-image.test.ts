@@ -1,48 +1,18 @@
 /**
  * POST /api/recognize with an image: raw PNG/JPEG/WebP bodies and multipart uploads, and every
- * bad upload answered with a 4xx and a stable code while the app keeps serving. The route here
- * is recognize.ts's, reduced to the image branch and the JSON branch it falls through to.
+ * bad upload answered with a 4xx and a stable code while the app keeps serving.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecognitionSchema, RecognizeRequestSchema, type RecognizeRequest } from '../../../common/recognition.js';
-import { fastifyOptions } from '../../src/app.js';
-import { ROOT } from '../../src/config.js';
-import { errorHandler } from '../../src/error-handler.js';
-import inference from '../../src/plugins/inference.js';
-import { recognizeStrokes } from '../../src/recognition/recognizer.js';
-import { imageUploads, recognizeUpload } from '../../src/routes/api/recognize-image.js';
 import { digitStrokes } from '../fixtures/digits.js';
 import { photo } from '../fixtures/photos.js';
-
-const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
-
-const recognizeRoute: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(imageUploads);
-  app.post(
-    '/api/recognize',
-    { schema: { body: { content: { 'application/json': { schema: RecognizeRequestSchema } } }, response: { 200: RecognitionSchema } } },
-    async (request) => {
-      const upload = await recognizeUpload(app.inference, request);
-      if (upload) return upload;
-      const { strokes } = request.body as RecognizeRequest;
-      return recognizeStrokes(app.inference, strokes);
-    },
-  );
-};
+import { build } from '../helper.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = Fastify({ ...fastifyOptions, logger: false });
-  app.setErrorHandler(errorHandler);
-  app.removeContentTypeParser('text/plain');
-  await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
-  await app.register(recognizeRoute);
-  await app.ready();
+  app = await build();
 });
 afterAll(() => app.close());
 

@@ -87,11 +87,12 @@ export class DigitApp extends LitElement {
   private cursorSendTimer: ReturnType<typeof setTimeout> | undefined;
   private cursorSentAt = 0;
   private shareTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
     const { room, invalid } = roomFromPath(location.pathname);
-    if (invalid) this.notice = 'That board link is not valid (it may have been cut short), so here is a new board.';
+    if (invalid) this.say('That board link is not valid (it may have been cut short), so here is a new board.');
     this.connection = new ConnectionController(this, {
       room,
       name: readName,
@@ -115,13 +116,21 @@ export class DigitApp extends LitElement {
     this.cursorTimer = undefined;
     clearTimeout(this.cursorSendTimer);
     clearTimeout(this.shareTimer);
+    clearTimeout(this.noticeTimer);
+  }
+
+  /** Shows a notice for a while (a busy board has no natural moment to take it away). */
+  private say(text: string): void {
+    this.notice = text;
+    clearTimeout(this.noticeTimer);
+    if (text) this.noticeTimer = setTimeout(() => (this.notice = ''), config.noticeMs);
   }
 
   /** Wipes the board for everyone (after a confirmation when it holds others' ink). */
   clear(): void {
     if (this.sync.model.size === 0) return;
     if (this.connection.status !== 'online') {
-      this.notice = 'Clearing the board needs the connection to it: try again when you are back online.';
+      this.say('Clearing the board needs the connection to it: try again when you are back online.');
       return;
     }
     if (this.sync.hasOthersInk && !confirm('Clear the board for everyone? Their ink goes too, and this cannot be undone.')) return;
@@ -177,7 +186,7 @@ export class DigitApp extends LitElement {
             type="button"
             class="secondary"
             data-testid="share"
-            aria-label="Copy the link to this board"
+            aria-label="Share link: copy the address of this board"
             ?disabled=${!this.connection.room}
             @click=${this.share}
           >
@@ -314,7 +323,7 @@ export class DigitApp extends LitElement {
   }
 
   private onEraseStroke(event: CustomEvent<StrokeEndDetail>): void {
-    if (!this.sync.erase(event.detail.strokeId)) this.notice = 'Erasing needs the connection to the board: try again when you are back online.';
+    if (!this.sync.erase(event.detail.strokeId)) this.say('Erasing needs the connection to the board: try again when you are back online.');
   }
 
   /** Our pointer, for others' live cursors: at most one message per CURSOR_INTERVAL_MS, the latest position. */
@@ -379,7 +388,7 @@ export class DigitApp extends LitElement {
     this.lastStrokeId = undefined;
     this.onDevice.cancel();
     this.showNothing();
-    this.notice = '';
+    this.say('');
     this.shareState = 'idle';
     this.connection.switchRoom(room);
   }
@@ -418,7 +427,7 @@ export class DigitApp extends LitElement {
         this.requestUpdate();
         return;
       case 'error':
-        if (!this.sync.absorbError(message.code)) this.notice = message.message.charAt(0).toUpperCase() + message.message.slice(1) + '.';
+        if (!this.sync.absorbError(message.code)) this.say(`${message.message.charAt(0).toUpperCase()}${message.message.slice(1)}.`);
         return;
       case 'welcome':
       case 'pong':

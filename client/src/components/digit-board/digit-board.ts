@@ -113,6 +113,7 @@ export class DigitBoard extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model')) {
       this.subscribe();
+      this.countStrokes();
       this.requestFrame();
     }
   }
@@ -173,6 +174,7 @@ export class DigitBoard extends LitElement {
 
   override firstUpdated(): void {
     this.context = this.canvas.getContext('2d');
+    this.countStrokes();
     this.resizeObserver = new ResizeObserver((entries) => this.onResize(entries));
     try {
       // Exact device pixels where supported (Chromium, Firefox): sharp at any zoom level, and
@@ -192,11 +194,18 @@ export class DigitBoard extends LitElement {
 
   private subscribe(): void {
     this.unsubscribe?.();
-    this.unsubscribe = this.model.subscribe(() => {
+    this.unsubscribe = this.model.subscribe((change) => {
       this.requestFrame();
+      if (change === 'ink') return;
+      this.countStrokes();
       // Labels depend on which strokes are on the board.
       if (this.groups.length > 0) this.requestUpdate();
     });
+  }
+
+  /** `data-stroke-count` on the canvas: how many strokes are on the board, for tests and tools. */
+  private countStrokes(): void {
+    if (this.hasUpdated) this.canvas.setAttribute('data-stroke-count', String(this.model.size));
   }
 
   private onResize(entries: ResizeObserverEntry[]): void {
@@ -341,7 +350,6 @@ export class DigitBoard extends LitElement {
   private redraw(): void {
     const context = this.context;
     if (!context) return;
-    this.canvas.dataset.strokeCount = String(this.model.size);
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (this.cssWidth === 0 || this.cssHeight === 0) return;

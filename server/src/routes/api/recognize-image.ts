@@ -76,18 +76,18 @@ const IMAGE_ERRORS: Record<ImageErrorCode, new (message: string) => Error> = {
 };
 
 /**
- * POST /api/recognize for uploads: the Recognition of the image in the request, or null when the
+ * POST /api/recognize for uploads: the Recognition of the image in the request (and its bytes), or null when the
  * request carries ink as JSON (left to the route's schema). A request with no body and no
  * Content-Type is neither, and a 400.
  */
-export async function recognizeUpload(inference: Inference, request: FastifyRequest): Promise<Recognition | null> {
+export async function recognizeUpload(inference: Inference, request: FastifyRequest): Promise<{ recognition: Recognition; image: Buffer } | null> {
   if (request.mediaType === undefined && request.body === undefined) {
     throw new errors.InvalidRequest(`The body is empty: send ink as application/json, or an image (${IMAGE_TYPES.join(', ')} or multipart/form-data).`);
   }
   const bytes = await uploadedImage(request);
   if (!bytes) return null;
   try {
-    return await recognizeImage(inference, bytes);
+    return { recognition: await recognizeImage(inference, bytes), image: bytes };
   } catch (err) {
     if (err instanceof ImageError) throw new IMAGE_ERRORS[err.code](err.message);
     throw err;

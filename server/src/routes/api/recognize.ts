@@ -1,34 +1,42 @@
-/** POST /api/recognize: strokes (JSON) -> the recognized number. */
+/** POST /api/recognize: ink (JSON strokes) or an image (PNG/JPEG/WebP, raw or multipart) -> the number. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { RecognitionSchema, RecognizeRequestSchema, LIMITS } from '../../../../common/recognition.js';
+import { RecognitionSchema, RecognizeRequestSchema, LIMITS, type RecognizeRequest } from '../../../../common/recognition.js';
 import { errors } from '../../errors.js';
 import { recognizeStrokes } from '../../recognition/recognizer.js';
+import { imageUploads, recognizeUpload } from './recognize-image.js';
 
 const recognizeRoute: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(imageUploads);
   app.post(
     '/api/recognize',
     {
       schema: {
-        summary: 'Recognize the digits in ink',
-        description: 'Strokes in canvas pixels -> the number they write, left to right, with per-digit probabilities.',
+        summary: 'Recognize the digits in ink or in an image',
+        description:
+          'application/json: strokes in canvas pixels. image/png, image/jpeg, image/webp (raw body) or multipart/form-data ' +
+          '(field `image`): a photo or scan. Answers the number read left to right, with per-digit probabilities and boxes.',
         tags: ['recognition'],
-        body: RecognizeRequestSchema,
+        // Only JSON is validated against the ink schema; image bodies are checked by recognizeUpload.
+        body: { content: { 'application/json': { schema: RecognizeRequestSchema } } },
         response: { 200: RecognitionSchema },
       },
     },
     async (request) => {
-      const { strokes } = request.body;
+      const user = request.user;
+      // Signed-in users' recognitions go to their history (queued; never delays or fails this answer).
+      const upload = await recognizeUpload(app.inference, request);
+      if (upload) {
+        if (user) app.history.record({ userId: user.id, source: 'upload', input: { image: upload.image }, recognition: upload.recognition, latencyMs: upload.recognition.ms });
+        return upload.recognition;
+      }
+      const { strokes, width, height } = request.body as RecognizeRequest;
       let total = 0;
       for (const s of strokes) total += s.length;
       if (total > LIMITS.maxPointsTotal) {
         throw new errors.TooMuchInk(`at most ${LIMITS.maxPointsTotal} points in all (got ${total})`);
       }
       const recognition = await recognizeStrokes(app.inference, strokes);
-      // Signed-in users' recognitions go to their history (queued; never delays or fails this answer).
-      if (request.user && app.hasDecorator('history')) {
-        const { width, height } = request.body;
-        app.history.record({ userId: request.user.id, source: 'api', input: { strokes, width, height }, recognition, latencyMs: recognition.ms });
-      }
+      if (user) app.history.record({ userId: user.id, source: 'api', input: { strokes, width, height }, recognition, latencyMs: recognition.ms });
       return recognition;
     },
   );

@@ -1,0 +1,133 @@
+/**
+ * The built server (dist/) as a child process on loopback, watched for the fuzz run: whether it
+ * exits, how much memory it holds (sampled, and the kernel's high-water mark), and the error
+ * lines it logs. Like bench/server-process.ts's startServer, but with its output piped: an
+ * "unhandled rejection" or a 5xx is only visible in the log.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { rssMb } from '../bench/server-process.js';
+import { ROOT } from '../src/config.js';
+
+export interface ServerUnderTest {
+  child: ChildProcess;
+  port: number;
+  base: string;
+  /** Set when the process exits (a crash, if before stop()). */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  /** Log lines at level error (50) or above, newest last (at most 50 kept) and their count. */
+  errorLines: string[];
+  errorCount: number;
+  /** Highest sampled RSS in MB. */
+  peakRssMb: number;
+  /** Reads VmHWM (peak RSS, from the kernel) in MB; null where /proc is missing. */
+  highWaterMb(): number | null;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** MODEL_PATH from the environment, else the committed model. */
+export function modelPath(): string {
+  const model = process.env.MODEL_PATH || path.join(ROOT, 'models', 'digitnet.onnx');
+  if (!existsSync(model)) throw new Error(`no model at ${model}: set MODEL_PATH`);
+  return model;
+}
+
+export async function startServerUnderTest(): Promise<ServerUnderTest> {
+  const entry = path.join(ROOT, 'dist/server/src/server.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: npm run build:server`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-fuzz-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}`,
+      MODEL_PATH: modelPath(),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const sut: ServerUnderTest = {
+    child,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    exit: null,
+    errorLines: [],
+    errorCount: 0,
+    peakRssMb: 0,
+    highWaterMb: () => (child.pid ? procStatusMb(child.pid, 'VmHWM') : null),
+    stop: async () => {
+      clearInterval(sampler);
+      if (sut.exit === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  child.once('exit', (code, signal) => {
+    sut.exit = { code, signal };
+  });
+  // pino writes JSON lines; anything else (a native crash message) counts as an error too.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      let level = 60;
+      try {
+        level = (JSON.parse(line) as { level?: number }).level ?? 60;
+      } catch {
+        // not JSON: keep it
+      }
+      if (level >= 50) {
+        sut.errorCount++;
+        sut.errorLines.push(line.slice(0, 2000));
+        if (sut.errorLines.length > 50) sut.errorLines.shift();
+      }
+    });
+  }
+  const sample = () => {
+    if (!child.pid || sut.exit) return;
+    const mb = procStatusMb(child.pid, 'VmRSS') ?? rssMb(child.pid);
+    if (mb > sut.peakRssMb) sut.peakRssMb = mb;
+  };
+  const sampler = setInterval(sample, 100);
+  sampler.unref();
+
+  for (let i = 0; i < 300; i++) {
+    if (sut.exit) break;
+    try {
+      if ((await fetch(`${sut.base}/api/health`)).ok) return sut;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await sut.stop();
+  throw new Error(`the server did not start (exit: ${JSON.stringify(sut.exit)}): ${sut.errorLines.join('\n')}`);
+}
