@@ -47,6 +47,7 @@ import {
   MNIST_TRANSFORMS,
   canvasAltDigits,
   canvasDigits,
+  faceLabel,
   fashionTest,
   fontDigits,
   fontLetters,
@@ -386,12 +387,12 @@ await fig('worst-errors.png', tileGrid(worstTiles, 9, `The ${worst.length} most 
       .slice(0, 14);
     if (fails.length && r.set.id !== 'mnist-offcentre') {
       const ft: Tile[] = [];
-      for (const i of fails) ft.push({ uri: await tileUri(r.set.images[i], 2), caption: `${digits ? `${r.set.labels[i]}→` : ''}${short(r.predicted[i])} ${r.confidence[i].toFixed(2)}`, bad: true });
+      for (const i of fails) ft.push({ uri: await tileUri(r.set.images[i], 2), caption: `${digits ? `${r.set.labels[i]}→` : ''}${short(r.predicted[i])} ${r.confidence[i].toFixed(2).replace(/^0/, '')}`, bad: true });
       failRows.push({ name: r.set.name, detail: `${r.n - Math.round(r.accuracy * r.n)} wrong of ${r.n}`, tiles: ft });
     }
   }
   await fig('robustness-samples.png', sampleStrips(rows, 'A random sample of every robustness set, with the model\'s answers', 48));
-  await fig('robustness-failures.png', sampleStrips(failRows, 'The most confident failures in every set (true→answer, probability)', 48));
+  await fig('robustness-failures.png', sampleStrips(failRows, 'The most confident failures in every set (true→answer, probability)', 52));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -504,8 +505,8 @@ md.push(
     (worstTransform && refit ? `; the MNIST transforms cost up to ${(100 * (refit.accuracy - worstTransform.accuracy)).toFixed(1)} points (worst: ${worstTransform.set.name.replace('MNIST test, ', '')})` : '') +
     '. ' +
     (negBelow.length
-      ? `It rejects ${negResults.filter((r) => r.abstain >= 0.9).map((r) => r.set.name.toLowerCase()).join(' and ') || 'none of the non-digit sets'} as not-a-digit at least 90% of the time, ` +
-        `but misses that target on ${negBelow.map((r) => `${r.set.name.toLowerCase()} (${pct(r.abstain, 1)})`).join(' and ')}. `
+      ? `It answers not-a-digit at least 90% of the time on ${negResults.filter((r) => r.abstain >= 0.9).map((r) => r.set.name).join(' and ') || 'none of the non-digit sets'}, ` +
+        `but misses that target on ${negBelow.map((r) => `${r.set.name} (${pct(r.abstain, 1)})`).join(' and ')}. `
       : 'It meets the 90% abstention target on every non-digit set. ') +
     'See [Limitations](#limitations).',
   '',
@@ -607,7 +608,7 @@ md.push(
     `\`${seed}\`. Every image goes through the production preprocessing: strokes through \`renderStrokes\` (the twin of the server's sharp rasterizer), ` +
     'images through `fitImage` (the upload path). "Abstain" is the share answered not-a-digit: a mistake on digit sets, the right answer on non-digit sets.',
   '',
-  ...table(['set', 'images', 'accuracy', 'wrong digit', 'abstain', 'mean p of wrong digit answers', 'how it is made'], results.map((r) => [
+  ...table(['set', 'images', 'accuracy', 'wrong digit', 'abstain', 'mean probability of the wrong digit answers', 'how it is made'], results.map((r) => [
     r.set.name,
     r.n,
     r.set.kind === 'digits' ? `**${pct(r.accuracy, 1)}**` : '',
@@ -651,15 +652,15 @@ if (altSet) {
   );
 }
 if (fonts) {
-  const worstFaces = [...fonts.byTag].sort((a, b) => a.correct / a.n - b.correct / b.n).slice(0, 12);
+  const worstFaces = [...fonts.byTag].filter((t) => t.correct < t.n).sort((a, b) => a.correct / a.n - b.correct / b.n).slice(0, 12);
   const perfect = fonts.byTag.filter((t) => t.correct === t.n).length;
   md.push(
     `**Fonts.** ${fonts.byTag.length} distinct faces (every scalable face fontconfig lists, less ${EXCLUDED_FAMILIES.join(', ')}, less faces whose digits render pixel-identical to an earlier face's). ` +
-      `${perfect} faces are read 10/10. The worst:`,
+      `${perfect} faces are read 10/10; ${worstFaces.length < fonts.byTag.length - perfect ? `the ${worstFaces.length} worst of the others` : 'the others'}:`,
     '',
     ...table(['face', 'right of 10', 'abstained'], worstFaces.map((t) => [t.tag, t.correct, t.abstained]), ['---', '---:', '---:']),
     '',
-    `Faces used: ${[...new Set(fonts.byTag.map((t) => t.tag.replace(/ (Regular|Book|Roman|Medium|Bold|Italic|Oblique|Light|Demi|Black|Heavy|Semibold|SemiBold|Thin|Hairline|ExtraLight|Extra Bold|Condensed|Bold Italic|Bold Oblique)( .*)?$/, '')))].join(', ')}. ` +
+    `Families used: ${[...new Set(faces.filter((f) => fonts.set.tags.includes(faceLabel(f))).map((f) => f.family))].join(', ')}. ` +
       'Extra families were installed from Debian for this card (fonts-dejavu-extra fonts-liberation2 fonts-urw-base35 fonts-freefont-ttf fonts-comic-neue fonts-humor-sans ' +
       'fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-kristi fonts-dancingscript fonts-go fonts-cantarell fonts-lato fonts-inconsolata fonts-ecolier-court); ' +
       'on a machine with other fonts this row measures other faces.',
@@ -728,6 +729,21 @@ lim.push(
     'parametric template per digit (the server test fixture) plus 15 alternative letterforms, all with random variation: far less varied than real handwriting ' +
     '(and the fixture\'s templates resemble what MNIST-trained models like). Treat those rows as a smoke test, not as accuracy in the field.',
 );
+/** Letterforms of the alternative set read right less than 90% of the time, with their usual wrong answer. */
+function weakForms(r: SetResult): string {
+  const weak = r.byTag.filter((t) => t.correct / t.n < 0.9);
+  if (!weak.length) return '';
+  return ` Letterforms below 90%: ${weak
+    .map((t) => {
+      const wrong = new Array<number>(C).fill(0);
+      r.set.tags.forEach((tag, i) => {
+        if (tag === t.tag && r.predicted[i] !== r.set.labels[i]) wrong[r.predicted[i]]++;
+      });
+      const top = wrong.reduce((b, v, k) => (v > wrong[b] ? k : b), 0);
+      return `${t.tag} (${pct(t.correct / t.n, 0)}, usually read as ${short(top)})`;
+    })
+    .join(', ')}.`;
+}
 if (canvas) {
   const alt = byId('canvas-alt');
   const weak = canvasSets.flatMap((r) => r.perDigit.map((v, d) => [r, d, v] as const)).filter(([, , v]) => v < 0.9);
@@ -736,15 +752,17 @@ if (canvas) {
       (canvasPen ? `, ${pct(canvasPen.accuracy, 1)} with pens from 1.5 to 3.5 px` : '') +
       (alt ? `, ${pct(alt.accuracy, 1)} with other common letterforms` : '') +
       '.' +
-      (weak.length ? ` Digits below 90%: ${weak.map(([r, d, v]) => `${d} in ${r.set.name.toLowerCase()} (${pct(v, 0)})`).join(', ')}; see the failures figure.` : ''),
+      (weak.length ? ` Digits below 90%: ${weak.map(([r, d, v]) => `${d} in "${r.set.name}" (${pct(v, 0)})`).join(', ')}.` : '') +
+      (alt ? weakForms(alt) : '') +
+      ' See the failures figure.',
   );
 }
 if (fonts) {
   const weakDigits = fonts.perDigit.map((v, d) => [d, v] as const).filter(([, v]) => v < 0.97);
   lim.push(
     `- **Typeset digits** are read at ${pct(fonts.accuracy, 1)}` +
-      (weakDigits.length ? `; the weakest digits are ${weakDigits.map(([d, v]) => `${d} (${pct(v, 0)})`).join(', ')}` : '') +
-      ' (MNIST has few serifs, flags or bases; heavy bold and hairline faces are far from MNIST\'s stroke width). The worst faces are listed above; the model is not meant as OCR for print.',
+      (weakDigits.length ? `; weakest: ${weakDigits.map(([d, v]) => `${d} at ${pct(v, 0)}`).join(', ')}` : '') +
+      '. MNIST has few serifs, flags or bases, and heavy bold or hairline faces are far from its stroke width; the worst faces are listed above. The model is not meant as OCR for print.',
   );
 }
 for (const r of digitBelow) {
@@ -772,7 +790,7 @@ lim.push(
   '- **Not-a-digit is learnt from two kinds of negatives** (clothing pictures and scribbles). Anything unlike both (letters, symbols, shapes) is rejected only as far as it happens to ' +
     'look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model cannot be expected to reject them.',
   `- **Calibration** was fitted and measured on MNIST digits only, where ${pct(before.bins[BINS - 1].count / test.count, 0)} of answers fall in the top confidence bin, so ECE says little about the rare uncertain cases; ` +
-    `on unusual input a high probability means little (${negResults.map((r) => `${r.set.name.toLowerCase()} called digits with mean probability ${Number.isFinite(r.wrongConfidence) ? r.wrongConfidence.toFixed(2) : '-'}`).join(', ')}; see the failures figure).`,
+    `on unusual input a high probability means little (${negResults.map((r) => `${r.set.name}: digit answers with mean probability ${Number.isFinite(r.wrongConfidence) ? r.wrongConfidence.toFixed(2) : '-'}`).join(', ')}; see the failures figure).`,
 );
 md.push('## Limitations', '', ...lim, '', ...image('robustness-failures.png', 'The most confident failures per robustness set'));
 

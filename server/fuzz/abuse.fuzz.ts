@@ -52,7 +52,7 @@ describe('the server under hostile input', () => {
   it(`answers every one of ${WS_FRAMES}+ generated and mutated WebSocket frames`, async () => {
     const ws = await runWsFuzz(sut.base, { seed, frames: WS_FRAMES, concurrency: 12 });
     tallies.push(['WebSocket', ws.tally]);
-    report.push(`WebSocket: ${ws.frames} frames (+ ${ws.barrierPings} barrier pings) over ${ws.connections} connections in ${(ws.ms / 1000).toFixed(1)} s; ${ws.tally.failures.length} failure(s)`);
+    report.push(`WebSocket: ${ws.frames} generated frames, ${ws.scripted} scripted (floods included), ${ws.barrierPings} barrier pings, over ${ws.connections} connections in ${(ws.ms / 1000).toFixed(1)} s; ${ws.tally.failures.length} failure(s); peak RSS so far ${sut.peakRssMb} MB`);
     expect(sut.exit, 'the server process exited').toBeNull();
     expect(ws.frames).toBeGreaterThanOrEqual(WS_FRAMES);
     expect(ws.tally.failures, failuresText(ws.tally.failures)).toEqual([]);
@@ -61,7 +61,7 @@ describe('the server under hostile input', () => {
   it(`answers every one of ${UPLOADS} hostile uploads and malformed ink bodies`, async () => {
     const http = await runUploadFuzz(sut.base, { seed, requests: UPLOADS, concurrency: 4 });
     tallies.push(['HTTP', http.tally]);
-    report.push(`HTTP: ${http.requests} requests in ${(http.ms / 1000).toFixed(1)} s; ${http.tally.failures.length} failure(s)`);
+    report.push(`HTTP: ${http.requests} requests in ${(http.ms / 1000).toFixed(1)} s; ${http.tally.failures.length} failure(s); peak RSS so far ${sut.peakRssMb} MB`);
     expect(sut.exit, 'the server process exited').toBeNull();
     expect(http.requests).toBe(UPLOADS);
     expect(http.tally.failures, failuresText(http.tally.failures)).toEqual([]);

@@ -270,6 +270,11 @@ const GENERATORS: [number, string, Generator][] = [
     ])();
     return { name: 'valid ink', contentType: 'application/json', body: inkBody(body), expect: OK };
   }],
+  [1, 'ink with an odd JSON content type', (_a, r) => {
+    const type = r.pick(['APPLICATION/JSON', 'Application/Json; Charset=UTF-8', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/json;;', 'application/json; x="\\"']);
+    const body = inkBody({ strokes: digitStrokes(r.int(0, 9)), width: 300, height: 300 });
+    return { name: `ink as "${type}"`, contentType: type, body, expect: [200, 400, 415], codes: ['invalid_json', 'invalid_request', 'unsupported_media_type'] };
+  }],
   [12, 'malformed ink', (_a, r) => {
     const ok = JSON.stringify({ strokes: digitStrokes(r.int(0, 9)), width: 300, height: 300 });
     const cases: [string, () => string, Pick<UploadCase, 'expect' | 'codes'>][] = [

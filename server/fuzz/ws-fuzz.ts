@@ -38,7 +38,10 @@ export interface WsFuzzOptions {
 
 export interface WsFuzzResult {
   tally: Tally;
+  /** Generated and mutated frames. */
   frames: number;
+  /** Frames of the scripted scenarios (floods included). */
+  scripted: number;
   barrierPings: number;
   connections: number;
   ms: number;
@@ -49,7 +52,9 @@ interface Run {
   seed: string;
   rooms: string[];
   tally: Tally;
+  /** Generated frames (by the sessions) and scripted ones (scenarios, floods). */
   frames: number;
+  scripted: number;
   barrierPings: number;
   connections: number;
 }
@@ -57,6 +62,8 @@ interface Run {
 const describe = (e: Expected) => (e.kind === 'error' ? `error ${e.codes.join('|')}` : e.kind === 'close' ? `close ${e.codes.join('|')}` : e.kind);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorCodes = (msgs: ServerMsg[]) => msgs.filter((m) => m.type === 'error').map((m) => String(m.code));
+/** A frame's kind for the summary: "fields:replace+add" -> "fields", "pre:text:truncate" -> "text", "huge-65537" -> "huge". */
+const kindOf = (frame: Frame) => frame.label.replace(/^pre:/, '').split(':')[0].replace(/-\d+$/, '');
 
 async function open(run: Run, where: string, headers: Record<string, string> = {}): Promise<FuzzSocket | null> {
   try {
@@ -100,7 +107,7 @@ async function joinedStep(run: Run, socket: FuzzSocket, frame: Frame, where: str
     const closed = await socket.until(() => socket.closed !== null, ANSWER_MS);
     if (!closed) fail('no close (hang)');
     else if (!expected.codes.includes(socket.closed!.code)) fail(`close ${socket.closed!.code} ${socket.closed!.reason}`);
-    else run.tally.count(`ws: ${frame.label.split(':')[0]} -> close ${socket.closed!.code}`);
+    else run.tally.count(`ws: ${kindOf(frame)} -> close ${socket.closed!.code}`);
     return false;
   }
   const t = BARRIER_BASE - ++run.barrierPings;
@@ -118,7 +125,7 @@ async function joinedStep(run: Run, socket: FuzzSocket, frame: Frame, where: str
   const codes = errorCodes(socket.since(from));
   if (expected.kind === 'error') {
     const hit = codes.find((c) => expected.codes.includes(c));
-    if (hit) run.tally.count(`ws: ${frame.label.split(':')[0]} -> error ${hit}`);
+    if (hit) run.tally.count(`ws: ${kindOf(frame)} -> error ${hit}`);
     else fail(codes.length ? `errors ${codes.join(',')}` : 'silence (no error before the next pong)');
   } else {
     if (codes.includes('bad_message') || codes.includes('bad_json')) fail(`a valid message refused: ${codes.join(',')}`);
@@ -138,9 +145,10 @@ async function mutationSession(run: Run, id: number): Promise<void> {
   try {
     if (!(await join(run, socket, r, where, r.chance(0.75) ? r.pick(run.rooms) : undefined))) return;
     const ctx = newContext(`s${id}`);
-    for (let i = r.int(20, 60); i > 0; i--) {
+    const n = r.int(20, 60);
+    for (let i = 0; i < n; i++) {
       const started = Date.now();
-      if (!(await joinedStep(run, socket, joinedFrame(r, ctx), `${where} frame ${60 - i}`, (msg) => track(ctx, msg)))) break;
+      if (!(await joinedStep(run, socket, joinedFrame(r, ctx), `${where} frame ${i}`, (msg) => track(ctx, msg)))) break;
       await sleep(PACE_MS - (Date.now() - started));
     }
     checkSocket(run, socket, where);
@@ -171,18 +179,18 @@ async function preHelloSession(run: Run, id: number): Promise<void> {
         break;
       }
       if (expected.kind === 'close') {
-        if (socket.closed && expected.codes.includes(socket.closed.code)) run.tally.count(`ws: before hello ${frame.label.split(':')[1]} -> close ${socket.closed.code}`);
+        if (socket.closed && expected.codes.includes(socket.closed.code)) run.tally.count(`ws: before hello, ${kindOf(frame)} -> close ${socket.closed.code}`);
         else fail(socket.closed ? `close ${socket.closed.code} ${socket.closed.reason}` : `messages ${JSON.stringify(replies).slice(0, 200)}`);
         break;
       }
       if (expected.kind === 'welcome') {
-        if (replies.some((m) => m.type === 'welcome')) run.tally.count('ws: before hello hello -> welcome');
+        if (replies.some((m) => m.type === 'welcome')) run.tally.count(`ws: before hello, ${kindOf(frame)} -> welcome`);
         else fail(socket.closed ? `close ${socket.closed.code} ${socket.closed.reason}` : `messages ${JSON.stringify(replies).slice(0, 200)}`);
         break;
       }
       const codes = errorCodes(replies);
       const hit = expected.kind === 'error' ? codes.find((c) => expected.codes.includes(c)) : undefined;
-      if (hit) run.tally.count(`ws: before hello ${frame.label.split(':')[1]} -> error ${hit}`);
+      if (hit) run.tally.count(`ws: before hello, ${kindOf(frame)} -> error ${hit}`);
       else fail(socket.closed ? `close ${socket.closed.code} ${socket.closed.reason}` : `messages ${JSON.stringify(replies).slice(0, 200)}`);
     }
     checkSocket(run, socket, where);
@@ -200,7 +208,7 @@ type Scenario = (run: Run, r: Random, where: string) => Promise<void>;
 async function expectReply(run: Run, socket: FuzzSocket, where: string, msg: unknown, want: string, pred: (m: ServerMsg) => boolean): Promise<boolean> {
   const from = socket.inbox.length;
   socket.sendJson(msg);
-  run.frames++;
+  run.scripted++;
   await socket.until(() => socket.closed !== null || socket.find(from, pred) !== undefined, ANSWER_MS);
   if (socket.find(from, pred)) {
     run.tally.count(`ws scenario: ${where.split(' #')[0]} -> ${want}`);
@@ -223,7 +231,7 @@ const scenarios: Record<string, Scenario> = {
     const s = await open(run, where);
     if (!s) return;
     s.sendJson({ type: 'stroke-begin', strokeId: 'a', points: points(r, 3) });
-    run.frames++;
+    run.scripted++;
     await expectClose(run, s, where, 'stroke-begin first', [4001]);
     s.terminate();
   },
@@ -232,7 +240,7 @@ const scenarios: Record<string, Scenario> = {
     if (!s) return;
     if (await join(run, s, r, where)) {
       s.sendJson(helloMessage(r));
-      run.frames++;
+      run.scripted++;
       await expectClose(run, s, where, 'second hello', [4001]);
     }
     s.terminate();
@@ -241,7 +249,7 @@ const scenarios: Record<string, Scenario> = {
     const s = await open(run, where);
     if (!s) return;
     s.sendJson({ type: 'hello', protocol: r.pick([0, 1, PROTOCOL_VERSION + 1, 2 ** 31]) });
-    run.frames++;
+    run.scripted++;
     await expectClose(run, s, where, 'hello with another protocol', [4000]);
     s.terminate();
   },
@@ -255,7 +263,7 @@ const scenarios: Record<string, Scenario> = {
       await expectReply(run, s, `${where}: points before begin`, { type: 'stroke-points', strokeId: id, points: points(r, 3) }, 'error unknown_stroke', unknown);
       await expectReply(run, s, `${where}: end before begin`, { type: 'stroke-end', strokeId: id }, 'error unknown_stroke', unknown);
       s.sendJson({ type: 'stroke-begin', strokeId: id, points: points(r, 5) });
-      run.frames++;
+      run.scripted++;
       await expectReply(run, s, `${where}: end`, { type: 'stroke-end', strokeId: id }, 'ack', (m) => m.type === 'ack' && m.strokeId === id);
       // A second end is a replay after a reconnect: acknowledged again (docs/protocol.md).
       await expectReply(run, s, `${where}: end twice`, { type: 'stroke-end', strokeId: id }, 'ack again', (m) => m.type === 'ack' && m.strokeId === id);
@@ -277,7 +285,7 @@ const scenarios: Record<string, Scenario> = {
     if (a && b && (await join(run, a, r, where, room)) && (await join(run, b, r, where, room))) {
       const id = `d${r.int(0, 1e9)}`;
       a.sendJson({ type: 'stroke-begin', strokeId: id, points: points(r, 3) });
-      run.frames++;
+      run.scripted++;
       await a.until(() => b.find(0, (m) => m.type === 'stroke-begin') !== undefined, ANSWER_MS);
       await expectReply(run, b, `${where}: begin`, { type: 'stroke-begin', strokeId: id, points: points(r, 3) }, 'error duplicate_stroke', isError('duplicate_stroke'));
       await expectReply(run, b, `${where}: points`, { type: 'stroke-points', strokeId: id, points: points(r, 3) }, 'error unknown_stroke', isError('unknown_stroke'));
@@ -289,7 +297,7 @@ const scenarios: Record<string, Scenario> = {
     const s = await open(run, where);
     if (!s) return;
     await s.send({ data: r.bytes(100), binary: true, label: 'binary' });
-    run.frames++;
+    run.scripted++;
     await s.until(() => s.closed !== null || s.inbox.length > 0, ANSWER_MS);
     if (s.find(0, isError('bad_message'))) run.tally.count('ws scenario: binary before hello -> error bad_message');
     else run.tally.fail({ where, sent: 'binary frame', expected: 'error bad_message', got: s.closed ? `close ${s.closed.code}` : 'silence' });
@@ -299,7 +307,7 @@ const scenarios: Record<string, Scenario> = {
     const s = await open(run, where);
     if (!s) return;
     await s.send({ data: `{"type":"hello","protocol":2,"name":"${'x'.repeat(100_000)}"}`, binary: false, label: 'huge' });
-    run.frames++;
+    run.scripted++;
     await expectClose(run, s, where, '100 kB hello', [1009]);
     s.terminate();
   },
@@ -309,7 +317,7 @@ const scenarios: Record<string, Scenario> = {
     if (await join(run, s, r, where)) {
       const from = s.inbox.length;
       for (let i = 0; i < 1_000; i++) s.sendJson({ type: 'ping', t: i });
-      run.frames += 1_000;
+      run.scripted += 1_000;
       await s.until(() => s.closed !== null, ANSWER_MS);
       const limited = s.find(from, isError('rate_limited'));
       if (limited && s.closed?.code === 4008) run.tally.count('ws scenario: message flood -> error rate_limited, close 4008');
@@ -324,7 +332,7 @@ const scenarios: Record<string, Scenario> = {
       const from = s.inbox.length;
       // 512 points a message: the point budget (8,000 burst) runs out after 15 messages.
       for (let i = 0; i < 150; i++) s.sendJson({ type: i % 7 === 0 ? 'stroke-begin' : 'stroke-points', strokeId: `p${Math.floor(i / 7)}`, points: points(r, 512) });
-      run.frames += 150;
+      run.scripted += 150;
       await s.until(() => s.closed !== null || s.find(from, isError('rate_limited')) !== undefined, ANSWER_MS);
       if (s.find(from, isError('rate_limited'))) run.tally.count('ws scenario: point flood -> error rate_limited');
       else run.tally.fail({ where, sent: '150 x 512 points at once', expected: 'error rate_limited', got: s.closed ? `close ${s.closed.code}` : 'silence' });
@@ -336,7 +344,7 @@ const scenarios: Record<string, Scenario> = {
     if (!s) return;
     s.sendJson(helloMessage(r, r.pick(run.rooms)));
     for (let i = 0; i < 300; i++) s.sendJson({ type: 'ping', t: i });
-    run.frames += 301;
+    run.scripted += 301;
     // Queued frames (at most 256) are handled after the welcome; more closes with 4008.
     await s.until(() => s.closed !== null || s.since(0, 'pong').length === 300, ANSWER_MS);
     const pongs = s.since(0, 'pong').length;
@@ -348,7 +356,7 @@ const scenarios: Record<string, Scenario> = {
     const s = await open(run, where);
     if (!s) return;
     await s.send({ data: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), binary: false, label: 'bad-utf8' });
-    run.frames++;
+    run.scripted++;
     await expectClose(run, s, where, 'text frame with invalid UTF-8', [1007]);
     s.terminate();
   },
@@ -370,7 +378,7 @@ const scenarios: Record<string, Scenario> = {
       if (!s) return;
       if (await join(run, s, r, where, room)) {
         s.sendJson({ type: 'stroke-begin', strokeId: `x${r.int(0, 1e9)}`, points: points(r, 20) });
-        run.frames++;
+        run.scripted++;
       }
       s.terminate();
     }
@@ -386,7 +394,7 @@ async function roomFull(run: Run, r: Random): Promise<void> {
   const room = r.bytes(16).toString('base64url');
   const sockets = (await Promise.all(Array.from({ length: 105 }, () => open(run, where)))).filter((s): s is FuzzSocket => s !== null);
   for (const s of sockets) s.sendJson({ type: 'hello', protocol: PROTOCOL_VERSION, room });
-  run.frames += sockets.length;
+  run.scripted += sockets.length;
   await Promise.all(sockets.map((s) => s.until(() => s.closed !== null || s.inbox.some((m) => m.type === 'welcome'), ANSWER_MS)));
   const welcomed = sockets.filter((s) => s.inbox.some((m) => m.type === 'welcome')).length;
   const full = sockets.filter((s) => s.closed?.code === 4005).length;
@@ -418,7 +426,7 @@ async function slowConsumer(run: Run, r: Random): Promise<void> {
     // The board holds 500,000 points: clear it once on the way (before new strokes begin).
     if (tick === 49) writers[0].sendJson({ type: 'clear' });
     writers.forEach((w, i) => w.sendJson({ type: tick % 7 === 0 ? 'stroke-begin' : 'stroke-points', strokeId: `w${i}-${Math.floor(tick / 7)}`, points: line }));
-    run.frames += writers.length;
+    run.scripted += writers.length;
     await sleep(133 - (Date.now() - started));
   }
   raw.resume();
@@ -439,12 +447,13 @@ export async function runWsFuzz(baseUrl: string, opts: WsFuzzOptions): Promise<W
     rooms: Array.from({ length: 8 }, () => r.bytes(16).toString('base64url')),
     tally: new Tally(),
     frames: 0,
+    scripted: 0,
     barrierPings: 0,
     connections: 0,
   };
   // Scripted scenarios first, each a few times, two at a time.
-  const scripted = Object.entries(scenarios).flatMap(([name, fn]) => [1, 2, 3].map((k) => () => fn(run, random(`${opts.seed}:scenario:${name}:${k}`), `ws scenario: ${name} #${k}`)));
-  await pool(scripted, 2);
+  const tasks = Object.entries(scenarios).flatMap(([name, fn]) => [1, 2, 3].map((k) => () => fn(run, random(`${opts.seed}:scenario:${name}:${k}`), `ws scenario: ${name} #${k}`)));
+  await pool(tasks, 2);
   await roomFull(run, random(`${opts.seed}:room-full`));
   await slowConsumer(run, random(`${opts.seed}:slow`));
 
@@ -457,7 +466,7 @@ export async function runWsFuzz(baseUrl: string, opts: WsFuzzOptions): Promise<W
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  return { tally: run.tally, frames: run.frames, barrierPings: run.barrierPings, connections: run.connections, ms: Date.now() - started };
+  return { tally: run.tally, frames: run.frames, scripted: run.scripted, barrierPings: run.barrierPings, connections: run.connections, ms: Date.now() - started };
 }
 
 async function pool(tasks: (() => Promise<void>)[], size: number): Promise<void> {

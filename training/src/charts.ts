@@ -157,7 +157,7 @@ export function tileGrid(tiles: Tile[], cols: number, title: string, size = 84, 
 
 /** Rows of example tiles, one row per set, with the set's name on the left. */
 export function sampleStrips(rows: { name: string; detail: string; tiles: Tile[] }[], title: string, size = 56): string {
-  const L = 250, capH = 16, gap = 6, T = 44;
+  const L = 250, capH = 16, gap = 12, T = 44;
   const perRow = Math.max(...rows.map((r) => r.tiles.length));
   const rh = size + capH + 14;
   const W = L + perRow * (size + gap) + 16, H = T + rows.length * rh + 24;
@@ -169,7 +169,7 @@ export function sampleStrips(rows: { name: string; detail: string; tiles: Tile[]
     r.tiles.forEach((t, i) => {
       const x = L + i * (size + gap);
       s += imageTag(x, y, size, t.uri);
-      s += text(x + size / 2, y + size + 13, t.caption, { anchor: 'middle', size: 11, color: t.bad ? COLORS.red : COLORS.green, weight: 'bold' });
+      s += text(x + size / 2, y + size + 13, t.caption, { anchor: 'middle', size: 10, color: t.bad ? COLORS.red : COLORS.green, weight: 'bold' });
     });
   });
   s += text(12, H - 10, 'Under each tile: the model\'s answer (green right, red wrong; NaD = not-a-digit). Tiles are the 28x28 model inputs.', { size: 11, color: '#555' });
