@@ -381,10 +381,13 @@ await fig('worst-errors.png', tileGrid(worstTiles, 9, `The ${worst.length} most 
     }
     const digits = r.set.kind === 'digits';
     rows.push({ name: r.set.name, detail: digits ? `accuracy ${pct(r.accuracy, 1)}` : `abstain ${pct(r.abstain, 1)}`, tiles });
-    const fails = Array.from({ length: r.n }, (_, i) => i)
+    // The most confident failures, one per tag (letter, shape, face, letterform...) first, for variety.
+    const sorted = Array.from({ length: r.n }, (_, i) => i)
       .filter((i) => r.predicted[i] !== r.set.labels[i])
-      .sort((x, y) => r.confidence[y] - r.confidence[x])
-      .slice(0, 14);
+      .sort((x, y) => r.confidence[y] - r.confidence[x]);
+    const seenTags = new Set<string>();
+    const firsts = sorted.filter((i) => !seenTags.has(r.set.tags[i]) && seenTags.add(r.set.tags[i]));
+    const fails = [...firsts, ...sorted.filter((i) => !firsts.includes(i))].slice(0, 14).sort((x, y) => r.confidence[y] - r.confidence[x]);
     if (fails.length && r.set.id !== 'mnist-offcentre') {
       const ft: Tile[] = [];
       for (const i of fails) ft.push({ uri: await tileUri(r.set.images[i], 2), caption: `${digits ? `${r.set.labels[i]}→` : ''}${short(r.predicted[i])} ${r.confidence[i].toFixed(2).replace(/^0/, '')}`, bad: true });
@@ -392,7 +395,7 @@ await fig('worst-errors.png', tileGrid(worstTiles, 9, `The ${worst.length} most 
     }
   }
   await fig('robustness-samples.png', sampleStrips(rows, 'A random sample of every robustness set, with the model\'s answers', 48));
-  await fig('robustness-failures.png', sampleStrips(failRows, 'The most confident failures in every set (true→answer, probability)', 52));
+  await fig('robustness-failures.png', sampleStrips(failRows, 'The most confident failures in every set, one per letter/shape/face/digit first (true→answer, probability)', 52));
 }
 
 /* ------------------------------------------------------------------------------------------ */

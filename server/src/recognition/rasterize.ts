@@ -1,11 +1,18 @@
 /**
  * Strokes -> the model's 28x28 input, rendered by sharp (librsvg) from an SVG that we build
  * ourselves from validated numbers only (never user-supplied SVG). The path is already scaled
- * into the 20x20 box, so librsvg renders 784 pixels, not a full-size canvas.
+ * into the 20x20 box, so librsvg renders 784 pixels per digit, not a full-size canvas.
+ *
+ * A sharp call costs ~0.5 ms of fixed overhead (libuv thread pool hop, pipeline setup) against
+ * microseconds of drawing, so digits requested in the same turn of the event loop are drawn
+ * side by side in one strip and cut apart: one call for many digits under load.
  */
 import sharp from 'sharp';
 import { INPUT_SIZE } from '../../../common/model-contract.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
+
+/** Digits per strip: 64 x 28 px wide is still a tiny image. */
+const MAX_STRIP = 64;
 
 /** SVG path data of strokes mapped by scale + offset; one subpath per stroke. */
 function pathData(strokes: readonly Stroke[], scale: number, ox: number, oy: number): string {
@@ -22,22 +29,56 @@ function pathData(strokes: readonly Stroke[], scale: number, ox: number, oy: num
   return d;
 }
 
-/** Renders a 28x28 SVG of path data to grey levels in [0, 1], ink high. */
-async function renderPath(d: string): Promise<Float32Array> {
+/** Renders path data (each in its own 28x28 cell) to grey levels in [0, 1], ink high. */
+async function renderStrip(paths: string[]): Promise<Float32Array[]> {
+  const width = INPUT_SIZE * paths.length;
+  const body = paths
+    .map((d, i) => `<path transform="translate(${i * INPUT_SIZE} 0)" d="${d}"/>`)
+    .join('');
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${INPUT_SIZE}" height="${INPUT_SIZE}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${INPUT_SIZE}">` +
     `<rect width="100%" height="100%" fill="#000"/>` +
-    `<path d="${d}" fill="none" stroke="#fff" stroke-width="${PEN_WIDTH}" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg), { limitInputPixels: INPUT_SIZE * INPUT_SIZE })
+    `<g fill="none" stroke="#fff" stroke-width="${PEN_WIDTH}" stroke-linecap="round" stroke-linejoin="round">${body}</g></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg), { limitInputPixels: width * INPUT_SIZE })
     .extractChannel(0)
     .raw()
     .toBuffer({ resolveWithObject: true });
-  if (info.width !== INPUT_SIZE || info.height !== INPUT_SIZE || info.channels !== 1) {
+  if (info.width !== width || info.height !== INPUT_SIZE || info.channels !== 1) {
     throw new Error(`unexpected raster ${info.width}x${info.height}x${info.channels}`);
   }
-  const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = data[i] / 255;
-  return out;
+  return paths.map((_, i) => {
+    const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
+    for (let y = 0; y < INPUT_SIZE; y++) {
+      const row = y * width + i * INPUT_SIZE;
+      for (let x = 0; x < INPUT_SIZE; x++) out[y * INPUT_SIZE + x] = data[row + x] / 255;
+    }
+    return out;
+  });
+}
+
+interface Pending {
+  d: string;
+  resolve: (image: Float32Array) => void;
+  reject: (err: Error) => void;
+}
+let pending: Pending[] = [];
+
+function flush(): void {
+  const batch = pending;
+  pending = [];
+  for (let i = 0; i < batch.length; i += MAX_STRIP) {
+    const part = batch.slice(i, i + MAX_STRIP);
+    renderStrip(part.map((p) => p.d)).then(
+      (images) => part.forEach((p, k) => p.resolve(images[k])),
+      (err: Error) => part.forEach((p) => p.reject(err)),
+    );
+  }
+}
+
+function renderPath(d: string): Promise<Float32Array> {
+  return new Promise((resolve, reject) => {
+    if (pending.push({ d, resolve, reject }) === 1) setImmediate(flush);
+  });
 }
 
 /**

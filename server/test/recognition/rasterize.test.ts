@@ -50,3 +50,13 @@ describe('rasterizeStrokes (sharp)', () => {
     expect(img.some((v) => v > 0.5)).toBe(true);
   });
 });
+
+describe('rasterizeStrokes batching', () => {
+  it('draws digits requested together exactly as it draws them one by one', async () => {
+    const fixtures = Array.from({ length: 70 }, (_, i) => digitStrokes(i % 10, VARIANTS[i % VARIANTS.length]));
+    const alone: Float32Array[] = [];
+    for (const f of fixtures) alone.push((await rasterizeStrokes(f))!);
+    const together = await Promise.all(fixtures.map((f) => rasterizeStrokes(f)));
+    together.forEach((img, i) => expect(Array.from(img!), `fixture ${i}`).toEqual(Array.from(alone[i])));
+  });
+});
