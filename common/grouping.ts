@@ -8,6 +8,8 @@ import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 export interface PlacedStroke {
   id: string;
   points: Stroke;
+  /** The stroke's bounds, when the caller already has them (a board caches them per stroke). */
+  box?: Box | null;
 }
 
 export interface StrokeGroup {
@@ -20,12 +22,24 @@ const GAP_X = 0.75;
 const GAP_Y = 0.25;
 
 export function groupByPlace(strokes: readonly PlacedStroke[]): StrokeGroup[] {
-  const items = strokes.map((s) => ({ id: s.id, box: strokesBounds([s.points]) })).filter((s): s is { id: string; box: Box } => s.box !== null);
+  const items = strokes
+    .map((s) => ({ id: s.id, box: s.box === undefined ? strokesBounds([s.points]) : s.box }))
+    .filter((s): s is { id: string; box: Box } => s.box !== null);
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
+  // Sweep along x: two strokes can only join if their x gap is within GAP_X times the taller
+  // one's height, so with boxes sorted by minX the inner loop stops early. A board with
+  // thousands of strokes spread out stays far from n^2.
+  let tallest = 1;
+  for (const it of items) tallest = Math.max(tallest, it.box.maxY - it.box.minY);
+  const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
+  for (let ii = 0; ii < byX.length; ii++) {
+    const i = byX[ii];
+    for (let jj = ii + 1; jj < byX.length; jj++) {
+      const j = byX[jj];
       const a = items[i].box, b = items[j].box;
+      // b and every later box start too far right of a to join it.
+      if (b.minX - a.maxX > GAP_X * tallest) break;
       // A thin stroke (a "1", a bar) borrows the taller one's height for its reach.
       const h = Math.max(a.maxY - a.minY, b.maxY - b.minY, 1);
       const dx = Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));

@@ -113,3 +113,31 @@ describe('groupByPlace', async () => {
     expect(groupByPlace([])).toEqual([]);
   });
 });
+
+describe('groupByPlace at board scale', async () => {
+  const { groupByPlace } = await import('./grouping.js');
+  it('matches the pairwise definition on a random board', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const strokes = Array.from({ length: 300 }, (_, i) => {
+      const x = rand() * 3000, y = rand() * 2000, h = 20 + rand() * 120;
+      return { id: `s${i}`, points: [[x, y], [x + rand() * 60, y + h]] };
+    });
+    // Reference: plain O(n^2) union over the same rule.
+    const box = (p: number[][]) => ({ minX: Math.min(p[0][0], p[1][0]), maxX: Math.max(p[0][0], p[1][0]), minY: Math.min(p[0][1], p[1][1]), maxY: Math.max(p[0][1], p[1][1]) });
+    const parent = strokes.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    for (let i = 0; i < strokes.length; i++) {
+      for (let j = i + 1; j < strokes.length; j++) {
+        const a = box(strokes[i].points), b = box(strokes[j].points);
+        const h = Math.max(a.maxY - a.minY, b.maxY - b.minY, 1);
+        const dx = Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));
+        const dy = Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY));
+        if (dx <= 0.75 * h && dy <= 0.25 * h) parent[find(i)] = find(j);
+      }
+    }
+    const expected = new Set(strokes.map((_, i) => strokes.filter((_, j) => find(j) === find(i)).map((s) => s.id).sort().join(',')));
+    const actual = new Set(groupByPlace(strokes).map((g) => [...g.strokeIds].sort().join(',')));
+    expect(actual).toEqual(expected);
+  });
+});

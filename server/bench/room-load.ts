@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomId = (i: number) => `bench${String(i).padStart(17, '0')}`;
 
 /** Receivers that parse and time what they get; every client still receives everything. */
-const MEASURING_RECEIVERS = 10;
+const MEASURING_RECEIVERS = 3;
 
 async function client(room: string, writer: boolean, index: number): Promise<void> {
   const measures = index < MEASURING_RECEIVERS || writer;

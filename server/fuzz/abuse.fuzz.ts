@@ -6,7 +6,8 @@
  *
  *   npm run test:fuzz                       (a fresh seed, printed)
  *   FUZZ_SEED=<seed> npm run test:fuzz      (replays a run; failures name their session or upload)
- *   FUZZ_WS_FRAMES, FUZZ_UPLOADS, FUZZ_RSS_LIMIT_MB adjust the run.
+ *   FUZZ_WS_FRAMES, FUZZ_UPLOADS, FUZZ_RSS_LIMIT_MB adjust the run; FUZZ_SERVER_ENTRY points it
+ *   at another build of server.js.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from './random.js';
@@ -24,6 +25,9 @@ let sut: ServerUnderTest;
 const started = Date.now();
 const report: string[] = [];
 const tallies: [string, Tally][] = [];
+
+/** Progress on stderr, as it happens (vitest shows console.log only when a test ends). */
+const progress = (line: string) => process.stderr.write(`[fuzz ${((Date.now() - started) / 1000).toFixed(0)} s, RSS ${sut.peakRssMb} MB] ${line}\n`);
 
 function failuresText(failures: Failure[], max = 30): string {
   const shown = failures.slice(0, max).map((f) => `- ${f.where}\n    sent:     ${f.sent}\n    expected: ${f.expected}\n    got:      ${f.got}`);
@@ -50,7 +54,7 @@ afterAll(async () => {
 
 describe('the server under hostile input', () => {
   it(`answers every one of ${WS_FRAMES}+ generated and mutated WebSocket frames`, async () => {
-    const ws = await runWsFuzz(sut.base, { seed, frames: WS_FRAMES, concurrency: 12 });
+    const ws = await runWsFuzz(sut.base, { seed, frames: WS_FRAMES, concurrency: 12, alive: () => sut.exit === null, log: progress });
     tallies.push(['WebSocket', ws.tally]);
     report.push(`WebSocket: ${ws.frames} generated frames, ${ws.scripted} scripted (floods included), ${ws.barrierPings} barrier pings, over ${ws.connections} connections in ${(ws.ms / 1000).toFixed(1)} s; ${ws.tally.failures.length} failure(s); peak RSS so far ${sut.peakRssMb} MB`);
     expect(sut.exit, 'the server process exited').toBeNull();

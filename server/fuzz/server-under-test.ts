@@ -57,7 +57,8 @@ export function modelPath(): string {
 }
 
 export async function startServerUnderTest(): Promise<ServerUnderTest> {
-  const entry = path.join(ROOT, 'dist/server/src/server.js');
+  // FUZZ_SERVER_ENTRY runs the suite against another build (say, one with a candidate fix).
+  const entry = process.env.FUZZ_SERVER_ENTRY || path.join(ROOT, 'dist/server/src/server.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: npm run build:server`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-fuzz-'));
   const port = await freePort();
@@ -83,6 +84,7 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
     peakRssMb: 0,
     highWaterMb: () => (child.pid ? procStatusMb(child.pid, 'VmHWM') : null),
     stop: async () => {
+      stopping = true;
       clearInterval(sampler);
       if (sut.exit === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -92,8 +94,10 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  let stopping = false;
   child.once('exit', (code, signal) => {
     sut.exit = { code, signal };
+    if (!stopping) process.stderr.write(`THE SERVER EXITED (code ${code}, signal ${signal}); last error lines:\n${sut.errorLines.slice(-5).join('\n')}\n`);
   });
   // pino writes JSON lines; anything else (a native crash message) counts as an error too.
   for (const stream of [child.stdout!, child.stderr!]) {

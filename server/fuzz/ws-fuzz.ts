@@ -34,6 +34,10 @@ export interface WsFuzzOptions {
   /** Stop starting sessions once this many frames were sent. */
   frames: number;
   concurrency: number;
+  /** False once the server is gone: the run stops instead of failing forever. */
+  alive: () => boolean;
+  /** Progress lines. */
+  log?: (line: string) => void;
 }
 
 export interface WsFuzzResult {
@@ -57,6 +61,8 @@ interface Run {
   scripted: number;
   barrierPings: number;
   connections: number;
+  /** Upgrades refused or failed in a row; the run stops after 20. */
+  failedOpens: number;
 }
 
 const describe = (e: Expected) => (e.kind === 'error' ? `error ${e.codes.join('|')}` : e.kind === 'close' ? `close ${e.codes.join('|')}` : e.kind);
@@ -69,8 +75,10 @@ async function open(run: Run, where: string, headers: Record<string, string> = {
   try {
     const socket = await FuzzSocket.open(run.url, headers);
     run.connections++;
+    run.failedOpens = 0;
     return socket;
   } catch (err) {
+    run.failedOpens++;
     run.tally.fail({ where, sent: 'upgrade', expected: 'a WebSocket', got: String(err) });
     return null;
   }
@@ -450,18 +458,24 @@ export async function runWsFuzz(baseUrl: string, opts: WsFuzzOptions): Promise<W
     scripted: 0,
     barrierPings: 0,
     connections: 0,
+    failedOpens: 0,
   };
+  const log = opts.log ?? (() => {});
+  const going = () => opts.alive() && run.failedOpens < 20;
   // Scripted scenarios first, each a few times, two at a time.
   const tasks = Object.entries(scenarios).flatMap(([name, fn]) => [1, 2, 3].map((k) => () => fn(run, random(`${opts.seed}:scenario:${name}:${k}`), `ws scenario: ${name} #${k}`)));
-  await pool(tasks, 2);
-  await roomFull(run, random(`${opts.seed}:room-full`));
-  await slowConsumer(run, random(`${opts.seed}:slow`));
+  await pool(tasks, 2, going);
+  log(`scenarios done: ${run.tally.failures.length} failure(s)`);
+  if (going()) await roomFull(run, random(`${opts.seed}:room-full`));
+  if (going()) await slowConsumer(run, random(`${opts.seed}:slow`));
+  log(`room full and slow consumer done: ${run.tally.failures.length} failure(s)`);
 
   // Generated sessions until the frame budget is spent: one in five has not said hello.
   let next = 0;
   const worker = async () => {
-    while (run.frames < opts.frames) {
+    while (run.frames < opts.frames && going()) {
       const id = next++;
+      if (id % 50 === 0) log(`session ${id}: ${run.frames} frames, ${run.tally.failures.length} failure(s)`);
       await (id % 5 === 4 ? preHelloSession(run, id) : mutationSession(run, id));
     }
   };
@@ -469,9 +483,11 @@ export async function runWsFuzz(baseUrl: string, opts: WsFuzzOptions): Promise<W
   return { tally: run.tally, frames: run.frames, scripted: run.scripted, barrierPings: run.barrierPings, connections: run.connections, ms: Date.now() - started };
 }
 
-async function pool(tasks: (() => Promise<void>)[], size: number): Promise<void> {
+async function pool(tasks: (() => Promise<void>)[], size: number, going: () => boolean): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (i < tasks.length) await tasks[i++]();
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (i < tasks.length && going()) await tasks[i++]();
+    }),
+  );
 }

@@ -37,9 +37,17 @@ export function replay(records: Iterable<StoreRecord>): StoredStroke[] {
   return [...strokes.values()];
 }
 
+interface PendingRecord {
+  record: StoreRecord;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 export class FileRoomStore implements RoomStore {
   private readonly handles = new Map<string, Promise<FileHandle>>();
-  /** Writes to one room's file happen one after another. */
+  /** Records waiting for the room's current write to finish, and rooms being written. */
+  private readonly queues = new Map<string, PendingRecord[]>();
+  private readonly writing = new Set<string>();
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string) {}
@@ -70,11 +78,40 @@ export class FileRoomStore implements RoomStore {
     return replay(records);
   }
 
+  /**
+   * Group commit: records that arrive while a room's previous write is in flight are written
+   * together with one datasync, so a busy room costs one flush per disk round trip, not one
+   * per stroke (flushes run on libuv's small thread pool, which sharp needs too).
+   */
   append(roomId: string, record: StoreRecord): Promise<void> {
-    const previous = this.chains.get(roomId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.write(roomId, record));
-    this.chains.set(roomId, next);
-    return next;
+    return new Promise((resolve, reject) => {
+      let queue = this.queues.get(roomId);
+      if (!queue) this.queues.set(roomId, (queue = []));
+      queue.push({ record, resolve, reject });
+      if (!this.writing.has(roomId)) this.chains.set(roomId, this.drain(roomId));
+    });
+  }
+
+  private async drain(roomId: string): Promise<void> {
+    this.writing.add(roomId);
+    try {
+      for (let batch = this.take(roomId); batch.length > 0; batch = this.take(roomId)) {
+        try {
+          await this.write(roomId, batch.map((p) => p.record));
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          for (const p of batch) p.reject(err as Error);
+        }
+      }
+    } finally {
+      this.writing.delete(roomId);
+    }
+  }
+
+  private take(roomId: string): PendingRecord[] {
+    const queue = this.queues.get(roomId) ?? [];
+    this.queues.delete(roomId);
+    return queue;
   }
 
   private async handle(roomId: string): Promise<FileHandle> {
@@ -87,16 +124,19 @@ export class FileRoomStore implements RoomStore {
     return h;
   }
 
-  private async write(roomId: string, record: StoreRecord): Promise<void> {
-    if (record.t === 'clear') {
+  /** Writes records in order; a clear truncates what came before it (compaction). */
+  private async write(roomId: string, records: StoreRecord[]): Promise<void> {
+    const lastClear = records.map((r) => r.t).lastIndexOf('clear');
+    if (lastClear >= 0) {
       const h = await this.handles.get(roomId);
       this.handles.delete(roomId);
       await h?.close();
       await rm(this.file(roomId), { force: true });
-      return;
+      records = records.slice(lastClear + 1);
+      if (records.length === 0) return;
     }
     const h = await this.handle(roomId);
-    await h.appendFile(JSON.stringify(record) + '\n');
+    await h.appendFile(records.map((r) => JSON.stringify(r) + '\n').join(''));
     await h.datasync();
   }
 

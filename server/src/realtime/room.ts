@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { groupByPlace } from '../../../common/grouping.js';
-import type { Box } from '../../../common/preprocess.js';
+import { strokesBounds, type Box } from '../../../common/preprocess.js';
 import {
   CloseCode,
   ErrorCode,
@@ -80,6 +80,8 @@ const emptyRecognition = (model: string): Recognition => ({ text: '', digits: []
 
 export class Room {
   private readonly strokes = new Map<string, BoardStroke>();
+  /** Bounds of completed strokes, computed once (grouping runs after every change). */
+  private readonly bounds = new WeakMap<BoardStroke, Box | null>();
   private readonly members = new Map<string, Member>();
   private seq = 0;
   private readonly log: BoardEvent[] = [];
@@ -365,10 +367,19 @@ export class Room {
       });
   }
 
+  private boundsOf(stroke: BoardStroke): Box | null {
+    let box = this.bounds.get(stroke);
+    if (box === undefined) {
+      box = strokesBounds([stroke.points]);
+      this.bounds.set(stroke, box);
+    }
+    return box;
+  }
+
   /** Recognizes every number on the board, reusing results for groups that did not change. */
   private async run(change: Change): Promise<Extract<ServerMessage, { type: 'result' }>> {
     const done = [...this.strokes.values()].filter((s) => s.done);
-    const groups = groupByPlace(done.map((s) => ({ id: s.id, points: s.points })));
+    const groups = groupByPlace(done.map((s) => ({ id: s.id, points: s.points, box: this.boundsOf(s) })));
     const cache = new Map<string, Recognition>();
     const results: GroupResult[] = await Promise.all(
       groups.map(async (g) => {
