@@ -63,7 +63,8 @@ describe('the server under hostile input', () => {
   });
 
   it(`answers every one of ${UPLOADS} hostile uploads and malformed ink bodies`, async () => {
-    const http = await runUploadFuzz(sut.base, { seed, requests: UPLOADS, concurrency: 4 });
+    expect(sut.exit, 'the server process exited earlier').toBeNull();
+    const http = await runUploadFuzz(sut.base, { seed, requests: UPLOADS, concurrency: 4, alive: () => sut.exit === null });
     tallies.push(['HTTP', http.tally]);
     report.push(`HTTP: ${http.requests} requests in ${(http.ms / 1000).toFixed(1)} s; ${http.tally.failures.length} failure(s); peak RSS so far ${sut.peakRssMb} MB`);
     expect(sut.exit, 'the server process exited').toBeNull();
@@ -72,6 +73,7 @@ describe('the server under hostile input', () => {
   });
 
   it('decodes a burst of decompression bombs within bounded memory', async () => {
+    expect(sut.exit, 'the server process exited earlier').toBeNull();
     const burst = await bombBurst(sut.base, 6);
     tallies.push(['Bomb burst', burst.tally]);
     report.push(`Bomb burst: ${burst.requests} bombs at once; peak RSS so far ${sut.peakRssMb} MB`);

@@ -75,9 +75,10 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
-    // helmet's default, no-referrer, would make browsers send `Origin: null` on the client's own
-    // POSTs (Fetch spec), and the CSRF check (plugins/auth.ts) would refuse every sign-in.
-    // same-origin still keeps board URLs (/r/<id>, a capability) out of other sites' logs.
+    // Not helmet's no-referrer: under it a page's HTML form POSTs carry `Origin: null` (Fetch
+    // spec; fetch() is unaffected) and no Referer, which the CSRF check (plugins/auth.ts) refuses.
+    // same-origin keeps both for our own requests, and board URLs (/r/<id>, a capability) out
+    // of other sites' logs.
     referrerPolicy: { policy: 'same-origin' },
     // The client loads nothing cross-origin; a cross-origin opener could not reach it anyway.
     crossOriginEmbedderPolicy: false,
