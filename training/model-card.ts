@@ -1,5 +1,5 @@
 /**
- * npm run model-card -- [--model models/digitnet.onnx] [--training training/output/training.json]
+ * npm run model-card -- [--model models/digitnet.onnx] [--training models/training.json]
  *                       [--out docs/model-card.md] [--img docs/img] [--threads N] [--seed model-card]
  *
  * Measures an exported ONNX model through onnxruntime-node (the server's runtime) on MNIST test
@@ -88,7 +88,8 @@ const imgDir = args.img!;
 const threads = args.threads === undefined ? undefined : Number(args.threads);
 if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new Error('--threads must be a positive integer');
 const seed = args.seed!;
-const trainingFile = args.training ?? (existsSync('training/output/training.json') ? 'training/output/training.json' : undefined);
+// models/training.json is the committed copy of the shipped model's training record.
+const trainingFile = args.training ?? ['models/training.json', 'training/output/training.json'].find((f) => existsSync(f));
 
 const command = ['npm run model-card --', `--model ${posix(modelFile)}`, trainingFile ? `--training ${posix(trainingFile)}` : '']
   .concat(outFile !== 'docs/model-card.md' ? [`--out ${posix(outFile)}`] : [], imgDir !== 'docs/img' ? [`--img ${posix(imgDir)}`] : [], seed !== 'model-card' ? [`--seed ${seed}`] : [])
@@ -583,7 +584,7 @@ if (training) {
     );
   }
 } else {
-  md.push('No training record was found (pass --training training/output/training.json).', '');
+  md.push('No training record was found (pass --training models/training.json).', '');
 }
 
 // Test accuracy.
