@@ -43,11 +43,14 @@ afterAll(async () => {
   const lines = [
     `fuzz summary (seed ${seed}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     ...report,
-    `server: ${sut?.exit ? `EXITED ${JSON.stringify(sut.exit)}` : 'alive'}; peak RSS sampled ${sut?.peakRssMb} MB, high-water mark ${sut?.highWaterMb()} MB (limit ${RSS_LIMIT_MB} MB); ${sut?.errorCount} error log line(s)`,
+    `server: ${sut?.exit ? `EXITED ${JSON.stringify(sut.exit)}${sut.shutdownSignal ? ` (it was sent ${sut.shutdownSignal} by another process)` : ''}` : 'alive'}; peak RSS sampled ${sut?.peakRssMb} MB, high-water mark ${sut?.highWaterMb()} MB (limit ${RSS_LIMIT_MB} MB); ${sut?.errorCount} error log line(s)`,
   ];
   for (const [name, tally] of tallies) lines.push(`${name} outcomes:`, ...tally.lines());
   for (const [name, tally] of tallies) if (tally.failures.length) lines.push(`${name}: ${failuresText(tally.failures, 10)}`);
-  if (sut?.errorLines.length) lines.push('server error log (last lines):', ...sut.errorLines.slice(-10).map((l) => `  ${l.slice(0, 500)}`));
+  if (sut?.errorLines.length) {
+    lines.push('server error log (first lines):', ...sut.firstErrorLines.map((l) => `  ${l.slice(0, 500)}`));
+    lines.push('server error log (last lines):', ...sut.errorLines.slice(-5).map((l) => `  ${l.slice(0, 500)}`));
+  }
   console.log(lines.join('\n'));
   await sut?.stop();
 });

@@ -21,6 +21,10 @@ export interface ServerUnderTest {
   exit: { code: number | null; signal: NodeJS.Signals | null } | null;
   /** Log lines at level error (50) or above, newest last (at most 50 kept) and their count. */
   errorLines: string[];
+  /** The first 12 such lines (a crash's message and the top of its stack). */
+  firstErrorLines: string[];
+  /** The signal the server says it shut down on, if it did (someone else stopped it). */
+  shutdownSignal: string | null;
   errorCount: number;
   /** Highest sampled RSS in MB. */
   peakRssMb: number;
@@ -67,7 +71,8 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      // info, for the "shutting down" line; request lines are parsed and dropped.
+      LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
       DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}`,
       MODEL_PATH: modelPath(),
@@ -80,6 +85,8 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
     base: `http://127.0.0.1:${port}`,
     exit: null,
     errorLines: [],
+    firstErrorLines: [],
+    shutdownSignal: null,
     errorCount: 0,
     peakRssMb: 0,
     highWaterMb: () => (child.pid ? procStatusMb(child.pid, 'VmHWM') : null),
@@ -97,19 +104,23 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
   let stopping = false;
   child.once('exit', (code, signal) => {
     sut.exit = { code, signal };
-    if (!stopping) process.stderr.write(`THE SERVER EXITED (code ${code}, signal ${signal}); last error lines:\n${sut.errorLines.slice(-5).join('\n')}\n`);
+    const by = sut.shutdownSignal ? ` after a ${sut.shutdownSignal} from another process` : '';
+    if (!stopping) process.stderr.write(`THE SERVER EXITED (code ${code}, signal ${signal})${by}; first error lines:\n${sut.firstErrorLines.join('\n')}\n`);
   });
   // pino writes JSON lines; anything else (a native crash message) counts as an error too.
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       let level = 60;
       try {
-        level = (JSON.parse(line) as { level?: number }).level ?? 60;
+        const entry = JSON.parse(line) as { level?: number; msg?: string; signal?: string };
+        level = entry.level ?? 60;
+        if (entry.msg === 'shutting down') sut.shutdownSignal = entry.signal ?? 'signal';
       } catch {
         // not JSON: keep it
       }
       if (level >= 50) {
         sut.errorCount++;
+        if (sut.firstErrorLines.length < 12) sut.firstErrorLines.push(line.slice(0, 2000));
         sut.errorLines.push(line.slice(0, 2000));
         if (sut.errorLines.length > 50) sut.errorLines.shift();
       }

@@ -123,6 +123,19 @@ export class ConnectionController implements ReactiveController {
     this.connect();
   }
 
+  /**
+   * Closes the socket and connects again at once, resuming on the same board: the server reads
+   * the session cookie only on the upgrade, so this is how a log in or log out reaches the board.
+   */
+  reconnect(): void {
+    if (this.stopped || this.status === 'error') return;
+    this.dropSocket(1000, 'reconnecting');
+    clearTimeout(this.reconnectTimer);
+    this.attempt = 0;
+    this.setStatus('offline');
+    this.connect();
+  }
+
   /** After an error the user may try again (a full board may have room now). */
   retry(): void {
     if (this.status !== 'error') return;

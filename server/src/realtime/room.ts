@@ -70,7 +70,8 @@ export interface Member {
   leftAt: number;
   /** The logged-in account behind this writer, if any: their recognitions are theirs. */
   userId: string | null;
-  recordTimer: NodeJS.Timeout | null;
+  /** Pending history records, keyed by the pen-up stroke that scheduled them. */
+  recordTimers: Map<string, NodeJS.Timeout>;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -155,7 +156,7 @@ export class Room {
         lastCursor: 0,
         leftAt: 0,
         userId,
-        recordTimer: null,
+        recordTimers: new Map(),
       };
       this.members.set(member.session, member);
     }
@@ -409,19 +410,27 @@ export class Room {
     const author = this.strokes.get(strokeId)?.author;
     const member = [...this.members.values()].find((m) => m.participant.id === author);
     if (!member?.userId || !this.deps.record) return;
-    if (member.recordTimer) clearTimeout(member.recordTimer);
-    member.recordTimer = setTimeout(() => {
-      member.recordTimer = null;
-      const group = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
-      if (!group || !member.userId || group.result.text === '') return;
+    // A newer pen-up in the same number replaces its pending record; other numbers keep theirs.
+    const group = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
+    for (const [pending, timer] of member.recordTimers) {
+      if (!this.strokes.has(pending) || group?.strokeIds.includes(pending)) {
+        clearTimeout(timer);
+        member.recordTimers.delete(pending);
+      }
+    }
+    const timer = setTimeout(() => {
+      member.recordTimers.delete(strokeId);
+      const settled = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
+      if (!settled || !member.userId || settled.result.text === '') return;
       this.deps.record?.({
         userId: member.userId,
-        strokes: group.strokeIds.map((id) => this.strokes.get(id)?.points ?? []),
-        box: group.box,
-        recognition: group.result,
+        strokes: settled.strokeIds.map((id) => this.strokes.get(id)?.points ?? []),
+        box: settled.box,
+        recognition: settled.result,
       });
     }, RECORD_AFTER_MS);
-    member.recordTimer.unref();
+    timer.unref();
+    member.recordTimers.set(strokeId, timer);
   }
 
   private participants(): Participant[] {

@@ -274,4 +274,15 @@ describe('rooms', () => {
     expect(w.records[0]).toMatchObject({ userId: 'user-1', recognition: { text: '2' } });
     expect(w.records[0].strokes).toHaveLength(2);
   });
+
+  it('records two numbers written less than the settling time apart as two records', async () => {
+    const w = world();
+    const logged = w.client({ userId: 'user-1' });
+    await settle();
+    logged.draw('a', [[0, 0], [0, 100]]);
+    logged.draw('b', [[2000, 0], [2000, 100]]); // far away: another number
+    await settle();
+    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 200));
+    expect(w.records.map((r) => r.strokes.length)).toEqual([1, 1]);
+  });
 });

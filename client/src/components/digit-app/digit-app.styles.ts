@@ -38,6 +38,17 @@ export const styles = css`
     white-space: nowrap;
     border: 0;
   }
+  /* main is a grid: without this, its display would win over the hidden attribute's. */
+  [hidden] {
+    display: none !important;
+  }
+  /* When the header wraps, the account stays at the right. */
+  account-menu {
+    margin-left: auto;
+  }
+  history-page {
+    margin-top: 1.25rem;
+  }
   .how-to {
     margin: 0.5rem 0 1.25rem;
     color: #4b5563;

@@ -8,10 +8,14 @@ import { config } from '../../config.js';
 import { ConnectionController, type ConnectionStatus, type WelcomeMessage } from '../../controllers/connection.js';
 import { OnDeviceController } from '../../controllers/on-device.js';
 import type { RecognitionChange } from '../../recognizer/board-recognition.js';
+import '../account-menu/account-menu.js';
+import type { AccountChange } from '../account-menu/account-menu.js';
 import '../board-toolbar/board-toolbar.js';
 import type { BoardCommand } from '../board-toolbar/board-toolbar.js';
 import '../digit-board/digit-board.js';
 import type { BoardPointerDetail, DigitBoard, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from '../digit-board/digit-board.js';
+import '../history-page/history-page.js';
+import { historyFromHash, historyHash, type HistoryRoute } from '../history-page/history-route.js';
 import '../participant-list/participant-list.js';
 import '../result-panel/result-panel.js';
 import type { RecognitionSource } from '../result-panel/result-panel.js';
@@ -65,6 +69,10 @@ export class DigitApp extends LitElement {
   @state() private tool: Tool = 'pen';
   @state() private participants: readonly Participant[] = [];
   @state() private shareState: 'idle' | 'copied' | 'failed' = 'idle';
+  /** The signed-in user's id ('' when signed out, undefined until known). */
+  @state() private userId: string | undefined;
+  /** The history shown over the board (#history), or null for the board. */
+  @state() private historyRoute: HistoryRoute | null = historyFromHash(location.hash);
 
   @query('digit-board', true) private board!: DigitBoard;
 
@@ -106,12 +114,14 @@ export class DigitApp extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('hashchange', this.onHashChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKeyDown);
     window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('hashchange', this.onHashChange);
     clearInterval(this.cursorTimer);
     this.cursorTimer = undefined;
     clearTimeout(this.cursorSendTimer);
@@ -210,12 +220,24 @@ export class DigitApp extends LitElement {
         ${status === 'error' && errorCode === 4005
           ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => this.connection.retry()}>Try again</button>`
           : nothing}
+        <account-menu @account-change=${this.onAccountChange} @open-history=${this.openHistory}></account-menu>
       </header>
-      <p class="how-to">
+      ${this.historyRoute && this.userId
+        ? html`<history-page
+            class="history"
+            role="region"
+            aria-label="History"
+            .userId=${this.userId}
+            .recordId=${this.historyRoute.recordId}
+            @history-close=${this.closeHistory}
+          ></history-page>`
+        : nothing}
+      <p class="how-to" ?hidden=${this.showingHistory}>
         Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is
         read where it is written.
       </p>
-      <main>
+      <!-- Hidden, not removed, under the history: the board keeps its canvas and its ink. -->
+      <main ?hidden=${this.showingHistory}>
         <section class="board" aria-label="Board">
           <board-toolbar
             tool=${this.tool}
@@ -270,7 +292,9 @@ export class DigitApp extends LitElement {
   // --- The user's actions -----------------------------------------------------------------
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.repeat || event.altKey) return;
+    if (event.repeat || event.altKey || this.showingHistory) return;
+    // A modal (the log in form) has the keyboard: Escape there closes it, not clears the board.
+    if (event.composedPath().some((target) => target instanceof HTMLDialogElement)) return;
     // Leave keys alone where they edit text (there is no such field today, but one may come).
     if (isEditable(event.composedPath()[0])) return;
     const key = event.key.toLowerCase();
@@ -355,6 +379,33 @@ export class DigitApp extends LitElement {
     if (this.showingServer && latest && this.covers(latest.groups)) this.show(latest.result, latest.groups, 'server');
   }
 
+  private get showingHistory(): boolean {
+    return this.historyRoute !== null && !!this.userId;
+  }
+
+  private onAccountChange(event: CustomEvent<AccountChange>): void {
+    const { user, reason } = event.detail;
+    this.userId = user?.id ?? '';
+    // The server reads the session when the WebSocket opens: reconnect so that what we write
+    // from now on is recorded for (or no longer for) this account.
+    if (reason !== 'load') this.connection.reconnect();
+    if (!user && this.historyRoute) this.closeHistory();
+  }
+
+  private openHistory(): void {
+    location.hash = historyHash();
+  }
+
+  private closeHistory(): void {
+    // Drops the hash without a new history entry, and without a jump to the top.
+    history.pushState(null, '', location.pathname + location.search);
+    this.historyRoute = null;
+  }
+
+  private readonly onHashChange = (): void => {
+    this.historyRoute = historyFromHash(location.hash);
+  };
+
   private newBoard(): void {
     history.pushState(null, '', '/');
     this.joinRoom(undefined);
@@ -375,6 +426,7 @@ export class DigitApp extends LitElement {
   }
 
   private readonly onPopState = (): void => {
+    this.historyRoute = historyFromHash(location.hash);
     const { room } = roomFromPath(location.pathname);
     if (room !== this.connection.room) this.joinRoom(room);
   };
@@ -396,7 +448,8 @@ export class DigitApp extends LitElement {
   // --- The server -------------------------------------------------------------------------
 
   private onWelcome(welcome: WelcomeMessage): void {
-    if (location.pathname !== roomPath(welcome.room)) history.replaceState(null, '', roomPath(welcome.room));
+    // The hash (#history) stays: it is this page's view, not the board's address.
+    if (location.pathname !== roomPath(welcome.room)) history.replaceState(null, '', roomPath(welcome.room) + location.hash);
     writeName(welcome.you.name);
     this.participants = welcome.participants;
     this.serverResult = null;

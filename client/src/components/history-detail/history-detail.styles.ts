@@ -1,0 +1,99 @@
+import { css } from 'lit';
+import { buttonStyles } from '../history-page/buttons.styles.js';
+
+export const styles = [
+  buttonStyles,
+  css`
+    :host {
+      display: block;
+    }
+    a {
+      color: #1d4ed8;
+    }
+    article {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 1.5rem;
+      margin: 1rem 0;
+    }
+    .input {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      gap: 0.5rem;
+    }
+    ink-thumbnail,
+    img {
+      width: 14rem;
+      height: 14rem;
+      border: 1px solid #e5e7eb;
+      border-radius: 0.5rem;
+      background: #ffffff;
+      object-fit: contain;
+    }
+    .number {
+      margin: 0;
+      font-size: 3rem;
+      font-weight: 700;
+      font-variant-numeric: tabular-nums;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.25rem 1rem;
+      margin: 0.5rem 0 1rem;
+      font-size: 0.875rem;
+    }
+    dt {
+      font-weight: 600;
+    }
+    dd {
+      margin: 0;
+    }
+    .charts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 1.5rem;
+    }
+    figure {
+      flex: 0 1 16rem;
+      margin: 0;
+    }
+    figcaption {
+      margin-bottom: 0.5rem;
+      font-size: 0.875rem;
+      color: #4b5563;
+    }
+    /* As in result-panel. */
+    .chart {
+      display: grid;
+      grid-template-columns: repeat(10, 1fr);
+      gap: 0.25rem;
+      align-items: end;
+      height: 8rem;
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    .chart li {
+      display: flex;
+      flex-direction: column;
+      justify-content: flex-end;
+      height: 100%;
+    }
+    .bar {
+      min-height: 2px;
+      height: calc(var(--p) * 100%);
+      background: #6b7280;
+      border-radius: 3px 3px 0 0;
+    }
+    .chart li.top .bar {
+      background: #1d4ed8;
+    }
+    .label {
+      margin-top: 0.25rem;
+      text-align: center;
+      font-size: 0.875rem;
+    }
+  `,
+];
