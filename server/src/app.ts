@@ -13,6 +13,7 @@ import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
 import { errorHandler } from './error-handler.js';
+import security from './plugins/security.js';
 import auth from './plugins/auth.js';
 import history from './plugins/history.js';
 import inference from './plugins/inference.js';
@@ -29,6 +30,8 @@ import ortAssets from './routes/ort-assets.js';
 
 async function digitboard(fastify: FastifyInstance, config: Config): Promise<void> {
   fastify.setErrorHandler(errorHandler);
+  // Security headers and the Content Security Policy, before any route (the /docs policy too).
+  await fastify.register(security);
   // The API speaks JSON (and, for uploads, images): plain text is a 415, not a string body.
   fastify.removeContentTypeParser('text/plain');
   // OpenAPI description of every route schema, browsable at /docs (assets served locally).
@@ -45,7 +48,13 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
   await fastify.register(rooms, { dataDir: config.DATA_DIR });
-  await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await fastify.register(websocket, {
+    options: { maxPayload: MAX_FRAME_BYTES },
+    // A client's protocol error (oversized or malformed frame) is the client's problem: ws
+    // already closes with the right code (1009, 1002); the default handler would log it as a
+    // server error and terminate the socket before that close frame goes out.
+    errorHandler: (error, _socket, request) => request.log.warn({ err: error }, 'websocket client error'),
+  });
   await fastify.register(healthRoute);
   await fastify.register(modelRoutes);
   await fastify.register(recognizeRoute);

@@ -20,7 +20,10 @@ const MAX_EARLY_FRAMES = 256;
 
 function describeInvalid(value: unknown): string {
   const first = checkClientMessage.Errors(value).First();
-  const type = typeof value === 'object' && value !== null && 'type' in value ? String((value as { type: unknown }).type) : undefined;
+  // Only a string type is echoed back, cut short: String() of a deeply nested array recurses
+  // until the stack overflows (found by the fuzz suite).
+  const raw = typeof value === 'object' && value !== null && 'type' in value ? (value as { type: unknown }).type : undefined;
+  const type = typeof raw === 'string' ? raw.slice(0, 64) : undefined;
   const where = first ? `${first.path || '/'}: ${first.message}` : 'invalid message';
   return type ? `invalid '${type}' message at ${where}` : `invalid message at ${where}`;
 }

@@ -70,7 +70,14 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
           socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'binary frames are not accepted; send JSON text' }));
           return;
         }
-        connection.handle(data.toString());
+        try {
+          connection.handle(data.toString());
+        } catch (err) {
+          // Connection.handle answers bad input itself; anything thrown is our bug. It costs this
+          // socket, never the process (and every other board with it).
+          request.log.error({ err }, 'websocket message handler failed');
+          socket.close(1011, 'internal error');
+        }
       });
       socket.on('close', () => connection.dispose());
       socket.on('error', (err) => request.log.warn({ err }, 'websocket error'));

@@ -3,6 +3,7 @@
  * the magic bytes before libvips sees anything: only PNG, JPEG and WebP reach sharp, so SVG
  * (librsvg), GIF, TIFF, HEIF, PDF... are refused without being parsed.
  */
+import pLimit from 'p-limit';
 import sharp from 'sharp';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -22,6 +23,13 @@ export class ImageError extends Error {
 
 /** Decoded pixels above this are refused (a 600 KB PNG can declare 60000 x 60000). 40 Mpx is a 7700 x 5200 photo. */
 export const MAX_INPUT_PIXELS = 40_000_000;
+/**
+ * libvips must hold a whole interlaced PNG in memory at its native depth: a 273 KB 16-bit RGBA
+ * 6000 x 6000 PNG decodes to 288 MB (found by the fuzz suite). Refuse images whose full decode
+ * would exceed this, and decode at most two at a time.
+ */
+export const MAX_DECODED_BYTES = 96 * 1024 * 1024;
+const decodeSlots = pLimit(2);
 /** Images are processed with their longer side at most this (digits stay 50+ px tall in a page photo)... */
 export const WORK_MAX_SIDE = 1000;
 /** ...and at least this: a 28 x 28 MNIST sample is upscaled so that every size-relative rule has room. */
@@ -115,6 +123,18 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
   if (width * height > MAX_INPUT_PIXELS) {
     throw new ImageError('image_too_large', `The image is ${width} x ${height} pixels; at most ${MAX_INPUT_PIXELS / 1e6} megapixels are accepted.`);
   }
+  const bytesPerSample = meta.depth === 'ushort' || meta.depth === 'short' ? 2 : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int' ? 4 : meta.depth === 'double' ? 8 : 1;
+  const decodedBytes = width * height * (meta.channels ?? 4) * bytesPerSample;
+  if (decodedBytes > MAX_DECODED_BYTES) {
+    throw new ImageError(
+      'image_too_large',
+      `The image would take ${Math.round(decodedBytes / 2 ** 20)} MB to decode (${width} x ${height}, ${meta.channels} channels, ${bytesPerSample * 8}-bit); save it smaller or as an 8-bit JPEG.`,
+    );
+  }
+  return decodeSlots(() => decodePixels(bytes, format, meta, width, height));
+}
+
+async function decodePixels(bytes: Buffer, format: ImageFormat, meta: sharp.Metadata, width: number, height: number): Promise<DecodedImage> {
   // Orientations 5-8 swap the sides.
   const [inputWidth, inputHeight] = (meta.orientation ?? 1) >= 5 ? [height, width] : [width, height];
   const work = workSize(inputWidth, inputHeight);

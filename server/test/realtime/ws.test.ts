@@ -127,3 +127,17 @@ describe('/ws', () => {
     await expect(connect({ origin: 'https://evil.example' })).rejects.toThrow();
   });
 });
+
+describe('/ws hostile frames', () => {
+  it('survives a deeply nested type (a stack-overflow bug the fuzz suite found) and keeps serving', async () => {
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await c.next('welcome');
+    c.send(`{"type":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const err = await c.next('error');
+    expect(err.code).toBe('bad_message');
+    c.send({ type: 'ping', t: 1 });
+    expect((await c.next('pong')).t).toBe(1);
+    c.ws.close();
+  });
+});

@@ -254,3 +254,18 @@ describe('recognizeImage on photos', () => {
     for (const bytes of [scribble, specks]) expect((await read(bytes)).text).toBe('');
   });
 });
+
+describe('decode memory budget', () => {
+  it('refuses a small PNG whose full decode would be huge (16-bit RGBA, 6000 x 6000), before decoding it', async () => {
+    const { png } = await import('../../fuzz/hostile-files.js');
+    const { decodeImage, ImageError } = await import('../../src/recognition/image-decode.js');
+    const zlib = await import('node:zlib');
+    const bomb = png({ width: 6000, height: 6000, bitDepth: 16, colorType: 6, interlace: true }, zlib.deflateSync(Buffer.alloc(1000)));
+    const before = process.memoryUsage().rss;
+    const err = await decodeImage(bomb).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageError);
+    expect((err as InstanceType<typeof ImageError>).code).toBe('image_too_large');
+    expect((err as Error).message).toMatch(/MB to decode/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
+  });
+});
