@@ -27,6 +27,11 @@ export async function apiRequest<T>(method: 'GET' | 'POST' | 'DELETE', path: str
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  return readResponse<T>(response);
+}
+
+/** The JSON body of one of our API's answers; rejects with an ApiError for a 4xx/5xx. */
+export async function readResponse<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   let parsed: unknown;
   try {

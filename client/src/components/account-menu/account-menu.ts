@@ -1,3 +1,4 @@
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { fetchMe, login, logout, register, type User } from '../../api/account-api.js';
@@ -27,6 +28,11 @@ export class AccountMenu extends LitElement {
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('input[name=email]') private emailInput!: HTMLInputElement;
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
@@ -51,11 +57,11 @@ export class AccountMenu extends LitElement {
     if (user === undefined) return nothing;
     return html`
       ${user
-        ? html`<span class="email" data-testid="account-email" title="Signed in">${user.email}</span>
-            <button type="button" class="secondary" data-testid="open-history" @click=${this.openHistory}>History</button>
-            <button type="button" class="secondary" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>Log out</button>`
-        : html`<button type="button" class="secondary" data-testid="login" @click=${() => this.open('login')}>Log in</button>
-            <button type="button" class="secondary" data-testid="register" @click=${() => this.open('register')}>Register</button>`}
+        ? html`<span class="email" data-testid="account-email" title=${msg('Signed in')}>${user.email}</span>
+            <button type="button" class="secondary" data-testid="open-history" @click=${this.openHistory}>${msg('History')}</button>
+            <button type="button" class="secondary" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>${msg('Log out')}</button>`
+        : html`<button type="button" class="secondary" data-testid="login" @click=${() => this.open('login')}>${msg('Log in')}</button>
+            <button type="button" class="secondary" data-testid="register" @click=${() => this.open('register')}>${msg('Register')}</button>`}
       ${this.error && user ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       ${this.renderDialog()}
     `;
@@ -63,21 +69,21 @@ export class AccountMenu extends LitElement {
 
   private renderDialog() {
     const registering = this.mode === 'register';
-    const title = registering ? 'Create an account' : 'Log in';
+    const title = registering ? msg('Create an account') : msg('Log in');
     return html`<dialog aria-labelledby="auth-title" @close=${this.onDialogClose}>
       <form @submit=${this.onSubmit} novalidate>
         <h2 id="auth-title">${title}</h2>
         <p class="hint">
           ${registering
-            ? 'With an account, every number you write on a board is kept in your history.'
-            : 'Log in to keep the numbers you write in your history.'}
+            ? msg('With an account, every number you write on a board is kept in your history.')
+            : msg('Log in to keep the numbers you write in your history.')}
         </p>
         <label
-          >Email
+          >${msg('Email')}
           <input name="email" type="email" autocomplete="email" required data-testid="email" aria-describedby="auth-error"
         /></label>
         <label
-          >Password
+          >${msg('Password')}
           <input
             name="password"
             type="password"
@@ -88,13 +94,13 @@ export class AccountMenu extends LitElement {
             aria-describedby=${registering ? 'password-rule auth-error' : 'auth-error'}
           />
         </label>
-        ${registering ? html`<small id="password-rule">At least 8 characters.</small>` : nothing}
+        ${registering ? html`<small id="password-rule">${msg('At least 8 characters.')}</small>` : nothing}
         <p id="auth-error" class="error" role="alert" data-testid="auth-error">${this.error}</p>
         <div class="buttons">
-          <button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${registering ? 'Register' : 'Log in'}</button>
-          <button type="button" class="secondary" @click=${() => this.dialog.close()}>Cancel</button>
+          <button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${registering ? msg('Register') : msg('Log in')}</button>
+          <button type="button" class="secondary" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>
           <button type="button" class="link" @click=${() => this.switchMode(registering ? 'login' : 'register')}>
-            ${registering ? 'I have an account' : 'Create an account'}
+            ${registering ? msg('I have an account') : msg('Create an account')}
           </button>
         </div>
       </form>
@@ -127,15 +133,15 @@ export class AccountMenu extends LitElement {
     const password = String(data.get('password') ?? '');
     // The server checks too; saying it here spares a round trip and reads better than a schema message.
     if (!email || !password) {
-      this.error = 'Enter your email and password.';
+      this.error = msg('Enter your email and password.');
       return;
     }
     if (this.mode === 'register' && !(form.elements.namedItem('email') as HTMLInputElement).checkValidity()) {
-      this.error = 'That email address does not look right.';
+      this.error = msg('That email address does not look right.');
       return;
     }
     if (this.mode === 'register' && password.length < 8) {
-      this.error = 'The password needs at least 8 characters.';
+      this.error = msg('The password needs at least 8 characters.');
       return;
     }
     this.busy = true;

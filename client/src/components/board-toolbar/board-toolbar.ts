@@ -1,3 +1,4 @@
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Tool } from '../digit-board/digit-board.js';
@@ -22,66 +23,71 @@ export class BoardToolbar extends LitElement {
   /** The server is reachable: erasing, undo, redo and clear go through it. */
   @property({ type: Boolean }) online = false;
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   override render() {
-    const offline = this.online ? '' : ' (needs the connection)';
+    const offline = this.online ? '' : ` ${msg('(needs the connection)')}`;
     return html`
-      <div role="group" aria-label="Tool">
+      <div role="group" aria-label=${msg('Tool')}>
         <button
           type="button"
           data-testid="pen"
           aria-pressed=${this.tool === 'pen'}
           aria-keyshortcuts="P"
-          title="Pen (P)"
+          title=${msg('Pen (P)')}
           @click=${() => this.command('pen')}
         >
-          Pen
+          ${msg('Pen')}
         </button>
         <button
           type="button"
           data-testid="eraser"
           aria-pressed=${this.tool === 'eraser'}
           aria-keyshortcuts="E"
-          title=${`Eraser: touch a stroke to remove it (E)${offline}`}
+          title=${msg('Eraser: touch a stroke to remove it (E)') + offline}
           @click=${() => this.command('eraser')}
         >
-          Eraser
+          ${msg('Eraser')}
         </button>
       </div>
-      <div role="group" aria-label="History">
+      <div role="group" aria-label=${msg('History')}>
         <button
           type="button"
           data-testid="undo"
-          aria-label="Undo your last stroke"
+          aria-label=${msg('Undo your last stroke')}
           aria-keyshortcuts="Control+Z Meta+Z"
-          title=${`Undo your last stroke (Ctrl+Z)${offline}`}
+          title=${msg('Undo your last stroke (Ctrl+Z)') + offline}
           ?disabled=${!this.online || !this.canUndo}
           @click=${() => this.command('undo')}
         >
-          Undo
+          ${msg('Undo')}
         </button>
         <button
           type="button"
           data-testid="redo"
-          aria-label="Redo your last undone stroke"
+          aria-label=${msg('Redo your last undone stroke')}
           aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z"
-          title=${`Redo (Ctrl+Shift+Z or Ctrl+Y)${offline}`}
+          title=${msg('Redo (Ctrl+Shift+Z or Ctrl+Y)') + offline}
           ?disabled=${!this.online || !this.canRedo}
           @click=${() => this.command('redo')}
         >
-          Redo
+          ${msg('Redo')}
         </button>
       </div>
       <button
         type="button"
         class="danger"
         data-testid="clear"
-        aria-label="Clear the board for everyone"
+        aria-label=${msg('Clear the board for everyone')}
         aria-keyshortcuts="Escape Delete"
-        title=${`Clear the board for everyone (Esc or Delete)${offline}`}
+        title=${msg('Clear the board for everyone (Esc or Delete)') + offline}
         ?disabled=${!this.online || !this.canClear}
         @click=${() => this.command('clear')}
       >
-        Clear
+        ${msg('Clear')}
       </button>
     `;
   }

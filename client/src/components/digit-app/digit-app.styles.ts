@@ -42,11 +42,24 @@ export const styles = css`
   [hidden] {
     display: none !important;
   }
+  .language select {
+    font: inherit;
+    font-size: 0.875rem;
+    padding: 0.25rem 0.5rem;
+    border: 1px solid #d1d5db;
+    border-radius: 0.5rem;
+    background: #ffffff;
+  }
+  .language select:focus-visible {
+    outline: 3px solid #1d4ed8;
+    outline-offset: 2px;
+  }
   /* When the header wraps, the account stays at the right. */
   account-menu {
     margin-left: auto;
   }
-  history-page {
+  history-page,
+  .view {
     margin-top: 1.25rem;
   }
   .how-to {
@@ -111,7 +124,15 @@ export const styles = css`
     align-items: center;
     gap: 0.75rem;
   }
-  button {
+  a.button {
+    display: inline-block;
+    text-decoration: none;
+  }
+  a.button[aria-current='page'] {
+    background: #eff6ff;
+  }
+  button,
+  a.button {
     font: inherit;
     font-weight: 600;
     padding: 0.5rem 1.25rem;
@@ -125,12 +146,14 @@ export const styles = css`
     background: #1e40af;
     border-color: #1e40af;
   }
-  button.secondary {
+  button.secondary,
+  a.button.secondary {
     padding: 0.375rem 0.875rem;
     background: #ffffff;
     color: #1d4ed8;
   }
-  button.secondary:hover:not(:disabled) {
+  button.secondary:hover:not(:disabled),
+  a.button.secondary:hover {
     background: #eff6ff;
   }
   button:disabled {
@@ -139,7 +162,8 @@ export const styles = css`
     color: #6b7280;
     cursor: not-allowed;
   }
-  button:focus-visible {
+  button:focus-visible,
+  a:focus-visible {
     outline: 3px solid #1d4ed8;
     outline-offset: 2px;
   }

@@ -1,3 +1,4 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { GroupResult, Participant, ServerMessage } from '../../../../common/protocol.js';
@@ -5,6 +6,7 @@ import type { Recognition } from '../../../../common/recognition.js';
 import { BoardSync, type InkChange } from '../../board/board-sync.js';
 import { roomFromPath, roomPath } from '../../board/room-url.js';
 import { config } from '../../config.js';
+import { getLocale, LOCALE_NAMES, setLocale, type Locale } from '../../localization.js';
 import { ConnectionController, type ConnectionStatus, type WelcomeMessage } from '../../controllers/connection.js';
 import { OnDeviceController } from '../../controllers/on-device.js';
 import type { RecognitionChange } from '../../recognizer/board-recognition.js';
@@ -16,10 +18,13 @@ import '../digit-board/digit-board.js';
 import type { BoardPointerDetail, DigitBoard, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from '../digit-board/digit-board.js';
 import '../history-page/history-page.js';
 import { historyFromHash, historyHash, type HistoryRoute } from '../history-page/history-route.js';
+import '../model-page/model-page.js';
 import '../participant-list/participant-list.js';
 import '../result-panel/result-panel.js';
 import type { RecognitionSource } from '../result-panel/result-panel.js';
+import '../upload-page/upload-page.js';
 import { styles } from './digit-app.styles.js';
+import { viewFromHash, type PageView } from './view-route.js';
 
 /** A cursor of someone else, as last heard. */
 interface CursorState {
@@ -73,6 +78,8 @@ export class DigitApp extends LitElement {
   @state() private userId: string | undefined;
   /** The history shown over the board (#history), or null for the board. */
   @state() private historyRoute: HistoryRoute | null = historyFromHash(location.hash);
+  /** The upload or model view shown over the board (#upload, #model), or null. */
+  @state() private view: PageView | null = viewFromHash(location.hash);
 
   @query('digit-board', true) private board!: DigitBoard;
 
@@ -99,6 +106,7 @@ export class DigitApp extends LitElement {
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     const { room, invalid } = roomFromPath(location.pathname);
     if (invalid) this.say('That board link is not valid (it may have been cut short), so here is a new board.');
     this.connection = new ConnectionController(this, {
@@ -181,7 +189,7 @@ export class DigitApp extends LitElement {
   override render() {
     const { status, errorReason, errorCode, rttMs } = this.connection;
     const online = status === 'online';
-    const statusText = online ? 'Online' : status === 'error' ? `Error: ${errorReason}` : 'Connecting…';
+    const statusText = online ? msg('Online') : status === 'error' ? msg(str`Error: ${errorReason}`) : msg('Connecting…');
     const onDevice = this.recognizingOnDevice;
     const unavailable = onDevice && this.onDevice.state === 'unavailable';
     // Not while the first connection is being made (idle: nothing asked for the recognizer yet).
@@ -190,23 +198,29 @@ export class DigitApp extends LitElement {
       <header>
         <h1>Digitboard</h1>
         <participant-list .participants=${this.participants} you=${this.sync.me?.id ?? ''}></participant-list>
-        <div class="links">
-          <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>New board</button>
+        <nav class="links" aria-label=${msg('Pages')}>
+          <a class="button secondary" href="#upload" data-testid="open-upload" aria-current=${this.view === 'upload' ? 'page' : 'false'}
+            >${msg('Upload')}</a
+          >
+          <a class="button secondary" href="#model" data-testid="open-model" aria-current=${this.view === 'model' ? 'page' : 'false'}
+            >${msg('Model')}</a
+          >
+          <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>${msg('New board')}</button>
           <button
             type="button"
             class="secondary"
             data-testid="share"
-            aria-label="Share link: copy the address of this board"
+            aria-label=${msg('Share link: copy the address of this board')}
             ?disabled=${!this.connection.room}
             @click=${this.share}
           >
-            ${this.shareState === 'copied' ? 'Copied' : 'Share link'}
+            ${this.shareState === 'copied' ? msg('Copied') : msg('Share link')}
           </button>
-          <span class="sr-only" aria-live="polite">${this.shareState === 'copied' ? 'Link copied' : ''}</span>
-        </div>
+          <span class="sr-only" aria-live="polite">${this.shareState === 'copied' ? msg('Link copied') : ''}</span>
+        </nav>
         ${badge
-          ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title="Ink is recognized in this browser"
-              >On this device${this.onDevice.state === 'loading' ? html` <small>(loading)</small>` : nothing}</span
+          ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title=${msg('Ink is recognized in this browser')}
+              >${msg('On this device')}${this.onDevice.state === 'loading' ? html` <small>${msg('(loading)')}</small>` : nothing}</span
             >`
           : nothing}
         <span
@@ -218,8 +232,16 @@ export class DigitApp extends LitElement {
           >${statusText}</span
         >
         ${status === 'error' && errorCode === 4005
-          ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => this.connection.retry()}>Try again</button>`
+          ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => this.connection.retry()}>${msg('Try again')}</button>`
           : nothing}
+        <label class="language"
+          ><span class="sr-only">${msg('Language')}</span>
+          <select data-testid="language" @change=${this.onLanguageChange}>
+            ${(Object.keys(LOCALE_NAMES) as Locale[]).map(
+              (locale) => html`<option value=${locale} lang=${locale} ?selected=${getLocale() === locale}>${LOCALE_NAMES[locale]}</option>`,
+            )}
+          </select></label
+        >
         <account-menu @account-change=${this.onAccountChange} @open-history=${this.openHistory}></account-menu>
       </header>
       ${this.historyRoute && this.userId
@@ -232,12 +254,17 @@ export class DigitApp extends LitElement {
             @history-close=${this.closeHistory}
           ></history-page>`
         : nothing}
-      <p class="how-to" ?hidden=${this.showingHistory}>
-        Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is
-        read where it is written.
+      ${this.view === 'upload' && !this.showingHistory
+        ? html`<upload-page class="view" role="region" aria-label="Upload" @view-close=${this.closeView}></upload-page>`
+        : nothing}
+      ${this.view === 'model' && !this.showingHistory
+        ? html`<model-page class="view" role="region" aria-label="Model" @view-close=${this.closeView}></model-page>`
+        : nothing}
+      <p class="how-to" ?hidden=${this.showingOther}>
+        ${msg('Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is read where it is written.')}
       </p>
       <!-- Hidden, not removed, under the history: the board keeps its canvas and its ink. -->
-      <main ?hidden=${this.showingHistory}>
+      <main ?hidden=${this.showingOther}>
         <section class="board" aria-label="Board">
           <board-toolbar
             tool=${this.tool}
@@ -260,8 +287,8 @@ export class DigitApp extends LitElement {
           ></digit-board>
           <div class="actions">
             <span class="shortcut"
-              ><kbd>P</kbd> pen, <kbd>E</kbd> eraser, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo, <kbd>Ctrl</kbd>+<kbd>Y</kbd> redo,
-              <kbd>Esc</kbd> clear</span
+              ><kbd>P</kbd> ${msg('pen')}, <kbd>E</kbd> ${msg('eraser')}, <kbd>Ctrl</kbd>+<kbd>Z</kbd> ${msg('undo')},
+              <kbd>Ctrl</kbd>+<kbd>Y</kbd> ${msg('redo')}, <kbd>Esc</kbd> ${msg('clear')}</span
             >
             <label class="toggle" data-testid="on-device-choice" data-state=${this.onDevice.state}>
               <input
@@ -271,7 +298,7 @@ export class DigitApp extends LitElement {
                 .checked=${this.onDevice.preferred}
                 @change=${this.onToggleOnDevice}
               />
-              Recognize on this device
+              ${msg('Recognize on this device')}
             </label>
           </div>
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
@@ -292,7 +319,7 @@ export class DigitApp extends LitElement {
   // --- The user's actions -----------------------------------------------------------------
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.repeat || event.altKey || this.showingHistory) return;
+    if (event.repeat || event.altKey || this.showingOther) return;
     // A modal (the log in form) has the keyboard: Escape there closes it, not clears the board.
     if (event.composedPath().some((target) => target instanceof HTMLDialogElement)) return;
     // Leave keys alone where they edit text (there is no such field today, but one may come).
@@ -383,6 +410,11 @@ export class DigitApp extends LitElement {
     return this.historyRoute !== null && !!this.userId;
   }
 
+  /** Whether a view other than the board (history, upload, model) covers it. */
+  private get showingOther(): boolean {
+    return this.showingHistory || this.view !== null;
+  }
+
   private onAccountChange(event: CustomEvent<AccountChange>): void {
     const { user, reason } = event.detail;
     this.userId = user?.id ?? '';
@@ -402,8 +434,19 @@ export class DigitApp extends LitElement {
     this.historyRoute = null;
   }
 
+  private onLanguageChange(event: Event): void {
+    void setLocale((event.target as HTMLSelectElement).value as Locale, true);
+  }
+
+  private closeView(): void {
+    // As closeHistory.
+    history.pushState(null, '', location.pathname + location.search);
+    this.view = null;
+  }
+
   private readonly onHashChange = (): void => {
     this.historyRoute = historyFromHash(location.hash);
+    this.view = viewFromHash(location.hash);
   };
 
   private newBoard(): void {
@@ -427,6 +470,7 @@ export class DigitApp extends LitElement {
 
   private readonly onPopState = (): void => {
     this.historyRoute = historyFromHash(location.hash);
+    this.view = viewFromHash(location.hash);
     const { room } = roomFromPath(location.pathname);
     if (room !== this.connection.room) this.joinRoom(room);
   };

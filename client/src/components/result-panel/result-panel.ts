@@ -1,9 +1,11 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Recognition } from '../../../../common/recognition.js';
 import { styles } from './result-panel.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
+const ms = (value: number): string => (value < 10 ? value.toFixed(1) : String(Math.round(value)));
 
 /** Where a recognition was computed: by the server, or in this browser. */
 export type RecognitionSource = 'server' | 'device';
@@ -25,6 +27,11 @@ export class ResultPanel extends LitElement {
   /** Who produced `result`; shown with it. */
   @property() source: RecognitionSource = 'server';
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   override render() {
     const result = this.result;
     const digits = result?.digits ?? [];
@@ -34,19 +41,19 @@ export class ResultPanel extends LitElement {
 
     return html`
       <h2>
-        Recognized
+        ${msg('Recognized')}
         ${result
           ? html`<span class="source" data-testid="result-source" data-source=${this.source}
-              >${this.source === 'device' ? 'On this device' : 'By the server'}</span
+              >${this.source === 'device' ? msg('On this device') : msg('By the server')}</span
             >`
           : nothing}
       </h2>
       <!-- Not an <output>: that is a live region of its own, and the one below already announces. -->
       <p class="number" data-testid="result-text">${result?.text ?? ''}</p>
-      ${notADigit ? html`<p class="rejected" data-testid="not-a-digit">Not a digit</p>` : nothing}
-      ${!result || (result.text === '' && !notADigit) ? html`<p class="hint">Your number will appear here.</p>` : nothing}
+      ${notADigit ? html`<p class="rejected" data-testid="not-a-digit">${msg('Not a digit')}</p>` : nothing}
+      ${!result || (result.text === '' && !notADigit) ? html`<p class="hint">${msg('Your number will appear here.')}</p>` : nothing}
       ${digits.length > 0
-        ? html`<ul class="confidences" data-testid="confidence" aria-label="Confidence per digit">
+        ? html`<ul class="confidences" data-testid="confidence" aria-label=${msg('Confidence per digit')}>
             ${digits.map(
               (digit, i) =>
                 html`<li class=${i === index ? 'latest' : ''}><b>${digit.digit}</b>${percent(digit.confidence)}</li>`,
@@ -56,7 +63,7 @@ export class ResultPanel extends LitElement {
       ${focus
         ? html`<figure>
             <figcaption>
-              Probabilities for ${digits.length > 1 ? `digit ${index + 1} of ${digits.length}` : 'the digit'}
+              ${digits.length > 1 ? msg(str`Probabilities for digit ${index + 1} of ${digits.length}`) : msg('Probabilities for the digit')}
             </figcaption>
             <ol class="chart" data-testid="probabilities">
               ${focus.probabilities.map(
@@ -71,8 +78,9 @@ export class ResultPanel extends LitElement {
         : nothing}
       ${result && result.model
         ? html`<p class="meta">
-            Model ${result.model} · ${result.ms < 10 ? result.ms.toFixed(1) : Math.round(result.ms)} ms
-            ${this.source === 'device' ? 'on this device' : 'on the server'}
+            ${this.source === 'device'
+              ? msg(str`Model ${result.model} · ${ms(result.ms)} ms on this device`)
+              : msg(str`Model ${result.model} · ${ms(result.ms)} ms on the server`)}
           </p>`
         : nothing}
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement()}</div>
@@ -84,9 +92,9 @@ export class ResultPanel extends LitElement {
     if (!result) return '';
     if (result.text !== '') {
       const confidences = result.digits.map((d) => percent(d.confidence)).join(', ');
-      return `Recognized ${result.text}, confidence ${confidences}`;
+      return msg(str`Recognized ${result.text}, confidence ${confidences}`);
     }
-    return result.rejected.length > 0 ? 'Not a digit' : '';
+    return result.rejected.length > 0 ? msg('Not a digit') : '';
   }
 }
 
