@@ -102,3 +102,12 @@ export async function lastPenUpToResultMs(page: Page): Promise<number> {
     return result.t - up;
   });
 }
+
+/**
+ * Saves a screenshot for the README as docs/img/screenshot-<name>.png, only when SCREENSHOTS=1
+ * (`SCREENSHOTS=1 npx playwright test`), so that ordinary runs and CI leave the files alone.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env['SCREENSHOTS'] !== '1') return;
+  await page.screenshot({ path: `docs/img/screenshot-${name}.png` });
+}

@@ -4,7 +4,7 @@
  * board is labelled on every page.
  */
 import { expect, test, type Browser, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
-import { board, drawStrokes, groupLabels, openBoard, openRoom, ownColor, pixelsOfColor, type Area, type Path } from './board.js';
+import { board, drawStrokes, groupLabels, openBoard, openRoom, ownColor, pixelsOfColor, screenshot, type Area, type Path } from './board.js';
 
 const SEVEN: Path = [
   [0.3, 0.22],
@@ -74,6 +74,7 @@ test('@collab two writers see each other\'s ink, in its colour, and both numbers
   // The latest number is the one the last change touched: B's 1, on both pages.
   await expect(b.page.getByTestId('result-text')).toHaveText('1');
   await expect(a.page.getByTestId('result-text')).toHaveText('1');
+  await screenshot(a.page, 'board');
 });
 
 test('@collab a late joiner sees all the ink and numbers at once', async ({ browser }) => {
@@ -88,7 +89,7 @@ test('@collab a late joiner sees all the ink and numbers at once', async ({ brow
   expect(await pixelsOfColor(c.page, await ownColor(a.page))).toBeGreaterThan(100);
 });
 
-test('@collab undo, redo, erase and clear reach everyone', async ({ browser }) => {
+test('@collab @draw undo, redo, erase and clear reach everyone', async ({ browser }) => {
   const [a, b] = await twoWriters(browser);
   await sevenAndOne(a, b);
 

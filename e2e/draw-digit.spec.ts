@@ -34,7 +34,7 @@ async function expectRecognized(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId('confidence')).toContainText(/\d+%/);
 }
 
-test('draws a 7 with the mouse and sees it recognized, beside the ink too', async ({ page }) => {
+test('@draw draws a 7 with the mouse and sees it recognized, beside the ink too', async ({ page }) => {
   await drawStrokes(page, [SEVEN]);
   await expectRecognized(page, '7');
   report('7', await lastPenUpToResultMs(page));
@@ -46,7 +46,7 @@ test('draws a 7 with the mouse and sees it recognized, beside the ink too', asyn
   await expect(groupLabels(page)).toHaveCount(0);
 });
 
-test('draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
+test('@draw draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
   await drawStrokes(page, [ZERO]);
   await expectRecognized(page, '0');
   report('0', await lastPenUpToResultMs(page));
@@ -56,7 +56,7 @@ test('draws a 0 and sees it recognized; Escape clears', async ({ page }) => {
   await expect(page.getByTestId('confidence')).toHaveCount(0);
 });
 
-test('writes 1 and 0 side by side and reads the number 10', async ({ page }) => {
+test('@draw writes 1 and 0 side by side and reads the number 10', async ({ page }) => {
   const one: Path = [
     [0.27, 0.25],
     [0.27, 0.75],

@@ -77,7 +77,7 @@ test('on-device recognition chosen by the user, and remembered', async ({ page }
   await expect(resultSource(page)).toHaveAttribute('data-source', 'server');
 });
 
-test('keeps recognizing on the device while the server is unreachable, then resends the ink', async ({ page, context }) => {
+test('@offline keeps recognizing on the device while the server is unreachable, then resends the ink', async ({ page, context }) => {
   // Every WebSocket of the page goes through here: proxied to the server, or refused while "offline".
   let reachable = true;
   let current: WebSocketRoute | undefined;

@@ -43,7 +43,7 @@ async function sevenPng(page: Page): Promise<string> {
   return file;
 }
 
-test('@pages an uploaded image of a 7 reads 7, with a box over it', async ({ page }) => {
+test('@pages @upload an uploaded image of a 7 reads 7, with a box over it', async ({ page }) => {
   await openBoard(page);
   await page.getByTestId('open-upload').click();
   await expect(page).toHaveURL(/#upload$/);

@@ -25,6 +25,8 @@ export const styles = css`
   }
   .links {
     display: inline-flex;
+    /* On a phone the four buttons do not fit one line. */
+    flex-wrap: wrap;
     gap: 0.5rem;
   }
   .sr-only {
@@ -62,8 +64,10 @@ export const styles = css`
   .view {
     margin-top: 1.25rem;
   }
+  /* Across main's grid, above the board and the result; main's row gap adds to its margin. */
   .how-to {
-    margin: 0.5rem 0 1.25rem;
+    grid-column: 1 / -1;
+    margin: 0.5rem 0 -0.25rem;
     color: #4b5563;
   }
   .status {

@@ -247,7 +247,7 @@ export class DigitApp extends LitElement {
       ${this.historyRoute && this.userId
         ? html`<history-page
             class="history"
-            role="region"
+            role="main"
             aria-label="History"
             .userId=${this.userId}
             .recordId=${this.historyRoute.recordId}
@@ -255,16 +255,16 @@ export class DigitApp extends LitElement {
           ></history-page>`
         : nothing}
       ${this.view === 'upload' && !this.showingHistory
-        ? html`<upload-page class="view" role="region" aria-label="Upload" @view-close=${this.closeView}></upload-page>`
+        ? html`<upload-page class="view" role="main" aria-label="Upload" @view-close=${this.closeView}></upload-page>`
         : nothing}
       ${this.view === 'model' && !this.showingHistory
-        ? html`<model-page class="view" role="region" aria-label="Model" @view-close=${this.closeView}></model-page>`
+        ? html`<model-page class="view" role="main" aria-label="Model" @view-close=${this.closeView}></model-page>`
         : nothing}
-      <p class="how-to" ?hidden=${this.showingOther}>
-        ${msg('Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is read where it is written.')}
-      </p>
       <!-- Hidden, not removed, under the history: the board keeps its canvas and its ink. -->
       <main ?hidden=${this.showingOther}>
+        <p class="how-to">
+          ${msg('Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is read where it is written.')}
+        </p>
         <section class="board" aria-label="Board">
           <board-toolbar
             tool=${this.tool}

@@ -7,7 +7,7 @@ export const styles = [
     :host {
       display: block;
     }
-    header {
+    .header {
       display: flex;
       flex-wrap: wrap;
       align-items: center;

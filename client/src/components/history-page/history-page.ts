@@ -56,10 +56,11 @@ export class HistoryPage extends LitElement {
 
   override render() {
     return html`
-      <header>
+      <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
+      <div class="header">
         <h2 id="history-title">Your history</h2>
         <button type="button" class="secondary" data-testid="close-history" @click=${this.close}>Back to the board</button>
-      </header>
+      </div>
       ${this.recordId
         ? html`<history-detail
             recordId=${this.recordId}
@@ -120,7 +121,8 @@ export class HistoryPage extends LitElement {
     const input = this.inputs.get(record.id);
     const time = new Date(record.createdAt);
     return html`<li data-testid="history-item" data-id=${record.id}>
-      <a class="open" href=${historyHash(record.id)} aria-label=${`Details of ${record.text || 'nothing'}, ${time.toLocaleString()}`}>
+      <a class="open" href=${historyHash(record.id)}>
+        <span class="sr-only">${record.text ? 'Details of' : 'Details of nothing'}</span>
         ${input?.kind === 'image'
           ? input.thumbnail
             ? html`<img class="thumb" src=${input.thumbnail} alt="" />`

@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 
 /** A stroke as stored: points [x, y] or [x, y, t] (t in ms since the stroke began). */
@@ -38,7 +38,12 @@ export class InkThumbnail extends LitElement {
   private frame = 0;
 
   override render() {
-    return html`<canvas role="img" aria-label=${this.label}></canvas>`;
+    // Without a label the thumbnail is decorative (the text beside it says what it is): hidden from assistive technology.
+    return html`<canvas
+      role=${this.label ? 'img' : nothing}
+      aria-label=${this.label || nothing}
+      aria-hidden=${this.label ? nothing : 'true'}
+    ></canvas>`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -8,7 +8,7 @@ export const styles = [
       display: block;
       max-width: 48rem;
     }
-    header {
+    .header {
       display: flex;
       flex-wrap: wrap;
       align-items: center;

@@ -68,10 +68,11 @@ export class ModelPage extends LitElement {
 
   override render() {
     return html`
-      <header>
+      <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
+      <div class="header">
         <h2>${msg('The model')}</h2>
         <button type="button" class="secondary" data-testid="close-model" @click=${this.close}>${msg('Back to the board')}</button>
-      </header>
+      </div>
       ${this.error
         ? html`<p class="error" role="alert" data-testid="model-error">
             ${this.error} <button type="button" class="secondary" @click=${this.load}>${msg('Try again')}</button>

@@ -58,10 +58,11 @@ export class UploadPage extends LitElement {
 
   override render() {
     return html`
-      <header>
+      <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
+      <div class="header">
         <h2>${msg('Read the digits in an image')}</h2>
         <button type="button" class="secondary" data-testid="close-upload" @click=${this.close}>${msg('Back to the board')}</button>
-      </header>
+      </div>
       <label
         class="zone"
         data-dragging=${this.dragging ? 'true' : 'false'}
