@@ -108,7 +108,7 @@ export class DigitApp extends LitElement {
     super();
     updateWhenLocaleChanges(this);
     const { room, invalid } = roomFromPath(location.pathname);
-    if (invalid) this.say('That board link is not valid (it may have been cut short), so here is a new board.');
+    if (invalid) this.say(msg('That board link is not valid (it may have been cut short), so here is a new board.'));
     this.connection = new ConnectionController(this, {
       room,
       name: readName,
@@ -148,10 +148,10 @@ export class DigitApp extends LitElement {
   clear(): void {
     if (this.sync.model.size === 0) return;
     if (this.connection.status !== 'online') {
-      this.say('Clearing the board needs the connection to it: try again when you are back online.');
+      this.say(msg('Clearing the board needs the connection to it: try again when you are back online.'));
       return;
     }
-    if (this.sync.hasOthersInk && !confirm('Clear the board for everyone? Their ink goes too, and this cannot be undone.')) return;
+    if (this.sync.hasOthersInk && !confirm(msg('Clear the board for everyone? Their ink goes too, and this cannot be undone.'))) return;
     this.sync.clear();
   }
 
@@ -228,7 +228,7 @@ export class DigitApp extends LitElement {
           role="status"
           data-testid="status"
           data-status=${status}
-          title=${online && rttMs !== undefined ? `Round trip ${rttMs} ms` : ''}
+          title=${online && rttMs !== undefined ? msg(str`Round trip ${rttMs} ms`) : ''}
           >${statusText}</span
         >
         ${status === 'error' && errorCode === 4005
@@ -303,11 +303,11 @@ export class DigitApp extends LitElement {
           </div>
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
           ${this.shareState === 'failed'
-            ? html`<p class="notice" role="alert">Copy this link to share the board: <code>${location.href}</code></p>`
+            ? html`<p class="notice" role="alert">${msg('Copy this link to share the board:')} <code>${location.href}</code></p>`
             : nothing}
           ${unavailable
             ? html`<p class="notice" role="alert" data-testid="on-device-error">
-                On-device recognition is unavailable: ${this.onDevice.error}
+                ${msg(str`On-device recognition is unavailable: ${this.onDevice.error}`)}
               </p>`
             : nothing}
         </section>
@@ -374,7 +374,7 @@ export class DigitApp extends LitElement {
   }
 
   private onEraseStroke(event: CustomEvent<StrokeEndDetail>): void {
-    if (!this.sync.erase(event.detail.strokeId)) this.say('Erasing needs the connection to the board: try again when you are back online.');
+    if (!this.sync.erase(event.detail.strokeId)) this.say(msg('Erasing needs the connection to the board: try again when you are back online.'));
   }
 
   /** Our pointer, for others' live cursors: at most one message per CURSOR_INTERVAL_MS, the latest position. */

@@ -1,3 +1,4 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { describeError } from '../../api/api-request.js';
@@ -29,6 +30,11 @@ export class HistoryDetail extends LitElement {
 
   @query('ink-thumbnail') private ink: InkThumbnail | null | undefined;
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('recordId')) {
       this.full = undefined;
@@ -48,12 +54,12 @@ export class HistoryDetail extends LitElement {
 
   override render() {
     const record = this.full ?? this.record;
-    const back = html`<a href=${historyHash()} data-testid="back-to-list">← All recognitions</a>`;
+    const back = html`<a href=${historyHash()} data-testid="back-to-list">← ${msg('All recognitions')}</a>`;
     if (!record) {
       return html`${back}
         ${this.error
           ? html`<p class="error" role="alert">${this.error}</p>`
-          : html`<p role="status">Loading…</p>`}`;
+          : html`<p role="status">${msg('Loading…')}</p>`}`;
     }
     const summary = confidenceSummary(record);
     const input = this.full?.input;
@@ -64,35 +70,35 @@ export class HistoryDetail extends LitElement {
         <div class="input">
           ${input?.kind === 'image'
             ? input.thumbnail
-              ? html`<img src=${input.thumbnail} alt="The uploaded image" />`
-              : html`<p class="none">No image was kept of this upload.</p>`
-            : html`<ink-thumbnail .strokes=${input?.kind === 'strokes' ? input.strokes : []} label=${`Ink of ${record.text}`}></ink-thumbnail>
+              ? html`<img src=${input.thumbnail} alt=${msg('The uploaded image')} />`
+              : html`<p class="none">${msg('No image was kept of this upload.')}</p>`
+            : html`<ink-thumbnail .strokes=${input?.kind === 'strokes' ? input.strokes : []} label=${msg(str`Ink of ${record.text}`)}></ink-thumbnail>
                 <button type="button" class="secondary" data-testid="replay" ?disabled=${!input || this.replaying} @click=${this.replay}>
-                  ${this.replaying ? 'Replaying…' : 'Replay'}
+                  ${this.replaying ? msg('Replaying…') : msg('Replay')}
                 </button>`}
         </div>
         <div class="facts">
           <p class="number" id="detail-text" data-testid="detail-text">${record.text || '—'}</p>
           <dl>
             ${summary
-              ? html`<dt>Confidence</dt>
-                  <dd>${percent(summary.mean)} mean, ${percent(summary.min)} lowest</dd>`
+              ? html`<dt>${msg('Confidence')}</dt>
+                  <dd>${msg(str`${percent(summary.mean)} mean, ${percent(summary.min)} lowest`)}</dd>`
               : nothing}
-            <dt>Source</dt>
+            <dt>${msg('Source')}</dt>
             <dd>${record.source}</dd>
-            <dt>When</dt>
+            <dt>${msg('When')}</dt>
             <dd><time datetime=${record.createdAt}>${time.toLocaleString()}</time></dd>
-            <dt>Model</dt>
+            <dt>${msg('Model')}</dt>
             <dd>${record.model} · ${record.latencyMs < 10 ? record.latencyMs.toFixed(1) : Math.round(record.latencyMs)} ms</dd>
           </dl>
-          <button type="button" class="danger" data-testid="delete-item" @click=${this.delete}>Delete</button>
+          <button type="button" class="danger" data-testid="delete-item" @click=${this.delete}>${msg('Delete')}</button>
           ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         </div>
       </article>
-      <section class="charts" aria-label="Probabilities per digit">
+      <section class="charts" aria-label=${msg('Probabilities per digit')}>
         ${record.digits.map(
           (digit, i) => html`<figure>
-            <figcaption>Digit ${i + 1} of ${record.digits.length}: <b>${digit.digit}</b> (${percent(digit.confidence)})</figcaption>
+            <figcaption>${msg(str`Digit ${i + 1} of ${record.digits.length}:`)} <b>${digit.digit}</b> (${percent(digit.confidence)})</figcaption>
             <ol class="chart" data-testid="detail-probabilities">
               ${digit.probabilities.map(
                 (p, d) => html`<li class=${d === digit.digit ? 'top' : ''} title=${`${d}: ${percent(p)}`}>
@@ -123,7 +129,7 @@ export class HistoryDetail extends LitElement {
       await deleteRecord(id);
       this.dispatchEvent(new CustomEvent('record-deleted', { detail: id }));
     } catch (error) {
-      this.error = `Could not delete it: ${describeError(error)}`;
+      this.error = msg(str`Could not delete it: ${describeError(error)}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { describeError } from '../../api/api-request.js';
@@ -19,7 +20,7 @@ import { historyHash } from './history-route.js';
 import { styles } from './history-page.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
-const SOURCE_NAMES: Record<string, string> = { board: 'Board', upload: 'Upload', api: 'API' };
+const sourceNames = (): Record<string, string> => ({ board: msg('Board'), upload: msg('Upload'), api: 'API' });
 /** Thumbnails need each record's input, which lists leave out: fetched this many at a time. */
 const THUMBNAIL_FETCHES = 4;
 
@@ -50,6 +51,11 @@ export class HistoryPage extends LitElement {
   /** Bumped by each new list load, so that a slow answer for an older filter is dropped. */
   private generation = 0;
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('userId')) void this.reload();
   }
@@ -58,8 +64,8 @@ export class HistoryPage extends LitElement {
     return html`
       <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
       <div class="header">
-        <h2 id="history-title">Your history</h2>
-        <button type="button" class="secondary" data-testid="close-history" @click=${this.close}>Back to the board</button>
+        <h2 id="history-title">${msg('Your history')}</h2>
+        <button type="button" class="secondary" data-testid="close-history" @click=${this.close}>${msg('Back to the board')}</button>
       </div>
       ${this.recordId
         ? html`<history-detail
@@ -74,43 +80,43 @@ export class HistoryPage extends LitElement {
   private renderList() {
     const filtered = Object.values(this.filter).some(Boolean);
     return html`
-      <form class="filters" aria-label="Filters" @change=${this.onFilterChange} @submit=${(e: Event) => e.preventDefault()}>
+      <form class="filters" aria-label=${msg('Filters')} @change=${this.onFilterChange} @submit=${(e: Event) => e.preventDefault()}>
         <label
-          >Digit
+          >${msg('Digit')}
           <select name="digit" data-testid="filter-digit">
-            <option value="">Any</option>
+            <option value="">${msg('Any')}</option>
             ${Array.from({ length: 10 }, (_, d) => html`<option value=${d} ?selected=${this.filter.digit === String(d)}>${d}</option>`)}
           </select>
         </label>
         <label
-          >Source
+          >${msg('Source')}
           <select name="source" data-testid="filter-source">
-            <option value="">Any</option>
-            ${HISTORY_SOURCES.map((s) => html`<option value=${s} ?selected=${this.filter.source === s}>${SOURCE_NAMES[s]}</option>`)}
+            <option value="">${msg('Any')}</option>
+            ${HISTORY_SOURCES.map((s) => html`<option value=${s} ?selected=${this.filter.source === s}>${sourceNames()[s]}</option>`)}
           </select>
         </label>
-        <label>From <input type="date" name="from" data-testid="filter-from" .value=${this.filter.from ?? ''} /></label>
-        <label>To <input type="date" name="to" data-testid="filter-to" .value=${this.filter.to ?? ''} /></label>
+        <label>${msg('From')} <input type="date" name="from" data-testid="filter-from" .value=${this.filter.from ?? ''} /></label>
+        <label>${msg('To')} <input type="date" name="to" data-testid="filter-to" .value=${this.filter.to ?? ''} /></label>
         <span class="spacer"></span>
-        <a class="button secondary" data-testid="export-csv" href=${exportUrl('csv', this.filter)} download>Export CSV</a>
-        <a class="button secondary" data-testid="export-json" href=${exportUrl('json', this.filter)} download>Export JSON</a>
+        <a class="button secondary" data-testid="export-csv" href=${exportUrl('csv', this.filter)} download>${msg('Export CSV')}</a>
+        <a class="button secondary" data-testid="export-json" href=${exportUrl('json', this.filter)} download>${msg('Export JSON')}</a>
         <button type="button" class="danger" data-testid="delete-all" ?disabled=${this.items.length === 0} @click=${this.deleteAll}>
-          Delete all
+          ${msg('Delete all')}
         </button>
       </form>
       ${this.error ? html`<p class="error" role="alert" data-testid="history-error">${this.error}</p>` : nothing}
       ${this.items.length === 0 && !this.loading && !this.error
         ? html`<p class="empty" data-testid="history-empty">
-            ${filtered ? 'Nothing matches these filters.' : 'Nothing yet: numbers you write on a board while logged in appear here.'}
+            ${filtered ? msg('Nothing matches these filters.') : msg('Nothing yet: numbers you write on a board while logged in appear here.')}
           </p>`
         : nothing}
       <ol class="items" aria-labelledby="history-title" aria-busy=${this.loading ? 'true' : 'false'}>
         ${this.items.map((record) => this.renderItem(record))}
       </ol>
       <div class="more">
-        ${this.loading ? html`<span role="status">Loading…</span>` : nothing}
+        ${this.loading ? html`<span role="status">${msg('Loading…')}</span>` : nothing}
         ${this.nextCursor && !this.loading
-          ? html`<button type="button" class="secondary" data-testid="load-more" @click=${this.loadMore}>Load more</button>`
+          ? html`<button type="button" class="secondary" data-testid="load-more" @click=${this.loadMore}>${msg('Load more')}</button>`
           : nothing}
       </div>
     `;
@@ -122,18 +128,18 @@ export class HistoryPage extends LitElement {
     const time = new Date(record.createdAt);
     return html`<li data-testid="history-item" data-id=${record.id}>
       <a class="open" href=${historyHash(record.id)}>
-        <span class="sr-only">${record.text ? 'Details of' : 'Details of nothing'}</span>
+        <span class="sr-only">${record.text ? msg('Details of') : msg('Details of nothing')}</span>
         ${input?.kind === 'image'
           ? input.thumbnail
             ? html`<img class="thumb" src=${input.thumbnail} alt="" />`
-            : html`<span class="thumb none">No image</span>`
+            : html`<span class="thumb none">${msg('No image')}</span>`
           : html`<ink-thumbnail class="thumb" .strokes=${input?.kind === 'strokes' ? input.strokes : []}></ink-thumbnail>`}
         <span class="text" data-testid="history-text">${record.text}</span>
         <span class="meta">
           ${summary
-            ? html`<span title="Mean and lowest confidence of the digits">${percent(summary.mean)} mean · ${percent(summary.min)} min</span>`
+            ? html`<span title=${msg('Mean and lowest confidence of the digits')}>${msg(str`${percent(summary.mean)} mean · ${percent(summary.min)} min`)}</span>`
             : nothing}
-          <span class="source" data-source=${record.source}>${SOURCE_NAMES[record.source] ?? record.source}</span>
+          <span class="source" data-source=${record.source}>${sourceNames()[record.source] ?? record.source}</span>
           <time datetime=${record.createdAt}>${time.toLocaleString()}</time>
         </span>
       </a>
@@ -141,10 +147,10 @@ export class HistoryPage extends LitElement {
         type="button"
         class="secondary"
         data-testid="delete-item"
-        aria-label=${`Delete ${record.text} from ${time.toLocaleString()}`}
+        aria-label=${msg(str`Delete ${record.text} from ${time.toLocaleString()}`)}
         @click=${() => this.deleteOne(record)}
       >
-        Delete
+        ${msg('Delete')}
       </button>
     </li>`;
   }
@@ -167,7 +173,7 @@ export class HistoryPage extends LitElement {
       this.nextCursor = page.nextCursor;
       void this.fetchInputs(page.items);
     } catch (error) {
-      if (generation === this.generation) this.error = `Could not load your history: ${describeError(error)}`;
+      if (generation === this.generation) this.error = msg(str`Could not load your history: ${describeError(error)}`);
     } finally {
       if (generation === this.generation) this.loading = false;
     }
@@ -207,7 +213,7 @@ export class HistoryPage extends LitElement {
       await deleteRecord(record.id);
       this.removeItem(record.id);
     } catch (error) {
-      this.error = `Could not delete it: ${describeError(error)}`;
+      this.error = msg(str`Could not delete it: ${describeError(error)}`);
     }
   }
 
@@ -221,13 +227,13 @@ export class HistoryPage extends LitElement {
   }
 
   private async deleteAll(): Promise<void> {
-    if (!confirm('Delete your whole history? This cannot be undone.')) return;
+    if (!confirm(msg('Delete your whole history? This cannot be undone.'))) return;
     try {
       await deleteAllRecords();
       this.inputs = new Map();
       await this.reload();
     } catch (error) {
-      this.error = `Could not delete your history: ${describeError(error)}`;
+      this.error = msg(str`Could not delete your history: ${describeError(error)}`);
     }
   }
 

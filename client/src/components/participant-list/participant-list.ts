@@ -1,3 +1,4 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -14,16 +15,21 @@ export class ParticipantList extends LitElement {
   /** This page's participant id. */
   @property() you = '';
 
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   override render() {
     const sorted = [...this.participants].sort((a, b) => Number(b.id === this.you) - Number(a.id === this.you));
-    return html`<ul data-testid="participants" aria-label=${`${sorted.length} on this board`}>
+    return html`<ul data-testid="participants" aria-label=${msg(str`${sorted.length} on this board`)}>
       ${repeat(
         sorted,
         (p) => p.id,
         (p) =>
           html`<li data-participant=${p.id} data-color=${p.color} ?data-you=${p.id === this.you}>
             <span class="dot" style=${styleMap({ background: p.color })}></span>
-            <span class="name">${p.name}</span>${p.id === this.you ? html`<span class="you">(you)</span>` : nothing}
+            <span class="name">${p.name}</span>${p.id === this.you ? html`<span class="you">${msg('(you)')}</span>` : nothing}
           </li>`,
       )}
     </ul>`;
