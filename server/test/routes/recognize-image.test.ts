@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitStrokes } from '../fixtures/digits.js';
 import { photo } from '../fixtures/photos.js';
+import { png } from '../../fuzz/hostile-files.js';
 import { build } from '../helper.js';
 
 let app: FastifyInstance;
@@ -33,22 +34,7 @@ function form(parts: { field: string; filename?: string; type?: string; body: Bu
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 /** A PNG that declares `width` x `height` pixels in a valid IHDR (a decompression bomb's header). */
-function pngDeclaring(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth; colour type 0 (grey), deflate, no filter, no interlace
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(width + 1))), chunk('IEND', Buffer.alloc(0))]);
-}
+const pngDeclaring = (width: number, height: number): Buffer => png({ width, height }, zlib.deflateSync(Buffer.alloc(width + 1)));
 
 describe('POST /api/recognize with an image', () => {
   let jpeg: Buffer;
