@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { buttonStyles } from '../history-page/buttons.styles.js';
+import { chartStyles } from '../result-panel/chart.styles.js';
 
 export const styles = [
   buttonStyles,
+  chartStyles,
   css`
     :host {
       display: block;
@@ -58,42 +60,6 @@ export const styles = [
     figure {
       flex: 0 1 16rem;
       margin: 0;
-    }
-    figcaption {
-      margin-bottom: 0.5rem;
-      font-size: 0.875rem;
-      color: #4b5563;
-    }
-    /* As in result-panel. */
-    .chart {
-      display: grid;
-      grid-template-columns: repeat(10, 1fr);
-      gap: 0.25rem;
-      align-items: end;
-      height: 8rem;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    .chart li {
-      display: flex;
-      flex-direction: column;
-      justify-content: flex-end;
-      height: 100%;
-    }
-    .bar {
-      min-height: 2px;
-      height: calc(var(--p) * 100%);
-      background: #6b7280;
-      border-radius: 3px 3px 0 0;
-    }
-    .chart li.top .bar {
-      background: #1d4ed8;
-    }
-    .label {
-      margin-top: 0.25rem;
-      text-align: center;
-      font-size: 0.875rem;
     }
   `,
 ];
