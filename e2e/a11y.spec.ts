@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { board, drawStrokes, openBoard, screenshot, type Path } from './board.js';
+import { board, drawStrokes, failOnPageErrors, openBoard, type Path, screenshot } from './board.js';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -15,16 +15,7 @@ const SEVEN: Path = [
   [0.45, 0.8],
 ];
 
-let pageErrors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors(test);
 
 /** The data-testid of the focused element, looking through open shadow roots. */
 async function focused(page: Page): Promise<string | null> {

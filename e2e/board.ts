@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type test, type Locator, type Page } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
 
 /** A path in fractions of the square it is drawn in (see Area): [0, 0] is its top left corner, [1, 1] its bottom right. */
 export type Path = ReadonlyArray<readonly [number, number]>;
@@ -110,4 +111,55 @@ export async function lastPenUpToResultMs(page: Page): Promise<number> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env['SCREENSHOTS'] !== '1') return;
   await page.screenshot({ path: `docs/img/screenshot-${name}.png` });
+}
+
+/** A "1" on the left and a "7" on the right of the board, in board fractions. */
+export const ONE_LEFT: Path = [
+  [0.22, 0.25],
+  [0.22, 0.75],
+];
+export const SEVEN_RIGHT: Path = [
+  [0.45, 0.25],
+  [0.8, 0.25],
+  [0.6, 0.75],
+];
+
+/** Fails each test of the file that let an uncaught error escape in the page. */
+export function failOnPageErrors(t: typeof test): void {
+  let errors: string[] = [];
+  t.beforeEach(({ page }) => {
+    errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+  });
+  t.afterEach(() => {
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  });
+}
+
+/**
+ * A PNG of ink drawn by the browser (thick black round pen on white, one polyline per path in
+ * pixel coordinates), written to `file`; returns the path.
+ */
+export async function inkPng(page: Page, file: string, width: number, height: number, paths: number[][][]): Promise<string> {
+  const dataUrl = await page.evaluate(
+    ({ width, height, paths }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, width, height);
+      ctx.strokeStyle = '#000000';
+      ctx.lineWidth = 14;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      ctx.beginPath();
+      for (const path of paths) path.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+      ctx.stroke();
+      return canvas.toDataURL('image/png');
+    },
+    { width, height, paths },
+  );
+  await writeFile(file, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+  return file;
 }

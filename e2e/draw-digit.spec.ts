@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { drawStrokes, ellipse, groupLabels, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
+import { drawStrokes, ellipse, failOnPageErrors, groupLabels, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written: the top bar left to right, then the diagonal down to the left. */
 const SEVEN: Path = [
@@ -15,17 +15,11 @@ function report(label: string, ms: number): void {
   console.log(`pen-up to result, ${text}`);
 }
 
-let pageErrors: string[] = [];
+failOnPageErrors(test);
 
 test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   await openBoard(page);
   await installLatencyProbe(page);
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
 });
 
 async function expectRecognized(page: Page, text: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { drawStrokes, openBoard, type Path } from './board.js';
+import { drawStrokes, failOnPageErrors, openBoard, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written (as in draw-digit.spec.ts). */
 const SEVEN: Path = [
@@ -9,16 +9,7 @@ const SEVEN: Path = [
 ];
 const PASSWORD = 'correct horse battery';
 
-let pageErrors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors(test);
 
 const freshEmail = (): string => `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 

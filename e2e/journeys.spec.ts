@@ -4,31 +4,13 @@
  * number with two digits).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { board, drawStrokes, groupLabels, openBoard, screenshot, type Path } from './board.js';
+import { board, drawStrokes, failOnPageErrors, groupLabels, inkPng, ONE_LEFT, openBoard, screenshot, SEVEN_RIGHT } from './board.js';
 
-const ONE_LEFT: Path = [
-  [0.22, 0.25],
-  [0.22, 0.75],
-];
-const SEVEN_RIGHT: Path = [
-  [0.45, 0.25],
-  [0.8, 0.25],
-  [0.6, 0.75],
-];
 
-let pageErrors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors(test);
 
 const resultText = (page: Page) => page.getByTestId('result-text');
 
@@ -107,28 +89,10 @@ test('@upload an uploaded image of 17 reads 17, a box over each digit', async ({
   const dir = await mkdtemp(join(tmpdir(), 'digitboard-e2e-'));
   try {
     await page.goto('/#upload');
-    const dataUrl = await page.evaluate(() => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 360;
-      canvas.height = 200;
-      const ctx = canvas.getContext('2d')!;
-      ctx.fillStyle = '#ffffff';
-      ctx.fillRect(0, 0, 360, 200);
-      ctx.strokeStyle = '#000000';
-      ctx.lineWidth = 14;
-      ctx.lineCap = 'round';
-      ctx.lineJoin = 'round';
-      ctx.beginPath();
-      ctx.moveTo(100, 45);
-      ctx.lineTo(100, 160);
-      ctx.moveTo(190, 45);
-      ctx.lineTo(270, 45);
-      ctx.lineTo(220, 160);
-      ctx.stroke();
-      return canvas.toDataURL('image/png');
-    });
-    const file = join(dir, 'seventeen.png');
-    await writeFile(file, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+    const file = await inkPng(page, join(dir, 'seventeen.png'), 360, 200, [
+      [[100, 45], [100, 160]],
+      [[190, 45], [270, 45], [220, 160]],
+    ]);
     await page.getByTestId('upload-input').setInputFiles(file);
     await expect(page.getByTestId('upload-result-text')).toHaveText('17', { timeout: 10_000 });
     const boxes = page.getByTestId('upload-box');

@@ -1,31 +1,13 @@
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
-import { drawStrokes, groupLabels, installLatencyProbe, lastPenUpToResultMs, openBoard, type Path } from './board.js';
+import { drawStrokes, failOnPageErrors, groupLabels, installLatencyProbe, lastPenUpToResultMs, ONE_LEFT, openBoard, type Path, SEVEN_RIGHT } from './board.js';
 
 const SEVEN: Path = [
   [0.3, 0.22],
   [0.7, 0.22],
   [0.45, 0.8],
 ];
-const ONE_LEFT: Path = [
-  [0.22, 0.25],
-  [0.22, 0.75],
-];
-const SEVEN_RIGHT: Path = [
-  [0.45, 0.25],
-  [0.8, 0.25],
-  [0.6, 0.75],
-];
 
-let pageErrors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors(test);
 
 const resultText = (page: Page) => page.getByTestId('result-text');
 const resultSource = (page: Page) => page.getByTestId('result-source');

@@ -2,46 +2,21 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBoard } from './board.js';
+import { failOnPageErrors, inkPng, openBoard } from './board.js';
 
-let pageErrors: string[] = [];
+failOnPageErrors(test);
 let dir = '';
 
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'digitboard-e2e-'));
 });
 
 test.afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
 });
 
 /** A PNG of a 7 in a thick black pen on white, drawn by the browser; its path on disk. */
-async function sevenPng(page: Page): Promise<string> {
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 200;
-    canvas.height = 200;
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, 200, 200);
-    ctx.strokeStyle = '#000000';
-    ctx.lineWidth = 14;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.beginPath();
-    ctx.moveTo(60, 45);
-    ctx.lineTo(140, 45);
-    ctx.lineTo(90, 160);
-    ctx.stroke();
-    return canvas.toDataURL('image/png');
-  });
-  const file = join(dir, 'seven.png');
-  await writeFile(file, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
-  return file;
-}
+const sevenPng = (page: Page) => inkPng(page, join(dir, 'seven.png'), 200, 200, [[[60, 45], [140, 45], [90, 160]]]);
 
 test('@pages @upload an uploaded image of a 7 reads 7, with a box over it', async ({ page }) => {
   await openBoard(page);

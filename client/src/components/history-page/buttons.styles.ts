@@ -53,3 +53,25 @@ export const buttonStyles = css`
     border: 0;
   }
 `;
+
+/** The frame of a full-page view (history, upload, model): the buttons plus its header row and title. */
+export const pageStyles = [
+  buttonStyles,
+  css`
+    :host {
+      display: block;
+    }
+    .header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+      margin-bottom: 1rem;
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.375rem;
+    }
+  `,
+];

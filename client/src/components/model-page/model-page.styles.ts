@@ -1,24 +1,11 @@
 import { css } from 'lit';
-import { buttonStyles } from '../history-page/buttons.styles.js';
+import { pageStyles } from '../history-page/buttons.styles.js';
 
 export const styles = [
-  buttonStyles,
+  ...pageStyles,
   css`
     :host {
-      display: block;
       max-width: 48rem;
-    }
-    .header {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5rem;
-      margin-bottom: 1rem;
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.375rem;
     }
     h3 {
       margin: 1.5rem 0 0.5rem;
