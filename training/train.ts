@@ -6,6 +6,7 @@
  * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
  * (Fashion-MNIST items and synthetic scribbles). Checkpoints every 100 batches and at each
  * epoch's end; rerunning the same command resumes where it stopped (--fresh starts over).
+ * --keep-epochs also saves each epoch's model in <out>/epoch-N.
  * Writes <out>/model.json + weights.bin (TF.js) and <out>/training.json (curves, timings).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     'neg-ratio': { type: 'string', default: '0.12' },
     'no-augment': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
+    /** Also save each epoch's model as <out>/epoch-N (for time-to-accuracy measurements). */
+    'keep-epochs': { type: 'boolean', default: false },
     /** Start from a trained model's weights (fine-tuning), with this run's own schedule. */
     'init-from': { type: 'string' },
   },
@@ -204,6 +207,8 @@ while (progress.epoch < config.epochs) {
   progress.elapsedSeconds = elapsed();
   sessionStart = performance.now();
   await saveCheckpoint(checkpointDir, model, optimizer, progress);
+  // Each epoch's weights, so time-to-accuracy can be measured on the test set afterwards.
+  if (args['keep-epochs']) await saveModel(model, path.join(outDir, `epoch-${progress.epoch}`));
 }
 
 await mkdir(outDir, { recursive: true });
