@@ -18,6 +18,13 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
   /** Accounts and history: an SQLite file by default (in DATA_DIR), or postgres://... */
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * redis://... joins this process to a cluster: boards and presence span every node through
+   * Redis pub/sub. Without it the node runs alone.
+   */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** This node's name in logs and health (default: hostname and pid). */
+  NODE_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
   DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),
