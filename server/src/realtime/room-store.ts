@@ -16,7 +16,11 @@ export interface StoredStroke {
   points: number[][];
 }
 
-export type StoreRecord = { t: 'stroke'; stroke: StoredStroke } | { t: 'erase'; ids: string[] } | { t: 'clear' };
+/**
+ * A board change. `seq` is the room-wide order of the change when the room spans nodes (every
+ * node sees the same order); stores that receive changes out of order sort by it.
+ */
+export type StoreRecord = ({ t: 'stroke'; stroke: StoredStroke } | { t: 'erase'; ids: string[] } | { t: 'clear' }) & { seq?: number };
 
 export interface RoomStore {
   /** Completed strokes of a room in drawing order ([] for a new room). */
