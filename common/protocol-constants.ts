@@ -17,6 +17,8 @@ export const CloseCode = {
   /** Too many messages or points per second, or too slow to keep up. */
   rateLimited: 4008,
   serverShutdown: 4010,
+  /** The board was reloaded after a cluster outage: reconnect (resume) to get it whole. */
+  resync: 4011,
 } as const;
 
 /** Room ids are unguessable: 16 random bytes, base64url (22 characters). */

@@ -13,6 +13,14 @@ import path from 'node:path';
 export interface PgCluster {
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
   url: string;
+  /**
+   * Simulates an outage: stops the server (fast shutdown: sessions are cut, the data folder is
+   * kept). Idempotent.
+   */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port with the same data. Idempotent. */
+  resume(): Promise<void>;
+  /** Stops the server and deletes its folder. */
   stop(): Promise<void>;
 }
 
@@ -53,29 +61,45 @@ export async function startPgCluster(): Promise<PgCluster> {
   }
   const data = path.join(dir, 'data');
   const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    "-c listen_addresses='127.0.0.1'",
+    `-c unix_socket_directories='${dir}'`,
+    // A test database: durability buys nothing and costs seconds.
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+  ].join(' ');
+  const start = () => run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const settings = [
-      `-p ${port}`,
-      "-c listen_addresses='127.0.0.1'",
-      `-c unix_socket_directories='${dir}'`,
-      // A test database: durability buys nothing and costs seconds.
-      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-    ].join(' ');
-    run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+    start();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const detail = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`could not start a throwaway PostgreSQL: ${(err as Error).message}\n${detail}`, { cause: err });
   }
   let stopped = false;
+  let paused = false;
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    async pause() {
+      if (stopped) throw new Error('the cluster is stopped');
+      if (paused) return;
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+      paused = true;
+    },
+    async resume() {
+      if (stopped) throw new Error('the cluster is stopped');
+      if (!paused) return;
+      // The port was ours a moment ago; another process may have taken it meanwhile, in which
+      // case pg_ctl fails and says so (rare on loopback with an ephemeral port).
+      start();
+      paused = false;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (!paused) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -76,6 +76,8 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
       DATA_DIR: dataDir,
       DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}`,
       MODEL_PATH: modelPath(),
+      // The uploads are meant to reach the decoders; the limit itself is tested in recognize.test.ts.
+      RECOGNIZE_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

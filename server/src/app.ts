@@ -10,10 +10,11 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_FRAME_BYTES } from '../../common/protocol.js';
+import { CloseCode, MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
 import { errorHandler } from './error-handler.js';
 import security from './plugins/security.js';
+import health from './plugins/health.js';
 import auth from './plugins/auth.js';
 import history from './plugins/history.js';
 import inference from './plugins/inference.js';
@@ -32,6 +33,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   fastify.setErrorHandler(errorHandler);
   // Security headers and the Content Security Policy, before any route (the /docs policy too).
   await fastify.register(security);
+  await fastify.register(health);
   // The API speaks JSON (and, for uploads, images): plain text is a 415, not a string body.
   fastify.removeContentTypeParser('text/plain');
   // OpenAPI description of every route schema, browsable at /docs (assets served locally).
@@ -47,17 +49,33 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(history);
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
-  await fastify.register(rooms, { dataDir: config.DATA_DIR });
+  await fastify.register(rooms, { dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL, nodeId: config.NODE_ID });
   await fastify.register(websocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
     // A client's protocol error (oversized or malformed frame) is the client's problem: ws
     // already closes with the right code (1009, 1002); the default handler would log it as a
     // server error and terminate the socket before that close frame goes out.
     errorHandler: (error, _socket, request) => request.log.warn({ err: error }, 'websocket client error'),
+    // Shutting down: every client is told so (4010) and reconnects, to another node if there is one.
+    // Their close handshakes get a second; queued board and history writes are flushed after.
+    preClose(done) {
+      const wss = fastify.websocketServer;
+      for (const client of wss.clients) client.close(CloseCode.serverShutdown, 'server restarting');
+      const timer = setTimeout(finish, 1_000);
+      let finished = false;
+      function finish() {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        for (const client of wss.clients) client.terminate();
+        done();
+      }
+      wss.close(finish);
+    },
   });
   await fastify.register(healthRoute);
   await fastify.register(modelRoutes);
-  await fastify.register(recognizeRoute);
+  await fastify.register(recognizeRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
   await fastify.register(authRoutes);

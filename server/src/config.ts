@@ -25,6 +25,14 @@ const ConfigSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** This node's name in logs and health (default: hostname and pid). */
   NODE_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /**
+   * Behind a reverse proxy: which hops to trust for the client's address (X-Forwarded-For), as
+   * Fastify's trustProxy takes it: "true" or the proxies' addresses/CIDRs ("127.0.0.1,10.0.0.0/8").
+   * Rate limits are per client address, so set it when nodes sit behind a balancer.
+   */
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  /** POST /api/recognize per client address per minute; 0 turns the limit off (benchmarks). */
+  RECOGNIZE_PER_MINUTE: Type.Integer({ minimum: 0, default: 600 }),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
   DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),
@@ -40,6 +48,13 @@ const ConfigSchema = Type.Object({
 });
 /** DATABASE_URL is always set after loadConfig (defaulted from DATA_DIR). */
 export type Config = Static<typeof ConfigSchema> & { DATABASE_URL: string };
+
+/** TRUST_PROXY as Fastify's trustProxy option. */
+export function trustProxy(config: Pick<Config, 'TRUST_PROXY'>): boolean | string {
+  const value = config.TRUST_PROXY;
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value;
+}
 
 /** Reads and validates configuration; throws a readable error naming the bad variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {

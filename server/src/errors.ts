@@ -12,4 +12,5 @@ export const errors = {
   ImageTooLarge: createError('image_too_large', '%s', 413),
   TooManyDigits: createError('too_many_digits', '%s', 422),
   BodyTooLarge: createError('body_too_large', '%s', 413),
+  RateLimited: createError('rate_limited', 'Too many requests; retry in %s', 429),
 };

@@ -2,11 +2,12 @@
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { app, fastifyOptions } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, trustProxy } from './config.js';
 
 const config = loadConfig();
 const server = Fastify({
   ...fastifyOptions,
+  trustProxy: trustProxy(config),
   logger: { level: config.LOG_LEVEL },
 }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -17,11 +18,12 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   server.log.info({ signal }, 'shutting down');
-  // A second signal or a stuck close must not keep the process alive forever.
+  // A second signal or a stuck close must not keep the process alive forever (the board store
+  // waits up to 10 s for queued writes).
   const timer = setTimeout(() => {
     server.log.error('shutdown timed out; exiting');
     process.exit(1);
-  }, 10_000);
+  }, 20_000);
   timer.unref();
   try {
     await server.close();

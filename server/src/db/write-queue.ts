@@ -1,7 +1,9 @@
 /**
  * A bounded, retrying background writer. Callers push and move on: a write that fails is retried
  * with backoff, then logged and dropped; a full queue drops new items (and logs) instead of
- * growing. Nothing here ever throws into the caller.
+ * growing. While the database is unreachable (`transient` errors) items are not dropped: they
+ * wait, retried with capped backoff until it answers, and only new items that do not fit are
+ * dropped. Nothing here ever throws into the caller.
  */
 
 export interface QueueLogger {
@@ -23,6 +25,13 @@ export interface WriteQueueOptions<T> {
   concurrency: number;
   /** Errors that retrying cannot fix: the item is dropped at once. */
   permanent?: (err: unknown) => boolean;
+  /**
+   * Errors that say the database is unreachable: the item is retried until it is written (they
+   * do not count towards `attempts`), waiting backoffMs, doubling up to maxBackoffMs.
+   */
+  transient?: (err: unknown) => boolean;
+  /** Longest wait between retries of a transient error. Default 5 s. */
+  maxBackoffMs?: number;
   log: QueueLogger;
 }
 
@@ -33,11 +42,16 @@ export interface WriteQueueStats {
   retries: number;
   failed: number;
   dropped: number;
+  /** The last write failed with a transient error (the database is unreachable). */
+  failing: boolean;
+  lastError?: string;
 }
 
 interface Entry<T> {
   item: T;
   size: number;
+  /** Discarded or closed while being written: no further retry. */
+  cancelled?: 'discarded' | 'closed';
 }
 
 export class WriteQueue<T> {
@@ -46,8 +60,11 @@ export class WriteQueue<T> {
   private readonly inFlight = new Map<Entry<T>, Promise<void>>();
   private bytes = 0;
   private closed = false;
+  private lastDropLog = -Infinity;
   private idleWaiters: (() => void)[] = [];
-  readonly stats: WriteQueueStats = { queued: 0, writing: 0, written: 0, retries: 0, failed: 0, dropped: 0 };
+  /** Wakes a retry's backoff early (discard, close). */
+  private readonly sleepers = new Map<Entry<T>, () => void>();
+  readonly stats: WriteQueueStats = { queued: 0, writing: 0, written: 0, retries: 0, failed: 0, dropped: 0, failing: false };
 
   constructor(
     private readonly write: (item: T) => Promise<void>,
@@ -59,7 +76,15 @@ export class WriteQueue<T> {
     const size = this.opts.sizeOf(item);
     if (this.closed || this.pending.length >= this.opts.capacity || this.bytes + size > this.opts.maxBytes) {
       this.stats.dropped++;
-      this.opts.log.warn({ closed: this.closed, queued: this.pending.length, bytes: this.bytes }, 'write queue full: item dropped');
+      // During an outage every push may land here: one line per second, with the count.
+      const now = Date.now();
+      if (now - this.lastDropLog >= 1000) {
+        this.opts.log.warn(
+          { closed: this.closed, queued: this.pending.length, bytes: this.bytes, dropped: this.stats.dropped, failing: this.stats.failing },
+          'write queue full: item dropped',
+        );
+        this.lastDropLog = now;
+      }
       return false;
     }
     this.pending.push({ item, size });
@@ -78,8 +103,10 @@ export class WriteQueue<T> {
       }
     }
     this.update();
-    const running = [...this.inFlight].filter(([entry]) => match(entry.item)).map(([, p]) => p);
-    await Promise.all(running);
+    const running = [...this.inFlight].filter(([entry]) => match(entry.item));
+    // An item waiting out an outage would otherwise hold this up until the database is back.
+    for (const [entry] of running) this.cancel(entry, 'discarded');
+    await Promise.all(running.map(([, p]) => p));
     this.maybeIdle();
   }
 
@@ -99,8 +126,26 @@ export class WriteQueue<T> {
     const result = await Promise.race([this.drain(), timeout]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      this.opts.log.error({ queued: this.pending.length, writing: this.writing.size }, 'write queue closed before everything was written');
+      this.opts.log.error(
+        { queued: this.pending.length, writing: this.writing.size, lastError: this.stats.lastError },
+        'write queue closed before everything was written',
+      );
+      // Items retrying through an outage stop at their next retry instead of outliving the app.
+      this.stats.dropped += this.pending.length;
+      this.pending.length = 0;
+      this.bytes = 0;
+      for (const entry of this.writing) this.cancel(entry, 'closed');
+      this.update();
+      // Woken from their backoff, they stop at once; one stuck in a write gets a short grace.
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(timeoutMs, 1_000))));
+      await Promise.race([Promise.allSettled(this.inFlight.values()), grace]);
+      clearTimeout(timer);
     }
+  }
+
+  private cancel(entry: Entry<T>, why: 'discarded' | 'closed'): void {
+    entry.cancelled = why;
+    this.sleepers.get(entry)?.();
   }
 
   private pump(): void {
@@ -121,24 +166,62 @@ export class WriteQueue<T> {
   }
 
   private async run(entry: Entry<T>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    let failures = 0;
+    let outages = 0;
+    for (;;) {
       try {
         await this.write(entry.item);
         this.stats.written++;
+        if (this.stats.failing) {
+          this.stats.failing = false;
+          this.stats.lastError = undefined;
+        }
         return;
       } catch (err) {
         const permanent = this.opts.permanent?.(err) ?? false;
-        if (permanent || attempt >= this.opts.attempts) {
+        const transient = !permanent && (this.opts.transient?.(err) ?? false);
+        let delay: number;
+        if (transient) {
+          outages++;
+          if (!this.stats.failing) this.opts.log.warn({ err }, 'database unreachable: writes wait until it is back');
+          this.stats.failing = true;
+          this.stats.lastError = err instanceof Error ? err.message : String(err);
+          delay = Math.min(this.opts.maxBackoffMs ?? 5_000, this.opts.backoffMs * 2 ** (outages - 1));
+        } else {
+          failures++;
+          if (permanent || failures >= this.opts.attempts) {
+            this.stats.failed++;
+            this.opts.log.error({ err, attempt: failures + outages, permanent }, 'write failed; item dropped');
+            return;
+          }
+          delay = this.opts.backoffMs * 4 ** (failures - 1);
+          this.opts.log.warn({ err, attempt: failures + outages, retryInMs: Math.round(delay) }, 'write failed; will retry');
+        }
+        if (!entry.cancelled) {
+          this.stats.retries++;
+          await this.sleep(entry, delay * (0.75 + Math.random() * 0.5));
+        }
+        if (entry.cancelled === 'discarded') return;
+        if (entry.cancelled === 'closed') {
           this.stats.failed++;
-          this.opts.log.error({ err, attempt, permanent }, 'write failed; item dropped');
+          this.opts.log.error({ err }, 'write queue closed while retrying; item dropped');
           return;
         }
-        this.stats.retries++;
-        const delay = this.opts.backoffMs * 4 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-        this.opts.log.warn({ err, attempt, retryInMs: Math.round(delay) }, 'write failed; will retry');
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
     }
+  }
+
+  private sleep(entry: Entry<T>, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(entry);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this.sleepers.set(entry, wake);
+    });
   }
 
   private update(): void {

@@ -2,6 +2,8 @@
  * Recognition history as a Fastify service, `app.history`. Recognition paths call
  * `record()` and move on: the write happens in the background (one transaction per record),
  * retried with backoff, and a failure is logged, never surfaced to the user's recognition.
+ * While the database is unreachable records wait in the bounded queue until it is back (what
+ * does not fit is dropped and counted); the 'database' health check reports the queue.
  */
 import fp from 'fastify-plugin';
 import type { Recognition } from '../../../common/recognition.js';
@@ -21,6 +23,7 @@ import {
   type RecognitionSource,
 } from '../db/recognitions.js';
 import { makeThumbnail } from '../db/thumbnail.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
 import { WriteQueue, type WriteQueueStats } from '../db/write-queue.js';
 
 /** What a recognition path hands to record(). */
@@ -38,7 +41,7 @@ export interface RecordEntry {
 export interface History {
   /** Queues the recognition for storage. Never throws, never waits. */
   record(entry: RecordEntry): void;
-  /** Resolves when every queued record has been written or given up on. */
+  /** Resolves when every queued record has been written or given up on (after an outage: once the database is back). */
   flush(): Promise<void>;
   list(userId: string, filter: HistoryFilter, page: { limit: number; cursor?: Cursor }): Promise<{ items: RecognitionRecord[]; nextCursor: string | null }>;
   get(userId: string, id: string): Promise<RecognitionRecord | null>;
@@ -60,9 +63,11 @@ export interface HistoryOptions {
   capacity?: number;
   /** Bytes waiting (strokes and uploads), at most. */
   maxBytes?: number;
-  /** Tries per record. */
+  /** Tries per record when the database answers with an error (an outage is waited out). */
   attempts?: number;
   backoffMs?: number;
+  /** Longest wait between retries while the database is unreachable. Default 5 s. */
+  maxBackoffMs?: number;
   /** Replaces the database write (tests inject failures here). */
   write?: (rec: NewRecognition) => Promise<void>;
 }
@@ -107,8 +112,10 @@ export default fp<HistoryOptions>(
         sizeOf: (job) => (job.image?.byteLength ?? 0) + ('strokes' in job.rec.input ? job.rec.input.strokes.reduce((n, s) => n + s.length * 24, 0) : 0),
         attempts: opts.attempts ?? 4,
         backoffMs: opts.backoffMs ?? 100,
+        maxBackoffMs: opts.maxBackoffMs ?? 5_000,
         concurrency: 2,
         permanent,
+        transient: isDatabaseUnreachable,
         log,
       },
     );
@@ -144,6 +151,7 @@ export default fp<HistoryOptions>(
       stats: queue.stats,
     };
     app.decorate('history', history);
+    app.databaseWriters.set('history', queue.stats);
     // Registered after the prisma plugin, so this runs before the client disconnects.
     app.addHook('onClose', async () => {
       await queue.close(5_000);

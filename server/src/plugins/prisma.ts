@@ -3,15 +3,28 @@
  * PostgreSQL server that DATABASE_URL names. The embedded SQLite default migrates itself at start;
  * PostgreSQL is migrated by its operator (`npm run db:migrate`) and the server refuses to start
  * on a database that is behind its migrations.
+ *
+ * Services that queue writes while the database is away (history, the board store) add their
+ * stats to `app.databaseWriters`; the 'database' health check reports them with a `SELECT 1`.
  */
 import fp from 'fastify-plugin';
 import { createDb, type Db } from '../db/client.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
 import { applyMigrations, ensureSqliteDir, pendingMigrations } from '../db/migrations.js';
 import { providerOf, redactUrl } from '../db/provider.js';
+
+/** What a queued writer tells health (its live stats object: read at each check). */
+export interface DatabaseWriterStats {
+  queued: number;
+  /** Its last write found the database unreachable. */
+  failing: boolean;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     prisma: Db;
+    /** Named writers that queue while the database is away, e.g. 'history', 'rooms'. */
+    databaseWriters: Map<string, DatabaseWriterStats>;
   }
 }
 
@@ -55,6 +68,23 @@ export default fp<PrismaPluginOptions>(
       await db.$disconnect();
     });
     app.decorate('prisma', db);
+    const writers = new Map<string, DatabaseWriterStats>();
+    app.decorate('databaseWriters', writers);
+    // The health plugin is there when the whole app runs; some tests assemble the app without it.
+    if (app.hasDecorator('health')) {
+      app.health.register('database', async () => {
+        const queues = Object.fromEntries([...writers].map(([name, s]) => [name, { queued: s.queued, failing: s.failing }]));
+        try {
+          await db.$queryRawUnsafe('SELECT 1');
+        } catch (err) {
+          app.log.warn({ err }, 'database health check failed');
+          return { status: 'down', provider, error: isDatabaseUnreachable(err) ? 'unreachable' : 'query failed', queues };
+        }
+        // Answering again, but a writer has not caught up yet.
+        const failing = [...writers.values()].some((s) => s.failing);
+        return { status: failing ? 'degraded' : 'ok', provider, queues };
+      });
+    }
     app.log.info({ database: redactUrl(opts.url), provider }, 'database ready');
   },
   { name: 'prisma' },

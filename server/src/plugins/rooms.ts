@@ -1,7 +1,15 @@
-/** The shared boards as a Fastify service: a registry of rooms backed by the file store. */
+/**
+ * The shared boards as a Fastify service: a registry of rooms. Boards are stored in PostgreSQL
+ * when DATABASE_URL names one (every node sees them), otherwise in files under DATA_DIR; with
+ * REDIS_URL, boards span every node of the cluster through Redis.
+ */
 import fp from 'fastify-plugin';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { providerOf } from '../db/provider.js';
 import { recognizeStrokes } from '../recognition/recognizer.js';
+import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
+import { RedisBus } from '../realtime/redis-bus.js';
 import { FileRoomStore, type RoomStore } from '../realtime/room-store.js';
 import { RoomRegistry } from '../realtime/rooms.js';
 
@@ -13,16 +21,35 @@ declare module 'fastify' {
 
 export interface RoomsOptions {
   dataDir: string;
+  /** Boards go to this database when it is PostgreSQL. */
+  databaseUrl?: string;
+  /** Join the cluster of nodes sharing this Redis. */
+  redisUrl?: string;
+  nodeId?: string;
   /** Tests pass a MemoryRoomStore. */
   store?: RoomStore;
 }
 
 export default fp<RoomsOptions>(
   async (app, opts) => {
+    const log = app.log.child({ service: 'rooms' });
+    const store =
+      opts.store ??
+      (opts.databaseUrl && providerOf(opts.databaseUrl) === 'postgresql'
+        ? new PrismaRoomStore(app.prisma, { log })
+        : new FileRoomStore(path.join(opts.dataDir, 'rooms')));
+    if (store instanceof PrismaRoomStore) app.databaseWriters.set('rooms', store.stats);
+    const bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, node: opts.nodeId ?? `${hostname()}-${process.pid}`, log }) : undefined;
     const registry = new RoomRegistry({
-      store: opts.store ?? new FileRoomStore(path.join(opts.dataDir, 'rooms')),
+      store,
+      bus,
       recognize: (strokes) => recognizeStrokes(app.inference, strokes),
       modelVersion: app.inference.manifest.version,
+      // A signed-in writer shows as their email's local part ("ana" for ana@example.org).
+      nameOf: async (userId) => {
+        const user = await app.prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
+        return user ? user.email.split('@')[0].slice(0, 40) : null;
+      },
       log: app.log,
       record: ({ userId, strokes, box, recognition }) =>
         app.history.record({
@@ -34,7 +61,8 @@ export default fp<RoomsOptions>(
         }),
     });
     app.decorate('rooms', registry);
+    if (bus && app.hasDecorator('health')) app.health.register('redis', () => bus.health());
     app.addHook('onClose', () => registry.close());
   },
-  { name: 'rooms', dependencies: ['inference', 'history'] },
+  { name: 'rooms', dependencies: ['inference', 'history', 'prisma'] },
 );

@@ -70,6 +70,10 @@ export class Connection {
     this.dispatch(value);
   }
 
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
   dispose(): void {
     if (this.room && this.member) this.room.leave(this.member, this.socket);
     this.state = 'closed';
@@ -91,24 +95,26 @@ export class Connection {
 
   private join(hello: Extract<ClientMessage, { type: 'hello' }>): void {
     this.state = 'joining';
-    this.rooms.get(hello.room ?? RoomRegistry.newId()).then(
-      (room) => {
+    this.rooms
+      .get(hello.room ?? RoomRegistry.newId())
+      .then(async (room) => {
         if (this.state === 'closed') return;
-        const member = room.join(this.socket, hello, this.userId);
+        const member = await room.join(this.socket, hello, this.userId);
         if (!member) {
           this.state = 'closed';
           return;
         }
+        // The socket may have closed while the member was looked up on the bus.
+        if (this.isClosed()) return room.leave(member, this.socket);
         this.room = room;
         this.member = member;
         this.state = 'joined';
         for (const raw of this.early.splice(0)) this.handle(raw);
-      },
-      (err: Error) => {
+      })
+      .catch((err: Error) => {
         this.log.warn({ err }, 'loading a room failed');
         this.close(1011, 'the board could not be loaded; try again');
-      },
-    );
+      });
   }
 
   private strike(): void {

@@ -3,6 +3,11 @@
  * every board event, a bounded log of recent events for resuming clients, durable storage of
  * completed strokes, and recognition of the numbers written on it.
  *
+ * A room may be served by several nodes at once. Members' messages are checked here and turned
+ * into changes that go through the bus (bus.ts), which numbers them and delivers them to every
+ * node's replica of the room in the same order; `apply` is the only place the board changes.
+ * On one node the bus delivers at once, so a change is applied before `handle` returns.
+ *
  * Rooms talk to members through a minimal socket interface, so scenario tests drive them with
  * in-memory sockets.
  */
@@ -23,8 +28,9 @@ import {
   type ServerMessage,
 } from '../../../common/protocol.js';
 import { LIMITS, type Recognition } from '../../../common/recognition.js';
+import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { COLORS, generatedName } from './names.js';
-import type { RoomStore } from './room-store.js';
+import type { RoomStore, StoreRecord } from './room-store.js';
 
 export interface MemberSocket {
   send(data: string): void;
@@ -41,9 +47,13 @@ export interface BoardRecord {
 
 export interface RoomDeps {
   store: RoomStore;
+  /** How the room's replicas on other nodes are kept in step (default: this node alone). */
+  bus?: RoomBus;
   recognize(strokes: readonly number[][][]): Promise<Recognition>;
   /** Stores a logged-in writer's recognition in their history (never throws). */
   record?(entry: BoardRecord): void;
+  /** The name a logged-in writer shows on boards (null: unknown, a generated one is used). */
+  nameOf?(userId: string): Promise<string | null>;
   modelVersion: string;
   log: { warn(obj: object, msg: string): void };
 }
@@ -54,7 +64,11 @@ export const ROOM_LIMITS = { maxStrokes: 5_000, maxPoints: 500_000 } as const;
 const LOG_SIZE = 5_000;
 /** How long a disconnected member's identity (and undo history) waits for a resume. */
 const RESUME_WINDOW_MS = 120_000;
+/** Undo history shared with other nodes for a member that moves, at most. */
+const LIMITS_OWN_SHARED = 1_000;
 const CURSOR_INTERVAL_MS = 30;
+/** Nodes repeat their part of the participant list this often; a node silent for 3 beats is gone. */
+const PRESENCE_BEAT_MS = 5_000;
 /** A writer's number goes into their history once they leave it alone this long. */
 export const RECORD_AFTER_MS = 2_000;
 
@@ -64,8 +78,12 @@ export interface Member {
   socket: MemberSocket | null;
   /** The member's completed strokes, newest last, for undo. */
   own: string[];
+  /** Strokes in progress as this node received them: what the member's stroke-end publishes. */
+  drawing: Map<string, number[][]>;
   /** Strokes the member is re-sending after a reconnect that the room already has complete. */
   replaying: Set<string>;
+  /** The next join gets the whole board (the board was resynchronized since). */
+  needsBoard: boolean;
   lastCursor: number;
   leftAt: number;
   /** The logged-in account behind this writer, if any: their recognitions are theirs. */
@@ -75,7 +93,10 @@ export interface Member {
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
-type Change = { strokeId: string } | { box: Box } | null;
+/** What a recognition run was triggered by: the result names the group it touched. */
+type Touched = { strokeId: string } | { box: Box } | null;
+
+const alone = new LocalBus();
 
 const emptyRecognition = (model: string): Recognition => ({ text: '', digits: [], rejected: [], model, ms: 0 });
 
@@ -84,15 +105,23 @@ export class Room {
   /** Bounds of completed strokes, computed once (grouping runs after every change). */
   private readonly bounds = new WeakMap<BoardStroke, Box | null>();
   private readonly members = new Map<string, Member>();
+  /** Participants connected to other nodes, by node, with when we last heard of them. */
+  private readonly remote = new Map<string, { participants: Participant[]; at: number }>();
   private seq = 0;
   private readonly log: BoardEvent[] = [];
   private totalPoints = 0;
   /** Ids removed by a clear or erase while their author was still drawing: later points are dropped quietly. */
   private readonly dropped = new Set<string>();
   private colorIndex = 0;
+  private channel!: Channel;
+  /** Changes delivered before the snapshot was in place. */
+  private early: [number, Change][] | null = [];
+  private joining = 0;
+  private beat: NodeJS.Timeout | undefined;
+  closed = false;
   // Recognition: one run at a time; changes during a run ask for one more run.
   private recognizing = false;
-  private again: Change = null;
+  private again: Touched = null;
   private pendingChange = false;
   private generation = 0;
   private cache = new Map<string, Recognition>();
@@ -103,18 +132,28 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {}
 
-  /** Loads a room's stored strokes (a new room is simply empty). */
+  /** Opens the room on this node: its board from the bus (or the store, for a room the bus does not hold). */
   static async load(id: string, deps: RoomDeps): Promise<Room> {
     const room = new Room(id, deps);
-    for (const s of await deps.store.load(id)) {
-      room.strokes.set(s.id, { ...s, done: true });
-      room.totalPoints += s.points.length;
-    }
-    if (room.strokes.size > 0) room.recognize(null);
+    const { channel, snapshot } = await (deps.bus ?? alone).open(
+      id,
+      {
+        change: (seq, change) => room.deliver(seq, change),
+        signal: (signal) => room.onSignal(signal),
+        resync: (snap) => room.resync(snap),
+      },
+      () => deps.store.load(id),
+    );
+    room.channel = channel;
+    room.reset(snapshot);
+    for (const [seq, change] of room.early!) room.apply(seq, change);
+    room.early = null;
+    room.beat = setInterval(() => room.heartbeat(), PRESENCE_BEAT_MS);
+    room.beat.unref();
     return room;
   }
 
-  /** Members currently connected. */
+  /** Members currently connected to this node. */
   get connected(): number {
     let n = 0;
     for (const m of this.members.values()) if (m.socket) n++;
@@ -123,47 +162,67 @@ export class Room {
 
   /** True when nobody is connected and no resume is pending: the registry may drop the room. */
   idle(now = Date.now()): boolean {
+    if (this.joining > 0 || this.recognizing) return false;
     for (const m of this.members.values()) if (m.socket || now - m.leftAt < RESUME_WINDOW_MS) return false;
-    return !this.recognizing;
+    return true;
   }
 
-  /** Adds (or, with a valid resume, re-attaches) a member; null when the room is full. */
-  join(socket: MemberSocket, hello: Hello, userId: string | null = null): Member | null {
+  /** Stops serving the room on this node. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.beat);
+    for (const m of this.members.values()) for (const timer of m.recordTimers.values()) clearTimeout(timer);
+    this.channel.close();
+  }
+
+  /**
+   * Adds (or, with a valid resume, re-attaches) a member; null when the room is full. A session
+   * from another node (it died, or the balancer chose another) is found through the bus.
+   */
+  async join(socket: MemberSocket, hello: Hello, userId: string | null = null): Promise<Member | null> {
     this.forgetStaleMembers();
-    let member = hello.resume ? this.members.get(hello.resume.session) : undefined;
+    const session = hello.resume?.session;
+    let member = session ? this.members.get(session) : undefined;
+    let fromElsewhere = false;
+    if (session && !member) {
+      this.joining++;
+      try {
+        const shared = await this.channel.loadMember(session);
+        member = this.members.get(session);
+        if (!member && shared) {
+          member = this.newMember(socket, shared.participant, userId, session);
+          member.own = shared.own;
+          fromElsewhere = true;
+        }
+      } finally {
+        this.joining--;
+      }
+    }
     const resumed = member !== undefined;
-    if (member) {
+    if (member && !fromElsewhere) {
       // A reconnect can race the old socket's close: the newer connection wins.
       if (member.socket && member.socket !== socket) member.socket.close(1000, 'replaced by a newer connection');
       member.socket = socket;
       member.replaying.clear();
       member.userId = userId;
-    } else {
-      if (this.connected >= MAX_ROOM_PARTICIPANTS) {
+    } else if (!member) {
+      if (this.participants().length >= MAX_ROOM_PARTICIPANTS) {
         socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
         return null;
       }
-      member = {
-        session: randomBytes(12).toString('base64url'),
-        participant: {
-          id: randomBytes(6).toString('base64url'),
-          name: hello.name ?? generatedName(),
-          color: COLORS[this.colorIndex++ % COLORS.length],
-        },
-        socket,
-        own: [],
-        replaying: new Set(),
-        lastCursor: 0,
-        leftAt: 0,
-        userId,
-        recordTimers: new Map(),
-      };
-      this.members.set(member.session, member);
+      const name = (userId ? await this.accountName(userId) : null) ?? hello.name ?? generatedName();
+      const participant = { id: randomBytes(6).toString('base64url'), name, color: COLORS[this.colorIndex++ % COLORS.length] };
+      member = this.newMember(socket, participant, userId);
     }
+    this.members.set(member.session, member);
+    this.share(member);
 
+    // Events are replayed only from this node's own log, to a member it knows and that has not
+    // been resynchronized since; anyone else gets the whole board.
     const lastSeq = hello.resume?.lastSeq;
     const firstLogged = this.log[0]?.seq ?? this.seq + 1;
-    const canReplay = resumed && lastSeq !== undefined && lastSeq <= this.seq && lastSeq >= firstLogged - 1;
+    const canReplay = resumed && !fromElsewhere && !member.needsBoard && lastSeq !== undefined && lastSeq <= this.seq && lastSeq >= firstLogged - 1;
+    member.needsBoard = false;
     this.sendTo(member, {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -178,8 +237,36 @@ export class Room {
     });
     if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
     if (this.lastResult) this.sendTo(member, this.lastResult);
-    this.broadcast({ type: 'presence', participants: this.participants() });
+    this.presenceChanged();
     return member;
+  }
+
+  private async accountName(userId: string): Promise<string | null> {
+    this.joining++;
+    try {
+      return (await this.deps.nameOf?.(userId)) ?? null;
+    } catch (err) {
+      this.deps.log.warn({ err }, 'looking up a writer\'s name failed; using a generated one');
+      return null;
+    } finally {
+      this.joining--;
+    }
+  }
+
+  private newMember(socket: MemberSocket, participant: Participant, userId: string | null, session = randomBytes(12).toString('base64url')): Member {
+    return {
+      session,
+      participant,
+      socket,
+      own: [],
+      drawing: new Map(),
+      replaying: new Set(),
+      needsBoard: false,
+      lastCursor: 0,
+      leftAt: 0,
+      userId,
+      recordTimers: new Map(),
+    };
   }
 
   /** The member's socket closed. Its identity stays for a while so that it can resume. */
@@ -187,7 +274,7 @@ export class Room {
     if (member.socket !== socket) return; // an old socket of a member that already reconnected
     member.socket = null;
     member.leftAt = Date.now();
-    this.broadcast({ type: 'presence', participants: this.participants() });
+    this.presenceChanged();
   }
 
   /** Handles a validated message from a joined member. */
@@ -204,7 +291,7 @@ export class Room {
       case 'erase':
         return this.erase(member, msg.strokeId);
       case 'clear':
-        return this.clear(member);
+        return this.publish({ type: 'cleared', by: member.participant.id });
       case 'cursor':
         return this.cursor(member, msg.x, msg.y);
       default: {
@@ -216,84 +303,155 @@ export class Room {
 
   private begin(member: Member, id: string, points: number[][]): void {
     const existing = this.strokes.get(id);
-    if (existing) {
-      if (existing.author !== member.participant.id) return this.error(member, ErrorCode.duplicateStroke, `stroke ${id} already exists`, id);
-      // The author re-sends a stroke after a reconnect: idempotent.
-      if (existing.done) {
-        member.replaying.add(id);
-        return;
-      }
-      this.totalPoints -= existing.points.length;
-      existing.points = [];
-      return this.addPoints(member, id, points, true);
+    if (existing && existing.author !== member.participant.id) return this.error(member, ErrorCode.duplicateStroke, `stroke ${id} already exists`, id);
+    // The author re-sends a stroke the room already has after a reconnect: idempotent.
+    if (existing?.done) {
+      member.replaying.add(id);
+      return;
     }
-    this.dropped.delete(id);
-    if (this.strokes.size >= ROOM_LIMITS.maxStrokes) {
+    if (!existing && this.strokes.size >= ROOM_LIMITS.maxStrokes) {
       return this.error(member, ErrorCode.tooMuchInk, `a board holds at most ${ROOM_LIMITS.maxStrokes} strokes; erase or clear some`, id);
     }
     if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, 'this board is full of ink; clear it first', id);
-    const stroke: BoardStroke = { id, author: member.participant.id, color: member.participant.color, points: [...points], done: false };
-    this.strokes.set(id, stroke);
-    this.totalPoints += points.length;
-    this.emit({ type: 'stroke-begin', seq: ++this.seq, stroke: { ...stroke, points: [...points] } }, member);
+    this.dropped.delete(id);
+    member.drawing.set(id, [...points]);
+    const { id: author, color } = member.participant;
+    this.publish({ type: 'stroke-begin', stroke: { id, author, color, points: [...points], done: false } });
   }
 
-  private addPoints(member: Member, id: string, points: number[][], restart = false): void {
+  private addPoints(member: Member, id: string, points: number[][]): void {
     if (member.replaying.has(id) || this.dropped.has(id)) return;
-    const stroke = this.strokes.get(id);
-    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
-    if (stroke.done) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is already complete`, id);
-    if (stroke.points.length + points.length > LIMITS.maxPointsPerStroke || this.totalPoints + points.length > ROOM_LIMITS.maxPoints) {
+    const drawing = member.drawing.get(id);
+    if (!drawing) {
+      const done = this.strokes.get(id)?.done && this.strokes.get(id)?.author === member.participant.id;
+      return this.error(member, ErrorCode.unknownStroke, done ? `stroke ${id} is already complete` : `stroke ${id} was not begun`, id);
+    }
+    if (drawing.length + points.length > LIMITS.maxPointsPerStroke || this.totalPoints + points.length > ROOM_LIMITS.maxPoints) {
       return this.error(member, ErrorCode.tooMuchInk, `too many points (at most ${LIMITS.maxPointsPerStroke} per stroke)`, id);
     }
-    for (const p of points) stroke.points.push(p);
-    this.totalPoints += points.length;
-    if (restart) this.emit({ type: 'stroke-begin', seq: ++this.seq, stroke: { ...stroke, points: [...stroke.points] } }, member);
-    else this.emit({ type: 'stroke-points', seq: ++this.seq, strokeId: id, points }, member);
+    for (const p of points) drawing.push(p);
+    this.publish({ type: 'stroke-points', strokeId: id, author: member.participant.id, points });
   }
 
   private end(member: Member, id: string): void {
     if (this.dropped.has(id)) return;
     const stroke = this.strokes.get(id);
-    if (!stroke || stroke.author !== member.participant.id) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
-    if (stroke.done) {
-      // A replayed stroke the room already stored: acknowledge it again.
-      member.replaying.delete(id);
-      return this.sendTo(member, { type: 'ack', strokeId: id, seq: this.seq });
+    const points = member.drawing.get(id);
+    if (!points) {
+      if (stroke?.done && stroke.author === member.participant.id) {
+        // A replayed stroke the room already has: make sure it is stored (the node that had it
+        // may have died before storing it; storing is idempotent), then acknowledge it again.
+        member.replaying.delete(id);
+        return this.store(member, { t: 'stroke', stroke: { id, author: stroke.author, color: stroke.color, points: stroke.points } }, this.seq);
+      }
+      return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
     }
-    stroke.done = true;
-    const seq = ++this.seq;
-    this.emit({ type: 'stroke-end', seq, strokeId: id }, member);
-    member.own.push(id);
-    const { done: _done, ...stored } = stroke;
-    this.deps.store.append(this.id, { t: 'stroke', stroke: { ...stored, points: [...stroke.points] } }).then(
-      () => this.sendTo(member, { type: 'ack', strokeId: id, seq }),
-      (err: Error) => {
-        this.deps.log.warn({ err, room: this.id }, 'storing a stroke failed');
-        this.error(member, ErrorCode.storageFailed, `stroke ${id} could not be stored; it stays on the board but may not survive a restart`, id);
-      },
-    );
-    this.recognize({ strokeId: id });
+    this.publish({ type: 'stroke-end', stroke: { id, author: member.participant.id, color: member.participant.color, points } });
   }
 
   private undo(member: Member): void {
     while (member.own.length > 0) {
       const id = member.own.pop()!;
-      if (this.strokes.has(id)) return this.remove(member, [id]);
+      if (this.strokes.has(id)) {
+        this.share(member);
+        return this.publish({ type: 'erased', strokeIds: [id], by: member.participant.id });
+      }
     }
     this.error(member, ErrorCode.nothingToUndo, 'you have no stroke on this board to undo');
   }
 
   private erase(member: Member, id: string): void {
-    const stroke = this.strokes.get(id);
-    if (!stroke) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is not on the board`, id);
-    this.remove(member, [id]);
+    if (!this.strokes.has(id)) return this.error(member, ErrorCode.unknownStroke, `stroke ${id} is not on the board`, id);
+    this.publish({ type: 'erased', strokeIds: [id], by: member.participant.id });
   }
 
-  private remove(member: Member, ids: string[]): void {
+  private cursor(member: Member, x: number, y: number): void {
+    const now = Date.now();
+    if (now - member.lastCursor < CURSOR_INTERVAL_MS) return;
+    member.lastCursor = now;
+    const signal = { type: 'cursor', id: member.participant.id, x, y } as const;
+    this.broadcast(signal, member);
+    this.channel.signal(signal);
+  }
+
+  private publish(change: Change): void {
+    this.channel.publish(change).catch((err: Error) => this.deps.log.warn({ err, room: this.id }, 'publishing a board change failed'));
+  }
+
+  private deliver(seq: number, change: Change): void {
+    if (this.early) this.early.push([seq, change]);
+    else this.apply(seq, change);
+  }
+
+  /** Applies a numbered change from any node. Every node applies the same changes in the same order. */
+  private apply(seq: number, change: Change): void {
+    if (seq <= this.seq || this.closed) return; // already in the snapshot
+    this.seq = seq;
+    switch (change.type) {
+      case 'stroke-begin': {
+        const { stroke } = change;
+        const existing = this.strokes.get(stroke.id);
+        if (existing && (existing.author !== stroke.author || existing.done)) return;
+        if (existing) {
+          // The author restarts a stroke after a reconnect: it replaces what we had.
+          this.totalPoints -= existing.points.length;
+          existing.points = [...stroke.points];
+        } else {
+          if (this.strokes.size >= ROOM_LIMITS.maxStrokes || this.totalPoints + stroke.points.length > ROOM_LIMITS.maxPoints) return;
+          this.dropped.delete(stroke.id);
+          this.strokes.set(stroke.id, { ...stroke, points: [...stroke.points], done: false });
+        }
+        this.totalPoints += stroke.points.length;
+        return this.emit({ type: 'stroke-begin', seq, stroke: { ...stroke, points: [...stroke.points] } }, stroke.author);
+      }
+      case 'stroke-points': {
+        const stroke = this.strokes.get(change.strokeId);
+        // A node that opened the room mid-stroke missed its beginning: the stroke-end brings it whole.
+        if (!stroke || stroke.author !== change.author || stroke.done) return;
+        for (const p of change.points) stroke.points.push(p);
+        this.totalPoints += change.points.length;
+        return this.emit({ type: 'stroke-points', seq, strokeId: change.strokeId, points: change.points }, change.author);
+      }
+      case 'stroke-end':
+        return this.applyEnd(seq, change.stroke);
+      case 'erased':
+        return this.applyErase(seq, change.strokeIds, change.by);
+      case 'cleared':
+        return this.applyClear(seq, change.by);
+    }
+  }
+
+  private applyEnd(seq: number, stored: Extract<Change, { type: 'stroke-end' }>['stroke']): void {
+    if (this.dropped.has(stored.id)) return;
+    let stroke = this.strokes.get(stored.id);
+    if (stroke && (stroke.author !== stored.author || stroke.done)) return;
+    if (!stroke || stroke.points.length !== stored.points.length) {
+      // This node missed part of the stroke: take it whole from the author's node.
+      if (!stroke && this.strokes.size >= ROOM_LIMITS.maxStrokes) return;
+      this.totalPoints += stored.points.length - (stroke?.points.length ?? 0);
+      stroke = { ...stored, points: [...stored.points], done: false };
+      this.strokes.set(stored.id, stroke);
+      this.emit({ type: 'stroke-begin', seq, stroke: { ...stroke } }, stored.author);
+    }
+    stroke.done = true;
+    this.emit({ type: 'stroke-end', seq, strokeId: stored.id }, stored.author);
+    const author = this.localMember(stored.author);
+    if (author) {
+      // The author's node stores the stroke and acknowledges it once it is durable.
+      author.drawing.delete(stored.id);
+      author.own.push(stored.id);
+      this.share(author);
+      this.store(author, { t: 'stroke', seq, stroke: { id: stored.id, author: stored.author, color: stored.color, points: [...stroke.points] } }, seq);
+    }
+    this.recognize({ strokeId: stored.id });
+  }
+
+  private applyErase(seq: number, ids: string[], by: string): void {
     let box: Box | null = null;
+    const removed: string[] = [];
     for (const id of ids) {
-      const stroke = this.strokes.get(id)!;
+      const stroke = this.strokes.get(id);
+      if (!stroke) continue;
       for (const p of stroke.points) {
         box = box
           ? { minX: Math.min(box.minX, p[0]), minY: Math.min(box.minY, p[1]), maxX: Math.max(box.maxX, p[0]), maxY: Math.max(box.maxY, p[1]) }
@@ -301,44 +459,121 @@ export class Room {
       }
       this.totalPoints -= stroke.points.length;
       this.strokes.delete(id);
-      if (!stroke.done) this.dropped.add(id);
+      if (!stroke.done) this.drop(id);
+      removed.push(id);
     }
-    this.emit({ type: 'erased', seq: ++this.seq, strokeIds: ids, by: member.participant.id });
-    this.persist({ t: 'erase', ids });
+    if (removed.length === 0) return;
+    this.emit({ type: 'erased', seq, strokeIds: removed, by });
+    if (this.localMember(by)) this.persist({ t: 'erase', ids: removed, seq });
     this.recognize(box ? { box } : null);
   }
 
-  private clear(member: Member): void {
-    for (const s of this.strokes.values()) if (!s.done) this.dropped.add(s.id);
+  private applyClear(seq: number, by: string): void {
+    for (const s of this.strokes.values()) if (!s.done) this.drop(s.id);
     if (this.dropped.size > 10_000) this.dropped.clear();
     this.strokes.clear();
     this.totalPoints = 0;
     this.generation++;
     this.cache.clear();
-    this.emit({ type: 'cleared', seq: ++this.seq, by: member.participant.id });
-    this.persist({ t: 'clear' });
+    this.emit({ type: 'cleared', seq, by });
+    if (this.localMember(by)) this.persist({ t: 'clear', seq });
     this.recognize(null);
   }
 
-  private cursor(member: Member, x: number, y: number): void {
-    const now = Date.now();
-    if (now - member.lastCursor < CURSOR_INTERVAL_MS) return;
-    member.lastCursor = now;
-    this.broadcast({ type: 'cursor', id: member.participant.id, x, y }, member);
+  /** A stroke removed while its author was drawing it: the author's later points are dropped quietly. */
+  private drop(id: string): void {
+    this.dropped.add(id);
+    for (const m of this.members.values()) m.drawing.delete(id);
   }
 
-  private persist(record: Parameters<RoomStore['append']>[1]): void {
+  /** Replaces the board (opening the room, or after an outage of the bus). */
+  private reset(snapshot: Snapshot): void {
+    this.strokes.clear();
+    this.totalPoints = 0;
+    for (const s of snapshot.strokes) {
+      this.strokes.set(s.id, { ...s, done: true });
+      this.totalPoints += s.points.length;
+    }
+    this.seq = snapshot.seq;
+    this.log.length = 0;
+    this.dropped.clear();
+    this.generation++;
+    this.cache.clear();
+    this.lastResult = null;
+    if (this.strokes.size > 0) this.recognize(null);
+  }
+
+  /** The bus may have missed changes: take its board and have every member reconnect for it. */
+  private resync(snapshot: Snapshot): void {
+    if (this.early) return; // still opening: the snapshot being fetched is newer anyway
+    this.reset(snapshot);
+    for (const m of this.members.values()) {
+      m.drawing.clear();
+      m.replaying.clear();
+      m.needsBoard = true;
+      m.socket?.close(CloseCode.resync, 'the board was reloaded after a server outage; reconnecting');
+    }
+  }
+
+  private onSignal(signal: Signal): void {
+    if (signal.type === 'cursor') return this.broadcast(signal);
+    const before = this.participantKey();
+    // A node we did not know of: tell it who is here now rather than at our next beat.
+    if (!this.remote.has(signal.node) && this.connected > 0) this.channel.signal(this.localPresence());
+    this.remote.set(signal.node, { participants: signal.participants, at: Date.now() });
+    if (this.participantKey() !== before) this.broadcast({ type: 'presence', participants: this.participants() });
+  }
+
+  /** Repeats this node's part of the presence list; forgets nodes that went quiet. */
+  private heartbeat(): void {
+    const now = Date.now();
+    let changed = false;
+    for (const [node, entry] of this.remote) {
+      if (now - entry.at > 3 * PRESENCE_BEAT_MS) {
+        this.remote.delete(node);
+        changed = true;
+      }
+    }
+    if (changed) this.broadcast({ type: 'presence', participants: this.participants() });
+    if (this.connected > 0) this.channel.signal(this.localPresence());
+  }
+
+  private presenceChanged(): void {
+    this.broadcast({ type: 'presence', participants: this.participants() });
+    this.channel.signal(this.localPresence());
+  }
+
+  private localPresence(): Signal {
+    return { type: 'presence', node: (this.deps.bus ?? alone).node, participants: this.localParticipants() };
+  }
+
+  private store(member: Member, record: StoreRecord, seq: number): void {
+    const id = record.t === 'stroke' ? record.stroke.id : '';
+    this.deps.store.append(this.id, record).then(
+      () => this.sendTo(member, { type: 'ack', strokeId: id, seq }),
+      (err: Error) => {
+        this.deps.log.warn({ err, room: this.id }, 'storing a stroke failed');
+        this.error(member, ErrorCode.storageFailed, `stroke ${id} could not be stored; it stays on the board but may not survive a restart`, id);
+      },
+    );
+  }
+
+  private persist(record: StoreRecord): void {
     this.deps.store.append(this.id, record).catch((err: Error) => this.deps.log.warn({ err, room: this.id }, 'storing a board change failed'));
   }
 
-  /** Records a board event in the log and sends it to everyone but `except`. */
-  private emit(event: BoardEvent, except?: Member): void {
-    this.log.push(event);
-    if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE);
-    this.broadcast(event, except);
+  private share(member: Member): void {
+    this.channel.saveMember(member.session, { participant: member.participant, own: member.own.slice(-LIMITS_OWN_SHARED) });
   }
 
-  private recognize(change: Change): void {
+  /** Records a board event in the log and sends it to everyone on this node but its author. */
+  private emit(event: BoardEvent, exceptAuthor?: string): void {
+    this.log.push(event);
+    if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE);
+    this.broadcast(event, exceptAuthor ? this.localMember(exceptAuthor) : undefined);
+  }
+
+  private recognize(change: Touched): void {
     if (this.recognizing) {
       this.pendingChange = true;
       this.again = change ?? this.again;
@@ -378,7 +613,7 @@ export class Room {
   }
 
   /** Recognizes every number on the board, reusing results for groups that did not change. */
-  private async run(change: Change): Promise<Extract<ServerMessage, { type: 'result' }>> {
+  private async run(change: Touched): Promise<Extract<ServerMessage, { type: 'result' }>> {
     const done = [...this.strokes.values()].filter((s) => s.done);
     const groups = groupByPlace(done.map((s) => ({ id: s.id, points: s.points, box: this.boundsOf(s) })));
     const cache = new Map<string, Recognition>();
@@ -433,8 +668,28 @@ export class Room {
     member.recordTimers.set(strokeId, timer);
   }
 
-  private participants(): Participant[] {
+  private localParticipants(): Participant[] {
     return [...this.members.values()].filter((m) => m.socket).map((m) => m.participant);
+  }
+
+  /** Everyone connected, on this node and the others (a member that moved here counts once). */
+  private participants(): Participant[] {
+    const all = new Map(this.localParticipants().map((p) => [p.id, p]));
+    for (const { participants } of this.remote.values()) for (const p of participants) if (!all.has(p.id)) all.set(p.id, p);
+    return [...all.values()];
+  }
+
+  private participantKey(): string {
+    return this.participants()
+      .map((p) => p.id)
+      .sort()
+      .join(' ');
+  }
+
+  /** The member connected here with this participant id, if any. */
+  private localMember(participantId: string): Member | undefined {
+    for (const m of this.members.values()) if (m.participant.id === participantId && m.socket) return m;
+    return undefined;
   }
 
   private forgetStaleMembers(): void {

@@ -19,14 +19,19 @@ export class RoomRegistry {
   }
 
   /** The room, loading its stored board the first time (concurrent callers share one load). */
-  get(id: string): Promise<Room> {
-    let room = this.rooms.get(id);
-    if (!room) {
-      room = Room.load(id, this.deps);
-      this.rooms.set(id, room);
-      room.catch(() => this.rooms.delete(id));
+  async get(id: string): Promise<Room> {
+    for (;;) {
+      let promise = this.rooms.get(id);
+      if (!promise) {
+        promise = Room.load(id, this.deps);
+        this.rooms.set(id, promise);
+        promise.catch(() => this.rooms.delete(id));
+      }
+      const room = await promise;
+      // Dropped by the sweep while we waited: open it again.
+      if (!room.closed) return room;
+      if (this.rooms.get(id) === promise) this.rooms.delete(id);
     }
-    return room;
   }
 
   get size(): number {
@@ -36,13 +41,20 @@ export class RoomRegistry {
   private sweep(): void {
     for (const [id, promise] of this.rooms) {
       void promise.then((room) => {
-        if (room.idle() && this.rooms.get(id) === promise) this.rooms.delete(id);
+        if (room.idle() && this.rooms.get(id) === promise) {
+          this.rooms.delete(id);
+          room.close();
+        }
       }, () => {});
     }
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    const rooms = await Promise.allSettled(this.rooms.values());
+    for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
+    this.rooms.clear();
     await this.deps.store.close();
+    await this.deps.bus?.close();
   }
 }

@@ -24,6 +24,7 @@ function world(store = new MemoryRoomStore()) {
     recognize: async (strokes) => ({ text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 }),
     modelVersion: 'test',
     log: { warn: () => {} },
+    nameOf: async (userId) => (userId === 'user-1' ? 'ana' : null),
   });
   const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown; userId?: string } = {}) => {
     const inbox: ServerMessage[] = [];
@@ -257,6 +258,17 @@ describe('rooms', () => {
     b.send({ type: 'stroke-begin', strokeId: 's', points: [[9, 9]] });
     b.send({ type: 'stroke-points', strokeId: 's', points: [[9, 9]] });
     expect(b.of('error').map((e) => e.code)).toEqual(['duplicate_stroke', 'unknown_stroke']);
+  });
+
+  it("shows a logged-in writer under their account's name, others under the name they asked for or a generated one", async () => {
+    const w = world();
+    const logged = w.client({ userId: 'user-1' });
+    const named = w.client({ hello: { type: 'hello', protocol: PROTOCOL_VERSION, room: ROOM, name: 'Swift Otter' } });
+    const anon = w.client();
+    await settle();
+    expect(logged.welcome().you.name).toBe('ana');
+    expect(named.welcome().you.name).toBe('Swift Otter');
+    expect(anon.welcome().you.name).toMatch(/^\S+ \S+$/);
   });
 
   it("records a logged-in writer's settled number in their history, once; anonymous writers' never", async () => {

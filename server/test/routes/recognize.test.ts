@@ -113,6 +113,25 @@ describe('POST /api/recognize', () => {
   });
 });
 
+describe('POST /api/recognize rate limit', () => {
+  it('answers 429 rate_limited past the per-address limit, and other addresses are not affected', async () => {
+    const limited = await build({ RECOGNIZE_PER_MINUTE: 3 });
+    try {
+      const ink = { strokes: digitStrokes(1, VARIANTS[0]), width: 300, height: 300 };
+      const from = (ip: string) =>
+        limited.inject({ method: 'POST', url: '/api/recognize', payload: ink, remoteAddress: ip, headers: { 'content-type': 'application/json' } });
+      for (let i = 0; i < 3; i++) expect((await from('10.0.0.1')).statusCode).toBe(200);
+      const refused = await from('10.0.0.1');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ statusCode: 429, code: 'rate_limited' });
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect((await from('10.0.0.2')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('other routes', () => {
   it('GET /api/health says ok with the model loaded', async () => {
     const res = await app.inject('/api/health');

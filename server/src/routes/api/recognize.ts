@@ -1,15 +1,27 @@
 /** POST /api/recognize: ink (JSON strokes) or an image (PNG/JPEG/WebP, raw or multipart) -> the number. */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RecognitionSchema, RecognizeRequestSchema, LIMITS, type RecognizeRequest } from '../../../../common/recognition.js';
 import { errors } from '../../errors.js';
 import { recognizeStrokes } from '../../recognition/recognizer.js';
 import { imageUploads, recognizeUpload } from './recognize-image.js';
 
-const recognizeRoute: FastifyPluginAsyncTypebox = async (app) => {
+export interface RecognizeRouteOptions {
+  /** Requests per client address per minute; 0: no limit. */
+  perMinute?: number;
+}
+
+const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (app, opts) => {
   await app.register(imageUploads);
+  // Recognition costs CPU: one address cannot take the node's whole budget.
+  const perMinute = opts.perMinute ?? 0;
+  if (perMinute > 0) {
+    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited(context.after) });
+  }
   app.post(
     '/api/recognize',
     {
+      config: perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {},
       schema: {
         summary: 'Recognize the digits in ink or in an image',
         description:

@@ -1,0 +1,268 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPgCluster } from '../../../scripts/db-pg-cluster.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { applyMigrations } from '../../src/db/migrations.js';
+import { board, PrismaRoomStore, type PrismaRoomStoreOptions } from '../../src/realtime/prisma-room-store.js';
+import type { StoredStroke, StoreRecord } from '../../src/realtime/room-store.js';
+import { migratedDatabase, PROVIDERS, stopOwnCluster } from '../db/helper.js';
+
+afterAll(stopOwnCluster);
+
+function stroke(id: string, seq?: number, points: number[][] = [[1, 2, 0]]): StoreRecord {
+  return { t: 'stroke', stroke: { id, author: 'a', color: '#000', points }, ...(seq === undefined ? {} : { seq }) };
+}
+
+const ids = (strokes: StoredStroke[]) => strokes.map((s) => s.id);
+
+/** An outage that the test switches on and off, in the shape Prisma reports one. */
+function switchableOutage(db: Db) {
+  const state = { down: false, calls: 0 };
+  const inner = new PrismaRoomStore(db);
+  const write = async (roomId: string, records: StoreRecord[]) => {
+    state.calls++;
+    if (state.down) throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'ECONNREFUSED' });
+    // The real transaction, through the store's own writer.
+    await (inner as unknown as { writeBatch(r: string, recs: StoreRecord[]): Promise<void> }).writeBatch(roomId, records);
+  };
+  return { state, write };
+}
+
+async function rowCount(db: Db, roomId: string): Promise<number> {
+  return db.boardRecord.count({ where: { roomId } });
+}
+
+const settledState = async (p: Promise<unknown>) => {
+  let state = 'pending';
+  p.then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  await new Promise((r) => setTimeout(r, 0));
+  return () => state;
+};
+
+describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
+  async function withStore(fn: (t: { db: Db; store: PrismaRoomStore }) => Promise<void>, options: PrismaRoomStoreOptions = {}) {
+    const database = await migratedDatabase(provider);
+    const { db } = createDb(database.url);
+    const store = new PrismaRoomStore(db, { minBackoffMs: 5, maxBackoffMs: 20, ...options });
+    try {
+      await fn({ db, store });
+    } finally {
+      await store.close();
+      await db.$disconnect();
+      await database.drop();
+    }
+  }
+
+  it('stores strokes, erases and clears and loads them in seq order', async () => {
+    await withStore(async (t) => {
+      const { store } = t;
+      expect(await store.load('r1')).toEqual([]);
+      // Out of order, as records from different nodes arrive.
+      await store.append('r1', stroke('b', 2));
+      await store.append('r1', stroke('a', 1));
+      await store.append('r1', stroke('d', 4));
+      await store.append('r1', { t: 'erase', ids: ['d'], seq: 5 });
+      await store.append('r1', stroke('c', 3));
+      expect(ids(await store.load('r1'))).toEqual(['a', 'b', 'c']);
+      expect((await store.load('r1'))[0]).toEqual({ id: 'a', author: 'a', color: '#000', points: [[1, 2, 0]] });
+      // A clear at seq 7; then a stroke drawn before it (seq 6) arrives late, and one after it.
+      await store.append('r1', { t: 'clear', seq: 7 });
+      await store.append('r1', stroke('e', 8));
+      await store.append('r1', stroke('late', 6));
+      expect(ids(await store.load('r1'))).toEqual(['e']);
+      // The clear deleted what it made obsolete, and the late stroke was never stored.
+      expect(await rowCount(t.db, 'r1')).toBe(2);
+      // An older clear arriving after a newer one changes nothing.
+      await store.append('r1', { t: 'clear', seq: 7 });
+      await store.append('r1', { t: 'clear', seq: 1 });
+      expect(ids(await store.load('r1'))).toEqual(['e']);
+      expect(await rowCount(t.db, 'r1')).toBe(2);
+      // Other rooms are untouched.
+      await store.append('r2', stroke('x', 1));
+      await store.append('r1', { t: 'clear', seq: 9 });
+      expect(ids(await store.load('r2'))).toEqual(['x']);
+      expect(await store.load('r1')).toEqual([]);
+      expect(store.stats).toMatchObject({ queued: 0, written: 12, failing: false });
+    });
+  });
+
+  it('stores a stroke appended twice (a replay after a node died) once', async () => {
+    await withStore(async (t) => {
+      const { store } = t;
+      await store.append('r', stroke('s1', 1, [[1, 1]]));
+      await store.append('r', stroke('s2', 2));
+      // Re-sent through another node with a new seq: the first copy stands.
+      await store.append('r', stroke('s1', 3, [[9, 9]]));
+      await Promise.all([store.append('r', stroke('s3', 4)), store.append('r', stroke('s3', 4))]);
+      const strokes = await store.load('r');
+      expect(ids(strokes)).toEqual(['s1', 's2', 's3']);
+      expect(strokes[0].points).toEqual([[1, 1]]);
+      expect(await rowCount(t.db, 'r')).toBe(3);
+    });
+  });
+
+  it('orders records without seq by arrival; a clear without seq empties the room', async () => {
+    await withStore(async (t) => {
+      const { store } = t;
+      await store.append('r', stroke('z'));
+      await store.append('r', stroke('y'));
+      await store.append('r', { t: 'erase', ids: ['z'] });
+      await store.append('r', stroke('x'));
+      expect(ids(await store.load('r'))).toEqual(['y', 'x']);
+      await store.append('r', { t: 'clear' });
+      expect(await rowCount(t.db, 'r')).toBe(0);
+      await store.append('r', stroke('w'));
+      expect(ids(await store.load('r'))).toEqual(['w']);
+    });
+  });
+
+  it('keeps appends waiting through an outage, acknowledges none early, writes each once after', async () => {
+    const database = await migratedDatabase(provider);
+    const { db } = createDb(database.url);
+    const outage = switchableOutage(db);
+    const store = new PrismaRoomStore(db, { minBackoffMs: 2, maxBackoffMs: 10, write: outage.write });
+    try {
+      await store.append('r', stroke('before', 1));
+      outage.state.down = true;
+      const appends = [stroke('a', 2), stroke('b', 3), { t: 'erase', ids: ['a'], seq: 4 } as StoreRecord, stroke('c', 5)].map((r) =>
+        store.append('r', r),
+      );
+      const other = store.append('other', stroke('o', 1));
+      const states = await Promise.all([...appends, other].map(settledState));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(states.map((s) => s())).toEqual(Array(5).fill('pending'));
+      expect(store.stats).toMatchObject({ queued: 5, failing: true });
+      expect(store.stats.lastError).toMatch(/reach/);
+      expect(store.stats.retries).toBeGreaterThan(2);
+      // Nothing half-written, and what waits is already part of the room's board.
+      expect(await rowCount(db, 'r')).toBe(1);
+      expect(ids(await store.load('r'))).toEqual(['before', 'b', 'c']);
+      outage.state.down = false;
+      await Promise.all([...appends, other]);
+      expect(store.stats).toMatchObject({ queued: 0, failing: false, written: 6 });
+      expect(store.stats.lastError).toBeUndefined();
+      expect(ids(await store.load('r'))).toEqual(['before', 'b', 'c']);
+      expect(await rowCount(db, 'r')).toBe(5);
+      expect(ids(await store.load('other'))).toEqual(['o']);
+    } finally {
+      await store.close();
+      await db.$disconnect();
+      await database.drop();
+    }
+  });
+});
+
+describe('PrismaRoomStore queue (injected writes)', () => {
+  const db = {} as Db; // never reached: every write is injected
+  const down = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+
+  it('is bounded by records and by bytes: beyond, append rejects at once', async () => {
+    const store = new PrismaRoomStore(db, { maxRecords: 3, maxBytes: 10_000, minBackoffMs: 1, maxBackoffMs: 5, write: down, closeTimeoutMs: 20 });
+    const waiting = [1, 2, 3].map((n) => store.append('r', stroke(`s${n}`, n)));
+    for (const p of waiting) p.catch(() => undefined);
+    await expect(store.append('r', stroke('s4', 4))).rejects.toThrow(/queue is full/);
+    expect(store.stats.queued).toBe(3);
+    await store.close();
+    for (const p of waiting) await expect(p).rejects.toThrow(/closed before the record was written/);
+    expect(store.stats.queued).toBe(0);
+
+    const small = new PrismaRoomStore(db, { maxBytes: 1500, minBackoffMs: 1, write: down, closeTimeoutMs: 20 });
+    const big = Array.from({ length: 40 }, () => [1, 2, 3]); // 40 * 24 bytes + 64
+    const first = small.append('r', stroke('big', 1, big));
+    first.catch(() => undefined);
+    await expect(small.append('r', stroke('big2', 2, big))).rejects.toThrow(/queue is full/);
+    await small.close();
+    await expect(first).rejects.toThrow(/closed/);
+    await expect(small.append('r', stroke('after', 3))).rejects.toThrow(/closed/);
+  });
+
+  it('writes each room in order, a batch per transaction, and close() waits for the queue', async () => {
+    const batches: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const store = new PrismaRoomStore(db, {
+      write: async (roomId, records) => {
+        await gate;
+        batches.push(records.map((r) => `${roomId}:${r.t === 'stroke' ? r.stroke.id : r.t}`));
+      },
+    });
+    const appends = [store.append('r', stroke('1')), store.append('r', stroke('2')), store.append('q', stroke('3')), store.append('r', { t: 'clear' })];
+    const closing = store.close();
+    release();
+    await closing;
+    await Promise.all(appends);
+    expect(batches).toContainEqual(['r:1']);
+    expect(batches).toContainEqual(['r:2', 'r:clear']);
+    expect(batches).toContainEqual(['q:3']);
+  });
+
+  it('writes an append made the moment the previous one resolved (the drain is just ending)', async () => {
+    const written: string[] = [];
+    const store = new PrismaRoomStore(db, { write: async (_r, records) => void written.push(...records.map((r) => r.t)) });
+    await store.append('r', { t: 'clear' });
+    await store.append('r', { t: 'erase', ids: [] });
+    await store.append('r', { t: 'clear' });
+    expect(written).toEqual(['clear', 'erase', 'clear']);
+    await store.close();
+  });
+
+  it('refuses a record that fails for another reason after a few tries, and writes the rest', async () => {
+    const written: string[] = [];
+    const store = new PrismaRoomStore(db, {
+      minBackoffMs: 1,
+      attempts: 2,
+      write: async (_roomId, records) => {
+        if (records.some((r) => r.t === 'stroke' && r.stroke.id === 'bad')) throw new Error('value out of range');
+        written.push(...records.map((r) => (r.t === 'stroke' ? r.stroke.id : r.t)));
+      },
+    });
+    // The first goes alone; the next four go together in one batch, which fails for 'bad'.
+    const first = store.append('r', stroke('first'));
+    const blocker = store.append('r', stroke('x'));
+    const batch = [store.append('r', stroke('ok1')), store.append('r', stroke('bad')), store.append('r', stroke('ok2'))];
+    await Promise.all([first, blocker]);
+    const results = await Promise.allSettled(batch);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(written).toEqual(['first', 'x', 'ok1', 'ok2']);
+    expect(store.stats.failing).toBe(false);
+    await store.close();
+  });
+
+  it('replays like the table: seq order, late copies ignored, records without seq after what arrived before', () => {
+    expect(ids(board([stroke('a', 2), stroke('b', 1), stroke('a', 3), { t: 'erase', ids: ['b'], seq: 4 }]))).toEqual(['a']);
+    expect(ids(board([stroke('old', 1), { t: 'clear', seq: 5 }, stroke('late', 4), stroke('new')]))).toEqual(['new']);
+    expect(ids(board([stroke('x'), stroke('y', 1), stroke('z')]))).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('PrismaRoomStore through a PostgreSQL outage', () => {
+  it('waits while the server is down and flushes every record once when it is back', async () => {
+    const cluster = await startPgCluster();
+    const { db } = createDb(cluster.url);
+    const store = new PrismaRoomStore(db, { minBackoffMs: 20, maxBackoffMs: 200 });
+    try {
+      await applyMigrations(cluster.url);
+      await store.append('r', stroke('before', 1));
+      await cluster.pause();
+      const appends = Array.from({ length: 20 }, (_, i) => store.append('r', stroke(`s${i}`, i + 2)));
+      appends.push(store.append('r', { t: 'erase', ids: ['s0'], seq: 30 }));
+      const states = await Promise.all(appends.map(settledState));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(states.every((s) => s() === 'pending')).toBe(true);
+      expect(store.stats).toMatchObject({ queued: 21, failing: true });
+      await cluster.resume();
+      await Promise.all(appends);
+      expect(store.stats).toMatchObject({ queued: 0, failing: false, written: 22 });
+      const strokes = await store.load('r');
+      expect(strokes).toHaveLength(20);
+      expect(ids(strokes)[0]).toBe('before');
+      expect(await rowCount(db, 'r')).toBe(22);
+    } finally {
+      await store.close();
+      await db.$disconnect();
+      await cluster.stop();
+    }
+  });
+});
