@@ -89,7 +89,7 @@ export interface Member {
   /** The logged-in account behind this writer, if any: their recognitions are theirs. */
   userId: string | null;
   /** Pending history records, keyed by the pen-up stroke that scheduled them. */
-  recordTimers: Map<string, NodeJS.Timeout>;
+  recordTimers: Map<string, { timer: NodeJS.Timeout; fire(): void }>;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -171,7 +171,8 @@ export class Room {
   close(): void {
     this.closed = true;
     clearInterval(this.beat);
-    for (const m of this.members.values()) for (const timer of m.recordTimers.values()) clearTimeout(timer);
+    // Numbers waiting to settle are recorded now rather than lost with the room.
+    for (const m of this.members.values()) for (const pending of [...m.recordTimers.values()]) pending.fire();
     this.channel.close();
   }
 
@@ -643,17 +644,19 @@ export class Room {
    */
   private scheduleRecord(strokeId: string): void {
     const author = this.strokes.get(strokeId)?.author;
-    const member = [...this.members.values()].find((m) => m.participant.id === author);
+    // Only the node the writer is connected to records (another may still hold its old session).
+    const member = author ? this.localMember(author) : undefined;
     if (!member?.userId || !this.deps.record) return;
     // A newer pen-up in the same number replaces its pending record; other numbers keep theirs.
     const group = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
-    for (const [pending, timer] of member.recordTimers) {
+    for (const [pending, { timer }] of member.recordTimers) {
       if (!this.strokes.has(pending) || group?.strokeIds.includes(pending)) {
         clearTimeout(timer);
         member.recordTimers.delete(pending);
       }
     }
-    const timer = setTimeout(() => {
+    const fire = () => {
+      clearTimeout(timer);
       member.recordTimers.delete(strokeId);
       const settled = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
       if (!settled || !member.userId || settled.result.text === '') return;
@@ -663,9 +666,10 @@ export class Room {
         box: settled.box,
         recognition: settled.result,
       });
-    }, RECORD_AFTER_MS);
+    };
+    const timer = setTimeout(fire, RECORD_AFTER_MS);
     timer.unref();
-    member.recordTimers.set(strokeId, timer);
+    member.recordTimers.set(strokeId, { timer, fire });
   }
 
   private localParticipants(): Participant[] {

@@ -271,6 +271,18 @@ describe('rooms', () => {
     expect(anon.welcome().you.name).toMatch(/^\S+ \S+$/);
   });
 
+  it('records numbers still settling when the server shuts down, rather than losing them', async () => {
+    const w = world();
+    const logged = w.client({ userId: 'user-1' });
+    await settle();
+    logged.draw('l1', [[0, 0], [0, 100]]);
+    await settle();
+    expect(w.records).toEqual([]);
+    await w.registry.close();
+    expect(w.records).toHaveLength(1);
+    expect(w.records[0]).toMatchObject({ userId: 'user-1', recognition: { text: '1' } });
+  });
+
   it("records a logged-in writer's settled number in their history, once; anonymous writers' never", async () => {
     const w = world();
     const logged = w.client({ userId: 'user-1' });
