@@ -39,6 +39,9 @@ export default fp<RoomsOptions>(
         ? new PrismaRoomStore(app.prisma, { log })
         : new FileRoomStore(path.join(opts.dataDir, 'rooms')));
     if (store instanceof PrismaRoomStore) app.databaseWriters.set('rooms', store.stats);
+    if (opts.redisUrl && !(store instanceof PrismaRoomStore) && !opts.store) {
+      log.warn('REDIS_URL without a PostgreSQL DATABASE_URL: boards and accounts are stored on this node only, so other nodes cannot load them after a restart');
+    }
     const bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, node: opts.nodeId ?? `${hostname()}-${process.pid}`, log }) : undefined;
     const registry = new RoomRegistry({
       store,
