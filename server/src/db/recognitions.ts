@@ -26,6 +26,8 @@ export interface NewRecognition {
   input: RecognitionInput;
   recognition: Recognition;
   latencyMs: number;
+  /** A board number's identity: a second record with the same key is refused (P2002). */
+  boardKey?: string;
 }
 
 export function newRecognitionId(): string {
@@ -45,6 +47,7 @@ export async function insertRecognition(db: Db, rec: NewRecognition): Promise<vo
       text: r.text,
       model: r.model,
       latencyMs: rec.latencyMs,
+      boardKey: rec.boardKey,
       strokes: ink ? ink.strokes : undefined,
       width: ink?.width,
       height: ink?.height,

@@ -36,6 +36,8 @@ export interface RecordEntry {
   latencyMs: number;
   /** When the recognition happened; default now. */
   at?: Date;
+  /** A board number's identity: recorded once, whichever node records it and however often. */
+  boardKey?: string;
 }
 
 export interface History {
@@ -132,6 +134,7 @@ export default fp<HistoryOptions>(
             input: image ? { thumbnail: null } : (entry.input as Extract<RecordEntry['input'], { strokes: unknown }>),
             recognition: entry.recognition,
             latencyMs: entry.latencyMs,
+            ...(entry.boardKey ? { boardKey: entry.boardKey } : {}),
           };
           queue.push({ rec, image });
         } catch (err) {

@@ -72,14 +72,19 @@ export default fp<PrismaPluginOptions>(
     app.decorate('databaseWriters', writers);
     // The health plugin is there when the whole app runs; some tests assemble the app without it.
     if (app.hasDecorator('health')) {
+      // Logged once per outage, not at every check.
+      let down = false;
       app.health.register('database', async () => {
         const queues = Object.fromEntries([...writers].map(([name, s]) => [name, { queued: s.queued, failing: s.failing }]));
         try {
           await db.$queryRawUnsafe('SELECT 1');
         } catch (err) {
-          app.log.warn({ err }, 'database health check failed');
+          if (!down) app.log.warn({ err }, 'database health check failed');
+          down = true;
           return { status: 'down', provider, error: isDatabaseUnreachable(err) ? 'unreachable' : 'query failed', queues };
         }
+        if (down) app.log.info('database answers again');
+        down = false;
         // Answering again, but a writer has not caught up yet.
         const failing = [...writers.values()].some((s) => s.failing);
         return { status: failing ? 'degraded' : 'ok', provider, queues };

@@ -54,9 +54,10 @@ export default fp<RoomsOptions>(
         return user ? user.email.split('@')[0].slice(0, 40) : null;
       },
       log: app.log,
-      record: ({ userId, strokes, box, recognition }) =>
+      record: ({ userId, key, strokes, box, recognition }) =>
         app.history.record({
           userId,
+          boardKey: key,
           source: 'board',
           input: { strokes, width: box.x + box.width, height: box.y + box.height },
           recognition,

@@ -40,6 +40,8 @@ export interface MemberSocket {
 /** A settled number on the board, attributed to the logged-in writer who last changed it. */
 export interface BoardRecord {
   userId: string;
+  /** "<room>:<stroke id of the number's last pen-up>": the same number recorded twice is stored once. */
+  key: string;
   strokes: number[][][];
   box: { x: number; y: number; width: number; height: number };
   recognition: Recognition;
@@ -64,6 +66,8 @@ export const ROOM_LIMITS = { maxStrokes: 5_000, maxPoints: 500_000 } as const;
 const LOG_SIZE = 5_000;
 /** How long a disconnected member's identity (and undo history) waits for a resume. */
 const RESUME_WINDOW_MS = 120_000;
+/** A writer's latest strokes whose numbers are recorded again when they resume on another node. */
+const RERECORD_OWN = 50;
 /** Undo history shared with other nodes for a member that moves, at most. */
 const LIMITS_OWN_SHARED = 1_000;
 const CURSOR_INTERVAL_MS = 30;
@@ -125,6 +129,8 @@ export class Room {
   private pendingChange = false;
   private generation = 0;
   private cache = new Map<string, Recognition>();
+  /** Pen-ups since the last recognition run started: each schedules its number's record. */
+  private readonly penUps = new Set<string>();
   private lastResult: Extract<ServerMessage, { type: 'result' }> | null = null;
 
   private constructor(
@@ -239,6 +245,9 @@ export class Room {
     if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
     if (this.lastResult) this.sendTo(member, this.lastResult);
     this.presenceChanged();
+    // A writer coming from another node (which may have died) may have numbers that node never
+    // got to record: record their recent numbers again; the keys make repeats no-ops.
+    if (fromElsewhere) for (const id of member.own.slice(-RERECORD_OWN)) if (this.strokes.get(id)?.done) this.scheduleRecord(id);
     return member;
   }
 
@@ -343,7 +352,9 @@ export class Room {
         // A replayed stroke the room already has: make sure it is stored (the node that had it
         // may have died before storing it; storing is idempotent), then acknowledge it again.
         member.replaying.delete(id);
-        return this.store(member, { t: 'stroke', stroke: { id, author: stroke.author, color: stroke.color, points: stroke.points } }, this.seq);
+        this.store(member, { t: 'stroke', stroke: { id, author: stroke.author, color: stroke.color, points: stroke.points } }, this.seq);
+        // Its number may not have been recorded either (records are keyed: never twice).
+        return this.scheduleRecord(id);
       }
       return this.error(member, ErrorCode.unknownStroke, `stroke ${id} was not begun`, id);
     }
@@ -575,6 +586,8 @@ export class Room {
   }
 
   private recognize(change: Touched): void {
+    // Every pen-up gets its number recorded, even when several arrive during one run.
+    if (change && 'strokeId' in change) this.penUps.add(change.strokeId);
     if (this.recognizing) {
       this.pendingChange = true;
       this.again = change ?? this.again;
@@ -582,12 +595,14 @@ export class Room {
     }
     this.recognizing = true;
     const generation = this.generation;
+    const penUps = [...this.penUps];
+    this.penUps.clear();
     this.run(change)
       .then((message) => {
         if (generation !== this.generation || !message) return;
         this.lastResult = message;
         this.broadcast(message);
-        if (change && 'strokeId' in change) this.scheduleRecord(change.strokeId);
+        for (const id of penUps) if (this.strokes.has(id)) this.scheduleRecord(id);
       })
       .catch((err: Error) => {
         this.deps.log.warn({ err, room: this.id }, 'recognition failed');
@@ -662,6 +677,7 @@ export class Room {
       if (!settled || !member.userId || settled.result.text === '') return;
       this.deps.record?.({
         userId: member.userId,
+        key: `${this.id}:${strokeId}`,
         strokes: settled.strokeIds.map((id) => this.strokes.get(id)?.points ?? []),
         box: settled.box,
         recognition: settled.result,

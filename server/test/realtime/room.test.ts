@@ -271,6 +271,20 @@ describe('rooms', () => {
     expect(anon.welcome().you.name).toMatch(/^\S+ \S+$/);
   });
 
+  it('records every writer\'s number when their pen-ups land during one recognition run, each under its own key', async () => {
+    const w = world();
+    const writers = ['user-1', 'user-2', 'user-3'].map((userId) => w.client({ userId }));
+    await settle();
+    // Back to back: the 2nd and 3rd pen-ups arrive while the 1st one's recognition runs.
+    writers.forEach((c, i) => c.draw(`p${i}`, [[1000 * i, 0], [1000 * i, 100]]));
+    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 300));
+    expect(w.records.map((r) => [r.userId, r.key]).sort()).toEqual([
+      ['user-1', `${ROOM}:p0`],
+      ['user-2', `${ROOM}:p1`],
+      ['user-3', `${ROOM}:p2`],
+    ]);
+  });
+
   it('records numbers still settling when the server shuts down, rather than losing them', async () => {
     const w = world();
     const logged = w.client({ userId: 'user-1' });

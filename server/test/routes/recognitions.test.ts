@@ -199,6 +199,18 @@ describe.each(PROVIDERS)('history API on %s', (provider) => {
     expect(app.history.stats.retries - before.retries).toBe(0);
   });
 
+  it('stores a board number once however many times it is recorded under its key (a node resuming a writer)', async () => {
+    const hal = await signedIn();
+    const entry = { userId: hal.id, source: 'board' as const, input: { strokes: STROKES, width: 300, height: 200 }, recognition: recognitionOf('7'), latencyMs: 2, boardKey: 'room:s1' };
+    app.history.record(entry);
+    await app.history.flush();
+    app.history.record(entry);
+    app.history.record({ ...entry, boardKey: 'room:s2' });
+    await app.history.flush();
+    const { items } = (await hal.request({ method: 'GET', url: '/api/recognitions' })).json();
+    expect(items).toHaveLength(2);
+  });
+
   it('keeps a small thumbnail of an upload, not the upload', async () => {
     const gus = await signedIn();
     const upload = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#fafafa' } })
