@@ -1,50 +1,230 @@
 /**
- * npm run bench:realtime: shared boards under load, load clients in a separate process on
- * loopback; writes its section of docs/benchmarks.md.
+ * npm run bench:realtime [-- --quick] [-- --reps N]: shared boards under load, load clients in
+ * separate processes on loopback; writes its section of docs/benchmarks.md.
  *  A. one room, 100 collaborators all writing at 60 Hz: point -> every other client;
  *  B. 2,000 sockets across 200 rooms, one writer per room: fan-out, server RSS, and
- *     pen-up -> result under that load.
+ *     pen-up -> result under that load;
+ *  C. 2,000 idle sockets: where the server's memory goes.
+ * Each scenario runs against the server as it was before issue 5 ("before") and as it is now
+ * ("after"), alternating, in the same run; cells are medians over the repetitions.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { ROOT } from '../src/config.js';
-import { replaceSection, rssMb, startServer, stopServer } from './server-process.js';
+import { replaceSection, rssMb, stopServer } from './server-process.js';
+import { Histogram } from './stats.js';
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 5 : 15;
+const repsAt = process.argv.indexOf('--reps');
+const REPS = repsAt > 0 ? Number(process.argv[repsAt + 1]) : QUICK ? 1 : 3;
+/** Load processes per scenario: both cores can run a load client while the server waits. */
+const SHARDS = 2;
 const lines: string[] = [];
 const log = (s = '') => {
   console.log(s);
   lines.push(s);
 };
 
-async function scenario(name: string, port: number, args: [number, number, number]): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rooms-'));
-  const server = await startServer(port, { DATA_DIR: dataDir });
-  let peak = rssMb(server.pid!);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid!))), 500);
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/room-load.ts'), `ws://127.0.0.1:${port}/ws`, ...args.map(String), String(SECONDS)], { maxBuffer: 1 << 24 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    ),
+/** The server's environment and Node flags, before and after issue 5. */
+const VARIANTS = {
+  // `npm start` before: 16 libuv threads, glibc's default malloc arenas, one frame per socket per turn.
+  before: { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '0' }, nodeArgs: [] as string[] },
+  // A fixed 16 ms shared flush tick, glibc's default arenas.
+  'flush 16 ms': { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '16', WS_FLUSH_MAX_MS: '16' }, nodeArgs: [] as string[] },
+  // 16 ms, stretched up to 48 ms while the event loop is saturated.
+  'flush 16-48 ms': { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '16' }, nodeArgs: [] as string[] },
+  // `npm start` now (package.json): the default send path (WS_FLUSH_MS=0) plus MALLOC_ARENA_MAX=2.
+  after: { env: { UV_THREADPOOL_SIZE: '16', MALLOC_ARENA_MAX: '2' }, nodeArgs: [] as string[] },
+} as const;
+type Variant = keyof typeof VARIANTS;
+
+/** Writes the server's process.memoryUsage() to a file twice a second (bench only). */
+const MEMORY_PROBE =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "import{writeFileSync,renameSync}from'node:fs';const f=process.env.MEMORY_PROBE_FILE;" +
+      "setInterval(()=>{writeFileSync(f+'.tmp',JSON.stringify(process.memoryUsage()));renameSync(f+'.tmp',f)},500).unref();",
   );
-  clearInterval(sampler);
-  const after = rssMb(server.pid!);
-  await stopServer(server);
-  rmSync(dataDir, { recursive: true, force: true });
-  const r = JSON.parse(out.trim().split('\n').at(-1)!);
-  log(`| ${name} | ${r.rooms} x ${r.perRoom} (${r.writers} writing) | ${r.sentPoints} | ${r.receivedMessages} | ${r.fanout.p50} | ${r.fanout.p99} | ${r.penUpToResult.p50} | ${r.penUpToResult.p99} | ${peak} / ${after} | ${r.errors} | ${r.closed} |`);
+
+interface Memory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
 }
 
+async function startServer(port: number, variant: Variant, dataDir: string, probeFile: string): Promise<ChildProcess> {
+  const { env, nodeArgs } = VARIANTS[variant];
+  const { WS_FLUSH_MS: _f, WS_FLUSH_MAX_MS: _x, MALLOC_ARENA_MAX: _m, UV_THREADPOOL_SIZE: _u, ...inherited } = process.env; // each variant sets its own
+  const child = spawn(process.execPath, [...nodeArgs, '--import', MEMORY_PROBE, path.join(ROOT, 'dist/server/src/server.js')], {
+    // Per-address limits off, as in server-process.ts: every load client comes from 127.0.0.1.
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', DATA_DIR: dataDir, MEMORY_PROBE_FILE: probeFile, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux: /proc, 100 ticks/s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const mb = (bytes: number) => Math.round(bytes / (1 << 20));
+const readMemory = (file: string): Memory => JSON.parse(readFileSync(file, 'utf8'));
+
+function load(port: number, args: [number, number, number], seconds: number, shard: number, epoch: number): Promise<any> {
+  const script = path.join(ROOT, 'server/bench/room-load.ts');
+  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...args.map(String), String(seconds), String(shard), String(SHARDS), String(epoch)];
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, argv, { maxBuffer: 1 << 26 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)))),
+  );
+}
+
+interface Run {
+  sockets: string;
+  sent: number;
+  delivered: number;
+  expected: number;
+  fanout: ReturnType<Histogram['summary']>;
+  result: ReturnType<Histogram['summary']>;
+  unanswered: number;
+  boot: Memory;
+  peakRss: number;
+  end: Memory;
+  errors: number;
+  closed: number;
+  loadLag: number;
+  errorCodes: Record<string, number>;
+  /** Server CPU seconds while the load ran, and frames each client received per second. */
+  serverCpu: number;
+  loadCpu: number;
+  framesPerClientPerSecond: number;
+}
+
+async function scenario(port: number, args: [number, number, number], variant: Variant, seconds = SECONDS): Promise<Run> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rooms-'));
+  const probe = path.join(dataDir, 'memory.json');
+  const server = await startServer(port, variant, dataDir, probe);
+  let boot: Memory, end: Memory, peak: number, outs: any[], cpu0: number, cpu1: number;
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // let boot settle and the probe write
+    boot = readMemory(probe);
+    peak = rssMb(server.pid!);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid!))), 250);
+    const epoch = performance.timeOrigin + performance.now();
+    cpu0 = cpuSeconds(server.pid!);
+    outs = await Promise.all(Array.from({ length: SHARDS }, (_, s) => load(port, args, seconds, s, epoch))).finally(() => clearInterval(sampler));
+    end = readMemory(probe);
+    cpu1 = cpuSeconds(server.pid!);
+  } finally {
+    await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const fanout = new Histogram(), result = new Histogram();
+  for (const o of outs) {
+    fanout.merge(o.fanout);
+    result.merge(o.penUpToResult);
+  }
+  const sum = (k: string) => outs.reduce((a, o) => a + o[k], 0);
+  const [rooms, perRoom, writers] = args;
+  return {
+    sockets: `${rooms} x ${perRoom} (${rooms * writers} writing)`,
+    sent: sum('sentPoints'),
+    delivered: fanout.n,
+    expected: sum('sentPoints') * (perRoom - 1),
+    fanout: fanout.summary(),
+    result: result.summary(),
+    unanswered: sum('unanswered'),
+    boot,
+    peakRss: Math.max(peak, mb(end.rss)),
+    end,
+    errors: sum('errors'),
+    closed: sum('closed'),
+    loadLag: Math.max(...outs.map((o) => o.loopDelayP99Ms)),
+    serverCpu: Math.round((cpu1 - cpu0) * 10) / 10,
+    loadCpu: Math.round(sum('cpuSeconds') * 10) / 10,
+    framesPerClientPerSecond: Math.round(sum('frames') / (rooms * perRoom) / seconds),
+    errorCodes: outs.reduce((a, o) => {
+      for (const [k, v] of Object.entries(o.errorCodes as Record<string, number>)) a[k] = (a[k] ?? 0) + v;
+      return a;
+    }, {}),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round(((s[s.length / 2 - 1] + s[s.length / 2]) / 2) * 1000) / 1000;
+};
+const cell = (runs: Run[], f: (r: Run) => number) => (runs.length > 1 ? `${median(runs.map(f))} (${runs.map(f).join(', ')})` : String(f(runs[0])));
+
+const SCENARIOS: { name: string; args: [number, number, number]; seconds?: number }[] = [
+  { name: 'one room, 100 collaborators', args: [1, 100, 100] },
+  { name: '200 rooms, 2,000 sockets', args: [200, 10, 1] },
+];
+const runs = new Map<string, Run[]>();
+let port = 3321;
+for (let rep = 0; rep < REPS; rep++) {
+  for (const s of SCENARIOS) {
+    for (const variant of Object.keys(VARIANTS) as Variant[]) {
+      const r = await scenario(port++, s.args, variant, s.seconds);
+      const key = `${s.name}|${variant}`;
+      runs.set(key, [...(runs.get(key) ?? []), r]);
+      console.error(`rep ${rep + 1}/${REPS} ${s.name} ${variant}: fan-out p99 ${r.fanout.p99} ms, result p99 ${r.result.p99} ms, RSS peak ${r.peakRss} MB, server CPU ${r.serverCpu} s, load CPU ${r.loadCpu} s, frames/client/s ${r.framesPerClientPerSecond}, delivered ${r.delivered}/${r.expected}, load lag p99 ${r.loadLag} ms, errors ${JSON.stringify(r.errorCodes)}`);
+    }
+  }
+}
+// Memory at rest and per idle socket, once per variant.
+const idle = new Map<Variant, Run>();
+for (const variant of Object.keys(VARIANTS) as Variant[]) idle.set(variant, await scenario(port++, [200, 10, 0], variant, 3));
+
 log('## Realtime: shared boards\n');
-log(`Made by \`npm run bench:realtime${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}. Server and load generator are separate processes on loopback sharing the 2 cores; each scenario runs ${SECONDS} s. Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition; "fan-out" is the time from a point leaving its writer to arriving at another client in the room, timed at 3 receivers per room plus the writers (every client receives everything; only the sample parses, so that the load process is not the bottleneck).\n`);
-log('| scenario | sockets | points sent | frames received | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | server RSS peak / end (MB) | errors | closed |');
-log('|---|---|---|---|---|---|---|---|---|---|---|');
-await scenario('one room, 100 collaborators', 3321, [1, 100, 100]);
-await scenario('200 rooms, 2,000 sockets', 3322, [200, 10, 1]);
+log(
+  `Made by \`npm run bench:realtime${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
+    `Server and load generator are separate processes on loopback sharing the 2 cores (the load is split over ${SHARDS} processes); each scenario runs ${SECONDS} s, ${REPS} time(s), ` +
+    'alternating four servers built from the same code: **before** = as before issue 5 (`WS_FLUSH_MS=0`: one frame per socket per event-loop turn; `UV_THREADPOOL_SIZE=16`); ' +
+    '**flush 16 ms** = the opt-in send path with a fixed tick (`WS_FLUSH_MS=16 WS_FLUSH_MAX_MS=16`: a socket gets at most one frame per 16 ms shared tick; the first message after a quiet spell leaves at once; results, acks, pongs and errors leave at the end of the turn; sockets that get the same messages share one encoding); ' +
+    '**flush 16-48 ms** = `WS_FLUSH_MS=16`: the same, with the tick stretched to 32 then 48 ms while the event loop was busy more than half of the last 0.5 s; ' +
+    '**after** = `npm start` now: the default send path (`WS_FLUSH_MS=0`, as before) plus `MALLOC_ARENA_MAX=2`. Cells are medians, with each run in brackets.\n',
+);
+log(
+  'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition. ' +
+    '**Fan-out** is timed at every client in the room, for every point: arrival of the frame minus the send time carried in the point (one clock: all processes read the same machine clock). ' +
+    'Receivers do not JSON-parse frames: they read the point\'s time from the bytes after `"type":"stroke-points"`, which makes timing all 100 x 99 receivers affordable; "points delivered" counts the timed (point, receiver) pairs against points sent x (clients per room - 1). ' +
+    '**Pen-up -> result** is from sending `stroke-end` to the first `result` whose groups contain that stroke (a result from a run that started earlier does not count); "unanswered" pen-ups saw no result before the end.\n',
+);
+log('| scenario | server | sockets | points sent | points delivered / expected | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | unanswered | server RSS at boot / peak (MB) | server / load processes CPU during the run (s) | frames per client per s | errors | closed | load process loop delay p99 (ms) |');
+log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const s of SCENARIOS) {
+  for (const variant of Object.keys(VARIANTS) as Variant[]) {
+    const rs = runs.get(`${s.name}|${variant}`)!;
+    log(
+      `| ${s.name} | ${variant} | ${rs[0].sockets} | ${cell(rs, (r) => r.sent)} | ${cell(rs, (r) => Math.round((1000 * r.delivered) / Math.max(1, r.expected)) / 1000)} | ${cell(rs, (r) => r.fanout.p50)} | ${cell(rs, (r) => r.fanout.p99)} | ` +
+        `${cell(rs, (r) => r.result.p50)} | ${cell(rs, (r) => r.result.p99)} | ${cell(rs, (r) => r.unanswered)} | ${cell(rs, (r) => mb(r.boot.rss))} / ${cell(rs, (r) => r.peakRss)} | ${cell(rs, (r) => r.serverCpu)} / ${cell(rs, (r) => r.loadCpu)} | ${cell(rs, (r) => r.framesPerClientPerSecond)} | ${cell(rs, (r) => r.errors)} | ${cell(rs, (r) => r.closed)} | ${cell(rs, (r) => r.loadLag)} |`,
+    );
+  }
+}
+log('\n### Where the server\'s memory goes (2,000 idle sockets in 200 rooms, `process.memoryUsage()`, MB)\n');
+log('| server | RSS at boot | RSS with 2,000 sockets | per socket (KB) | V8 heap used / total | external | array buffers |');
+log('|---|---|---|---|---|---|---|');
+for (const [variant, r] of idle) {
+  log(
+    `| ${variant} | ${mb(r.boot.rss)} | ${mb(r.end.rss)} | ${Math.round((r.end.rss - r.boot.rss) / 2000 / 1024)} | ${mb(r.boot.heapUsed)} -> ${mb(r.end.heapUsed)} / ${mb(r.boot.heapTotal)} -> ${mb(r.end.heapTotal)} | ${mb(r.boot.external)} -> ${mb(r.end.external)} | ${mb(r.boot.arrayBuffers)} -> ${mb(r.end.arrayBuffers)} |`,
+  );
+}
 
 const file = path.join(ROOT, 'docs', 'benchmarks.md');
 const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';

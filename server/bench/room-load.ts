@@ -1,52 +1,119 @@
 /**
- * Realtime load generator, run as its own process on loopback:
- *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds>
- * Writers stream one point per frame at 60 Hz (t = sender's clock) and lift the pen every 30
- * points; every other client in the room measures the point's arrival. Writers also time
- * stroke-end -> result. Prints JSON.
+ * Realtime load generator, run as its own process(es) on loopback:
+ *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch]
+ * Client `index` of room `r` belongs to this process when (r + index) % shards === shard, so
+ * several processes can share one scenario, even one room, with the writers spread evenly.
+ *
+ * Writers stream one point per frame at 60 Hz and lift the pen every 30 points. Every point
+ * carries its send time t = ms since `epoch` (a wall-clock instant in ms that all shards share:
+ * performance.timeOrigin + performance.now() is the same clock in every process on a machine).
+ *
+ * How latency is measured:
+ *  - fan-out: EVERY client (writers and watchers alike) times EVERY `stroke-points` message it
+ *    receives: arrival time (taken once per frame, before anything else is done with the frame)
+ *    minus the point's t. To keep 100-2,000 receivers cheap, frames are not JSON-parsed: the
+ *    point's t is read straight from the bytes after `"type":"stroke-points"` ... `"points":[[x,y,`
+ *    (the server's JSON.stringify key order), and ws skips UTF-8 validation. `delivered` counts
+ *    the timed points; it should be (points sent) x (clients per room - 1), minus points still in
+ *    flight when the run ends.
+ *  - pen-up -> result: a writer times from sending `stroke-end` to the first `result` whose
+ *    groups list that stroke's id (an earlier run's result, which cannot contain it, does not
+ *    count). Strokes the writer undoes right away are not timed. `unanswered` counts pen-ups
+ *    that never saw their result before the run ended.
+ * Prints JSON with mergeable histograms.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
-import { summarize } from './stats.js';
+import { Histogram } from './stats.js';
 
-const [url, roomsArg, perRoomArg, writersArg, secondsArg] = process.argv.slice(2);
+const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg] = process.argv.slice(2);
 const rooms = Number(roomsArg), perRoom = Number(perRoomArg), writersPerRoom = Number(writersArg), seconds = Number(secondsArg);
-const fanout: number[] = [];
-const results: number[] = [];
-let received = 0, sent = 0, errors = 0, closed = 0;
+const shard = Number(shardArg), shards = Number(shardsArg);
+const epoch = epochArg ? Number(epochArg) : performance.timeOrigin + performance.now();
+/** Ms since the shared epoch (points' t must stay within the protocol's +-100,000). */
+const clock = () => performance.timeOrigin + performance.now() - epoch;
+
+const fanout = new Histogram();
+const results = new Histogram();
+let frames = 0, bytes = 0, resultBytes = 0, sent = 0, errors = 0, closed = 0, unanswered = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomId = (i: number) => `bench${String(i).padStart(17, '0')}`;
 
-/** Receivers that parse and time what they get; every client still receives everything. */
-const MEASURING_RECEIVERS = 3;
+const POINTS_MSG = Buffer.from('"type":"stroke-points"');
+const POINTS = Buffer.from('"points":[[');
+const RESULT_MSG = Buffer.from('{"type":"result"');
+const ANY_MSG = Buffer.from('{"type":"');
+const ERROR_MSG = Buffer.from('"type":"error"');
+const COMMA = 0x2c, CLOSE_BRACKET = 0x5d;
+
+/** Times every stroke-points message in a frame without parsing it. */
+function timePoints(data: Buffer, now: number): void {
+  for (let i = data.indexOf(POINTS_MSG); i >= 0; i = data.indexOf(POINTS_MSG, i + POINTS_MSG.length)) {
+    const p = data.indexOf(POINTS, i);
+    if (p < 0) return;
+    const a = data.indexOf(COMMA, data.indexOf(COMMA, p + POINTS.length) + 1) + 1;
+    const t = Number(data.toString('latin1', a, data.indexOf(CLOSE_BRACKET, a)));
+    if (Number.isFinite(t)) fanout.add(now - t);
+    else errors++;
+  }
+}
+
+const CODE = Buffer.from('"code":"');
+const errorCodes: Record<string, number> = {};
+function countErrors(data: Buffer): void {
+  for (let i = data.indexOf(ERROR_MSG); i >= 0; i = data.indexOf(ERROR_MSG, i + 1)) {
+    errors++;
+    const c = data.indexOf(CODE, i) + CODE.length;
+    const code = data.toString('latin1', c, data.indexOf(0x22, c));
+    errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+  }
+}
 
 async function client(room: string, writer: boolean, index: number): Promise<void> {
-  const measures = index < MEASURING_RECEIVERS || writer;
-  const ws = new WebSocket(url);
+  let welcomed = false;
+  let onWelcome!: () => void;
+  const welcome = new Promise<void>((r) => (onWelcome = r));
+  joined.push(welcome);
+  const ws = new WebSocket(url, { skipUTF8Validation: true });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let welcomed!: () => void;
-  let sawWelcome = false;
-  const welcome = new Promise<void>((r) => (welcomed = r));
-  const pendingResults: number[] = [];
-  ws.on('message', (data) => {
-    received++;
-    // Parsing 100 clients' worth of fan-out would make this process the bottleneck: the
-    // sample of measuring receivers parses, the others only take delivery.
-    if (!measures && sawWelcome) return;
-    sawWelcome = true;
-    const parsed = JSON.parse(data.toString());
-    const now = performance.now();
-    for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (msg.type === 'welcome') welcomed();
-      else if (msg.type === 'stroke-points') fanout.push(now - msg.points[0][2]);
-      else if (msg.type === 'result' && pendingResults.length > 0 && msg.strokes > 0) results.push(now - pendingResults.shift()!);
-      else if (msg.type === 'error') errors++;
+  /** Pen-ups waiting for their result: stroke id (quoted, as bytes) -> time of stroke-end. */
+  const pending = new Map<string, { quoted: Buffer; t0: number }>();
+  ws.on('message', (data: Buffer) => {
+    const now = clock();
+    frames++;
+    bytes += data.length;
+    if (!welcomed) {
+      // The welcome frame (board snapshot, presence) is parsed once; everything after is scanned.
+      const parsed = JSON.parse(data.toString());
+      if ((Array.isArray(parsed) ? parsed : [parsed]).some((m: { type: string }) => m.type === 'welcome')) {
+        welcomed = true;
+        onWelcome();
+      }
+      return;
+    }
+    timePoints(data, now);
+    countErrors(data);
+    for (let r = data.indexOf(RESULT_MSG); r >= 0; r = data.indexOf(RESULT_MSG, r + 1)) {
+      // A result message ends where the next message begins (no object inside a result has a
+      // "type" key), or with the frame.
+      const next = data.indexOf(ANY_MSG, r + 1);
+      const end = next < 0 ? data.length : next;
+      resultBytes += end - r;
+      for (const [id, p] of pending) {
+        const at = data.indexOf(p.quoted, r);
+        if (at >= 0 && at < end) {
+          results.add(now - p.t0);
+          pending.delete(id);
+        }
+      }
     }
   });
   ws.on('close', () => closed++);
   ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, room }));
   await welcome;
   if (!writer) return;
+  await everyoneIn; // a watcher that joins late would miss points
   const end = performance.now() + seconds * 1000;
   const x0 = (index % 10) * 90, y0 = Math.floor(index / 10) * 120;
   let stroke = 0;
@@ -55,27 +122,61 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
     const id = `w${index}-${stroke++}`;
     let next = performance.now();
     for (let k = 0; k < 30; k++) {
-      const pt = [x0 + 20 + 25 * Math.sin(k / 5), y0 + k * 3, performance.now()];
+      const pt = [x0 + 20 + 25 * Math.sin(k / 5), y0 + k * 3, clock()];
       ws.send(JSON.stringify(k === 0 ? { type: 'stroke-begin', strokeId: id, points: [pt] } : { type: 'stroke-points', strokeId: id, points: [pt] }));
-      sent++;
+      if (k > 0) sent++;
       next += 1000 / 60;
       await sleep(Math.max(0, next - performance.now()));
     }
-    pendingResults.push(performance.now());
     ws.send(JSON.stringify({ type: 'stroke-end', strokeId: id }));
     if (stroke % 8 === 0) ws.send(JSON.stringify({ type: 'undo' }));
+    else pending.set(id, { quoted: Buffer.from(JSON.stringify(id)), t0: clock() });
   }
+  await sleep(500);
+  unanswered += pending.size;
+  pending.clear();
 }
 
+const joined: Promise<void>[] = [];
+let allIn!: () => void;
+/** Resolves once every client of this process is in its room (the other shards join meanwhile). */
+const everyoneIn = new Promise<void>((r) => (allIn = r)).then(() => sleep(500));
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
 const tasks: Promise<void>[] = [];
 for (let r = 0; r < rooms; r++) {
   for (let c = 0; c < perRoom; c++) {
+    if ((r + c) % shards !== shard) continue;
     tasks.push(client(roomId(r), c < writersPerRoom, c));
     if (tasks.length % 100 === 0) await sleep(20); // do not open 2,000 sockets in one burst
   }
 }
-const writers = rooms * writersPerRoom;
-await Promise.all(tasks);
-await sleep(seconds * 1000 + 500);
-console.log(JSON.stringify({ rooms, perRoom, writers, sentPoints: sent, receivedMessages: received, fanout: summarize(fanout), penUpToResult: summarize(results), errors, closed }));
-process.exit(0);
+await Promise.all(joined);
+allIn();
+const connectedAt = performance.now();
+await Promise.all(tasks); // watchers resolve once welcomed, writers when they are done
+// Stay connected as long as the writers of the other shards write, and for points in flight.
+await sleep(Math.max(600, connectedAt + seconds * 1000 + 1000 - performance.now()));
+lag.disable();
+// Exit only once the (large) line is flushed: a pipe takes it asynchronously.
+process.stdout.write(
+  JSON.stringify({
+    rooms,
+    perRoom,
+    writers: rooms * writersPerRoom,
+    clients: tasks.length,
+    sentPoints: sent,
+    frames,
+    bytes,
+    resultBytes,
+    fanout: fanout.toJSON(),
+    penUpToResult: results.toJSON(),
+    unanswered,
+    errors,
+    errorCodes,
+    closed,
+    loopDelayP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
+    cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
+  }) + '\n',
+  () => process.exit(0),
+);

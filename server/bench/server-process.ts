@@ -6,7 +6,7 @@ import { ROOT } from '../src/config.js';
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/src/server.js')], {
     // As `npm start` runs it: a larger libuv pool so file flushes do not starve sharp.
-    env: { ...process.env, UV_THREADPOOL_SIZE: '16', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', ...env },
+    env: { ...process.env, UV_THREADPOOL_SIZE: '16', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {

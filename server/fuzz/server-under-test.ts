@@ -78,6 +78,7 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
       MODEL_PATH: modelPath(),
       // The uploads are meant to reach the decoders; the limit itself is tested in recognize.test.ts.
       RECOGNIZE_PER_MINUTE: '0',
+      WS_PER_ADDRESS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

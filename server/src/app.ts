@@ -80,7 +80,12 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(roomRoutes);
   await fastify.register(authRoutes);
   await fastify.register(recognitionsRoutes);
-  await fastify.register(wsRoute, { allowedOrigins: [] });
+  await fastify.register(wsRoute, {
+    allowedOrigins: [],
+    socketsPerAddress: config.WS_PER_ADDRESS,
+    flushIntervalMs: config.WS_FLUSH_MS,
+    maxFlushIntervalMs: config.WS_FLUSH_MAX_MS,
+  });
 
   if (existsSync(path.join(config.CLIENT_DIR, 'index.html'))) {
     await fastify.register(fastifyStatic, { root: config.CLIENT_DIR, wildcard: false });

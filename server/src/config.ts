@@ -31,6 +31,15 @@ const ConfigSchema = Type.Object({
    * Rate limits are per client address, so set it when nodes sit behind a balancer.
    */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Least time between two frames to one busy socket, in ms (0: one frame per event-loop turn).
+   * Off by default: on this project's 2-core machine it showed no gain (docs/benchmarks.md).
+   */
+  WS_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
+  /** The tick may stretch up to this while the event loop is saturated (default 48 when WS_FLUSH_MS > 0). */
+  WS_FLUSH_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  /** Open WebSockets per client address; 0 turns the limit off (load benchmarks). */
+  WS_PER_ADDRESS: Type.Integer({ minimum: 0, default: 50 }),
   /** POST /api/recognize per client address per minute; 0 turns the limit off (benchmarks). */
   RECOGNIZE_PER_MINUTE: Type.Integer({ minimum: 0, default: 600 }),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */

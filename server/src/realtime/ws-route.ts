@@ -2,16 +2,168 @@
  * GET /ws: the board's WebSocket. Listeners are attached synchronously (before any await) so no
  * early frame is lost; the Origin is checked before the upgrade (cross-site WebSocket hijacking).
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../common/protocol.js';
 import { Connection } from './connection.js';
+import { SocketsPerAddress } from './sockets-per-address.js';
 
 /** A client that lets this much unsent data pile up is too slow: drop it; it resumes on reconnect. */
 export const MAX_BUFFERED_BYTES = 1 << 20;
 
+/**
+ * Least time between two frames to one socket (ms) unless the socket was idle; 0 sends one frame
+ * per socket per event-loop turn. 0 stays the default: on a shared 2-core machine a 16 ms tick
+ * cut frames 2-4x but showed no measurable gain in CPU or latency, and it adds ~16 ms at p50 to a
+ * steady 60 Hz stream on a quiet server (docs/benchmarks.md, realtime and cluster sections).
+ * Set WS_FLUSH_MS=16 to try it where the load generator runs elsewhere.
+ */
+export const DEFAULT_FLUSH_INTERVAL_MS = 0;
+/** While the event loop is saturated the pause grows up to this (see FlushTicker). */
+export const MAX_FLUSH_INTERVAL_MS = 48;
+
 export interface WsRouteOptions {
   /** Extra origins allowed besides the server's own host. */
   allowedOrigins: string[];
+  /** See DEFAULT_FLUSH_INTERVAL_MS (config WS_FLUSH_MS). */
+  flushIntervalMs?: number;
+  /** See MAX_FLUSH_INTERVAL_MS (config WS_FLUSH_MAX_MS); equal to flushIntervalMs: a fixed tick. */
+  maxFlushIntervalMs?: number;
+  /** Open sockets per client address, at most (0: no limit). */
+  socketsPerAddress?: number;
+}
+
+/**
+ * One shared timer for every socket that has something to send and was written to recently.
+ * A busy room then costs each socket one frame (one writev) per tick instead of one per
+ * event-loop turn: with 100 writers at 60 Hz that is ~6,000 writes/s instead of up to ~600,000.
+ */
+class FlushTicker {
+  private readonly due = new Set<Outbox>();
+  private timer: NodeJS.Timeout | null = null;
+  /** The pause now in force: `baseMs`, or up to `maxMs` while the event loop is busy. */
+  intervalMs: number;
+  private readonly sampler: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly baseMs: number,
+    readonly maxMs = baseMs,
+  ) {
+    this.intervalMs = baseMs;
+    if (maxMs > baseMs) {
+      // A saturated loop only falls further behind by writing more often: when it was busy more
+      // than half of the last half-second, stretch the tick (fewer, larger frames per socket).
+      let last = performance.eventLoopUtilization();
+      this.sampler = setInterval(() => {
+        const now = performance.eventLoopUtilization();
+        const busy = performance.eventLoopUtilization(now, last).utilization;
+        last = now;
+        this.intervalMs = busy > 0.5 ? Math.min(maxMs, this.intervalMs * 2) : baseMs;
+      }, 500);
+      this.sampler.unref();
+    }
+  }
+
+  close(): void {
+    if (this.sampler) clearInterval(this.sampler);
+  }
+
+  add(outbox: Outbox): void {
+    this.due.add(outbox);
+    this.timer ??= setTimeout(this.tick, this.intervalMs);
+  }
+
+  delete(outbox: Outbox): void {
+    this.due.delete(outbox);
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    const due = [...this.due];
+    this.due.clear();
+    // Members of a room are queued one after another by the same broadcasts, so watchers of a
+    // room usually hold the very same messages: encode that frame once and share the bytes.
+    let last: { batch: string[]; frame: Buffer } | null = null;
+    for (const outbox of due) {
+      const batch = outbox.take();
+      if (!batch) continue;
+      if (!last || !sameMessages(last.batch, batch)) last = { batch, frame: Buffer.from(frameOf(batch)) };
+      outbox.write(last.frame);
+    }
+  };
+}
+
+/** Messages that answer something a client waits for; see Outbox.send. */
+const URGENT = ['{"type":"result"', '{"type":"pong"', '{"type":"ack"', '{"type":"error"'];
+const isUrgent = (data: string) => URGENT.some((prefix) => data.startsWith(prefix));
+
+const frameOf = (batch: string[]) => (batch.length === 1 ? batch[0] : `[${batch.join(',')}]`);
+
+/** Same strings in the same order; identity is enough (a broadcast queues one string for all). */
+function sameMessages(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A socket's outgoing messages, sent as one frame (a JSON array when there are several). The
+ * first message after a quiet spell leaves at the end of the current event-loop turn, so an
+ * idle board answers as fast as before; later ones wait for the shared tick.
+ */
+class Outbox {
+  private queue: string[] = [];
+  private lastFlush = -Infinity;
+  /** A flush is scheduled for the end of this turn. */
+  private immediate = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly ticker: FlushTicker,
+  ) {}
+
+  send(data: string): void {
+    const first = this.queue.push(data) === 1;
+    if (first && performance.now() - this.lastFlush >= this.ticker.intervalMs) {
+      this.immediate = true;
+      setImmediate(this.flush);
+    } else if (!this.immediate && isUrgent(data)) {
+      // A reply someone is waiting for (a recognition result after pen-up, a pong) does not wait
+      // for the tick: it leaves at the end of this turn, with whatever is queued before it.
+      this.immediate = true;
+      setImmediate(this.flush);
+    } else if (first) this.ticker.add(this);
+  }
+
+  readonly flush = (): void => {
+    const batch = this.take();
+    if (batch) this.write(frameOf(batch));
+  };
+
+  /** The queued messages (null if none or the socket is gone); the next send starts a new frame. */
+  take(): string[] | null {
+    this.immediate = false;
+    if (this.queue.length === 0) return null;
+    const batch = this.queue;
+    this.queue = [];
+    this.lastFlush = performance.now();
+    return this.socket.readyState === this.socket.OPEN ? batch : null;
+  }
+
+  write(frame: string | Buffer): void {
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.socket.close(CloseCode.rateLimited, 'client too slow');
+      return;
+    }
+    // A Buffer goes out as a text frame like the string would: ws frames the same bytes.
+    this.socket.send(frame, { binary: false });
+  }
+
+  dispose(): void {
+    this.queue = [];
+    this.ticker.delete(this);
+  }
 }
 
 function sameOriginOrAllowed(request: FastifyRequest, allowed: string[]): boolean {
@@ -26,6 +178,11 @@ function sameOriginOrAllowed(request: FastifyRequest, allowed: string[]): boolea
 }
 
 const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
+  const intervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+  const maxMs = Math.max(intervalMs, opts.maxFlushIntervalMs ?? (intervalMs === 0 ? 0 : MAX_FLUSH_INTERVAL_MS));
+  const ticker = new FlushTicker(intervalMs, maxMs);
+  const perAddress = new SocketsPerAddress(opts.socketsPerAddress ?? 0);
+  app.addHook('onClose', async () => ticker.close());
   app.get(
     '/ws',
     {
@@ -37,27 +194,17 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
       },
     },
     (socket, request) => {
-      // Messages produced in one turn of the event loop leave as one frame (a JSON array when
-      // there are several): under load a busy room sends each socket one frame per turn instead
-      // of one per event, which is what keeps 100 writers x 60 Hz within a 2-core budget.
-      let queue: string[] = [];
-      const flush = () => {
-        const batch = queue;
-        queue = [];
-        if (socket.readyState !== socket.OPEN) return;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.close(CloseCode.rateLimited, 'client too slow');
-          return;
-        }
-        socket.send(batch.length === 1 ? batch[0] : `[${batch.join(',')}]`);
-      };
+      // Counted after the upgrade, released on close: a handshake that never completes holds nothing.
+      if (!perAddress.acquire(request.ip)) {
+        socket.close(CloseCode.rateLimited, `too many open connections from your address (at most ${perAddress.max})`);
+        return;
+      }
+      const outbox = new Outbox(socket, ticker);
       const connection = new Connection(
         {
-          send: (data) => {
-            if (queue.push(data) === 1) setImmediate(flush);
-          },
+          send: (data) => outbox.send(data),
           close: (code, reason) => {
-            if (queue.length > 0) flush();
+            outbox.flush();
             socket.close(code, reason);
           },
         },
@@ -79,7 +226,11 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
           socket.close(1011, 'internal error');
         }
       });
-      socket.on('close', () => connection.dispose());
+      socket.on('close', () => {
+        perAddress.release(request.ip);
+        outbox.dispose();
+        connection.dispose();
+      });
       socket.on('error', (err) => request.log.warn({ err }, 'websocket error'));
     },
   );

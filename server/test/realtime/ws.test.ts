@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 /** A connected client that collects messages and can wait for one of a type. */
-async function connect(headers: Record<string, string> = {}) {
-  const ws: WebSocket = await app.injectWS('/ws', { headers });
+async function connect(headers: Record<string, string> = {}, target: FastifyInstance = app) {
+  const ws: WebSocket = await target.injectWS('/ws', { headers });
   const inbox: ServerMessage[] = [];
   const waiters: (() => void)[] = [];
   let closed: { code: number; reason: string } | null = null;
@@ -46,6 +46,8 @@ async function connect(headers: Record<string, string> = {}) {
   };
   return { ws, send, next, whenClosed };
 }
+
+const connectTo = (target: FastifyInstance) => connect({}, target);
 
 /** Streams strokes the way the client does: begin, points in small batches, end. */
 function draw(send: (m: unknown) => void, strokes: number[][][], prefix = 's') {
@@ -139,5 +141,89 @@ describe('/ws hostile frames', () => {
     c.send({ type: 'ping', t: 1 });
     expect((await c.next('pong')).t).toBe(1);
     c.ws.close();
+  });
+});
+
+describe('/ws outgoing frames with WS_FLUSH_MS=16', () => {
+  let ticking: FastifyInstance;
+  beforeAll(async () => {
+    // The default (0) is one frame per turn.
+    ticking = await build({ WS_FLUSH_MS: 16 });
+  });
+  afterAll(() => ticking.close());
+  const connect = () => connectTo(ticking);
+
+  it('coalesces a busy room into few frames per socket, in order, without losing a message', async () => {
+    const a = await connect();
+    a.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    const room = (await a.next('welcome')).room;
+    const b = await connect();
+    let frames = 0;
+    b.ws.on('message', () => frames++);
+    b.send({ type: 'hello', protocol: PROTOCOL_VERSION, room });
+    await b.next('welcome');
+    // A second watcher gets the same messages (in ticks, the same encoded frame).
+    const c = await connect();
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION, room });
+    await c.next('welcome');
+    await b.next('presence');
+    frames = 0;
+    // 60 points, one message every ~2 ms (each in its own event-loop turn on the server): many
+    // more events than 16 ms ticks.
+    a.send({ type: 'stroke-begin', strokeId: 'burst', points: [[10, 10, 0]] });
+    for (let k = 1; k <= 60; k++) {
+      a.send({ type: 'stroke-points', strokeId: 'burst', points: [[10 + k, 10 + k, k]] });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    a.send({ type: 'stroke-end', strokeId: 'burst' });
+    await b.next('stroke-end');
+    await c.next('stroke-end');
+    for (const watcher of [b, c]) {
+      const seen: number[] = [];
+      for (;;) {
+        try {
+          seen.push((await watcher.next('stroke-points', 200)).points[0][2]);
+        } catch {
+          break;
+        }
+      }
+      expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    }
+    // 62+ messages (begin, 60 points, end, result) in far fewer frames (WS_FLUSH_MS=0, one
+    // frame per turn, sends ~60).
+    expect(frames).toBeLessThan(30);
+    a.ws.close();
+    b.ws.close();
+    c.ws.close();
+  });
+});
+
+describe('/ws open sockets per client address', () => {
+  it('closes a socket past the per-address limit with 4008 and a reason, and frees the slot when one closes', async () => {
+    const limited = await build({ WS_PER_ADDRESS: 2 });
+    try {
+      const a = await connectTo(limited);
+      const b = await connectTo(limited);
+      const c = await connectTo(limited);
+      expect(await c.whenClosed()).toMatchObject({ code: CloseCode.rateLimited, reason: expect.stringMatching(/too many open connections/) });
+      a.ws.terminate();
+      // The server counts the slot free once it sees the socket close.
+      let d = await connectTo(limited);
+      for (let i = 0; i < 40; i++) {
+        d.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+        const welcomed = await d.next('welcome', 200).then(
+          () => true,
+          () => false,
+        );
+        if (welcomed) break;
+        await new Promise((r) => setTimeout(r, 50));
+        d = await connectTo(limited);
+      }
+      expect(d.ws.readyState).toBe(d.ws.OPEN);
+      b.ws.close();
+      d.ws.close();
+    } finally {
+      await limited.close();
+    }
   });
 });
