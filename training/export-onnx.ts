@@ -1,15 +1,22 @@
 /**
- * npm run export:onnx -- [--model training/output] [--out models/digitnet.onnx] [--manifest]
- *                        [--name digitnet] [--model-version V] [--opset 13]
+ * npm run export:onnx -- [--model training/output [--model training/seed2 ...]] [--out models/digitnet.onnx]
+ *                        [--manifest] [--name digitnet] [--model-version V] [--opset 13]
  *
- * Converts the TF.js model in --model (model.json + weights.bin) to ONNX. With --manifest it
- * also scores the .onnx file on MNIST test through onnxruntime-node, writes manifest.json beside
- * it (see ModelManifest in common/model-contract.ts), and copies the TF.js files to
- * <out without .onnx>-tfjs/ so the parity test can compare the shipped model with its source.
+ * Converts the TF.js model in --model (model.json + weights.bin) to ONNX. Given --model more than
+ * once, writes ONE ONNX graph that runs every model on the input and averages their softmax
+ * outputs (an ensemble), with the same input/output names, shapes, dynamic batch and opset as a
+ * single model, so the server and the browser load it unchanged.
+ *
+ * With --manifest it also scores the .onnx file on MNIST test through onnxruntime-node, writes
+ * manifest.json beside it (see ModelManifest in common/model-contract.ts), writes the TF.js twin
+ * to <out without .onnx>-tfjs/ so the parity test can compare the shipped model with its source
+ * (a copy of the model's files; for an ensemble, the members joined by a TF.js Average layer, see
+ * training/src/ensemble.ts), and writes training.json beside it: the run's training record (for an
+ * ensemble, every member's, under "members"), with <run>/time-to-accuracy.json when present.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -23,13 +30,14 @@ import {
   type ModelManifest,
 } from '../common/model-contract.js';
 import { initBackend } from './src/backend.js';
-import { loadModel } from './src/checkpoint.js';
+import { loadModel, saveModel } from './src/checkpoint.js';
+import { ensembleModel } from './src/ensemble.js';
 import { evaluateOnnx } from './src/evaluate-onnx.js';
-import { DEFAULT_OPSET, exportOnnx } from './src/onnx-export.js';
+import { DEFAULT_OPSET, exportOnnx, memberChains } from './src/onnx-export.js';
 
 const { values: args } = parseArgs({
   options: {
-    model: { type: 'string', default: 'training/output' },
+    model: { type: 'string', multiple: true, default: ['training/output'] },
     out: { type: 'string', default: 'models/digitnet.onnx' },
     manifest: { type: 'boolean', default: false },
     name: { type: 'string', default: 'digitnet' },
@@ -38,26 +46,30 @@ const { values: args } = parseArgs({
   },
 });
 
-const modelDir = args.model!;
+const modelDirs = args.model!;
 const outFile = args.out!;
-if (!existsSync(path.join(modelDir, 'model.json'))) {
-  throw new Error(`${modelDir}/model.json not found: train first (npm run train) or pass --model <dir>`);
+for (const dir of modelDirs) {
+  if (!existsSync(path.join(dir, 'model.json'))) {
+    throw new Error(`${dir}/model.json not found: train first (npm run train) or pass --model <dir>`);
+  }
 }
 
 // Exporting only reads weights: the plain CPU backend avoids starting the wasm runtime.
 await initBackend('cpu');
-const model = await loadModel(modelDir);
-const bytes = exportOnnx(model, {
+const models = await Promise.all(modelDirs.map((dir) => loadModel(dir)));
+const members = models.reduce((a, m) => a + memberChains(m).length, 0);
+const bytes = exportOnnx(models, {
   opset: Number(args.opset),
-  metadata: { labels: JSON.stringify(LABELS), preprocessingVersion: String(PREPROCESSING_VERSION) },
+  metadata: { labels: JSON.stringify(LABELS), preprocessingVersion: String(PREPROCESSING_VERSION), ...(members > 1 ? { ensemble: `mean of ${members} models' softmax outputs` } : {}) },
 });
 await mkdir(path.dirname(outFile), { recursive: true });
 await writeFile(outFile, bytes);
-console.log(`wrote ${outFile} (${bytes.length} bytes, opset ${args.opset})`);
+console.log(`wrote ${outFile} (${bytes.length} bytes, opset ${args.opset}${members > 1 ? `, ensemble of ${members}` : ''})`);
 
 if (args.manifest) {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const training = await readTraining(path.join(modelDir, 'training.json'));
+  const records = await Promise.all(modelDirs.map((dir) => readRecord(dir)));
+  const training = manifestTraining(records);
 
   console.log('scoring on MNIST test with onnxruntime-node...');
   const evaluation = await evaluateOnnx(outFile);
@@ -65,8 +77,13 @@ if (args.manifest) {
 
   // The TF.js twin of exactly this model, for the TF.js/ONNX parity test.
   const twin = path.join(path.dirname(outFile), `${path.basename(outFile, '.onnx')}-tfjs`);
+  await rm(twin, { recursive: true, force: true });
   await mkdir(twin, { recursive: true });
-  for (const f of ['model.json', 'weights.bin']) await copyFile(path.join(modelDir, f), path.join(twin, f));
+  if (models.length === 1) {
+    for (const f of ['model.json', 'weights.bin']) await copyFile(path.join(modelDirs[0], f), path.join(twin, f));
+  } else {
+    await saveModel(ensembleModel(models), twin);
+  }
 
   const manifest: ModelManifest = {
     manifestVersion: MANIFEST_VERSION,
@@ -89,23 +106,80 @@ if (args.manifest) {
   };
   const manifestFile = path.join(path.dirname(outFile), 'manifest.json');
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`wrote ${manifestFile} and ${twin}/`);
+
+  // The training record the model card reads (models/training.json for the shipped model).
+  const known = records.filter((r): r is TrainingRecord => r !== null);
+  const trainingFile = path.join(path.dirname(outFile), 'training.json');
+  if (known.length === records.length) {
+    const record =
+      known.length === 1
+        ? known[0]
+        : {
+            kind: 'ensemble',
+            combine: "mean of the members' softmax outputs in one ONNX graph (training/src/onnx-export.ts)",
+            command: training.command,
+            date: training.date,
+            backend: training.backend,
+            seconds: training.seconds,
+            members: known,
+          };
+    await writeFile(trainingFile, `${JSON.stringify(record, null, 2)}\n`);
+  } else {
+    await rm(trainingFile, { force: true });
+  }
+  console.log(`wrote ${manifestFile}, ${twin}/${known.length === records.length ? ` and ${trainingFile}` : ''}`);
 }
 
-/** The manifest's training block from train.ts's training.json; marked unknown when absent. */
-async function readTraining(file: string): Promise<ModelManifest['training']> {
+interface TrainingRecord {
+  /** The run's directory (a path relative to the repository when run from its root). */
+  dir: string;
+  command: string;
+  date: string;
+  backend: string;
+  seconds: number;
+  config?: { epochs?: number; seed?: number; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+/** A run's training.json (with its time-to-accuracy.json when present), or null when absent. */
+async function readRecord(dir: string): Promise<TrainingRecord | null> {
+  const file = path.join(dir, 'training.json');
   if (!existsSync(file)) {
     // A model trained elsewhere can still ship, but the manifest must not pretend to know its origin.
     console.warn(`${file} not found: the manifest's training block will say "unknown"`);
-    return { command: 'unknown', date: 'unknown', backend: 'unknown', seconds: -1, epochs: -1, seed: -1 };
+    return null;
   }
   const t = JSON.parse(await readFile(file, 'utf8'));
+  const tta = path.join(dir, 'time-to-accuracy.json');
   return {
-    command: String(t.command),
-    date: String(t.date),
-    backend: String(t.backend),
-    seconds: Number(t.seconds),
-    epochs: Number(t.config?.epochs),
-    seed: Number(t.config?.seed),
+    dir: path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/'),
+    ...t,
+    ...(existsSync(tta) ? { timeToAccuracy: JSON.parse(await readFile(tta, 'utf8')) } : {}),
+  };
+}
+
+type ManifestTraining = ModelManifest['training'] & { members?: ModelManifest['training'][] };
+
+/**
+ * The manifest's training block. For an ensemble: the members' commands joined by " && ", the
+ * latest date, the total seconds and epochs (the compute it took), the first member's seed, and
+ * every member's own block under "members" (an extra field older readers ignore).
+ */
+function manifestTraining(records: (TrainingRecord | null)[]): ManifestTraining {
+  const blocks = records.map((t) =>
+    t
+      ? { command: String(t.command), date: String(t.date), backend: String(t.backend), seconds: Number(t.seconds), epochs: Number(t.config?.epochs), seed: Number(t.config?.seed) }
+      : { command: 'unknown', date: 'unknown', backend: 'unknown', seconds: -1, epochs: -1, seed: -1 },
+  );
+  if (blocks.length === 1) return blocks[0];
+  const unknown = blocks.some((b) => b.seconds < 0);
+  return {
+    command: blocks.map((b) => b.command).join(' && '),
+    date: blocks.map((b) => b.date).sort().at(-1)!,
+    backend: [...new Set(blocks.map((b) => b.backend))].join('+'),
+    seconds: unknown ? -1 : blocks.reduce((a, b) => a + b.seconds, 0),
+    epochs: unknown ? -1 : blocks.reduce((a, b) => a + b.epochs, 0),
+    seed: blocks[0].seed,
+    members: blocks,
   };
 }

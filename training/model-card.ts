@@ -107,6 +107,11 @@ if (manifest && manifest.sha256 !== sha256) console.warn(`warning: ${manifestFil
 const tfjsFile = path.join(modelDir, `${path.basename(modelFile, '.onnx')}-tfjs`, 'model.json');
 const tfjs = existsSync(tfjsFile) ? JSON.parse(await readFile(tfjsFile, 'utf8')) : null;
 
+interface TimeToAccuracy {
+  target: number;
+  firstEpochAtTarget: { epoch: number; seconds: number } | null;
+  epochs: { epoch: number; seconds: number; mnistTestAccuracy: number; mnistTestFalseAbstainRate: number; mnistTestCount: number }[];
+}
 interface Training {
   command?: string;
   date?: string;
@@ -115,13 +120,22 @@ interface Training {
   parameters?: number;
   config?: Record<string, unknown>;
   history: Record<string, number>[];
+  /** The run's directory (export-onnx.ts records it). */
+  dir?: string;
+  /** training/time-to-accuracy.ts's measurements of the run's epoch models, when kept. */
+  timeToAccuracy?: TimeToAccuracy;
+  /** An ensemble's record (export-onnx.ts with several --model): one record per member. */
+  kind?: string;
+  combine?: string;
+  members?: Training[];
 }
 async function readTraining(): Promise<{ training: Training | null; source: string }> {
   if (trainingFile) {
     const t = JSON.parse(await readFile(trainingFile, 'utf8'));
     // training.json, or a checkpoint's progress.json (same history, elapsedSeconds for seconds).
+    const normal = (r: Record<string, any>): Training => ({ ...r, seconds: r.seconds ?? r.elapsedSeconds, history: Array.isArray(r.history) ? r.history : [] });
     return {
-      training: { ...t, seconds: t.seconds ?? t.elapsedSeconds, history: Array.isArray(t.history) ? t.history : [] },
+      training: { ...normal(t), members: Array.isArray(t.members) ? t.members.map(normal) : undefined },
       source: posix(trainingFile),
     };
   }
@@ -132,6 +146,10 @@ async function readTraining(): Promise<{ training: Training | null; source: stri
   return { training: null, source: 'none' };
 }
 const { training, source: trainingSource } = await readTraining();
+/** The training runs behind the model: one, or an ensemble's members. */
+const runs: Training[] = training?.members?.length ? training.members : training ? [training] : [];
+const isEnsemble = runs.length > 1;
+const runName = (r: Training, i: number) => `seed ${String(r.config?.seed ?? '?')}${runs.filter((o) => o.config?.seed === r.config?.seed).length > 1 ? ` (#${i + 1})` : ''}`;
 
 const sessionOptions: ort.InferenceSession.SessionOptions = threads ? { intraOpNumThreads: threads } : {};
 const session = await ort.InferenceSession.create(modelFile, sessionOptions);
@@ -307,7 +325,22 @@ const fig = async (name: string, svg: string) => {
 
 // Training curves.
 const history = training?.history ?? [];
-if (history.length) {
+const memberColors = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.red, COLORS.grey];
+if (isEnsemble && runs.some((r) => r.history.length)) {
+  // One colour per member: its loss (left), its validation accuracy and abstain (right).
+  const x = Array.from({ length: Math.max(...runs.map((r) => r.history.length)) }, (_, i) => i + 1);
+  const W = 1000, H = 400;
+  const color = (i: number) => memberColors[i % memberColors.length];
+  const accSeries = runs.flatMap((r, i) => [
+    { name: `${runName(r, i)}: val accuracy`, values: r.history.map((h) => h.valAccuracy), color: color(i) },
+    { name: `${runName(r, i)}: val abstain`, values: r.history.map((h) => h.valAbstain), color: color(i), dashed: true },
+  ]).filter((s) => s.values.every((v) => typeof v === 'number'));
+  const lo = Math.min(...accSeries.flatMap((s) => s.values));
+  const body =
+    lineChart({ x0: 0, y0: 0, w: W / 2, h: H, title: 'Training loss per epoch, per member', x, xLabel: 'epoch', yLabel: 'cross-entropy', series: runs.map((r, i) => ({ name: `${runName(r, i)}: train loss`, values: r.history.map((h) => h.loss), color: color(i) })), yMin: 0, yFormat: (v) => v.toFixed(2) }) +
+    lineChart({ x0: W / 2, y0: 0, w: W / 2, h: H, title: 'Validation per epoch, per member', x, xLabel: 'epoch', series: accSeries, yMin: Math.floor(lo * 50) / 50, yMax: 1, yFormat: (v) => `${+(100 * v).toFixed(1)}%` });
+  await fig('training-curves.png', svgDoc(W, H, body));
+} else if (history.length) {
   const x = history.map((h) => h.epoch);
   const W = 1000, H = 380;
   const accSeries = [
@@ -403,11 +436,27 @@ await fig('worst-errors.png', tileGrid(worstTiles, 9, `The ${worst.length} most 
 /* Architecture from the TF.js twin.                                                            */
 
 interface LayerRow { name: string; type: string; detail: string; output: string; params: number }
-function architecture(): LayerRow[] | null {
-  const layers = tfjs?.modelTopology?.config?.layers as { class_name: string; config: Record<string, any> }[] | undefined;
-  if (!layers) return null;
+type LayerJson = { class_name: string; config: Record<string, any> };
+/**
+ * One table per member: a sequential twin has one; an ensemble twin (training/src/ensemble.ts)
+ * has its members' layers, prefixed m1_, m2_..., side by side on one input, and an Average layer.
+ */
+function architecture(): LayerRow[][] | null {
+  const all = tfjs?.modelTopology?.config?.layers as LayerJson[] | undefined;
+  if (!all) return null;
+  const input = all.find((l) => Array.isArray(l.config.batch_input_shape))?.config.batch_input_shape as number[] | undefined;
+  if (!input) return null;
+  const groups = new Map<string, LayerJson[]>();
+  for (const l of all) {
+    if (l.class_name === 'InputLayer' || l.class_name === 'Average') continue;
+    const key = /^(m\d+)_/.exec(String(l.config.name))?.[1] ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  return [...groups.entries()].map(([key, layers]) => memberRows(layers, input, key ? `${key}_` : ''));
+}
+function memberRows(layers: LayerJson[], input: number[], prefix: string): LayerRow[] {
   const weights = (tfjs.weightsManifest as { weights: { name: string; shape: number[] }[] }[]).flatMap((m) => m.weights);
-  let shape: number[] = (layers[0].config.batch_input_shape as number[]).slice(1);
+  let shape: number[] = input.slice(1);
   const rows: LayerRow[] = [{ name: 'image', type: 'Input', detail: 'NHWC float32, ink high, 0..1', output: shape.join('×'), params: 0 }];
   for (const { class_name: type, config: c } of layers) {
     let detail = '';
@@ -438,11 +487,14 @@ function architecture(): LayerRow[] | null {
         detail = '';
     }
     const params = weights.filter((w) => w.name.startsWith(`${c.name}/`)).reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-    rows.push({ name: c.name, type, detail, output: shape.join('×'), params });
+    rows.push({ name: String(c.name).slice(prefix.length), type, detail, output: shape.join('×'), params });
   }
   return rows;
 }
-const arch = architecture();
+const archs = architecture();
+const arch = archs?.[0] ?? null;
+const sameArch = archs ? archs.every((a) => JSON.stringify(a.map((r) => [r.name, r.type, r.detail, r.output, r.params])) === JSON.stringify(arch!.map((r) => [r.name, r.type, r.detail, r.output, r.params]))) : false;
+const totalParams = archs ? archs.flat().reduce((a, r) => a + r.params, 0) : 0;
 
 /* ------------------------------------------------------------------------------------------ */
 /* The card.                                                                                   */
@@ -465,8 +517,8 @@ const table = (head: string[], rows: (string | number)[][], align?: string[]) =>
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ];
 const image = (name: string, alt: string) => (figures[name] ? [`![${alt}](${figures[name]})`, ''] : []);
-const epochs = history.length || Number(training?.config?.epochs ?? NaN);
-const tcfg = training?.config ?? {};
+const epochsOf = (r: Training) => r.history.length || Number(r.config?.epochs ?? NaN);
+const tcfg = runs[0]?.config ?? {};
 const negRatio = typeof tcfg.negRatio === 'number' ? tcfg.negRatio : undefined;
 const version = manifest?.version ?? 'unknown (no manifest.json beside the model)';
 const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -486,7 +538,10 @@ md.push(
   '',
   '## Summary',
   '',
-  'A small CNN (two 5×5 conv blocks, one hidden dense layer) that reads one handwritten digit as a 28×28 MNIST-style image ' +
+  (isEnsemble || (archs?.length ?? 0) > 1
+    ? `An ensemble of ${Math.max(runs.length, archs?.length ?? 0)} small CNNs (each: two 5×5 conv blocks, one hidden dense layer; trained in separate runs) whose softmax outputs are averaged inside one ONNX graph. It `
+    : 'A small CNN (two 5×5 conv blocks, one hidden dense layer) that ') +
+    'reads one handwritten digit as a 28×28 MNIST-style image ' +
     'and answers one of 11 classes: the digits 0-9, or **not-a-digit** (the server drops such ink from the text).',
   '',
   ...table(
@@ -538,14 +593,21 @@ md.push(
 
 // Architecture.
 md.push('## Architecture', '');
-if (arch) {
+if (arch && archs) {
   const total = arch.reduce((a, r) => a + r.params, 0);
+  const n = archs.length;
   md.push(
-    `From \`${posix(tfjsFile)}\` (the TF.js model the ONNX file was exported from; the export is checked against it by the parity test).`,
+    `From \`${posix(tfjsFile)}\` (the TF.js model the ONNX file was exported from; the export is checked against it by the parity test)` +
+      (n > 1
+        ? `. The model is an **ensemble of ${n} members**${sameArch ? ' with the same architecture (below; the layers of member k are named m<k>_... in the twin)' : ' (member 1 below; the others differ)'}, ` +
+          'each fed the same input; the output is the mean of their softmax outputs (ONNX `Mean`, TF.js `Average` in the twin). ' +
+          `${(totalParams / 1000).toFixed(0)}k parameters in all, ${n}× the compute of one member per digit.`
+        : '.'),
     '',
-    ...table(['layer', 'type', 'configuration', 'output', 'parameters'], [
+    ...table(['layer', 'type', 'configuration', 'output', n > 1 ? 'parameters (one member)' : 'parameters'], [
       ...arch.map((r) => [`\`${r.name}\``, r.type, r.detail, r.output, r.params ? r.params.toLocaleString('en') : '']),
       ['', '', '**total**', '', `**${total.toLocaleString('en')}**`],
+      ...(n > 1 ? [['', '', `**ensemble of ${n}**`, '', `**${totalParams.toLocaleString('en')}**`]] : []),
     ], ['---', '---', '---', '---', '---:']),
     '',
     `The ONNX file is ${(onnxBytes.length / 1024).toFixed(0)} KiB (float32 weights), opset ${manifest?.opset ?? '?'}; input \`image\` [batch, 28, 28, 1], output \`probabilities\` [batch, 11] (softmax).`,
@@ -557,7 +619,46 @@ if (arch) {
 
 // Training.
 md.push('## Training', '');
-if (training) {
+const minutes = (sec: number | undefined) => (sec !== undefined && sec >= 0 ? `${(sec / 60).toFixed(1)} min` : 'unknown');
+function historyTable(h: Record<string, number>[]): string[] {
+  return table(['epoch', 'train loss', 'train acc', 'val acc', 'val abstain', 'lr', 'elapsed'], h.map((e) => [
+    e.epoch, e.loss?.toFixed(4), pct(e.accuracy), pct(e.valAccuracy), pct(e.valAbstain, 1), e.learningRate?.toExponential(2), `${Math.round(e.seconds / 60)} min`,
+  ]), ['---:', '---:', '---:', '---:', '---:', '---:', '---:']);
+}
+const historyNote =
+  'Train loss/accuracy are running means over each epoch\'s augmented batches (digits and negatives); validation accuracy is on the held-out ' +
+  `${VAL.toLocaleString('en')} MNIST training digits, validation abstain on 500 held-out Fashion items + 500 scribbles.`;
+const optimizerRow = (c: Record<string, unknown>) => `Adam, learning rate ${c.lr ?? 0.001} × 0.75 per epoch (floor lr/30), batch ${c.batch ?? 64}, categorical cross-entropy`;
+if (training && isEnsemble) {
+  const total = runs.every((r) => r.seconds !== undefined && r.seconds >= 0) ? runs.reduce((a, r) => a + (r.seconds ?? 0), 0) : undefined;
+  md.push(
+    `${runs.length} training runs, one per member, each a plain \`npm run train\` (same architecture and data, another seed` +
+      runs.map((r, i) => (r.config?.initFrom ? `; member ${i + 1} fine-tuned from ${String(r.config.initFrom)}` : '')).join('') +
+      '), then one export: ' +
+      `\`npm run export:onnx -- ${runs.map((r) => `--model ${r.dir ?? '<run>'}`).join(' ')} --manifest\` (${training.combine ?? 'mean of the softmax outputs'}). ` +
+      `Source of these facts: \`${trainingSource}\` (written by that export: every run's training.json).`,
+    '',
+    ...table(['member', 'command', 'backend', 'date', 'epochs', 'training time', 'val acc (last epoch)'], runs.map((r, i) => [
+      `${i + 1} (${runName(r, i)})`,
+      r.command ? `\`${r.command}\`` : 'unknown',
+      r.backend ?? 'unknown',
+      r.date ?? 'unknown',
+      Number.isFinite(epochsOf(r)) ? String(epochsOf(r)) : 'unknown',
+      `${minutes(r.seconds)} on 2 CPU cores`,
+      r.history.length ? pct(r.history.at(-1)!.valAccuracy) : '',
+    ]), ['---', '---', '---', '---', '---:', '---:', '---:']),
+    '',
+    `In all: ${minutes(total)} of training (the runs are independent and could run in parallel on more cores); optimizer ${optimizerRow(tcfg)}.`,
+    '',
+    ...image('training-curves.png', 'Training loss and validation accuracy per epoch, per member'),
+    historyNote,
+    '',
+  );
+  runs.forEach((r, i) => {
+    if (r.history.length) md.push(`**Member ${i + 1}** (${runName(r, i)}):`, '', ...historyTable(r.history), '');
+  });
+} else if (training) {
+  const epochs = epochsOf(training);
   md.push(
     ...table(['', ''], [
       ['command', training.command ? `\`${training.command}\`` : 'unknown'],
@@ -565,26 +666,46 @@ if (training) {
       ['date', training.date ?? 'unknown'],
       ['time', training.seconds !== undefined && training.seconds >= 0 ? `${(training.seconds / 60).toFixed(1)} min on 2 CPU cores` : 'unknown'],
       ['epochs', Number.isFinite(epochs) ? String(epochs) : 'unknown'],
-      ['optimizer', `Adam, learning rate ${tcfg.lr ?? 0.001} × 0.75 per epoch (floor lr/30), batch ${tcfg.batch ?? 64}, categorical cross-entropy`],
+      ['optimizer', optimizerRow(tcfg)],
       ['seed', String(tcfg.seed ?? 'unknown')],
       ['source of these facts', `\`${trainingSource}\``],
     ]),
     '',
   );
-  if (history.length) {
+  if (history.length) md.push(...image('training-curves.png', 'Training loss and accuracy per epoch'), historyNote, '', ...historyTable(history), '');
+} else {
+  md.push('No training record was found (pass --training models/training.json).', '');
+}
+
+// Time to accuracy: runs trained with --keep-epochs, every epoch's model scored on MNIST test.
+const timed = runs.map((r, i) => ({ r, i })).filter(({ r }) => r.timeToAccuracy?.epochs?.length);
+if (timed.length) {
+  md.push(
+    '### Time to accuracy',
+    '',
+    'How long one training run takes to reach a given MNIST test accuracy on 2 CPU cores with the wasm backend (no tfjs-node). The run was trained with ' +
+      '`--keep-epochs`; every epoch\'s model was exported to ONNX and scored on MNIST test through onnxruntime-node by ' +
+      `\`npx tsx training/time-to-accuracy.ts --run <run>\`. Times are train.ts's cumulative training clock at the end of each epoch (batches and validation; ` +
+      'loading the data is not counted). The machine was not dedicated to the run: other work shared the two cores at times, so these are upper bounds rather than benchmarks.',
+    '',
+  );
+  for (const { r, i } of timed) {
+    const t = r.timeToAccuracy!;
     md.push(
-      ...image('training-curves.png', 'Training loss and accuracy per epoch'),
-      'Train loss/accuracy are running means over each epoch\'s augmented batches (digits and negatives); validation accuracy is on the held-out ' +
-        `${VAL.toLocaleString('en')} MNIST training digits, validation abstain on 500 held-out Fashion items + 500 scribbles.`,
+      ...(timed.length > 1 || isEnsemble ? [`**${isEnsemble ? `Member ${i + 1}` : 'Run'}** (${runName(r, i)}, \`${r.dir ?? r.command}\`):`, ''] : []),
+      ...table(['epoch', 'training time (cumulative)', 'MNIST test accuracy', 'false-abstain'], t.epochs.map((e) => [
+        e.epoch,
+        `${minutes(e.seconds)}`,
+        e.mnistTestAccuracy >= t.target ? `**${pct(e.mnistTestAccuracy)}**` : pct(e.mnistTestAccuracy),
+        pct(e.mnistTestFalseAbstainRate),
+      ]), ['---:', '---:', '---:', '---:']),
       '',
-      ...table(['epoch', 'train loss', 'train acc', 'val acc', 'val abstain', 'lr', 'elapsed'], history.map((h) => [
-        h.epoch, h.loss?.toFixed(4), pct(h.accuracy), pct(h.valAccuracy), pct(h.valAbstain, 1), h.learningRate?.toExponential(2), `${Math.round(h.seconds / 60)} min`,
-      ]), ['---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+      t.firstEpochAtTarget
+        ? `First epoch at ≥ ${pct(t.target, 1)}: **epoch ${t.firstEpochAtTarget.epoch}, after ${minutes(t.firstEpochAtTarget.seconds)}** of training.`
+        : `No epoch reached ${pct(t.target, 1)}.`,
       '',
     );
   }
-} else {
-  md.push('No training record was found (pass --training models/training.json).', '');
 }
 
 // Test accuracy.

@@ -61,9 +61,11 @@ class GraphBuilder {
   readonly nodes: INode[] = [];
   readonly initializers: ITensor[] = [];
   private counter = 0;
+  /** Prepended to every name: the member's tag (m1/, m2/...) in an ensemble, empty otherwise. */
+  prefix = '';
 
   fresh(base: string): string {
-    return `${base}_${this.counter++}`;
+    return `${this.prefix}${base}_${this.counter++}`;
   }
 
   node(opType: string, inputs: string[], name: string, attributes: IAttribute[] = []): string {
@@ -226,12 +228,38 @@ const translators: Record<string, (g: GraphBuilder, layer: tf.layers.Layer, inpu
   Dropout: (_g, _layer, input) => input,
 };
 
-/** The layers of a single-input, single-output chain, in order, without the InputLayer. */
-function chain(model: tf.LayersModel): tf.layers.Layer[] {
+/** Walks back from `output` to `input` through single-input layers; null if the path is not a chain. */
+function chainTo(input: tf.SymbolicTensor, output: tf.SymbolicTensor): tf.layers.Layer[] | null {
+  const layers: tf.layers.Layer[] = [];
+  let t = output;
+  while (t !== input) {
+    const layer = t.sourceLayer;
+    if (!layer || layer.getClassName() === 'InputLayer' || layer.inboundNodes.length !== 1 || Array.isArray(layer.input)) return null;
+    layers.unshift(layer);
+    t = layer.input as tf.SymbolicTensor;
+  }
+  return layers;
+}
+
+/**
+ * The member chains of a model, in order, without the InputLayer: one chain for a sequential
+ * model; one per branch for an ensemble twin (training/src/ensemble.ts: chains from the same
+ * input whose outputs meet in one Average layer). Anything else is refused.
+ */
+export function memberChains(model: tf.LayersModel): tf.layers.Layer[][] {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new OnnxExportError(`Only single-input, single-output models are supported (this one has ${model.inputs.length} inputs, ${model.outputs.length} outputs)`);
   }
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const last = layers.at(-1);
+  if (last && last.getClassName() === 'Average' && last.inboundNodes.length === 1 && Array.isArray(last.input)) {
+    const chains = (last.input as tf.SymbolicTensor[]).map((t) => chainTo(model.inputs[0], t));
+    const counted = chains.reduce((a, c) => a + (c?.length ?? 0), 0) + 1;
+    // Every layer must belong to exactly one branch: shared or dangling layers are not an ensemble.
+    const distinct = new Set(chains.flatMap((c) => c ?? [])).size + 1;
+    if (chains.every((c): c is tf.layers.Layer[] => c !== null && c.length > 0) && counted === layers.length && distinct === layers.length) return chains;
+    throw new OnnxExportError(`Layer ${last.name} (Average) must average independent sequential chains from the input: only such ensembles are supported`);
+  }
   let previous = model.inputs[0];
   for (const layer of layers) {
     // A functional model with branches or skips would be silently mistranslated as a chain.
@@ -240,50 +268,82 @@ function chain(model: tf.LayersModel): tf.layers.Layer[] {
     }
     previous = layer.output as tf.SymbolicTensor;
   }
-  return layers;
+  return [layers];
 }
 
 /**
  * Serializes a TF.js layers model as an ONNX model (IR version 8) with a dynamic batch
  * dimension named 'batch'. The input keeps TF.js's NHWC layout. Throws OnnxExportError for any
  * layer, activation or option it cannot translate exactly.
+ *
+ * Given several models (or an ensemble twin from training/src/ensemble.ts), writes ONE graph: the
+ * members side by side on the shared input, their outputs averaged by an ONNX Mean node (for
+ * softmax members: the mean of their probabilities, still a distribution). Members must share the
+ * input shape and the output shape; the input/output names and the dynamic batch are unchanged,
+ * so an ensemble is a drop-in replacement for a single model.
  */
-export function exportOnnx(model: tf.LayersModel, opts: ExportOptions = {}): Uint8Array {
+export function exportOnnx(model: tf.LayersModel | tf.LayersModel[], opts: ExportOptions = {}): Uint8Array {
+  const models = Array.isArray(model) ? model : [model];
+  if (models.length === 0) throw new OnnxExportError('No model to export');
   const opset = opts.opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new OnnxExportError(`opset ${opset} is not supported (${MIN_OPSET}..${MAX_OPSET} are)`);
   }
   const inputName = opts.inputName ?? INPUT_NAME;
   const outputName = opts.outputName ?? OUTPUT_NAME;
-  const inputShape = model.inputs[0].shape;
+  const inputShape = models[0].inputs[0].shape;
+  for (const m of models) {
+    if (m.inputs.length === 1 && JSON.stringify(m.inputs[0].shape) !== JSON.stringify(inputShape)) {
+      throw new OnnxExportError(`Model '${m.name}' takes input shape ${JSON.stringify(m.inputs[0].shape)}, the first model ${JSON.stringify(inputShape)}: ensemble members must share the input`);
+    }
+  }
   if (inputShape.slice(1).some((d) => d === null)) {
     throw new OnnxExportError(`Input shape ${JSON.stringify(inputShape)}: only the batch dimension may be dynamic`);
   }
-  const layers = chain(model);
+  const chains = models.flatMap(memberChains);
 
   const g = new GraphBuilder();
   const dims = inputShape.slice(1) as number[];
   if (dims.length !== 3 && dims.length !== 1) throw new OnnxExportError(`Input shape ${JSON.stringify(inputShape)}: expected [batch, h, w, c] or [batch, n]`);
-  let v: Value = { name: inputName, shape: dims, layout: 'NHWC' };
-  for (const layer of layers) {
-    const translate = translators[layer.getClassName()];
-    if (!translate) {
-      throw new OnnxExportError(
-        `Layer ${layer.name} (${layer.getClassName()}) is not supported by the ONNX exporter; supported: ${Object.keys(translators).join(', ')}`,
-      );
+  const outputs: Value[] = [];
+  for (const [i, layers] of chains.entries()) {
+    g.prefix = chains.length > 1 ? `m${i + 1}/` : '';
+    let v: Value = { name: inputName, shape: dims, layout: 'NHWC' };
+    for (const layer of layers) {
+      const translate = translators[layer.getClassName()];
+      if (!translate) {
+        throw new OnnxExportError(
+          `Layer ${layer.name} (${layer.getClassName()}) is not supported by the ONNX exporter; supported: ${Object.keys(translators).join(', ')}`,
+        );
+      }
+      v = translate(g, layer, v);
     }
-    v = translate(g, layer, v);
+    // The contract's output is NHWC like the input (only matters for a model with no Flatten).
+    outputs.push(g.toLayout(v, 'NHWC', 'output/to_nhwc'));
   }
-  // The contract's output is NHWC like the input (only matters for a model with no Flatten).
-  v = g.toLayout(v, 'NHWC', 'output/to_nhwc');
+  g.prefix = '';
+  const v = outputs[0];
+  for (const [i, o] of outputs.entries()) {
+    if (JSON.stringify(o.shape) !== JSON.stringify(v.shape)) {
+      throw new OnnxExportError(`Ensemble member ${i + 1} outputs shape ${JSON.stringify(o.shape)}, member 1 ${JSON.stringify(v.shape)}: members must share the output`);
+    }
+  }
   const last = g.nodes.at(-1);
-  if (!last || last.output?.[0] !== v.name) {
+  if (outputs.length > 1) {
+    // Mean of the members' outputs (ONNX Mean: element-wise, variadic, since opset 1; v13 here).
+    g.nodes.push({ opType: 'Mean', input: outputs.map((o) => o.name), output: [outputName], name: 'ensemble_mean' });
+  } else if (!last || last.output?.[0] !== v.name) {
     // No node produced the output (an empty model, or one ending in Dropout over the input).
     g.nodes.push({ opType: 'Identity', input: [v.name], output: [outputName], name: 'output' });
   } else {
     last.output = [outputName];
   }
 
+  const name = models.length === 1 ? models[0].name : `${models[0].name}_ensemble`;
+  const what =
+    chains.length === 1
+      ? `Digit classifier exported from TF.js model '${models[0].name}'.`
+      : `Ensemble of ${chains.length} digit classifiers exported from TF.js (${models.map((m) => `'${m.name}'`).join(', ')}): the output is the mean of the members' outputs.`;
   const batch: IDimension = { dimParam: 'batch' };
   const tensorType = (shape: IDimension[]) => ({ tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape } } });
   const modelProto: onnxProto.onnx.IModelProto = {
@@ -294,11 +354,10 @@ export function exportOnnx(model: tf.LayersModel, opts: ExportOptions = {}): Uin
     modelVersion: 1,
     docString:
       opts.docString ??
-      `Digit classifier exported from TF.js model '${model.name}'. Input '${inputName}': float32 [batch, ${dims.join(', ')}] NHWC. ` +
-        `Output '${outputName}': float32 [batch, ${v.shape.join(', ')}].`,
+      `${what} Input '${inputName}': float32 [batch, ${dims.join(', ')}] NHWC. ` + `Output '${outputName}': float32 [batch, ${v.shape.join(', ')}].`,
     metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
-      name: model.name,
+      name,
       node: g.nodes,
       initializer: g.initializers,
       input: [{ name: inputName, type: tensorType([batch, ...dims.map((d) => ({ dimValue: d }))]) }],

@@ -29,7 +29,7 @@ describe('train -> resume -> export -> onnxruntime', () => {
   let tmp: string;
   let runDir: string;
   let onnxFile: string;
-  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--out', runDir];
+  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--keep-epochs', '--out', runDir];
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
@@ -56,6 +56,18 @@ describe('train -> resume -> export -> onnxruntime', () => {
     expect((await readFile(path.join(runDir, 'weights.bin'))).equals(weightsBefore)).toBe(true);
   });
 
+  it('measures time to accuracy on the kept epoch models (time-to-accuracy.ts)', async () => {
+    expect(existsSync(path.join(runDir, 'epoch-1', 'weights.bin'))).toBe(true);
+    const out = await tsx('training/time-to-accuracy.ts', ['--run', runDir, '--limit', '500', '--target', '0.2']);
+    expect(out).toMatch(/\| 1 \| \d+ s/);
+    const t = JSON.parse(await readFile(path.join(runDir, 'time-to-accuracy.json'), 'utf8'));
+    const history = JSON.parse(await readFile(path.join(runDir, 'training.json'), 'utf8')).history;
+    expect(t.epochs).toHaveLength(1);
+    expect(t.epochs[0]).toMatchObject({ epoch: 1, seconds: history[0].seconds, mnistTestCount: 500 });
+    expect(t.epochs[0].mnistTestAccuracy).toBeGreaterThan(0.2);
+    expect(t.firstEpochAtTarget).toEqual({ epoch: 1, seconds: history[0].seconds });
+  });
+
   it('exports ONNX with a manifest the server accepts, and the TF.js twin', async () => {
     await tsx('training/export-onnx.ts', ['--model', runDir, '--out', onnxFile, '--manifest']);
     const manifest = JSON.parse(await readFile(path.join(tmp, 'models', 'manifest.json'), 'utf8')) as ModelManifest;
@@ -72,6 +84,32 @@ describe('train -> resume -> export -> onnxruntime', () => {
     for (const f of ['model.json', 'weights.bin']) {
       expect((await readFile(path.join(tmp, 'models', 'digitnet-tfjs', f))).equals(await readFile(path.join(runDir, f))), f).toBe(true);
     }
+  });
+
+  it('exports an ensemble (--model twice) as one graph with the same contract, a manifest the server accepts, and its records', async () => {
+    // The same run twice: the CLI plumbing of an ensemble, whose mean must equal the single model.
+    const ensembleFile = path.join(tmp, 'ensemble', 'digitnet.onnx');
+    await tsx('training/export-onnx.ts', ['--model', runDir, '--model', runDir, '--out', ensembleFile, '--manifest']);
+    const manifest = JSON.parse(await readFile(path.join(tmp, 'ensemble', 'manifest.json'), 'utf8')) as ModelManifest & { training: { members?: unknown[] } };
+    await expect(loadModelFile(ensembleFile)).resolves.toMatchObject({ manifest: { sha256: manifest.sha256 } });
+    expect(manifest.training.members).toHaveLength(2);
+    expect(manifest.training).toMatchObject({ epochs: 2, seed: 3 });
+    const record = JSON.parse(await readFile(path.join(tmp, 'ensemble', 'training.json'), 'utf8'));
+    expect(record.kind).toBe('ensemble');
+    expect(record.members).toHaveLength(2);
+    expect(existsSync(path.join(tmp, 'ensemble', 'digitnet-tfjs', 'model.json'))).toBe(true);
+
+    const n = 5;
+    const { images } = await loadMnist('test', n);
+    const outputs: Float32Array[] = [];
+    for (const file of [onnxFile, ensembleFile]) {
+      const session = await ort.InferenceSession.create(file);
+      expect(session.inputNames).toEqual([INPUT_NAME]);
+      expect(session.outputNames).toEqual([OUTPUT_NAME]);
+      outputs.push((await session.run({ [INPUT_NAME]: new ort.Tensor('float32', images, [n, INPUT_SIZE, INPUT_SIZE, 1]) }))[OUTPUT_NAME].data as Float32Array);
+      await session.release();
+    }
+    for (let i = 0; i < outputs[0].length; i++) expect(outputs[1][i]).toBeCloseTo(outputs[0][i], 6);
   });
 
   it('runs in onnxruntime-node: [n, 11] probabilities, each row summing to 1', async () => {

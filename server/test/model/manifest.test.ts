@@ -1,7 +1,9 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INPUT_NAME, NUM_CLASSES, OUTPUT_NAME } from '../../../common/model-contract.js';
 import { ROOT } from '../../src/config.js';
 import { loadModelFile, ModelRefusedError } from '../../src/model/manifest.js';
 import { build } from '../helper.js';
@@ -32,6 +34,25 @@ describe('model manifest', () => {
     const loaded = await loadModelFile(MODEL);
     expect(loaded.manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(loaded.manifest.metrics.mnistTestAccuracy).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('has the contract the server runs, whatever is inside (one network or an averaged ensemble)', async () => {
+    const session = await ort.InferenceSession.create(MODEL);
+    try {
+      expect(session.inputNames).toEqual([INPUT_NAME]);
+      expect(session.outputNames).toEqual([OUTPUT_NAME]);
+      for (const n of [1, 3]) {
+        const out = (await session.run({ [INPUT_NAME]: new ort.Tensor('float32', new Float32Array(n * 784).fill(0.1), [n, 28, 28, 1]) }))[OUTPUT_NAME];
+        expect(out.dims).toEqual([n, NUM_CLASSES]);
+        const row = Array.from((out.data as Float32Array).subarray(0, NUM_CLASSES));
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+    } finally {
+      await session.release();
+    }
+    // An ensemble's manifest keeps every contract field; its members' runs are listed under training.members.
+    const members = (manifest.training as { members?: unknown[] }).members;
+    if (members) expect(members.length).toBeGreaterThan(1);
   });
 
   const refusals: [string, (m: Record<string, any>) => void, RegExp][] = [

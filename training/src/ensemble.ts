@@ -1,0 +1,46 @@
+/**
+ * Ensembles of trained digit models: the TF.js twin of an ensemble ONNX export.
+ *
+ * `ensembleModel` puts N sequential models side by side on one input and averages their outputs
+ * with TF.js's own Average layer, as one functional LayersModel. Saved with saveModel it is an
+ * ordinary model.json + weights.bin, so everything that loads the shipped model's TF.js twin
+ * (the parity tests, the benchmark, the model card) loads an ensemble twin unchanged, and
+ * exportOnnx translates it (training/src/onnx-export.ts recognises the Average of chains).
+ * The average is computed by TF.js, independently of the exporter's ONNX Mean node: the parity
+ * test compares two implementations, not one with itself.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { memberChains, OnnxExportError } from './onnx-export.js';
+
+/** Mean of N models' outputs as one TF.js model; members' layers are renamed m1_..., m2_... */
+export function ensembleModel(models: tf.LayersModel[], name = 'digitnet_ensemble'): tf.LayersModel {
+  if (models.length < 2) throw new OnnxExportError('An ensemble needs at least two models');
+  const shape = models[0].inputs[0].shape;
+  const input = tf.input({ shape: shape.slice(1) as number[], name: 'image' });
+  const outputs = models.map((m, i) => {
+    if (JSON.stringify(m.inputs[0].shape) !== JSON.stringify(shape)) {
+      throw new OnnxExportError(`Model ${i + 1} takes input shape ${JSON.stringify(m.inputs[0].shape)}, model 1 ${JSON.stringify(shape)}`);
+    }
+    const chains = memberChains(m);
+    if (chains.length !== 1) throw new OnnxExportError(`Model ${i + 1} is already an ensemble: pass its members instead`);
+    let y = input;
+    for (const layer of chains[0]) {
+      const { batchInputShape: _b, inputShape: _i, ...config } = layer.getConfig() as Record<string, unknown>;
+      // Same class, same configuration (initializers are serialized dicts the constructors accept), new name.
+      const Layer = layer.constructor as new (args: Record<string, unknown>) => tf.layers.Layer;
+      const copy = new Layer({ ...config, name: `m${i + 1}_${layer.name}` });
+      y = copy.apply(y) as tf.SymbolicTensor;
+      copy.setWeights(layer.getWeights());
+    }
+    return y;
+  });
+  const shapes = outputs.map((o) => JSON.stringify(o.shape));
+  if (new Set(shapes).size !== 1) throw new OnnxExportError(`Members output different shapes: ${shapes.join(', ')}`);
+  const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: mean, name });
+}
+
+/** Number of members: 1 for a plain model, N for an ensemble twin. */
+export function memberCount(model: tf.LayersModel): number {
+  return memberChains(model).length;
+}
