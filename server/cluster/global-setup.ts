@@ -49,7 +49,7 @@ function section(f: Record<string, Figures>): string {
     '',
     `Pen-up -> result for the writer: p50 ${fo.penUpP50}, p99 ${fo.penUpP99}. Peak RSS: ${rss(fo)}.`,
     '',
-    "Within a node, a socket's frames wait for the shared 16 ms flush tick (`server/src/realtime/ws-route.ts`, `WS_FLUSH_MS`) whenever they follow its previous frame by less than 16 ms, as a steady 60 Hz stream does; that is why the same-node path is slower here than the cross-node one, whose arrivals Redis spreads out. With `WS_FLUSH_MS=0` both paths measured p50 1.6 ms, p99 18-21 ms (one run, 2026-11-21 23:20 UTC).",
+    "Nodes run with the default send path (`WS_FLUSH_MS=0`: a socket's messages leave at the end of the event-loop turn). With `WS_FLUSH_MS=16` a steady 60 Hz stream waits for the 16 ms tick: the same-node path then measured p50 18.1 ms, p99 33.4 ms (one run, 2026-11-21 23:41 UTC, with a model training on the same cores).",
     '',
     '### Faults: detection and recovery',
     '',
