@@ -42,6 +42,9 @@ export class LoadBalancer {
 
   private accept(client: net.Socket): void {
     client.pause();
+    // As nginx does for proxied WebSockets (tcp_nodelay): without it Nagle's algorithm and the
+    // peer's delayed ACK hold small frames back ~40 ms.
+    client.setNoDelay(true);
     this.open.add(client);
     client.once('close', () => this.open.delete(client));
     client.on('error', () => client.destroy());
@@ -51,7 +54,7 @@ export class LoadBalancer {
       if (client.destroyed) return;
       if (i >= order.length) return client.destroy();
       const backend = order[i];
-      const upstream = net.connect(backend.port, '127.0.0.1');
+      const upstream = net.connect({ port: backend.port, host: '127.0.0.1', noDelay: true });
       let connected = false;
       upstream.once('connect', () => {
         connected = true;
