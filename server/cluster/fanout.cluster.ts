@@ -3,35 +3,24 @@
  * clears, cursors, presence and results, with room-wide seqs; a late joiner on another node gets
  * the whole board. Measures point fan-out across nodes (p50/p99) next to fan-out within a node.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { ServerMessage } from '../../common/protocol.js';
 import { summarize } from '../bench/stats.js';
-import { BoardClient, oneAt, strokeId } from './client.js';
-import { createRoom, register, startCluster, type Cluster } from './cluster.js';
+import { BoardClient, oneAt, strokeId, type ClientOptions } from './client.js';
+import { createRoom, register } from './cluster.js';
+import { useCluster } from './fixture.js';
 import { recordFigures } from './figures.js';
 import { sleep } from './ports.js';
 
-let cluster: Cluster;
-const clients: BoardClient[] = [];
+const fx = useCluster(3);
 
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.stop();
-});
-
-function client(nodeIndex: number, room: string, name: string, extra: Partial<ConstructorParameters<typeof BoardClient>[0]> = {}): BoardClient {
-  const c = new BoardClient({ url: cluster.nodes[nodeIndex].wsUrl, reconnectUrl: cluster.lb.wsUrl, room, name, label: `${name}@${cluster.nodes[nodeIndex].name}`, ...extra });
-  clients.push(c);
-  return c;
+function client(nodeIndex: number, room: string, name: string, extra: Partial<ClientOptions> = {}): BoardClient {
+  return fx.client(room, fx.cluster.nodes[nodeIndex].wsUrl, name, { label: `${name}@${fx.cluster.nodes[nodeIndex].name}`, ...extra });
 }
 
 describe('one board across three nodes', () => {
   it('shows ink, acks, results, presence, cursors, erasures and clears on every node, with one seq per room', async () => {
-    const room = await createRoom(cluster.nodes[0].url);
+    const room = await createRoom(fx.cluster.nodes[0].url);
     const a = client(0, room, 'Ada');
     const b = client(1, room, 'Bob');
     const c = client(2, room, 'Cy');
@@ -104,7 +93,7 @@ describe('one board across three nodes', () => {
   });
 
   it('fans points out across nodes (measured) as well as within a node', async () => {
-    const room = await createRoom(cluster.nodes[0].url);
+    const room = await createRoom(fx.cluster.nodes[0].url);
     const starts = new Map<string, number>();
     const cross: number[] = [];
     const local: number[] = [];
@@ -157,12 +146,12 @@ describe('one board across three nodes', () => {
       localP99: localStats.p99,
       penUpP50: penUp.p50,
       penUpP99: penUp.p99,
-      ...Object.fromEntries(cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])),
+      ...Object.fromEntries(fx.cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])),
     });
   });
 
   it('honours a login session on every node', async () => {
-    const [node1, node2, node3] = cluster.nodes;
+    const [node1, node2, node3] = fx.cluster.nodes;
     const email = `everywhere-${Date.now()}@example.com`;
     const password = 'correct horse battery staple';
     const cookie = await register(node1.url, email, password);

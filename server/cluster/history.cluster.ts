@@ -3,37 +3,26 @@
  * the same moment; each one's number is stored in their own history exactly once (~2 s after it
  * settles), whichever node recognized it and however the pen-ups interleave.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BoardClient, oneAt, strokeId } from './client.js';
-import { createRoom, register, startCluster, type Cluster } from './cluster.js';
+import { createRoom } from './cluster.js';
+import { useCluster } from './fixture.js';
 import { sleep, waitFor } from './ports.js';
 
-let cluster: Cluster;
-const clients: BoardClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.stop();
-});
+const fx = useCluster(2);
 
 async function history(userId: string): Promise<number[]> {
-  const rows = await cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [userId]);
+  const rows = await fx.cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [userId]);
   return rows.map((r) => Math.round(r.strokes[0][0][0])).sort((a, b) => a - b);
 }
 
 it('stores every writer\'s numbers once when pen-ups coincide', async () => {
-  const [node1, node2] = cluster.nodes;
+  const [node1, node2] = fx.cluster.nodes;
   const room = await createRoom(node1.url);
   const writers: { c: BoardClient; id: string; xs: number[] }[] = [];
   for (const [i, node] of [node1, node1, node2].entries()) {
-    const cookie = await register(node.url, `h${i}-${Date.now()}@example.com`);
-    const me = (await (await fetch(`${node.url}/api/me`, { headers: { cookie } })).json()) as { id: string };
-    const c = new BoardClient({ url: node.wsUrl, room, cookie, name: `W${i}`, label: `W${i}@${node.name}` });
-    clients.push(c);
+    const me = await fx.signIn(node.url, `h${i}`);
+    const c = fx.client(room, node.wsUrl, `W${i}`, { cookie: me.cookie, label: `W${i}@${node.name}` });
     await c.connect();
     writers.push({ c, id: me.id, xs: [] });
   }

@@ -5,59 +5,37 @@
  * being drawn. Afterwards every client's board, a fresh joiner's board and PostgreSQL hold each
  * stroke exactly once, and the logged-in writer's history holds each of their numbers exactly once.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { BoardClient, oneAt, strokeId } from './client.js';
-import { boardTables, createRoom, register, startCluster, strokeRowCounts, type Cluster } from './cluster.js';
+import { expect, inject, it } from 'vitest';
+import { oneAt, strokeId } from './client.js';
+import { boardTables, createRoom, strokeRowCounts } from './cluster.js';
+import { inkLog, useCluster } from './fixture.js';
 import { recordFigures } from './figures.js';
 import { sleep, waitFor } from './ports.js';
 
-let cluster: Cluster;
-const clients: BoardClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.pg.resume?.().catch(() => undefined);
-  await cluster?.stop();
-});
+const fx = useCluster(2);
 
 /** The user's stored board recognitions as [x of the first point, text], from PostgreSQL. */
 async function history(userId: string): Promise<{ x: number; text: string }[]> {
-  const rows = await cluster.query<{ text: string; strokes: number[][][] }>(`SELECT text, strokes FROM recognitions WHERE "userId" = $1 AND source = 'board'`, [userId]);
+  const rows = await fx.cluster.query<{ text: string; strokes: number[][][] }>(`SELECT text, strokes FROM recognitions WHERE "userId" = $1 AND source = 'board'`, [userId]);
   return rows.map((r) => ({ x: Math.round(r.strokes[0][0][0]), text: r.text }));
 }
 
 it('loses and doubles nothing when a node dies mid-session', async () => {
-  const [node1, node2] = cluster.nodes;
+  const [node1, node2] = fx.cluster.nodes;
   const room = await createRoom(node1.url);
-  const cookie = await register(node1.url, `kill-${Date.now()}@example.com`);
-  const me = (await (await fetch(`${node2.url}/api/me`, { headers: { cookie } })).json()) as { id: string };
-  const mk = (url: string, name: string, extra: Partial<ConstructorParameters<typeof BoardClient>[0]> = {}) => {
-    const c = new BoardClient({ url, reconnectUrl: cluster.lb.wsUrl, room, name, label: name, ...extra });
-    clients.push(c);
-    return c;
-  };
+  const me = await fx.signIn(node1.url, 'kill');
+  const { cookie } = me;
   // On node1 (to be killed): a logged-in writer, an anonymous writer, an observer. On node2: an observer.
-  const w = mk(node1.wsUrl, 'Writer', { cookie });
-  const x = mk(node1.wsUrl, 'Sketcher');
-  const p = mk(node1.wsUrl, 'Watcher1');
-  const o = mk(node2.wsUrl, 'Watcher2');
+  const w = fx.client(room, node1.wsUrl, 'Writer', { cookie });
+  const x = fx.client(room, node1.wsUrl, 'Sketcher');
+  const p = fx.client(room, node1.wsUrl, 'Watcher1');
+  const o = fx.client(room, node2.wsUrl, 'Watcher2');
   for (const c of [w, x, p, o]) await c.connect();
   await o.until('presence of 4', () => o.participants.length === 4, 10_000);
   const identities = new Map([w, x, p].map((c) => [c, c.you!.id]));
 
   // Settled numbers: two "1"s by the logged-in writer, stored in history after ~2 s each.
-  const expected = new Map<string, number[][]>();
-  const draw = (c: BoardClient, xPos: number, tag: string) => {
-    const id = strokeId(tag);
-    const pts = oneAt(xPos, 100);
-    expected.set(id, pts);
-    c.drawStroke(id, pts);
-    return id;
-  };
+  const { drawn: expected, draw } = inkLog();
   // One pen-up at a time, each waiting for its result: pen-ups that land during a recognition
   // run are a separate problem (see history.cluster.ts).
   for (const [c, xPos, tag] of [[w, 101, 'w'], [w, 301, 'w'], [x, 1201, 'x']] as const) {
@@ -75,7 +53,7 @@ it('loses and doubles nothing when a node dies mid-session', async () => {
   await w.until(`result for ${settling}`, () => w.results.some((r) => r.msg.groups.some((g) => g.strokeIds.includes(settling))));
   // Ended, not acknowledged: in flight at the kill. PostgreSQL is paused so that its ack cannot
   // come before the kill (it sits in node1's write queue), while node2 has already seen it end.
-  await cluster.pg.pause!();
+  await fx.cluster.pg.pause!();
   const inFlight = draw(w, 701, 'w');
   await o.until(`${inFlight} complete on node2`, () => o.board.get(inFlight)?.done, 5_000);
   // Still being drawn at the kill: begun with half its points.
@@ -89,13 +67,13 @@ it('loses and doubles nothing when a node dies mid-session', async () => {
   await node1.kill9();
   const wasAcked = (w.acks.get(inFlight) ?? 0) > 0;
   expect(wasAcked, 'the in-flight stroke was acknowledged while PostgreSQL was paused').toBe(false);
-  await cluster.pg.resume!();
+  await fx.cluster.pg.resume!();
 
   // Everyone on node1 comes back on node2, as the same participant.
   await waitFor('clients of node1 resumed', () => [w, x, p].every((c) => c.open && c.welcomes.length >= 2), 30_000);
   const reconnectMs = Math.round(performance.now() - killedAt);
   for (const c of [w, x, p]) {
-    expect(cluster.lb.backendOf(c.localPort), `${c.opts.label} reconnected to`).toBe('node2');
+    expect(fx.cluster.lb.backendOf(c.localPort), `${c.opts.label} reconnected to`).toBe('node2');
     expect(c.you!.id, `${c.opts.label} kept its participant id`).toBe(identities.get(c));
   }
   // The sketcher lifts the pen after the reconnect (the rest of its points, then stroke-end).
@@ -108,7 +86,7 @@ it('loses and doubles nothing when a node dies mid-session', async () => {
   console.log(`node kill: reconnected in ${reconnectMs} ms, all acknowledged in ${ackedMs} ms (the in-flight stroke was ${wasAcked ? 'acknowledged before' : 'not acknowledged before'} the kill)`);
 
   // Every board holds each stroke once, with all its points once.
-  const fresh = mk(cluster.lb.wsUrl, 'Fresh');
+  const fresh = fx.client(room, fx.cluster.lb.wsUrl, 'Fresh');
   const welcome = await fresh.connect();
   const ids = [...expected.keys()].sort();
   expect(welcome.board, 'a fresh joiner gets the whole board').toBeDefined();
@@ -137,11 +115,11 @@ it('loses and doubles nothing when a node dies mid-session', async () => {
   }
 
   // PostgreSQL holds each stroke once.
-  const counts = await strokeRowCounts(cluster, ids);
-  expect(Object.fromEntries(counts), `rows per stroke in PostgreSQL (tables: ${(await boardTables(cluster)).join(', ')})`).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+  const counts = await strokeRowCounts(fx.cluster, ids);
+  expect(Object.fromEntries(counts), `rows per stroke in PostgreSQL (tables: ${(await boardTables(fx.cluster)).join(', ')})`).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
 
   // The recovery figures stand on the checks above (the history check is about another promise).
-  recordFigures(inject('figuresDir'), 'node-kill', { reconnectMs, ackedMs, ...Object.fromEntries(cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
+  recordFigures(inject('figuresDir'), 'node-kill', { reconnectMs, ackedMs, ...Object.fromEntries(fx.cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
 
   // History: each of the writer's four numbers once (the two settled before the kill, the one
   // acknowledged just before it, the one in flight).
@@ -153,7 +131,7 @@ it('loses and doubles nothing when a node dies mid-session', async () => {
 
   // The killed node comes back and serves the board as it is.
   await node1.start();
-  const back = mk(node1.wsUrl, 'Back');
+  const back = fx.client(room, node1.wsUrl, 'Back');
   const w2 = await back.connect();
   expect(w2.board!.strokes.map((s) => s.id).sort()).toEqual(ids);
 

@@ -4,57 +4,34 @@
  * flushed: every stroke acknowledged exactly once and stored exactly once, and the logged-in
  * writer's number drawn during the outage reaches their history once.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { BoardClient, oneAt, strokeId } from './client.js';
-import { createRoom, register, startCluster, strokeRowCounts, type Cluster } from './cluster.js';
+import { expect, inject, it } from 'vitest';
+import { BoardClient } from './client.js';
+import { createRoom, strokeRowCounts } from './cluster.js';
+import { inkLog, useCluster } from './fixture.js';
 import { recordFigures } from './figures.js';
 import { databaseOk, degradedOn, healthUntil } from './health.js';
 import { sleep, waitFor } from './ports.js';
 
-let cluster: Cluster;
-const clients: BoardClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  // A failed test may leave PostgreSQL paused; stop() needs it running to shut it down cleanly.
-  await cluster?.pg.resume?.().catch(() => undefined);
-  await cluster?.stop();
-});
+const fx = useCluster(2);
 
 it('keeps recognizing without PostgreSQL, holds acks, and flushes once it returns', async () => {
-  const { pause, resume } = cluster.pg;
-  if (!pause || !resume) throw new Error('scripts/db-pg-cluster.ts has no pause()/resume() yet');
-  const [node1, node2] = cluster.nodes;
+  const { pause, resume } = fx.cluster.pg;
+  if (!pause || !resume) throw new Error('scripts/db-pg-fx.cluster.ts has no pause()/resume() yet');
+  const [node1, node2] = fx.cluster.nodes;
   const room = await createRoom(node1.url);
-  const cookie = await register(node1.url, `pg-${Date.now()}@example.com`);
-  const me = (await (await fetch(`${node1.url}/api/me`, { headers: { cookie } })).json()) as { id: string };
-  const mk = (url: string, name: string, extra: Partial<ConstructorParameters<typeof BoardClient>[0]> = {}) => {
-    const c = new BoardClient({ url, reconnectUrl: cluster.lb.wsUrl, room, name, label: name, ...extra });
-    clients.push(c);
-    return c;
-  };
-  const a = mk(node1.wsUrl, 'A@node1', { cookie });
-  const c = mk(node2.wsUrl, 'C@node2');
+  const me = await fx.signIn(node1.url, 'pg');
+  const { cookie } = me;
+  const a = fx.client(room, node1.wsUrl, 'A@node1', { cookie });
+  const c = fx.client(room, node2.wsUrl, 'C@node2');
   await a.connect();
   await c.connect();
-  const drawn = new Map<string, number[][]>();
-  const draw = (x: BoardClient, xPos: number, tag: string) => {
-    const id = strokeId(tag);
-    const pts = oneAt(xPos, 100);
-    drawn.set(id, pts);
-    x.drawStroke(id, pts);
-    return id;
-  };
+  const { drawn, draw } = inkLog();
   draw(a, 100, 'a');
   await a.allAcked();
 
   const pausedAt = performance.now();
-  await pause.call(cluster.pg);
-  const degradedMs = await healthUntil(cluster.nodes, 'degraded (database down)', degradedOn('database'), pausedAt, 20_000);
+  await pause.call(fx.cluster.pg);
+  const degradedMs = await healthUntil(fx.cluster.nodes, 'degraded (database down)', degradedOn('database'), pausedAt, 20_000);
   console.log(`postgres paused: both nodes degraded after ${degradedMs} ms`);
 
   // Ink and results keep flowing; acks wait.
@@ -77,34 +54,34 @@ it('keeps recognizing without PostgreSQL, holds acks, and flushes once it return
 
   const resumedAt = performance.now();
   const downMs = Math.round(resumedAt - pausedAt);
-  await resume.call(cluster.pg);
+  await resume.call(fx.cluster.pg);
   await Promise.all([a.allAcked(60_000), c.allAcked(60_000)]);
   const flushMs = Math.round(performance.now() - resumedAt);
-  const healthyMs = await healthUntil(cluster.nodes, 'database ok again', databaseOk, resumedAt, 60_000);
+  const healthyMs = await healthUntil(fx.cluster.nodes, 'database ok again', databaseOk, resumedAt, 60_000);
   console.log(`postgres resumed after ${downMs} ms down: ${queued} strokes acknowledged within ${flushMs} ms, health ok after ${healthyMs} ms`);
 
   // Each acknowledged once, stored once.
   for (const id of [...duringA, ...duringC]) expect((a.acks.get(id) ?? 0) + (c.acks.get(id) ?? 0), `acks for ${id}`).toBe(1);
   const ids = [...drawn.keys()];
-  expect(Object.fromEntries(await strokeRowCounts(cluster, ids)), 'rows per stroke in PostgreSQL').toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+  expect(Object.fromEntries(await strokeRowCounts(fx.cluster, ids)), 'rows per stroke in PostgreSQL').toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
   // The writer's numbers: the one before the outage and the three during it, once each.
   const rows = await waitFor(
     'four history rows',
     async () => {
-      const r = await cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id]);
+      const r = await fx.cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id]);
       return r.length >= 4 ? r : null;
     },
     20_000,
     250,
   ).catch(async (err) => {
-    const r = await cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id]);
+    const r = await fx.cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id]);
     throw new Error(`${(err as Error).message}: found ${r.map((x) => Math.round(x.strokes[0][0][0])).join(', ') || 'none'}`);
   });
   await sleep(1_000);
-  const xs = (await cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id])).map((r) => Math.round(r.strokes[0][0][0])).sort((p, q) => p - q);
+  const xs = (await fx.cluster.query<{ strokes: number[][][] }>(`SELECT strokes FROM recognitions WHERE "userId" = $1`, [me.id])).map((r) => Math.round(r.strokes[0][0][0])).sort((p, q) => p - q);
   expect(xs, `history after the outage (${rows.length} rows seen first)`).toEqual([100, 300, 500, 700]);
   for (const x of [a, c]) expect(x.errors, `${x.opts.label}: errors`).toEqual([]);
   expect(node1.alive && node2.alive).toBe(true);
 
-  recordFigures(inject('figuresDir'), 'pg-down', { degradedMs, downMs, queued, flushMs, healthyMs, ...Object.fromEntries(cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
+  recordFigures(inject('figuresDir'), 'pg-down', { degradedMs, downMs, queued, flushMs, healthyMs, ...Object.fromEntries(fx.cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
 });

@@ -4,56 +4,34 @@
  * (empty, as a restarted cache is): health is ok again, ink crosses nodes again, and the boards
  * converge, all without anyone touching the nodes.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { BoardClient, oneAt, strokeId } from './client.js';
-import { createRoom, startCluster, type Cluster } from './cluster.js';
+import { expect, inject, it } from 'vitest';
+import { createRoom } from './cluster.js';
+import { inkLog, useCluster } from './fixture.js';
 import { recordFigures } from './figures.js';
 import { allOk, degradedOn, healthUntil } from './health.js';
 import { sleep, waitFor } from './ports.js';
 
-let cluster: Cluster;
-const clients: BoardClient[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await cluster?.stop();
-});
+const fx = useCluster(2);
 
 it('keeps local boards going without Redis and heals when it returns', async () => {
-  const [node1, node2] = cluster.nodes;
+  const [node1, node2] = fx.cluster.nodes;
   const room = await createRoom(node1.url);
-  const mk = (url: string, name: string) => {
-    const c = new BoardClient({ url, reconnectUrl: cluster.lb.wsUrl, room, name, label: name });
-    clients.push(c);
-    return c;
-  };
-  const a = mk(node1.wsUrl, 'A@node1');
-  const b = mk(node1.wsUrl, 'B@node1');
-  const c = mk(node2.wsUrl, 'C@node2');
+  const a = fx.client(room, node1.wsUrl, 'A@node1');
+  const b = fx.client(room, node1.wsUrl, 'B@node1');
+  const c = fx.client(room, node2.wsUrl, 'C@node2');
   for (const x of [a, b, c]) await x.connect();
   await c.until('presence of 3', () => c.participants.length === 3, 10_000);
-  await healthUntil(cluster.nodes, 'ok with both checks', allOk, performance.now(), 5_000);
+  await healthUntil(fx.cluster.nodes, 'ok with both checks', allOk, performance.now(), 5_000);
 
-  const drawn = new Map<string, number[][]>();
-  const draw = (x: BoardClient, xPos: number, tag: string) => {
-    const id = strokeId(tag);
-    const pts = oneAt(xPos, 100);
-    drawn.set(id, pts);
-    x.drawStroke(id, pts);
-    return id;
-  };
+  const { drawn, draw } = inkLog();
   draw(a, 100, 'a');
   await a.allAcked();
   await c.until('the first stroke', () => c.board.size === 1);
 
   // Redis dies.
   const killedAt = performance.now();
-  await cluster.redis.kill();
-  const degradedMs = await healthUntil(cluster.nodes, 'degraded (redis down)', degradedOn('redis'), killedAt, 15_000);
+  await fx.cluster.redis.kill();
+  const degradedMs = await healthUntil(fx.cluster.nodes, 'degraded (redis down)', degradedOn('redis'), killedAt, 15_000);
   console.log(`redis killed: both nodes degraded after ${degradedMs} ms`);
 
   // Each node still serves its own clients: ink between clients of node1, acks, results.
@@ -69,8 +47,8 @@ it('keeps local boards going without Redis and heals when it returns', async () 
 
   // Redis returns on the same port, empty.
   const restartedAt = performance.now();
-  await cluster.redis.restart();
-  const healthyMs = await healthUntil(cluster.nodes, 'ok again', allOk, restartedAt, 30_000);
+  await fx.cluster.redis.restart();
+  const healthyMs = await healthUntil(fx.cluster.nodes, 'ok again', allOk, restartedAt, 30_000);
   // Fan-out across nodes works again: strokes from node1 until one reaches node2's client.
   let probe = '';
   await waitFor(
@@ -104,8 +82,8 @@ it('keeps local boards going without Redis and heals when it returns', async () 
   for (const x of [a, b, c]) await x.until('presence of the three', () => x.participants.map((q) => q.id).sort().join() === present.join(), 20_000);
 
   // A newcomer on either node sees the same board.
-  for (const node of cluster.nodes) {
-    const n = mk(node.wsUrl, `new@${node.name}`);
+  for (const node of fx.cluster.nodes) {
+    const n = fx.client(room, node.wsUrl, `new@${node.name}`);
     const w = await n.connect();
     expect(w.board!.strokes.map((s) => s.id).sort(), `a newcomer on ${node.name}`).toEqual(ids);
     n.close();
@@ -113,5 +91,5 @@ it('keeps local boards going without Redis and heals when it returns', async () 
   const closes = [a, b, c].flatMap((x) => x.closes.map((cl) => `${x.opts.label}: ${cl.code} ${cl.reason}`));
   console.log(`closes during the outage and recovery: ${closes.join('; ') || 'none'}`);
 
-  recordFigures(inject('figuresDir'), 'redis-down', { degradedMs, healthyMs, fanoutMs, ...Object.fromEntries(cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
+  recordFigures(inject('figuresDir'), 'redis-down', { degradedMs, healthyMs, fanoutMs, ...Object.fromEntries(fx.cluster.nodes.map((n) => [`rss_${n.name}`, n.peakRssMb])) });
 });
