@@ -2,6 +2,8 @@
  * npm run train -- [--epochs 12] [--batch 64] [--seed 1] [--limit N] [--out training/output]
  *                  [--backend wasm|cpu|tensorflow] [--fresh] [--no-augment] [--neg-ratio 0.12]
  *                  [--init-from <model dir>] (fine-tune a trained model)
+ *                  [--schedule cosine|step] (learning rate: cosine from --lr down to --lr/100 over all
+ *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
  *
  * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
  * (Fashion-MNIST items and synthetic scribbles). Checkpoints every 100 batches and at each
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string' },
     lr: { type: 'string', default: '0.001' },
     'neg-ratio': { type: 'string', default: '0.12' },
+    schedule: { type: 'string', default: 'cosine' },
     'no-augment': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     /** Also save each epoch's model as <out>/epoch-N (for time-to-accuracy measurements). */
@@ -50,9 +53,11 @@ const config = {
   lr: Number(args.lr),
   negRatio: Number(args['neg-ratio']),
   augment: !args['no-augment'],
-  model: DEFAULT_MODEL,
+  schedule: args.schedule!,
+  model: { ...DEFAULT_MODEL, seed: Number(args.seed) },
   initFrom: args['init-from'] ?? null,
 };
+if (config.schedule !== 'cosine' && config.schedule !== 'step') throw new Error('--schedule must be cosine or step');
 for (const [k, v] of Object.entries(config)) {
   if (typeof v === 'number' && !(v >= 0)) throw new Error(`--${k} must be a non-negative number`);
 }
@@ -140,7 +145,13 @@ function validate(model: tf.LayersModel): { valAccuracy: number; valAbstain: num
   return { valAccuracy: correct / count, valAbstain: abstained / negatives.length };
 }
 
-const learningRate = (epoch: number) => Math.max(config.lr * 0.75 ** epoch, config.lr / 30);
+/** The learning rate for batch b of an epoch. */
+function learningRate(epoch: number, b: number): number {
+  if (config.schedule === 'step') return Math.max(config.lr * 0.75 ** epoch, config.lr / 30);
+  const done = (epoch * batchesPerEpoch + b) / (config.epochs * batchesPerEpoch);
+  const floor = config.lr / 100;
+  return floor + 0.5 * (config.lr - floor) * (1 + Math.cos(Math.PI * done));
+}
 
 const optimizer = tf.train.adam(config.lr);
 const resumed = args.fresh ? null : await loadCheckpoint(checkpointDir, optimizer);
@@ -172,11 +183,11 @@ const elapsed = () => progress.elapsedSeconds + (performance.now() - sessionStar
 
 while (progress.epoch < config.epochs) {
   const epoch = progress.epoch;
-  (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch);
   const order = epochOrder(epoch);
   let lossSum = 0, accSum = 0, seen = 0;
   bar.start(batchesPerEpoch, progress.batch, { epoch: epoch + 1, epochs: config.epochs, loss: '-', acc: '-' });
   for (let b = progress.batch; b < batchesPerEpoch; b++) {
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch, b);
     const { xs, ys } = makeBatch(order, epoch, b);
     const [loss, acc] = (await model.trainOnBatch(xs, ys)) as number[];
     tf.dispose([xs, ys]);
@@ -195,7 +206,7 @@ while (progress.epoch < config.epochs) {
     loss: lossSum / Math.max(seen, 1),
     accuracy: accSum / Math.max(seen, 1),
     ...val,
-    learningRate: learningRate(epoch),
+    learningRate: learningRate(epoch, batchesPerEpoch - 1),
     seconds: elapsed(),
   });
   console.log(

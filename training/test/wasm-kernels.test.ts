@@ -11,6 +11,7 @@ const cases: Case[] = [
   { name: '3x3 same stride 2', x: [2, 11, 11, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { name: '3x3 valid stride 2 (unused trailing row)', x: [2, 10, 10, 2], f: [3, 3, 2, 3], strides: 2, pad: 'valid' },
   { name: '1x1 same', x: [4, 7, 7, 5], f: [1, 1, 5, 2], strides: 1, pad: 'same' },
+  { name: '4x4 same stride 1 (uneven padding)', x: [2, 8, 9, 3], f: [4, 4, 3, 2], strides: 1, pad: 'same' },
 ];
 
 /** Gradients of a conv layer's loss wrt input and filter, computed on the current backend. */
@@ -30,7 +31,7 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-describe('wasm Conv2DBackpropFilter', () => {
+describe('wasm gradient kernels (Conv2DBackpropFilter, stride-1 Conv2DBackpropInput)', () => {
   beforeAll(async () => {
     registerWasmGradients();
     await tf.setBackend('wasm');
@@ -47,6 +48,13 @@ describe('wasm Conv2DBackpropFilter', () => {
       expect(maxRelDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
     });
   }
+
+  it('replaces the shipped Conv2DBackpropInput, idempotently', () => {
+    const ours = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    registerWasmGradients();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(ours);
+    expect(Object.getOwnPropertySymbols(ours)).toContain(Symbol.for('digitboard.wasm-kernel'));
+  });
 
   it('leaks no tensors or wasm memory', async () => {
     await tf.setBackend('wasm');
