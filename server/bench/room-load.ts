@@ -37,6 +37,7 @@ const clock = () => performance.timeOrigin + performance.now() - epoch;
 const fanout = new Histogram();
 const results = new Histogram();
 let frames = 0, bytes = 0, resultBytes = 0, sent = 0, errors = 0, closed = 0, unanswered = 0;
+const tenth = (v: number) => Math.round(v * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomId = (i: number) => `bench${String(i).padStart(17, '0')}`;
 
@@ -122,7 +123,8 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
     const id = `w${index}-${stroke++}`;
     let next = performance.now();
     for (let k = 0; k < 30; k++) {
-      const pt = [x0 + 20 + 25 * Math.sin(k / 5), y0 + k * 3, clock()];
+      // Coordinates to 0.1 px as the browser client sends them; t to 0.1 ms (the server keeps a tenth).
+      const pt = [tenth(x0 + 20 + 25 * Math.sin(k / 5)), y0 + k * 3, tenth(clock())];
       ws.send(JSON.stringify(k === 0 ? { type: 'stroke-begin', strokeId: id, points: [pt] } : { type: 'stroke-points', strokeId: id, points: [pt] }));
       if (k > 0) sent++;
       next += 1000 / 60;

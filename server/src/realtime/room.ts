@@ -104,11 +104,21 @@ const alone = new LocalBus();
 
 const emptyRecognition = (model: string): Recognition => ({ text: '', digits: [], rejected: [], model, ms: 0 });
 
+/**
+ * Points are kept to a tenth (of a board pixel, of a millisecond): what the browser client sends,
+ * and all that drawing and recognition need. Longer decimals would be sent on to every member.
+ */
+function quantize(points: number[][]): number[][] {
+  return points.map((p) => p.map((v) => Math.round(v * 10) / 10));
+}
+
 export class Room {
   private readonly strokes = new Map<string, BoardStroke>();
   /** Bounds of completed strokes, computed once (grouping runs after every change). */
   private readonly bounds = new WeakMap<BoardStroke, Box | null>();
   private readonly members = new Map<string, Member>();
+  /** The same members by participant id (one per session): found for every event, so not by a scan. */
+  private readonly byParticipant = new Map<string, Member>();
   /** Participants connected to other nodes, by node, with when we last heard of them. */
   private readonly remote = new Map<string, { participants: Participant[]; at: number }>();
   private seq = 0;
@@ -222,6 +232,7 @@ export class Room {
       member = this.newMember(socket, participant, userId);
     }
     this.members.set(member.session, member);
+    this.byParticipant.set(member.participant.id, member);
     this.share(member);
 
     // Events are replayed only from this node's own log, to a member it knows and that has not
@@ -291,9 +302,9 @@ export class Room {
   handle(member: Member, msg: Exclude<ClientMessage, Hello | { type: 'ping' }>): void {
     switch (msg.type) {
       case 'stroke-begin':
-        return this.begin(member, msg.strokeId, msg.points);
+        return this.begin(member, msg.strokeId, quantize(msg.points));
       case 'stroke-points':
-        return this.addPoints(member, msg.strokeId, msg.points);
+        return this.addPoints(member, msg.strokeId, quantize(msg.points));
       case 'stroke-end':
         return this.end(member, msg.strokeId);
       case 'undo':
@@ -708,13 +719,17 @@ export class Room {
 
   /** The member connected here with this participant id, if any. */
   private localMember(participantId: string): Member | undefined {
-    for (const m of this.members.values()) if (m.participant.id === participantId && m.socket) return m;
-    return undefined;
+    const m = this.byParticipant.get(participantId);
+    return m?.socket ? m : undefined;
   }
 
   private forgetStaleMembers(): void {
     const now = Date.now();
-    for (const [key, m] of this.members) if (!m.socket && now - m.leftAt > RESUME_WINDOW_MS) this.members.delete(key);
+    for (const [key, m] of this.members) {
+      if (m.socket || now - m.leftAt <= RESUME_WINDOW_MS) continue;
+      this.members.delete(key);
+      this.byParticipant.delete(m.participant.id);
+    }
   }
 
   private broadcast(msg: ServerMessage, except?: Member): void {
