@@ -1,7 +1,10 @@
 /** Protocol constants, free of dependencies (the browser bundle imports this file). */
 
-/** 2: rooms (shared boards), resume, undo/erase, presence and cursors. */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 2: rooms (shared boards), resume, undo/erase, presence and cursors.
+ * 3: results carry only the numbers that changed (`removed`, `full`; common/result-delta.ts).
+ */
+export const PROTOCOL_VERSION = 3;
 /** Largest frame the server accepts (ws maxPayload): a few hundred points is about 10 KB. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_POINTS_PER_MESSAGE = 512;

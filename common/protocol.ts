@@ -115,10 +115,20 @@ export const ServerMessageSchema = Type.Union([
   /** The sender's stroke is stored: it survives a server restart. */
   Type.Object({ type: Type.Literal('ack'), strokeId: Type.String(), seq: Type.Integer() }),
   /**
-   * Recognition after a change: `groups` has every number on the board; `result` is the group
-   * the last change touched (the "latest number"), or an empty recognition when the board is empty.
+   * Recognition after a change. `result` is the number the last change touched (the "latest
+   * number"), or an empty recognition when the board is empty. The board's numbers travel as
+   * changes (common/result-delta.ts): `groups` holds the numbers that are new or changed since the
+   * previous result and `removed` the ids of those that are gone; with `full`, `groups` is every
+   * number on the board (the first result after a welcome).
    */
-  Type.Object({ type: Type.Literal('result'), strokes: Type.Integer(), result: RecognitionSchema, groups: Type.Array(GroupResultSchema) }),
+  Type.Object({
+    type: Type.Literal('result'),
+    strokes: Type.Integer(),
+    result: RecognitionSchema,
+    groups: Type.Array(GroupResultSchema),
+    removed: Type.Array(Type.String()),
+    full: Type.Boolean(),
+  }),
   Type.Object({ type: Type.Literal('presence'), participants: Type.Array(ParticipantSchema) }),
   Type.Object({ type: Type.Literal('cursor'), id: Type.String(), x: Type.Number(), y: Type.Number() }),
   Type.Object({ type: Type.Literal('pong'), t: Type.Number() }),

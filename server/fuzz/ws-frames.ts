@@ -332,7 +332,7 @@ function oddTopLevel(r: Random): [string, string] {
     [`"${'\\u0000'.repeat(1000)}"`, 'nul-string'],
     ['{"__proto__":{"polluted":true},"type":"ping","t":1}', 'proto-key'],
     ['{"constructor":{"prototype":{"polluted":true}},"type":"undo"}', 'constructor-key'],
-    ['{"type":"hello","protocol":2,"__proto__":{"room":"AAAAAAAAAAAAAAAAAAAAAA"}}', 'proto-hello'],
+    [`{"type":"hello","protocol":${PROTOCOL_VERSION},"__proto__":{"room":"AAAAAAAAAAAAAAAAAAAAAA"}}`, 'proto-hello'],
   ]);
 }
 
@@ -421,7 +421,7 @@ export function newFrame(r: Random, rooms: readonly string[]): Frame {
       return { data: toJson(hello), binary: false, label: `pre:fields:${ops}` };
     }
     case 'hello-protocol':
-      hello.protocol = r.pick([0, 1, 3, -2, 2 ** 31, 2 ** 53, 1.0000001, new Raw('2.0'), new Raw('2e0'), new Raw('1e999')]);
+      hello.protocol = r.pick([0, PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1, -2, 2 ** 31, 2 ** 53, 1.0000001, new Raw(`${PROTOCOL_VERSION}.0`), new Raw(`${PROTOCOL_VERSION}e0`), new Raw('1e999')]);
       return { data: toJson(hello), binary: false, label: 'pre:protocol' };
     case 'hello-room':
       hello.room = r.pick([...ODD_STRINGS, 'A'.repeat(21), 'A'.repeat(23), '-'.repeat(22), '_'.repeat(22), 'AAAAAAAAAAAAAAAAAAAA..', '..%2fAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAA\n']);

@@ -314,7 +314,7 @@ const scenarios: Record<string, Scenario> = {
   'huge frame before hello': async (run, _r, where) => {
     const s = await open(run, where);
     if (!s) return;
-    await s.send({ data: `{"type":"hello","protocol":2,"name":"${'x'.repeat(100_000)}"}`, binary: false, label: 'huge' });
+    await s.send({ data: `{"type":"hello","protocol":${PROTOCOL_VERSION},"name":"${'x'.repeat(100_000)}"}`, binary: false, label: 'huge' });
     run.scripted++;
     await expectClose(run, s, where, '100 kB hello', [1009]);
     s.terminate();

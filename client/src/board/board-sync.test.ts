@@ -10,7 +10,7 @@ const OTHER = { id: 'other', name: 'Keen Lynx', color: '#d1242f' };
 function welcome(board?: Welcome['board']): Welcome {
   return {
     type: 'welcome',
-    protocol: 2,
+    protocol: 3,
     model: 'test',
     room: 'r'.repeat(22),
     session: 'session',

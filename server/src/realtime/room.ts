@@ -28,6 +28,7 @@ import {
   type ServerMessage,
 } from '../../../common/protocol.js';
 import { LIMITS, type Recognition } from '../../../common/recognition.js';
+import { diffGroups } from '../../../common/result-delta.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { COLORS, generatedName } from './names.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
@@ -141,7 +142,8 @@ export class Room {
   private cache = new Map<string, Recognition>();
   /** Pen-ups since the last recognition run started: each schedules its number's record. */
   private readonly penUps = new Set<string>();
-  private lastResult: Extract<ServerMessage, { type: 'result' }> | null = null;
+  /** The last result broadcast, with every number on the board (`groups`) as members now have them. */
+  private lastResult: { strokes: number; result: Recognition; groups: GroupResult[] } | null = null;
 
   private constructor(
     readonly id: string,
@@ -254,7 +256,7 @@ export class Room {
       limits: { ...WELCOME_LIMITS, maxStrokes: ROOM_LIMITS.maxStrokes },
     });
     if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
-    if (this.lastResult) this.sendTo(member, this.lastResult);
+    if (this.lastResult) this.sendTo(member, { type: 'result', ...this.lastResult, removed: [], full: true });
     this.presenceChanged();
     // A writer coming from another node (which may have died) may have numbers that node never
     // got to record: record their recent numbers again; the keys make repeats no-ops.
@@ -609,10 +611,12 @@ export class Room {
     const penUps = [...this.penUps];
     this.penUps.clear();
     this.run(change)
-      .then((message) => {
-        if (generation !== this.generation || !message) return;
-        this.lastResult = message;
-        this.broadcast(message);
+      .then((latest) => {
+        if (generation !== this.generation || !latest) return;
+        // Members hold the previous result's numbers: send what changed since (protocol 3).
+        const delta = diffGroups(this.lastResult?.groups ?? [], latest.groups);
+        this.lastResult = latest;
+        this.broadcast({ type: 'result', strokes: latest.strokes, result: latest.result, ...delta });
         for (const id of penUps) if (this.strokes.has(id)) this.scheduleRecord(id);
       })
       .catch((err: Error) => {
@@ -640,7 +644,7 @@ export class Room {
   }
 
   /** Recognizes every number on the board, reusing results for groups that did not change. */
-  private async run(change: Touched): Promise<Extract<ServerMessage, { type: 'result' }>> {
+  private async run(change: Touched): Promise<{ strokes: number; result: Recognition; groups: GroupResult[] }> {
     const done = [...this.strokes.values()].filter((s) => s.done);
     const groups = groupByPlace(done.map((s) => ({ id: s.id, points: s.points, box: this.boundsOf(s) })));
     const cache = new Map<string, Recognition>();
@@ -661,7 +665,7 @@ export class Room {
       const dist = (g: GroupResult) => Math.hypot(g.box.x + g.box.width / 2 - cx, g.box.y + g.box.height / 2 - cy);
       latest = [...results].sort((a, b) => dist(a) - dist(b))[0];
     }
-    return { type: 'result', strokes: done.length, result: latest?.result ?? emptyRecognition(this.deps.modelVersion), groups: results };
+    return { strokes: done.length, result: latest?.result ?? emptyRecognition(this.deps.modelVersion), groups: results };
   }
 
   /**

@@ -5,7 +5,8 @@
  * The recognizer here reports the stroke ids it was given (the real one is in ws.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type GroupResult, type ServerMessage } from '../../../common/protocol.js';
+import { applyDelta } from '../../../common/result-delta.js';
 import { Connection, RATE } from '../../src/realtime/connection.js';
 import { RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/room.js';
 import { MemoryRoomStore } from '../../src/realtime/room-store.js';
@@ -41,7 +42,9 @@ function world(store = new MemoryRoomStore()) {
       send({ type: 'stroke-points', strokeId: id, points: points.slice(1) });
       send({ type: 'stroke-end', strokeId: id });
     };
-    return { inbox, closes, send, of, welcome, lastSeq, draw, conn, close: () => conn.dispose() };
+    /** The board's numbers as a client holds them: every result merged in order. */
+    const numbers = () => of('result').reduce<GroupResult[]>((held, r) => applyDelta(held, r), []);
+    return { inbox, closes, send, of, welcome, lastSeq, draw, numbers, conn, close: () => conn.dispose() };
   };
   return { registry, store, client, records };
 }
@@ -97,8 +100,37 @@ describe('rooms', () => {
     a.draw('l2', [[40, 0], [40, 100]]); // close to l1: same number
     a.draw('far', [[1000, 500], [1000, 600]]); // elsewhere: another number
     await settle();
-    const groups = a.of('result').at(-1)!.groups;
-    expect(groups.map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2'], ['far']]);
+    expect(a.numbers().map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2'], ['far']]);
+  });
+
+  it('sends only the numbers that changed; a joiner gets every number once', async () => {
+    const w = world();
+    const a = w.client();
+    await settle();
+    a.draw('l1', [[0, 0], [0, 100]]);
+    await settle();
+    a.draw('far', [[1000, 500], [1000, 600]]);
+    await settle();
+    // The second result carries the new number only, not the untouched one.
+    expect(a.of('result').at(-1)).toMatchObject({ full: false, removed: [], groups: [{ strokeIds: ['far'] }] });
+    a.draw('l2', [[40, 0], [40, 100]]);
+    await settle();
+    expect(a.of('result').at(-1)!.groups.map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2']]);
+
+    const late = w.client();
+    await settle();
+    expect(late.of('result')).toHaveLength(1);
+    expect(late.of('result')[0]).toMatchObject({ full: true, removed: [] });
+    expect(late.numbers()).toEqual(a.numbers());
+    expect(late.numbers().map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2'], ['far']]);
+
+    // Erasing the stroke that names a number removes that number for everyone.
+    a.send({ type: 'erase', strokeId: 'far' });
+    await settle();
+    const last = a.of('result').at(-1)!;
+    expect(last.removed).toEqual(['far']);
+    expect(a.numbers()).toEqual(late.numbers());
+    expect(a.numbers().map((g) => g.strokeIds.sort())).toEqual([['l1', 'l2']]);
   });
 
   it('resumes a reconnecting client with only what it missed, without duplicates', async () => {
@@ -177,6 +209,7 @@ describe('rooms', () => {
     await settle();
     expect(b.of('cleared')).toHaveLength(1);
     expect(b.of('result').at(-1)).toMatchObject({ strokes: 0, groups: [] });
+    expect(b.numbers()).toEqual([]);
     expect(await w.store.load(ROOM)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { GroupResult, Participant, ServerMessage } from '../../../../common/protocol.js';
 import type { Recognition } from '../../../../common/recognition.js';
+import { applyDelta } from '../../../../common/result-delta.js';
 import { BoardSync, type InkChange } from '../../board/board-sync.js';
 import { roomFromPath, roomPath } from '../../board/room-url.js';
 import { config } from '../../config.js';
@@ -513,7 +514,7 @@ export class DigitApp extends LitElement {
         if (message.type !== 'stroke-points') this.requestUpdate();
         return;
       case 'result':
-        return this.onResult(message.result, message.groups);
+        return this.onResult(message);
       case 'presence':
         this.participants = message.participants;
         for (const id of this.cursors.keys()) if (!message.participants.some((p) => p.id === id)) this.cursors.delete(id);
@@ -537,10 +538,13 @@ export class DigitApp extends LitElement {
     }
   }
 
-  private onResult(result: Recognition, groups: GroupResult[]): void {
+  private onResult(message: Extract<ServerMessage, { type: 'result' }>): void {
+    // Results carry only the numbers that changed: every one is merged, shown or not.
+    const groups = applyDelta(this.serverResult?.groups ?? [], message);
+    const { result } = message;
+    this.serverResult = { result, groups };
     // Computed before our clear, which the server has not confirmed yet.
     if (this.sync.clearPending) return;
-    this.serverResult = { result, groups };
     if (!this.showingServer) return;
     // After a reconnect the server catches up on the re-sent ink: keep the device's answer until
     // the server's covers the ink on the board.
