@@ -9,7 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './client.js';
 import { derivedSchema, migrationsDir, providerOf, SCHEMA_PATH, type Provider } from './provider.js';
-import { withSchemaEngine } from './schema-engine.js';
+
+/**
+ * The schema engine's module, imported when first needed: a server whose database is up to date
+ * never loads it.
+ */
+const schemaEngine = () => import('./schema-engine.js');
 
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
@@ -58,6 +63,7 @@ export async function applyMigrations(url: string, options: { dir?: string; log?
   const provider = providerOf(url);
   if (provider === 'sqlite') await ensureSqliteDir(url);
   const migrationsList = await readMigrations(provider, options.dir);
+  const { withSchemaEngine } = await schemaEngine();
   const out = await withSchemaEngine(url, (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTERS }), options.log);
   return out.appliedMigrationNames;
 }
@@ -96,6 +102,7 @@ export async function diffSchema(url: string, dir?: string): Promise<string | nu
   const provider = providerOf(url);
   const from = await readMigrations(provider, dir);
   const files = await schemaFiles(provider);
+  const { withSchemaEngine } = await schemaEngine();
   const result = await withSchemaEngine(url, (engine) =>
     engine.diff({
       from: { tag: 'migrations', ...from },

@@ -5,7 +5,6 @@
  * shared/notes/prisma-offline.md (numbered "pitfall N" where they bite).
  */
 import { PrismaLibSql } from '@prisma/adapter-libsql';
-import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -17,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { pgConnection, searchPathOption } from './client.js';
 import { providerOf } from './provider.js';
 
@@ -28,6 +27,13 @@ let loaded: Promise<typeof glue.SchemaEngine> | undefined;
 /**
  * Instantiates the wasm module once per process. Importing the package root fails on Node 20
  * (it imports a .wasm file), so the JS glue is wired to the module by hand.
+ *
+ * The instance is kept: it cannot be released anyway. engine.free() frees the engine, but one
+ * closure of wasm-bindgen's glue stays registered in the glue's FinalizationRegistry, whose held
+ * value (the closure's destructor, a wasm function) keeps the instance alive, and the instance's
+ * externref table keeps the closure alive. It costs ~8 MB resident, only in a process that ran a
+ * migration (a server whose database is up to date never loads this module); a worker thread
+ * that exits after migrating gave back only 0-3 MB of those.
  */
 function loadEngine(): Promise<typeof glue.SchemaEngine> {
   loaded ??= (async () => {
@@ -109,37 +115,42 @@ function sqliteFactory(url: string, tracker: AdapterTracker): SqlMigrationAwareD
 /**
  * Pitfall 3: introspection reads pg_catalog columns of type "char" (OID 18), which the pg adapter
  * cannot map. They are single characters: report them as text (OID 25). Migration connections only.
+ * Built from the pg module that the caller imported (pg is loaded only for PostgreSQL).
  */
-class CharAsTextClient extends pg.Client {
-  override query(...args: unknown[]): any {
-    const fix = (res: pg.QueryResult | undefined) => {
-      for (const field of res?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
-      return res;
-    };
-    // pg.Pool calls query(text, values, callback); the promise form has no callback.
-    const last = args.length - 1;
-    if (typeof args[last] === 'function') {
-      const callback = args[last] as (err: Error | undefined, res?: pg.QueryResult) => void;
-      args[last] = (err: Error | undefined, res?: pg.QueryResult) => callback(err, fix(res));
+function charAsTextClient(base: typeof pg.Client): typeof pg.Client {
+  return class CharAsTextClient extends base {
+    override query(...args: unknown[]): any {
+      const fix = (res: pg.QueryResult | undefined) => {
+        for (const field of res?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+        return res;
+      };
+      // pg.Pool calls query(text, values, callback); the promise form has no callback.
+      const last = args.length - 1;
+      if (typeof args[last] === 'function') {
+        const callback = args[last] as (err: Error | undefined, res?: pg.QueryResult) => void;
+        args[last] = (err: Error | undefined, res?: pg.QueryResult) => callback(err, fix(res));
+      }
+      const result: unknown = (super.query as (...a: unknown[]) => unknown)(...args);
+      return result instanceof Promise ? result.then(fix) : result;
     }
-    const result: unknown = (super.query as (...a: unknown[]) => unknown)(...args);
-    return result instanceof Promise ? result.then(fix) : result;
-  }
+  };
 }
 
-function pgConfig(url: string): pg.PoolConfig {
+function pgConfig(url: string, Client: typeof pg.Client): pg.PoolConfig {
   const { connectionString, schema } = pgConnection(url);
   return {
     connectionString,
-    Client: CharAsTextClient,
+    Client,
     max: 2,
     // Pitfall 6: without a search_path, objects would land in `public` whatever ?schema= says.
     ...(schema ? { options: searchPathOption(schema) } : {}),
   };
 }
 
-function postgresFactory(url: string, tracker: AdapterTracker): SqlMigrationAwareDriverAdapterFactory {
-  const config = pgConfig(url);
+async function postgresFactory(url: string, tracker: AdapterTracker): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  // Imported here, not at the top: a SQLite server never loads node-postgres.
+  const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
+  const config = pgConfig(url, charAsTextClient(pg.Client));
   const { schema } = pgConnection(url);
   const base = new PrismaPg(config, schema ? { schema } : undefined);
   return {
@@ -182,7 +193,7 @@ function postgresFactory(url: string, tracker: AdapterTracker): SqlMigrationAwar
 export async function withSchemaEngine<T>(url: string, fn: (engine: SchemaEngine) => Promise<T>, log?: (line: string) => void): Promise<T> {
   const Engine = await loadEngine();
   const tracker = new AdapterTracker();
-  const factory = providerOf(url) === 'sqlite' ? sqliteFactory(url, tracker) : postgresFactory(url, tracker);
+  const factory = providerOf(url) === 'sqlite' ? sqliteFactory(url, tracker) : await postgresFactory(url, tracker);
   let engine: SchemaEngine | undefined;
   try {
     engine = await Engine.new({ datamodels: undefined }, (line: string) => log?.(line), bindMigrationAwareSqlAdapterFactory(factory));

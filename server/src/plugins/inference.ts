@@ -23,6 +23,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Images per session.run. onnxruntime's CPU arena keeps its peak for the life of the session:
+ * ~0.42 MB per image of the largest run with this model (+107 MB resident after one run of 256),
+ * while the time per image is the same from 8 images up (~0.11 ms). A larger batch from the
+ * batcher runs in slices of this size: the same throughput, an arena of ~14 MB. (Turning the
+ * arena off instead saved less and made runs of 256 70% slower.)
+ */
+const RUN_SLICE = 32;
+
 export interface InferenceOptions {
   modelPath: string;
   threads: number;
@@ -38,10 +47,19 @@ export default fp<InferenceOptions>(
       graphOptimizationLevel: 'all',
     });
     const px = INPUT_SIZE * INPUT_SIZE;
+    const runSlice = async (input: Float32Array, count: number) => {
+      const out = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [count, INPUT_SIZE, INPUT_SIZE, 1]) });
+      return out[OUTPUT_NAME].data as Float32Array;
+    };
     const batcher = new Batcher(
       async (input, count) => {
-        const out = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [count, INPUT_SIZE, INPUT_SIZE, 1]) });
-        return out[OUTPUT_NAME].data as Float32Array;
+        if (count <= RUN_SLICE) return runSlice(input, count);
+        const probabilities = new Float32Array(count * NUM_CLASSES);
+        for (let i = 0; i < count; i += RUN_SLICE) {
+          const n = Math.min(RUN_SLICE, count - i);
+          probabilities.set(await runSlice(input.subarray(i * px, (i + n) * px), n), i * NUM_CLASSES);
+        }
+        return probabilities;
       },
       px,
       NUM_CLASSES,

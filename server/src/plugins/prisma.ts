@@ -39,7 +39,7 @@ export default fp<PrismaPluginOptions>(
   async (app, opts) => {
     // A fresh checkout has no data/ folder yet.
     if (providerOf(opts.url) === 'sqlite') await ensureSqliteDir(opts.url);
-    const { db, provider } = createDb(opts.url);
+    const { db, provider } = await createDb(opts.url);
     try {
       const pending = await pendingMigrations(db, provider);
       if (pending.length > 0) {

@@ -11,6 +11,12 @@ import sharp from 'sharp';
 import { INPUT_SIZE } from '../../../common/model-contract.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
 
+// libvips' operation cache (on by default: up to 50 MB, 100 operations) never hits here: every
+// strip is a new SVG, every upload new bytes. Off for the whole process (sharp's settings are
+// global; this module is imported at start): fewer megabytes held after a burst, no slower.
+// sharp.concurrency is left alone: on glibc without jemalloc sharp already defaults it to 1.
+sharp.cache(false);
+
 /** Digits per strip: 64 x 28 px wide is still a tiny image. */
 const MAX_STRIP = 64;
 

@@ -34,7 +34,7 @@ describe.each(PROVIDERS)('accounts on %s', (provider) => {
   let db: Db;
   beforeAll(async () => {
     database = await migratedDatabase(provider);
-    db = createDb(database.url).db;
+    db = (await createDb(database.url)).db;
   });
   afterAll(async () => {
     await db?.$disconnect();

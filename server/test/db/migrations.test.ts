@@ -28,7 +28,7 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
     expect(onDisk.length).toBeGreaterThan(0);
 
     expect(await applyMigrations(url)).toEqual(onDisk);
-    const { db } = createDb(url);
+    const { db } = await createDb(url);
     try {
       const tables =
         provider === 'sqlite'
@@ -43,7 +43,7 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
 
     expect(await applyMigrations(url)).toEqual([]);
     expect(await applyMigrations(url)).toEqual([]);
-    const again = createDb(url).db;
+    const again = (await createDb(url)).db;
     try {
       expect(await again.user.count()).toBe(1);
     } finally {
@@ -76,7 +76,7 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
       expect(await app.prisma.user.count()).toBe(0);
       await app.close();
       // The file is not left locked: another client can write right away.
-      const other = createDb(url).db;
+      const other = (await createDb(url)).db;
       await other.user.create({ data: { email: 'after@example.com', passwordHash: 'x' } });
       await other.$disconnect();
     } else {
@@ -108,7 +108,7 @@ describe('the PostgreSQL schema', () => {
     expect((await applyMigrations(withSchema)).length).toBeGreaterThan(0);
     const rows = await adminQuery(url, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'users'");
     expect(rows.map((r) => r.table_schema)).toEqual(['digitboard']);
-    const { db } = createDb(withSchema);
+    const { db } = await createDb(withSchema);
     try {
       await db.user.create({ data: { email: 'schema@example.com', passwordHash: 'x' } });
       expect(await db.user.count()).toBe(1);

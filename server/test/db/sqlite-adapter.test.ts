@@ -12,7 +12,7 @@ describe('SQLite adapter', () => {
   let userId: string;
   beforeAll(async () => {
     database = await migratedDatabase('sqlite');
-    db = createDb(database.url).db;
+    db = (await createDb(database.url)).db;
     userId = (await db.user.create({ data: { email: 'adapter@example.com', passwordHash: 'x' } })).id;
   });
   afterAll(async () => {

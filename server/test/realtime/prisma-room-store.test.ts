@@ -44,7 +44,7 @@ const settledState = async (p: Promise<unknown>) => {
 describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
   async function withStore(fn: (t: { db: Db; store: PrismaRoomStore }) => Promise<void>, options: PrismaRoomStoreOptions = {}) {
     const database = await migratedDatabase(provider);
-    const { db } = createDb(database.url);
+    const { db } = await createDb(database.url);
     const store = new PrismaRoomStore(db, { minBackoffMs: 5, maxBackoffMs: 20, ...options });
     try {
       await fn({ db, store });
@@ -120,7 +120,7 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
 
   it('keeps appends waiting through an outage, acknowledges none early, writes each once after', async () => {
     const database = await migratedDatabase(provider);
-    const { db } = createDb(database.url);
+    const { db } = await createDb(database.url);
     const outage = switchableOutage(db);
     const store = new PrismaRoomStore(db, { minBackoffMs: 2, maxBackoffMs: 10, write: outage.write });
     try {
@@ -240,7 +240,7 @@ describe('PrismaRoomStore queue (injected writes)', () => {
 describe('PrismaRoomStore through a PostgreSQL outage', () => {
   it('waits while the server is down and flushes every record once when it is back', async () => {
     const cluster = await startPgCluster();
-    const { db } = createDb(cluster.url);
+    const { db } = await createDb(cluster.url);
     const store = new PrismaRoomStore(db, { minBackoffMs: 20, maxBackoffMs: 200 });
     try {
       await applyMigrations(cluster.url);
