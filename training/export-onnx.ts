@@ -141,8 +141,16 @@ interface TrainingRecord {
   [k: string]: unknown;
 }
 
-/** A run's training.json (with its time-to-accuracy.json when present), or null when absent. */
+/**
+ * A run's training.json (with its time-to-accuracy.json when present), or null when absent. For an
+ * epoch's weights kept by `train --keep-epochs` (<run>/epoch-N), the run's record up to epoch N.
+ */
 async function readRecord(dir: string): Promise<TrainingRecord | null> {
+  const epoch = /^epoch-(\d+)$/.exec(path.basename(path.resolve(dir)));
+  if (epoch && !existsSync(path.join(dir, 'training.json'))) {
+    const run = await readRecord(path.dirname(path.resolve(dir)));
+    return run && epochOf(run, Number(epoch[1]), dir);
+  }
   const file = path.join(dir, 'training.json');
   if (!existsSync(file)) {
     // A model trained elsewhere can still ship, but the manifest must not pretend to know its origin.
@@ -155,6 +163,22 @@ async function readRecord(dir: string): Promise<TrainingRecord | null> {
     dir: path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/'),
     ...t,
     ...(existsSync(tta) ? { timeToAccuracy: JSON.parse(await readFile(tta, 'utf8')) } : {}),
+  };
+}
+
+/** The record of a run cut at epoch n: the time and curves that produced that epoch's weights. */
+function epochOf(run: TrainingRecord, n: number, dir: string): TrainingRecord {
+  const history = Array.isArray(run.history) ? (run.history as { epoch: number; seconds: number }[]) : [];
+  const at = history.find((h) => h.epoch === n);
+  if (!at) throw new Error(`${run.dir}/training.json has no epoch ${n}`);
+  return {
+    ...run,
+    dir: path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/'),
+    command: `${run.command} (weights after epoch ${n} of ${run.config?.epochs ?? '?'}: ${run.dir}/epoch-${n})`,
+    seconds: Math.round(at.seconds),
+    config: { ...run.config, epochs: n, scheduledEpochs: run.config?.epochs },
+    history: history.filter((h) => h.epoch <= n),
+    run: { dir: run.dir, epochs: run.config?.epochs, seconds: run.seconds },
   };
 }
 

@@ -628,7 +628,15 @@ function historyTable(h: Record<string, number>[]): string[] {
 const historyNote =
   'Train loss/accuracy are running means over each epoch\'s augmented batches (digits and negatives); validation accuracy is on the held-out ' +
   `${VAL.toLocaleString('en')} MNIST training digits, validation abstain on 500 held-out Fashion items + 500 scribbles.`;
-const optimizerRow = (c: Record<string, unknown>) => `Adam, learning rate ${c.lr ?? 0.001} × 0.75 per epoch (floor lr/30), batch ${c.batch ?? 64}, categorical cross-entropy`;
+const optimizerRow = (c: Record<string, unknown>) => {
+  const lr = Number(c.lr ?? 0.001);
+  // Runs before the cosine schedule record no `schedule`: they used the step schedule.
+  const schedule =
+    c.schedule === 'cosine'
+      ? `cosine from ${lr} to ${lr / 100} over ${c.scheduledEpochs ?? c.epochs} epochs, per batch`
+      : `${lr} × 0.75 per epoch (floor lr/30)`;
+  return `Adam, learning rate ${schedule}, batch ${c.batch ?? 64}, categorical cross-entropy`;
+};
 if (training && isEnsemble) {
   const total = runs.every((r) => r.seconds !== undefined && r.seconds >= 0) ? runs.reduce((a, r) => a + (r.seconds ?? 0), 0) : undefined;
   md.push(
@@ -672,6 +680,16 @@ if (training && isEnsemble) {
     ]),
     '',
   );
+  const cut = (training as { run?: { dir?: string; epochs?: number; seconds?: number } }).run;
+  if (cut) {
+    md.push(
+      `**Which epoch ships.** These weights are epoch ${epochs} of a ${cut.epochs}-epoch run (\`${cut.dir}\`, ${minutes(cut.seconds ?? 0)} in all), saved by ` +
+        '`--keep-epochs`: the epoch with the best accuracy on the validation images (5,000 MNIST training images held out of training) among the saved epochs of the runs compared in ' +
+        '[docs/training-runs.md](training-runs.md), where every epoch\'s MNIST test score is listed too. Differences in validation accuracy between the last epochs are a few images, ' +
+        'so part of this epoch\'s lead on the test set is luck of the draw: read the neighbouring epochs\' test scores as the spread of this recipe.',
+      '',
+    );
+  }
   if (history.length) md.push(...image('training-curves.png', 'Training loss and accuracy per epoch'), historyNote, '', ...historyTable(history), '');
 } else {
   md.push('No training record was found (pass --training models/training.json).', '');
