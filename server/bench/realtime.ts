@@ -1,6 +1,9 @@
 /**
- * npm run bench:realtime [-- --quick] [-- --reps N]: shared boards under load, load clients in
- * separate processes on loopback; writes its section of docs/benchmarks.md.
+ * npm run bench:realtime [-- --quick] [-- --reps N] [-- --baseline <checkout> --baseline-protocol P]:
+ * shared boards under load, load clients in separate processes on loopback; writes its section of
+ * docs/benchmarks.md. --baseline names another checkout of this repository, built with
+ * `npm run build:server`, whose server runs as one more variant (speaking protocol P), so that an
+ * older version and this one are measured side by side in one run.
  *  A. one room, 100 collaborators all writing at 60 Hz: point -> every other client;
  *  B. 2,000 sockets across 200 rooms, one writer per room: fan-out, server RSS, and
  *     pen-up -> result under that load;
@@ -12,6 +15,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { ROOT } from '../src/config.js';
 import { replaceSection, rssMb, stopServer } from './server-process.js';
 import { Histogram } from './stats.js';
@@ -28,18 +32,29 @@ const log = (s = '') => {
   lines.push(s);
 };
 
-/** The server's environment and Node flags, before and after issue 5. */
-const VARIANTS = {
-  // `npm start` before: 16 libuv threads, glibc's default malloc arenas, one frame per socket per turn.
-  before: { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '0' }, nodeArgs: [] as string[] },
-  // A fixed 16 ms shared flush tick, glibc's default arenas.
-  'flush 16 ms': { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '16', WS_FLUSH_MAX_MS: '16' }, nodeArgs: [] as string[] },
-  // 16 ms, stretched up to 48 ms while the event loop is saturated.
-  'flush 16-48 ms': { env: { UV_THREADPOOL_SIZE: '16', WS_FLUSH_MS: '16' }, nodeArgs: [] as string[] },
-  // `npm start` now (package.json): the default send path (WS_FLUSH_MS=0) plus MALLOC_ARENA_MAX=2.
-  after: { env: { UV_THREADPOOL_SIZE: '16', MALLOC_ARENA_MAX: '2' }, nodeArgs: [] as string[] },
-} as const;
-type Variant = keyof typeof VARIANTS;
+const flag = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const BASELINE = flag('--baseline');
+const BASELINE_PROTOCOL = flag('--baseline-protocol') ?? String(PROTOCOL_VERSION);
+
+interface ServerVariant {
+  env: Record<string, string>;
+  /** The checkout whose dist/ runs (default: this one) and the protocol its clients speak. */
+  root: string;
+  protocol: string;
+}
+/** `npm start`'s environment (package.json): 16 libuv threads, two malloc arenas. */
+const START_ENV = { UV_THREADPOOL_SIZE: '16', MALLOC_ARENA_MAX: '2' };
+const VARIANTS: Record<string, ServerVariant> = {
+  ...(BASELINE ? { baseline: { env: START_ENV, root: path.resolve(BASELINE), protocol: BASELINE_PROTOCOL } } : {}),
+  // `npm start` now: one frame per socket per event-loop turn (WS_FLUSH_MS=0, the default).
+  now: { env: START_ENV, root: ROOT, protocol: String(PROTOCOL_VERSION) },
+  // The opt-in send path: at most one frame per socket per 16 ms shared tick.
+  'now, flush 16 ms': { env: { ...START_ENV, WS_FLUSH_MS: '16', WS_FLUSH_MAX_MS: '16' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
+};
+type Variant = string;
 
 /** Writes the server's process.memoryUsage() to a file twice a second (bench only). */
 const MEMORY_PROBE =
@@ -58,9 +73,9 @@ interface Memory {
 }
 
 async function startServer(port: number, variant: Variant, dataDir: string, probeFile: string): Promise<ChildProcess> {
-  const { env, nodeArgs } = VARIANTS[variant];
+  const { env, root } = VARIANTS[variant];
   const { WS_FLUSH_MS: _f, WS_FLUSH_MAX_MS: _x, MALLOC_ARENA_MAX: _m, UV_THREADPOOL_SIZE: _u, ...inherited } = process.env; // each variant sets its own
-  const child = spawn(process.execPath, [...nodeArgs, '--import', MEMORY_PROBE, path.join(ROOT, 'dist/server/src/server.js')], {
+  const child = spawn(process.execPath, ['--import', MEMORY_PROBE, path.join(root, 'dist/server/src/server.js')], {
     // Per-address limits off, as in server-process.ts: every load client comes from 127.0.0.1.
     env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', DATA_DIR: dataDir, MEMORY_PROBE_FILE: probeFile, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -86,9 +101,9 @@ function cpuSeconds(pid: number): number {
 const mb = (bytes: number) => Math.round(bytes / (1 << 20));
 const readMemory = (file: string): Memory => JSON.parse(readFileSync(file, 'utf8'));
 
-function load(port: number, args: [number, number, number], seconds: number, shard: number, epoch: number): Promise<any> {
+function load(port: number, args: [number, number, number], seconds: number, shard: number, epoch: number, protocol: string): Promise<any> {
   const script = path.join(ROOT, 'server/bench/room-load.ts');
-  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...args.map(String), String(seconds), String(shard), String(SHARDS), String(epoch)];
+  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...args.map(String), String(seconds), String(shard), String(SHARDS), String(epoch), protocol];
   return new Promise((resolve, reject) =>
     execFile(process.execPath, argv, { maxBuffer: 1 << 26 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)))),
   );
@@ -127,7 +142,7 @@ async function scenario(port: number, args: [number, number, number], variant: V
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid!))), 250);
     const epoch = performance.timeOrigin + performance.now();
     cpu0 = cpuSeconds(server.pid!);
-    outs = await Promise.all(Array.from({ length: SHARDS }, (_, s) => load(port, args, seconds, s, epoch))).finally(() => clearInterval(sampler));
+    outs = await Promise.all(Array.from({ length: SHARDS }, (_, s) => load(port, args, seconds, s, epoch, VARIANTS[variant].protocol))).finally(() => clearInterval(sampler));
     end = readMemory(probe);
     cpu1 = cpuSeconds(server.pid!);
   } finally {
@@ -191,14 +206,16 @@ for (let rep = 0; rep < REPS; rep++) {
 const idle = new Map<Variant, Run>();
 for (const variant of Object.keys(VARIANTS) as Variant[]) idle.set(variant, await scenario(port++, [200, 10, 0], variant, 3));
 
+const benchArgs = [QUICK ? '--quick' : '', REPS !== (QUICK ? 1 : 3) ? `--reps ${REPS}` : '', BASELINE ? `--baseline ${BASELINE} --baseline-protocol ${BASELINE_PROTOCOL}` : '']
+  .filter(Boolean)
+  .join(' ');
 log('## Realtime: shared boards\n');
 log(
-  `Made by \`npm run bench:realtime${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
+  `Made by \`npm run bench:realtime${benchArgs ? ` -- ${benchArgs}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
     `Server and load generator are separate processes on loopback sharing the 2 cores (the load is split over ${SHARDS} processes); each scenario runs ${SECONDS} s, ${REPS} time(s), ` +
-    'alternating four servers built from the same code: **before** = as before issue 5 (`WS_FLUSH_MS=0`: one frame per socket per event-loop turn; `UV_THREADPOOL_SIZE=16`); ' +
-    '**flush 16 ms** = the opt-in send path with a fixed tick (`WS_FLUSH_MS=16 WS_FLUSH_MAX_MS=16`: a socket gets at most one frame per 16 ms shared tick; the first message after a quiet spell leaves at once; results, acks, pongs and errors leave at the end of the turn; sockets that get the same messages share one encoding); ' +
-    '**flush 16-48 ms** = `WS_FLUSH_MS=16`: the same, with the tick stretched to 32 then 48 ms while the event loop was busy more than half of the last 0.5 s; ' +
-    '**after** = `npm start` now: the default send path (`WS_FLUSH_MS=0`, as before) plus `MALLOC_ARENA_MAX=2`. Cells are medians, with each run in brackets.\n',
+    `alternating the servers: ${BASELINE ? `**baseline** = the build in \`${BASELINE}\` (protocol ${BASELINE_PROTOCOL}) with \`npm start\`'s environment; ` : ''}` +
+    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16`, one frame per socket per event-loop turn); ' +
+    '**now, flush 16 ms** = the same with the opt-in send path (`WS_FLUSH_MS=16 WS_FLUSH_MAX_MS=16`: a socket gets at most one frame per 16 ms shared tick; results, acks, pongs and errors leave at the end of the turn). Cells are medians, with each run in brackets.\n',
 );
 log(
   'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition. ' +

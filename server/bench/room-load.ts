@@ -1,6 +1,6 @@
 /**
  * Realtime load generator, run as its own process(es) on loopback:
- *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch]
+ *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch protocol]
  * Client `index` of room `r` belongs to this process when (r + index) % shards === shard, so
  * several processes can share one scenario, even one room, with the writers spread evenly.
  *
@@ -27,7 +27,9 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { Histogram } from './stats.js';
 
-const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg] = process.argv.slice(2);
+const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg, protocolArg] = process.argv.slice(2);
+/** The server's protocol (an older build under comparison may speak an older one). */
+const protocol = protocolArg ? Number(protocolArg) : PROTOCOL_VERSION;
 const rooms = Number(roomsArg), perRoom = Number(perRoomArg), writersPerRoom = Number(writersArg), seconds = Number(secondsArg);
 const shard = Number(shardArg), shards = Number(shardsArg);
 const epoch = epochArg ? Number(epochArg) : performance.timeOrigin + performance.now();
@@ -111,7 +113,7 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
     }
   });
   ws.on('close', () => closed++);
-  ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, room }));
+  ws.send(JSON.stringify({ type: 'hello', protocol, room }));
   await welcome;
   if (!writer) return;
   await everyoneIn; // a watcher that joins late would miss points
