@@ -186,10 +186,13 @@ const median = (xs: number[]) => {
 };
 const cell = (runs: Run[], f: (r: Run) => number) => (runs.length > 1 ? `${median(runs.map(f))} (${runs.map(f).join(', ')})` : String(f(runs[0])));
 
-const SCENARIOS: { name: string; args: [number, number, number]; seconds?: number }[] = [
+/** --scenario <text>: only the scenarios whose name contains it (for quick comparisons). */
+const ONLY = flag('--scenario');
+const ALL_SCENARIOS: { name: string; args: [number, number, number]; seconds?: number }[] = [
   { name: 'one room, 100 collaborators', args: [1, 100, 100] },
   { name: '200 rooms, 2,000 sockets', args: [200, 10, 1] },
 ];
+const SCENARIOS = ALL_SCENARIOS.filter((s) => !ONLY || s.name.includes(ONLY));
 const runs = new Map<string, Run[]>();
 let port = 3321;
 for (let rep = 0; rep < REPS; rep++) {
@@ -206,7 +209,7 @@ for (let rep = 0; rep < REPS; rep++) {
 const idle = new Map<Variant, Run>();
 for (const variant of Object.keys(VARIANTS) as Variant[]) idle.set(variant, await scenario(port++, [200, 10, 0], variant, 3));
 
-const benchArgs = [QUICK ? '--quick' : '', REPS !== (QUICK ? 1 : 3) ? `--reps ${REPS}` : '', BASELINE ? `--baseline ${BASELINE} --baseline-protocol ${BASELINE_PROTOCOL}` : '']
+const benchArgs = [QUICK ? '--quick' : '', ONLY ? `--scenario '${ONLY}'` : '', REPS !== (QUICK ? 1 : 3) ? `--reps ${REPS}` : '', BASELINE ? `--baseline ${BASELINE} --baseline-protocol ${BASELINE_PROTOCOL}` : '']
   .filter(Boolean)
   .join(' ');
 log('## Realtime: shared boards\n');

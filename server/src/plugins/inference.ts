@@ -54,11 +54,17 @@ export default fp<InferenceOptions>(
     const batcher = new Batcher(
       async (input, count) => {
         if (count <= RUN_SLICE) return runSlice(input, count);
-        const probabilities = new Float32Array(count * NUM_CLASSES);
+        // onnxruntime-node runs a session synchronously inside a setImmediate: slices started
+        // together run back to back in one turn of the loop (one slice's arena at a time). Awaiting
+        // each before starting the next cost a turn per slice: under load, +300 ms at p99 from
+        // pen-up to result (docs/benchmarks.md, realtime).
+        const slices: Promise<Float32Array>[] = [];
         for (let i = 0; i < count; i += RUN_SLICE) {
           const n = Math.min(RUN_SLICE, count - i);
-          probabilities.set(await runSlice(input.subarray(i * px, (i + n) * px), n), i * NUM_CLASSES);
+          slices.push(runSlice(input.subarray(i * px, (i + n) * px), n));
         }
+        const probabilities = new Float32Array(count * NUM_CLASSES);
+        (await Promise.all(slices)).forEach((out, k) => probabilities.set(out, k * RUN_SLICE * NUM_CLASSES));
         return probabilities;
       },
       px,

@@ -1,0 +1,42 @@
+/**
+ * The inference plugin with the committed model: a large micro-batch runs in slices of 32 (so
+ * onnxruntime's arena stays small) and gives the same probabilities as one image at a time.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NUM_CLASSES } from '../../../common/model-contract.js';
+import { loadMnist } from '../../../training/src/mnist.js';
+import { ROOT } from '../../src/config.js';
+import inference from '../../src/plugins/inference.js';
+
+describe('inference plugin', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('classifies a batch of 100 (four slices) exactly as it classifies each image alone', async () => {
+    const mnist = await loadMnist('test', 100);
+    const images = Array.from({ length: 100 }, (_, i) => mnist.images.slice(i * 784, (i + 1) * 784));
+    const alone: Float32Array[] = [];
+    for (const image of images) alone.push(await app.inference.classify(image));
+    const before = app.inference.stats.largestBatch;
+    // Submitted in one turn: one micro-batch of 100.
+    const together = await Promise.all(images.map((image) => app.inference.classify(image)));
+    expect(app.inference.stats.largestBatch).toBe(100);
+    expect(before).toBe(1);
+    let worst = 0;
+    together.forEach((p, i) => {
+      expect(p).toHaveLength(NUM_CLASSES);
+      for (let c = 0; c < NUM_CLASSES; c++) worst = Math.max(worst, Math.abs(p[c] - alone[i][c]));
+    });
+    expect(worst).toBeLessThan(1e-6);
+    // Each image's answer is its own (a slice written to the wrong offset would shuffle them).
+    const argmax = (p: Float32Array) => p.indexOf(Math.max(...p));
+    expect(together.map(argmax)).toEqual(alone.map(argmax));
+  });
+});
