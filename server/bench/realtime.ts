@@ -11,13 +11,13 @@
  * Each scenario runs against the server as it was before issue 5 ("before") and as it is now
  * ("after"), alternating, in the same run; cells are medians over the repetitions.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { ROOT } from '../src/config.js';
-import { replaceSection, rssMb, stopServer } from './server-process.js';
+import { replaceSection, rssMb, startServer, stopServer } from './server-process.js';
 import { Histogram } from './stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -72,24 +72,14 @@ interface Memory {
   arrayBuffers: number;
 }
 
-async function startServer(port: number, variant: Variant, dataDir: string, probeFile: string): Promise<ChildProcess> {
+function startVariant(port: number, variant: Variant, dataDir: string, probeFile: string): Promise<ChildProcess> {
   const { env, root } = VARIANTS[variant];
   const { WS_FLUSH_MS: _f, WS_FLUSH_MAX_MS: _x, MALLOC_ARENA_MAX: _m, UV_THREADPOOL_SIZE: _u, ...inherited } = process.env; // each variant sets its own
-  const child = spawn(process.execPath, ['--import', MEMORY_PROBE, path.join(root, 'dist/server/src/server.js')], {
-    // Per-address limits off, as in server-process.ts: every load client comes from 127.0.0.1.
-    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', DATA_DIR: dataDir, MEMORY_PROBE_FILE: probeFile, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  return startServer(port, { DATA_DIR: dataDir, MEMORY_PROBE_FILE: probeFile, ...env }, {
+    script: path.join(root, 'dist/server/src/server.js'),
+    nodeArgs: ['--import', MEMORY_PROBE],
+    baseEnv: inherited,
   });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('server did not start');
 }
 
 /** CPU time (user + system) a process has used so far, in seconds (Linux: /proc, 100 ticks/s). */
@@ -133,7 +123,7 @@ interface Run {
 async function scenario(port: number, args: [number, number, number], variant: Variant, seconds = SECONDS): Promise<Run> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rooms-'));
   const probe = path.join(dataDir, 'memory.json');
-  const server = await startServer(port, variant, dataDir, probe);
+  const server = await startVariant(port, variant, dataDir, probe);
   let boot: Memory, end: Memory, peak: number, outs: any[], cpu0: number, cpu1: number;
   try {
     await new Promise((r) => setTimeout(r, 1500)); // let boot settle and the probe write

@@ -1,12 +1,23 @@
-/** Starts the built server as a child process on loopback for benchmarks, and samples its RSS. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+/** Starts the built server as a child process on loopback for benchmarks and tests, and samples its memory. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../src/config.js';
 
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/src/server.js')], {
-    // As `npm start` runs it: a larger libuv pool so file flushes do not starve sharp.
-    env: { ...process.env, UV_THREADPOOL_SIZE: '16', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', ...env },
+export interface StartOptions {
+  /** The server script (default: this checkout's dist/server/src/server.js). */
+  script?: string;
+  nodeArgs?: string[];
+  /** The environment the server's own settings are added to (default: this process's). */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export async function startServer(port: number, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ChildProcess> {
+  const script = opts.script ?? path.join(ROOT, 'dist/server/src/server.js');
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
+    // As `npm start` runs it: a larger libuv pool so file flushes do not starve sharp. Per-address
+    // limits off: every load client comes from 127.0.0.1.
+    env: { ...(opts.baseEnv ?? process.env), UV_THREADPOOL_SIZE: '16', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RECOGNIZE_PER_MINUTE: '0', WS_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
@@ -21,7 +32,18 @@ export async function startServer(port: number, env: Record<string, string> = {}
   throw new Error('server did not start');
 }
 
-export const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
+/** A process's VmRSS (resident now) or VmHWM (its peak) in MB, from /proc; null once it is gone. */
+export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory in MB (0 once the process is gone). */
+export const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS') ?? 0;
 
 export async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');

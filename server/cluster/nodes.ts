@@ -5,10 +5,11 @@
  * high-water mark, kept across restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { procStatusMb } from '../bench/server-process.js';
 import { ROOT } from '../src/config.js';
 import { freePort, sleep } from './ports.js';
 
@@ -25,15 +26,6 @@ export interface Health {
   status: string;
   checks?: Record<string, { status: string } & Record<string, unknown>>;
   [key: string]: unknown;
-}
-
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
 }
 
 export class ClusterNode {

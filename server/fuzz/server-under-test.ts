@@ -5,12 +5,12 @@
  * "unhandled rejection" or a 5xx is only visible in the log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { rssMb } from '../bench/server-process.js';
+import { procStatusMb, rssMb } from '../bench/server-process.js';
 import { ROOT } from '../src/config.js';
 
 export interface ServerUnderTest {
@@ -42,15 +42,6 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** MODEL_PATH from the environment, else the committed model. */
@@ -131,7 +122,7 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
   }
   const sample = () => {
     if (!child.pid || sut.exit) return;
-    const mb = procStatusMb(child.pid, 'VmRSS') ?? rssMb(child.pid);
+    const mb = rssMb(child.pid);
     if (mb > sut.peakRssMb) sut.peakRssMb = mb;
   };
   const sampler = setInterval(sample, 100);

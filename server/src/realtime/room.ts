@@ -108,9 +108,11 @@ const emptyRecognition = (model: string): Recognition => ({ text: '', digits: []
 /**
  * Points are kept to a tenth (of a board pixel, of a millisecond): what the browser client sends,
  * and all that drawing and recognition need. Longer decimals would be sent on to every member.
+ * Rounds in place: the arrays are the message's own, fresh from JSON.parse (no copy per point).
  */
 function quantize(points: number[][]): number[][] {
-  return points.map((p) => p.map((v) => Math.round(v * 10) / 10));
+  for (const p of points) for (let i = 0; i < p.length; i++) p[i] = Math.round(p[i] * 10) / 10;
+  return points;
 }
 
 export class Room {

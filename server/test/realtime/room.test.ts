@@ -92,6 +92,20 @@ describe('rooms', () => {
     expect(c.of('result')).toHaveLength(1);
   });
 
+  it('keeps points to a tenth of a pixel and of a millisecond, for everyone and in the store', async () => {
+    const w = world();
+    const a = w.client();
+    const b = w.client();
+    await settle();
+    a.send({ type: 'stroke-begin', strokeId: 'q', points: [[10.123456789, 20.987654321, 0.04]] });
+    a.send({ type: 'stroke-points', strokeId: 'q', points: [[11.25, 21.75, 16.66666]] });
+    a.send({ type: 'stroke-end', strokeId: 'q' });
+    await settle();
+    expect(b.of('stroke-begin')[0].stroke.points).toEqual([[10.1, 21, 0]]);
+    expect(b.of('stroke-points')[0].points).toEqual([[11.3, 21.8, 16.7]]);
+    expect((await w.store.load(ROOM)).map((s) => s.points)).toEqual([[[10.1, 21, 0], [11.3, 21.8, 16.7]]]);
+  });
+
   it('groups ink by place into numbers', async () => {
     const w = world();
     const a = w.client();
