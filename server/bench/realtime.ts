@@ -49,10 +49,10 @@ interface ServerVariant {
 const START_ENV = { UV_THREADPOOL_SIZE: '16', MALLOC_ARENA_MAX: '2' };
 const VARIANTS: Record<string, ServerVariant> = {
   ...(BASELINE ? { baseline: { env: START_ENV, root: path.resolve(BASELINE), protocol: BASELINE_PROTOCOL } } : {}),
-  // `npm start` now: one frame per socket per event-loop turn (WS_FLUSH_MS=0, the default).
+  // `npm start` now, with its defaults (WS_FLUSH_MS=8, WS_FLUSH_MAX_MS=32, HEAP_GROWING_PERCENT=40).
   now: { env: START_ENV, root: ROOT, protocol: String(PROTOCOL_VERSION) },
-  // The opt-in send path: at most one frame per socket per 16 ms shared tick.
-  'now, flush 16 ms': { env: { ...START_ENV, WS_FLUSH_MS: '16', WS_FLUSH_MAX_MS: '16' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
+  // This code with the settings of before: one frame per socket per event-loop turn, V8's own heap growth.
+  'now, old settings': { env: { ...START_ENV, WS_FLUSH_MS: '0', WS_FLUSH_MAX_MS: '0', HEAP_GROWING_PERCENT: '0' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
 };
 type Variant = string;
 
@@ -74,7 +74,7 @@ interface Memory {
 
 function startVariant(port: number, variant: Variant, dataDir: string, probeFile: string): Promise<ChildProcess> {
   const { env, root } = VARIANTS[variant];
-  const { WS_FLUSH_MS: _f, WS_FLUSH_MAX_MS: _x, MALLOC_ARENA_MAX: _m, UV_THREADPOOL_SIZE: _u, ...inherited } = process.env; // each variant sets its own
+  const { WS_FLUSH_MS: _f, WS_FLUSH_MAX_MS: _x, HEAP_GROWING_PERCENT: _h, MALLOC_ARENA_MAX: _m, UV_THREADPOOL_SIZE: _u, ...inherited } = process.env; // each variant sets its own
   return startServer(port, { DATA_DIR: dataDir, MEMORY_PROBE_FILE: probeFile, ...env }, {
     script: path.join(root, 'dist/server/src/server.js'),
     nodeArgs: ['--import', MEMORY_PROBE],
@@ -207,11 +207,11 @@ log(
   `Made by \`npm run bench:realtime${benchArgs ? ` -- ${benchArgs}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
     `Server and load generator are separate processes on loopback sharing the 2 cores (the load is split over ${SHARDS} processes); each scenario runs ${SECONDS} s, ${REPS} time(s), ` +
     `alternating the servers: ${BASELINE ? `**baseline** = the build in \`${BASELINE}\` (protocol ${BASELINE_PROTOCOL}) with \`npm start\`'s environment; ` : ''}` +
-    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16`, one frame per socket per event-loop turn); ' +
-    '**now, flush 16 ms** = the same with the opt-in send path (`WS_FLUSH_MS=16 WS_FLUSH_MAX_MS=16`: a socket gets at most one frame per 16 ms shared tick; results, acks, pongs and errors leave at the end of the turn). Cells are medians, with each run in brackets.\n',
+    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: a busy socket gets at most one frame per 8 ms, stretched up to 32 ms while the event loop is saturated; results, acks, pongs and errors never wait; `HEAP_GROWING_PERCENT=40`); ' +
+    '**now, old settings** = this checkout with the settings of before (`WS_FLUSH_MS=0 WS_FLUSH_MAX_MS=0 HEAP_GROWING_PERCENT=0`: one frame per socket per event-loop turn, V8\'s own heap growth), to tell what the code changed from what the settings changed. Cells are medians, with each run in brackets.\n',
 );
 log(
-  'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition. ' +
+  'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition; each writes single-stroke digits side by side in a column of the board of their own, six to a line (numbers of up to six digits), and undoes every eighth stroke. ' +
     '**Fan-out** is timed at every client in the room, for every point: arrival of the frame minus the send time carried in the point (one clock: all processes read the same machine clock). ' +
     'Receivers do not JSON-parse frames: they read the point\'s time from the bytes after `"type":"stroke-points"`, which makes timing all 100 x 99 receivers affordable; "points delivered" counts the timed (point, receiver) pairs against points sent x (clients per room - 1). ' +
     '**Pen-up -> result** is from sending `stroke-end` to the first `result` whose groups contain that stroke (a result from a run that started earlier does not count); "unanswered" pen-ups saw no result before the end.\n',

@@ -1,10 +1,13 @@
 /** The process: configuration, logging, graceful shutdown, listen. */
+import v8 from 'node:v8';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { app, fastifyOptions } from './app.js';
 import { loadConfig, trustProxy } from './config.js';
 
 const config = loadConfig();
+// Read by V8 at every full collection, so setting it now (not on the command line) takes effect.
+if (config.HEAP_GROWING_PERCENT > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
 const server = Fastify({
   ...fastifyOptions,
   trustProxy: trustProxy(config),

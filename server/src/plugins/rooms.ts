@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { providerOf } from '../db/provider.js';
-import { recognizeStrokes } from '../recognition/recognizer.js';
+import { DigitCache, recognizeStrokes } from '../recognition/recognizer.js';
 import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
 import { RedisBus } from '../realtime/redis-bus.js';
 import { FileRoomStore, type RoomStore } from '../realtime/room-store.js';
@@ -43,10 +43,12 @@ export default fp<RoomsOptions>(
       log.warn('REDIS_URL without a PostgreSQL DATABASE_URL: boards and accounts are stored on this node only, so other nodes cannot load them after a restart');
     }
     const bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, node: opts.nodeId ?? `${hostname()}-${process.pid}`, log }) : undefined;
+    // Shared by every board of this node: a pen-up re-classifies only the digits that changed.
+    const digits = new DigitCache();
     const registry = new RoomRegistry({
       store,
       bus,
-      recognize: (strokes) => recognizeStrokes(app.inference, strokes),
+      recognize: (strokes) => recognizeStrokes(app.inference, strokes, digits),
       modelVersion: app.inference.manifest.version,
       // A signed-in writer shows as their email's local part ("ana" for ana@example.org).
       nameOf: async (userId) => {

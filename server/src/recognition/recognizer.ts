@@ -1,4 +1,5 @@
 /** Ink -> Recognition: segment into digits, rasterize each, classify them in one batch. */
+import { LRUCache } from 'lru-cache';
 import { decide, round } from '../../../common/decide.js';
 import type { Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
@@ -6,14 +7,45 @@ import { segmentStrokes } from '../../../common/segment.js';
 import type { Inference } from '../plugins/inference.js';
 import { rasterizeStrokes } from './rasterize.js';
 
-export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[]): Promise<Recognition> {
+/**
+ * Probabilities of digits already classified, by their ink. A board re-recognizes a whole number
+ * at every pen-up; with this, only the digits that changed are rasterized and classified again.
+ * A digit's image depends on its own strokes' x and y alone, so a hit is exact.
+ */
+export class DigitCache {
+  private readonly seen: LRUCache<string, Float32Array>;
+
+  constructor(max = 10_000) {
+    this.seen = new LRUCache({ max });
+  }
+
+  static keyOf(strokes: readonly Stroke[]): string {
+    return strokes.map((s) => s.map((p) => `${p[0]},${p[1]}`).join(' ')).join('|');
+  }
+
+  get(key: string): Float32Array | undefined {
+    return this.seen.get(key);
+  }
+
+  set(key: string, probabilities: Float32Array): void {
+    this.seen.set(key, probabilities);
+  }
+}
+
+async function classifyDigit(inference: Inference, strokes: readonly Stroke[], cache?: DigitCache): Promise<Float32Array | null> {
+  const key = cache ? DigitCache.keyOf(strokes) : '';
+  const known = cache?.get(key);
+  if (known) return known;
+  const image = await rasterizeStrokes(strokes);
+  if (!image) return null;
+  const probabilities = await inference.classify(image);
+  cache?.set(key, probabilities);
+  return probabilities;
+}
+
+export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], cache?: DigitCache): Promise<Recognition> {
   const start = performance.now();
   const groups = segmentStrokes(strokes);
-  const outputs = await Promise.all(
-    groups.map(async (g) => {
-      const image = await rasterizeStrokes(g.strokes);
-      return image ? inference.classify(image) : null;
-    }),
-  );
+  const outputs = await Promise.all(groups.map((g) => classifyDigit(inference, g.strokes, cache)));
   return { ...decide(groups, outputs), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

@@ -147,7 +147,7 @@ describe('/ws hostile frames', () => {
 describe('/ws outgoing frames with WS_FLUSH_MS=16', () => {
   let ticking: FastifyInstance;
   beforeAll(async () => {
-    // The default (0) is one frame per turn.
+    // The default is 8 ms; 16 makes the coalescing plain to see.
     ticking = await build({ WS_FLUSH_MS: 16 });
   });
   afterAll(() => ticking.close());

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { NUM_CLASSES } from '../../../common/model-contract.js';
+import type { Inference } from '../../src/plugins/inference.js';
+import { DigitCache, recognizeStrokes } from '../../src/recognition/recognizer.js';
+import { numberStrokes } from '../fixtures/digits.js';
+
+/** A stand-in model: a digit's "probabilities" are a function of its image, and every call is counted. */
+function fakeInference(): Inference & { calls: number } {
+  const fake = {
+    calls: 0,
+    manifest: { version: 'fake' } as Inference['manifest'],
+    bytes: Buffer.alloc(0),
+    stats: { runs: 0, images: 0, largestBatch: 0 },
+    async classify(image: Float32Array) {
+      fake.calls++;
+      let ink = 0;
+      for (const v of image) ink += v;
+      const p = new Float32Array(NUM_CLASSES).fill(0.01);
+      p[Math.floor(ink) % 10] = 0.9;
+      return p;
+    },
+  };
+  return fake;
+}
+
+describe('recognizeStrokes with a DigitCache', () => {
+  it('classifies only the digits it has not seen, and answers exactly as without the cache', async () => {
+    const inference = fakeInference();
+    const cache = new DigitCache();
+    const number = numberStrokes('2024');
+    const plain = await recognizeStrokes(inference, number);
+    expect(inference.calls).toBe(4);
+    expect(plain.digits).toHaveLength(4);
+
+    inference.calls = 0;
+    const first = await recognizeStrokes(inference, number, cache);
+    expect(inference.calls).toBe(4);
+    // The same number with one more digit: only the new digit is classified.
+    const longer = numberStrokes('20241');
+    const second = await recognizeStrokes(inference, longer, cache);
+    expect(inference.calls).toBe(5);
+    expect({ ...first, ms: 0 }).toEqual({ ...plain, ms: 0 });
+    expect({ ...second, ms: 0 }).toEqual({ ...(await recognizeStrokes(fakeInference(), longer)), ms: 0 });
+  });
+
+  it('tells digits apart by their ink: a moved or changed digit is classified again', async () => {
+    const inference = fakeInference();
+    const cache = new DigitCache();
+    await recognizeStrokes(inference, numberStrokes('7'), cache);
+    await recognizeStrokes(inference, numberStrokes('7', { x: 300, y: 40, size: 100, slant: 0.05 }), cache);
+    await recognizeStrokes(inference, numberStrokes('1'), cache);
+    expect(inference.calls).toBe(3);
+  });
+
+  it('keeps at most `max` digits', async () => {
+    const inference = fakeInference();
+    const cache = new DigitCache(2);
+    for (const d of ['1', '2', '3', '1']) await recognizeStrokes(inference, numberStrokes(d), cache);
+    // "1" was evicted by "3" (least recently used), so it is classified again.
+    expect(inference.calls).toBe(4);
+  });
+});
