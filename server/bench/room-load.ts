@@ -143,7 +143,7 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
   // single-stroke digits side by side (each pen-up re-recognizes a number of up to six digits),
   // then the next line. (Until 2026-11-22 every stroke of a writer landed on the same spot: one
   // pile whose recognition cost grew with every stroke, which no one writes.)
-  const x0 = index * 300;
+  const x0 = index * 330;
   let stroke = 0;
   // A random start within one stroke's time: writers do not lift their pens in unison (until
   // 2026-11-22 they started within 16 ms of each other, and 100 pen-ups arrived together every 0.5 s).

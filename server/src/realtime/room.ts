@@ -12,8 +12,8 @@
  * in-memory sockets.
  */
 import { randomBytes } from 'node:crypto';
-import { groupByPlace } from '../../../common/grouping.js';
-import { strokesBounds, type Box } from '../../../common/preprocess.js';
+import { PlaceGroups, type StrokeGroup } from '../../../common/grouping.js';
+import type { Box } from '../../../common/preprocess.js';
 import {
   CloseCode,
   ErrorCode,
@@ -28,7 +28,7 @@ import {
   type ServerMessage,
 } from '../../../common/protocol.js';
 import { LIMITS, type Recognition } from '../../../common/recognition.js';
-import { diffGroups } from '../../../common/result-delta.js';
+import { applyDelta } from '../../../common/result-delta.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { COLORS, generatedName } from './names.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
@@ -98,7 +98,7 @@ export interface Member {
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
-/** What a recognition run was triggered by: the result names the group it touched. */
+/** What a change touched: a pen-up's number, the number nearest erased ink, or none (a clear). */
 type Touched = { strokeId: string } | { box: Box } | null;
 
 const alone = new LocalBus();
@@ -117,8 +117,6 @@ function quantize(points: number[][]): number[][] {
 
 export class Room {
   private readonly strokes = new Map<string, BoardStroke>();
-  /** Bounds of completed strokes, computed once (grouping runs after every change). */
-  private readonly bounds = new WeakMap<BoardStroke, Box | null>();
   private readonly members = new Map<string, Member>();
   /** The same members by participant id (one per session): found for every event, so not by a scan. */
   private readonly byParticipant = new Map<string, Member>();
@@ -136,16 +134,21 @@ export class Room {
   private joining = 0;
   private beat: NodeJS.Timeout | undefined;
   closed = false;
-  // Recognition: one run at a time; changes during a run ask for one more run.
-  private recognizing = false;
-  private again: Touched = null;
-  private pendingChange = false;
-  private generation = 0;
-  private cache = new Map<string, Recognition>();
-  /** Pen-ups since the last recognition run started: each schedules its number's record. */
+  // Recognition: every number whose strokes changed is recognized at the end of the turn,
+  // concurrently with the others, and broadcast as soon as its recognition is known, unless it
+  // changed meanwhile. A clear or a reset starts a new PlaceGroups: groups from before are never current.
+  private grouping = new PlaceGroups();
+  private completed = 0;
+  /** Numbers this turn changed (or whose recognition failed): recognized at the end of the turn. */
+  private readonly changed = new Set<StrokeGroup>();
+  /** What this turn's changes touched: a change whose number members already hold is answered at once. */
+  private touched: Touched[] = [];
+  private flushing: NodeJS.Immediate | null = null;
+  private recognizing = 0;
+  /** Pen-ups whose number was not broadcast yet: each schedules its number's record once it is. */
   private readonly penUps = new Set<string>();
-  /** The last result broadcast, with every number on the board (`groups`) as members now have them. */
-  private lastResult: { strokes: number; result: Recognition; groups: GroupResult[] } | null = null;
+  /** What members hold: every number broadcast so far (by id, as `removed` left them), and the latest result. */
+  private lastResult: { strokes: number; result: Recognition; groups: Map<string, GroupResult> } | null = null;
 
   private constructor(
     readonly id: string,
@@ -182,7 +185,7 @@ export class Room {
 
   /** True when nobody is connected and no resume is pending: the registry may drop the room. */
   idle(now = Date.now()): boolean {
-    if (this.joining > 0 || this.recognizing) return false;
+    if (this.joining > 0 || this.recognizing > 0 || this.flushing) return false;
     for (const m of this.members.values()) if (m.socket || now - m.leftAt < RESUME_WINDOW_MS) return false;
     return true;
   }
@@ -258,7 +261,11 @@ export class Room {
       limits: { ...WELCOME_LIMITS, maxStrokes: ROOM_LIMITS.maxStrokes },
     });
     if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
-    if (this.lastResult) this.sendTo(member, { type: 'result', ...this.lastResult, removed: [], full: true });
+    if (this.lastResult) {
+      // In reading order, as every member's own copy is (applyDelta sorts).
+      const groups = applyDelta([], { groups: [...this.lastResult.groups.values()], removed: [], full: false });
+      this.sendTo(member, { type: 'result', strokes: this.lastResult.strokes, result: this.lastResult.result, groups, removed: [], full: true });
+    }
     this.presenceChanged();
     // A writer coming from another node (which may have died) may have numbers that node never
     // got to record: record their recent numbers again; the keys make repeats no-ops.
@@ -470,7 +477,13 @@ export class Room {
       this.share(author);
       this.store(author, { t: 'stroke', seq, stroke: { id: stored.id, author: stored.author, color: stored.color, points: [...stroke.points] } }, seq);
     }
-    this.recognize({ strokeId: stored.id });
+    this.completed++;
+    const group = this.grouping.add({ id: stored.id, points: stroke.points });
+    if (group) {
+      this.changed.add(group);
+      this.penUps.add(stored.id);
+    }
+    this.touch({ strokeId: stored.id });
   }
 
   private applyErase(seq: number, ids: string[], by: string): void {
@@ -486,13 +499,17 @@ export class Room {
       }
       this.totalPoints -= stroke.points.length;
       this.strokes.delete(id);
-      if (!stroke.done) this.drop(id);
+      if (stroke.done) {
+        this.completed--;
+        for (const group of this.grouping.remove(id)) this.changed.add(group);
+        this.penUps.delete(id);
+      } else this.drop(id);
       removed.push(id);
     }
     if (removed.length === 0) return;
     this.emit({ type: 'erased', seq, strokeIds: removed, by });
     if (this.localMember(by)) this.persist({ t: 'erase', ids: removed, seq });
-    this.recognize(box ? { box } : null);
+    this.touch(box ? { box } : null);
   }
 
   private applyClear(seq: number, by: string): void {
@@ -500,11 +517,13 @@ export class Room {
     if (this.dropped.size > 10_000) this.dropped.clear();
     this.strokes.clear();
     this.totalPoints = 0;
-    this.generation++;
-    this.cache.clear();
+    this.completed = 0;
+    this.grouping = new PlaceGroups();
+    this.changed.clear();
+    this.penUps.clear();
     this.emit({ type: 'cleared', seq, by });
     if (this.localMember(by)) this.persist({ t: 'clear', seq });
-    this.recognize(null);
+    this.touch(null);
   }
 
   /** A stroke removed while its author was drawing it: the author's later points are dropped quietly. */
@@ -524,10 +543,13 @@ export class Room {
     this.seq = snapshot.seq;
     this.log.length = 0;
     this.dropped.clear();
-    this.generation++;
-    this.cache.clear();
+    // Every number is recognized anew; members reconnect (or are yet to join) for the new board.
+    this.completed = this.strokes.size;
+    this.grouping = new PlaceGroups([...this.strokes.values()]);
+    this.changed.clear();
+    for (const group of this.grouping.values()) this.changed.add(group);
     this.lastResult = null;
-    if (this.strokes.size > 0) this.recognize(null);
+    if (this.changed.size > 0) this.flushSoon();
   }
 
   /** The bus may have missed changes: take its board and have every member reconnect for it. */
@@ -600,74 +622,89 @@ export class Room {
     this.broadcast(event, exceptAuthor ? this.localMember(exceptAuthor) : undefined);
   }
 
-  private recognize(change: Touched): void {
-    // Every pen-up gets its number recorded, even when several arrive during one run.
-    if (change && 'strokeId' in change) this.penUps.add(change.strokeId);
-    if (this.recognizing) {
-      this.pendingChange = true;
-      this.again = change ?? this.again;
-      return;
+  private touch(change: Touched): void {
+    this.touched.push(change);
+    this.flushSoon();
+  }
+
+  /** All changes of this turn (the bus may deliver many at once) are taken together. */
+  private flushSoon(): void {
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** Recognizes the numbers this turn changed, and answers the changes whose number members already hold. */
+  private flush(): void {
+    this.flushing = null;
+    if (this.closed) return;
+    for (const group of this.changed) if (this.isCurrent(group) && !this.held(group)) this.recognizeGroup(group);
+    this.changed.clear();
+    // A change whose number is being recognized is answered by that number's result.
+    let answer: Recognition | undefined;
+    for (const change of this.touched) {
+      const group = this.touchedGroup(change);
+      if (!group) answer = emptyRecognition(this.deps.modelVersion);
+      else answer = this.held(group)?.result ?? answer;
     }
-    this.recognizing = true;
-    const generation = this.generation;
-    const penUps = [...this.penUps];
-    this.penUps.clear();
-    this.run(change)
-      .then((latest) => {
-        if (generation !== this.generation || !latest) return;
-        // Members hold the previous result's numbers: send what changed since (protocol 3).
-        const delta = diffGroups(this.lastResult?.groups ?? [], latest.groups);
-        this.lastResult = latest;
-        this.broadcast({ type: 'result', strokes: latest.strokes, result: latest.result, ...delta });
-        for (const id of penUps) if (this.strokes.has(id)) this.scheduleRecord(id);
+    this.touched = [];
+    if (answer) this.broadcastResult(answer);
+  }
+
+  private recognizeGroup(group: StrokeGroup): void {
+    this.recognizing++;
+    this.deps
+      .recognize(group.strokeIds.map((id) => this.strokes.get(id)?.points ?? []))
+      .then((result) => {
+        // Changed meanwhile: a recognition of its new strokes is under way.
+        if (this.closed || !this.isCurrent(group)) return;
+        const { minX, minY, maxX, maxY } = group.box;
+        this.broadcastResult(result, { id: group.strokeIds[0], box: { x: minX, y: minY, width: maxX - minX, height: maxY - minY }, strokeIds: group.strokeIds, result });
       })
       .catch((err: Error) => {
         this.deps.log.warn({ err, room: this.id }, 'recognition failed');
+        if (this.closed || !this.isCurrent(group)) return;
         this.broadcast({ type: 'error', code: ErrorCode.recognitionFailed, message: 'recognition failed; the ink is kept' });
+        this.changed.add(group); // tried again after the next change
       })
-      .finally(() => {
-        this.recognizing = false;
-        if (this.pendingChange) {
-          const next = this.again;
-          this.pendingChange = false;
-          this.again = null;
-          this.recognize(next);
-        }
-      });
+      .finally(() => this.recognizing--);
   }
 
-  private boundsOf(stroke: BoardStroke): Box | null {
-    let box = this.bounds.get(stroke);
-    if (box === undefined) {
-      box = strokesBounds([stroke.points]);
-      this.bounds.set(stroke, box);
-    }
-    return box;
+  /**
+   * Sends members a result: `group` (a number just recognized) if any, and the ids of the numbers
+   * they hold that are gone; `result` is the recognition of the number the result answers for.
+   */
+  private broadcastResult(result: Recognition, group?: GroupResult): void {
+    const groups = this.lastResult?.groups ?? new Map<string, GroupResult>();
+    const removed = [...groups.keys()].filter((id) => !this.grouping.get(id));
+    for (const id of removed) groups.delete(id);
+    if (group) groups.set(group.id, group);
+    this.lastResult = { strokes: this.completed, result, groups };
+    this.broadcast({ type: 'result', strokes: this.completed, result, groups: group ? [group] : [], removed, full: false });
+    for (const id of group?.strokeIds ?? []) if (this.penUps.delete(id)) this.scheduleRecord(id);
   }
 
-  /** Recognizes every number on the board, reusing results for groups that did not change. */
-  private async run(change: Touched): Promise<{ strokes: number; result: Recognition; groups: GroupResult[] }> {
-    const done = [...this.strokes.values()].filter((s) => s.done);
-    const groups = groupByPlace(done.map((s) => ({ id: s.id, points: s.points, box: this.boundsOf(s) })));
-    const cache = new Map<string, Recognition>();
-    const results: GroupResult[] = await Promise.all(
-      groups.map(async (g) => {
-        const key = [...g.strokeIds].sort().join(' ');
-        const result = this.cache.get(key) ?? (await this.deps.recognize(g.strokeIds.map((id) => this.strokes.get(id)?.points ?? [])));
-        cache.set(key, result);
-        const box = { x: g.box.minX, y: g.box.minY, width: g.box.maxX - g.box.minX, height: g.box.maxY - g.box.minY };
-        return { id: g.strokeIds[0], box, strokeIds: g.strokeIds, result };
-      }),
-    );
-    this.cache = cache;
-    let latest: GroupResult | undefined;
-    if (change && 'strokeId' in change) latest = results.find((g) => g.strokeIds.includes(change.strokeId));
-    else if (change && 'box' in change) {
-      const cx = (change.box.minX + change.box.maxX) / 2, cy = (change.box.minY + change.box.maxY) / 2;
-      const dist = (g: GroupResult) => Math.hypot(g.box.x + g.box.width / 2 - cx, g.box.y + g.box.height / 2 - cy);
-      latest = [...results].sort((a, b) => dist(a) - dist(b))[0];
+  private isCurrent(group: StrokeGroup): boolean {
+    return this.grouping.get(group.strokeIds[0]) === group;
+  }
+
+  /** The number as members hold it, if they hold exactly these strokes under its id. */
+  private held(group: StrokeGroup): GroupResult | undefined {
+    const held = this.lastResult?.groups.get(group.strokeIds[0]);
+    const same = held && held.strokeIds.length === group.strokeIds.length && held.strokeIds.every((id) => this.grouping.groupOf(id) === group);
+    return same ? held : undefined;
+  }
+
+  /** The number a change touched: the pen-up's, or the one nearest the erased ink. */
+  private touchedGroup(change: Touched): StrokeGroup | undefined {
+    if (!change) return undefined;
+    if ('strokeId' in change) return this.grouping.groupOf(change.strokeId);
+    const cx = (change.box.minX + change.box.maxX) / 2, cy = (change.box.minY + change.box.maxY) / 2;
+    let nearest: StrokeGroup | undefined;
+    let best = Infinity;
+    for (const g of this.grouping.values()) {
+      const d = Math.hypot((g.box.minX + g.box.maxX) / 2 - cx, (g.box.minY + g.box.maxY) / 2 - cy);
+      if (d < best) [nearest, best] = [g, d];
     }
-    return { strokes: done.length, result: latest?.result ?? emptyRecognition(this.deps.modelVersion), groups: results };
+    return nearest;
   }
 
   /**
@@ -680,7 +717,7 @@ export class Room {
     const member = author ? this.localMember(author) : undefined;
     if (!member?.userId || !this.deps.record) return;
     // A newer pen-up in the same number replaces its pending record; other numbers keep theirs.
-    const group = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
+    const group = this.heldGroupOf(strokeId);
     for (const [pending, { timer }] of member.recordTimers) {
       if (!this.strokes.has(pending) || group?.strokeIds.includes(pending)) {
         clearTimeout(timer);
@@ -690,7 +727,7 @@ export class Room {
     const fire = () => {
       clearTimeout(timer);
       member.recordTimers.delete(strokeId);
-      const settled = this.lastResult?.groups.find((g) => g.strokeIds.includes(strokeId));
+      const settled = this.heldGroupOf(strokeId);
       if (!settled || !member.userId || settled.result.text === '') return;
       this.deps.record?.({
         userId: member.userId,
@@ -703,6 +740,12 @@ export class Room {
     const timer = setTimeout(fire, RECORD_AFTER_MS);
     timer.unref();
     member.recordTimers.set(strokeId, { timer, fire });
+  }
+
+  /** The number members hold this stroke in. */
+  private heldGroupOf(strokeId: string): GroupResult | undefined {
+    for (const g of this.lastResult?.groups.values() ?? []) if (g.strokeIds.includes(strokeId)) return g;
+    return undefined;
   }
 
   private localParticipants(): Participant[] {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { groupByPlace, PlaceGroups, type PlacedStroke } from './grouping.js';
+
+/** mulberry32: a small seeded generator, so that a failure replays exactly. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Groups as comparable values: each group's stroke ids sorted, with its box. */
+const normalized = (groups: Iterable<{ strokeIds: string[]; box: unknown }>) =>
+  [...groups].map((g) => ({ ids: [...g.strokeIds].sort().join(' '), box: g.box })).sort((a, b) => (a.ids < b.ids ? -1 : 1));
+
+describe('PlaceGroups', () => {
+  it.each([1, 2, 3, 4, 5])('equals a full groupByPlace after every add and remove (seed %i)', (seed) => {
+    const rand = seeded(seed);
+    // Strokes land around a few spots, so they often join, bridge two groups or split one when removed.
+    const spots = Array.from({ length: 6 }, () => [rand() * 1200, rand() * 800]);
+    const board: PlacedStroke[] = [];
+    let groups = new PlaceGroups();
+    let next = 0;
+    for (let step = 0; step < 400; step++) {
+      const r = rand();
+      if (r < 0.6 || board.length === 0) {
+        const [cx, cy] = spots[Math.floor(rand() * spots.length)];
+        const x = cx + (rand() - 0.5) * 300, y = cy + (rand() - 0.5) * 200, h = rand() < 0.1 ? 0 : 10 + rand() * 90;
+        const stroke = { id: `s${next++}`, points: rand() < 0.03 ? [] : [[x, y], [x + rand() * 40, y + h]] };
+        board.push(stroke);
+        groups.add(stroke);
+      } else if (r < 0.97) {
+        const [gone] = board.splice(Math.floor(rand() * board.length), 1);
+        groups.remove(gone.id);
+      } else {
+        groups = new PlaceGroups(board); // the board reloaded
+      }
+      const current = [...groups.values()];
+      expect(normalized(current), `step ${step}`).toEqual(normalized(groupByPlace(board)));
+      const order = new Map(board.map((s, i) => [s.id, i]));
+      for (const g of current) {
+        expect(groups.get(g.strokeIds[0])).toBe(g);
+        // Strokes in the order they were added: the oldest names the group.
+        expect(g.strokeIds.map((id) => order.get(id)!)).toEqual(g.strokeIds.map((id) => order.get(id)!).sort((a, b) => a - b));
+        for (const id of g.strokeIds) expect(groups.groupOf(id)).toBe(g);
+      }
+    }
+  });
+
+  it('replaces a changed group and leaves the others as they were', () => {
+    const bar = (id: string, x: number) => ({ id, points: [[x, 0], [x, 100]] });
+    const groups = new PlaceGroups([bar('a', 0), bar('b', 60), bar('far', 600)]);
+    const far = groups.groupOf('far');
+    const before = groups.groupOf('a')!;
+    const after = groups.add(bar('c', 120))!;
+    expect(after).not.toBe(before);
+    expect(after.strokeIds).toEqual(['a', 'b', 'c']);
+    expect(groups.groupOf('far')).toBe(far);
+    // Removing the middle stroke splits its group; the far one stays.
+    expect(groups.remove('b').map((g) => g.strokeIds)).toEqual([['a'], ['c']]);
+    expect(groups.groupOf('far')).toBe(far);
+    expect(groups.get('a')?.strokeIds).toEqual(['a']);
+  });
+});
