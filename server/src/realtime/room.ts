@@ -63,8 +63,13 @@ export interface RoomDeps {
 
 /** A room holds many writers: more ink than a private board allows. */
 export const ROOM_LIMITS = { maxStrokes: 5_000, maxPoints: 500_000 } as const;
-/** Events kept for resuming clients; a client further behind gets the whole board instead. */
+/**
+ * Events kept for resuming clients, as sent: at most this many, and this many bytes of JSON (a
+ * room of 100 writers fills 5,000 events in about a second). A client further behind gets the
+ * whole board instead.
+ */
 const LOG_SIZE = 5_000;
+const LOG_BYTES = 1 << 20;
 /** How long a disconnected member's identity (and undo history) waits for a resume. */
 const RESUME_WINDOW_MS = 120_000;
 /** A writer's latest strokes whose numbers are recorded again when they resume on another node. */
@@ -123,7 +128,10 @@ export class Room {
   /** Participants connected to other nodes, by node, with when we last heard of them. */
   private readonly remote = new Map<string, { participants: Participant[]; at: number }>();
   private seq = 0;
-  private readonly log: BoardEvent[] = [];
+  /** Recent events, kept as the JSON every member was sent (no second copy as objects), and their seqs. */
+  private log: string[] = [];
+  private logSeqs: number[] = [];
+  private logBytes = 0;
   private totalPoints = 0;
   /** Ids removed by a clear or erase while their author was still drawing: later points are dropped quietly. */
   private readonly dropped = new Set<string>();
@@ -245,7 +253,7 @@ export class Room {
     // Events are replayed only from this node's own log, to a member it knows and that has not
     // been resynchronized since; anyone else gets the whole board.
     const lastSeq = hello.resume?.lastSeq;
-    const firstLogged = this.log[0]?.seq ?? this.seq + 1;
+    const firstLogged = this.logSeqs[0] ?? this.seq + 1;
     const canReplay = resumed && !fromElsewhere && !member.needsBoard && lastSeq !== undefined && lastSeq <= this.seq && lastSeq >= firstLogged - 1;
     member.needsBoard = false;
     this.sendTo(member, {
@@ -260,7 +268,7 @@ export class Room {
       participants: this.participants(),
       limits: { ...WELCOME_LIMITS, maxStrokes: ROOM_LIMITS.maxStrokes },
     });
-    if (canReplay) for (const e of this.log) if (e.seq > lastSeq!) this.sendTo(member, e);
+    if (canReplay) for (let i = 0; i < this.log.length; i++) if (this.logSeqs[i] > lastSeq!) member.socket?.send(this.log[i]);
     if (this.lastResult) {
       // In reading order, as every member's own copy is (applyDelta sorts).
       const groups = applyDelta([], { groups: [...this.lastResult.groups.values()], removed: [], full: false });
@@ -541,7 +549,9 @@ export class Room {
       this.totalPoints += s.points.length;
     }
     this.seq = snapshot.seq;
-    this.log.length = 0;
+    this.log = [];
+    this.logSeqs = [];
+    this.logBytes = 0;
     this.dropped.clear();
     // Every number is recognized anew; members reconnect (or are yet to join) for the new board.
     this.completed = this.strokes.size;
@@ -617,9 +627,23 @@ export class Room {
 
   /** Records a board event in the log and sends it to everyone on this node but its author. */
   private emit(event: BoardEvent, exceptAuthor?: string): void {
-    this.log.push(event);
-    if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE);
-    this.broadcast(event, exceptAuthor ? this.localMember(exceptAuthor) : undefined);
+    const data = JSON.stringify(event);
+    this.log.push(data);
+    this.logSeqs.push(event.seq);
+    this.logBytes += data.length;
+    if (this.log.length > LOG_SIZE || this.logBytes > LOG_BYTES) this.trimLog();
+    this.send(data, exceptAuthor ? this.localMember(exceptAuthor) : undefined);
+  }
+
+  /** Drops the oldest events down to three quarters of either cap: a busy room trims now and then, not at every event. */
+  private trimLog(): void {
+    let drop = 0;
+    while (drop < this.log.length && (this.log.length - drop > LOG_SIZE * 0.75 || this.logBytes > LOG_BYTES * 0.75)) {
+      this.logBytes -= this.log[drop].length;
+      drop++;
+    }
+    this.log.splice(0, drop);
+    this.logSeqs.splice(0, drop);
   }
 
   private touch(change: Touched): void {
@@ -782,7 +806,11 @@ export class Room {
   }
 
   private broadcast(msg: ServerMessage, except?: Member): void {
-    const data = JSON.stringify(msg);
+    this.send(JSON.stringify(msg), except);
+  }
+
+  /** Sends one encoded message to everyone connected here but `except`. */
+  private send(data: string, except?: Member): void {
     for (const m of this.members.values()) if (m.socket && m !== except) m.socket.send(data);
   }
 

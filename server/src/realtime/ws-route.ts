@@ -98,7 +98,10 @@ class FlushTicker {
 
 /** Messages that answer something a client waits for; see Outbox.send. */
 const URGENT = ['{"type":"result"', '{"type":"pong"', '{"type":"ack"', '{"type":"error"'];
-const isUrgent = (data: string) => URGENT.some((prefix) => data.startsWith(prefix));
+const TYPE_AT = '{"type":"'.length;
+/** The first letter of the type rules out most messages (points, cursors) before any prefix is compared. */
+const URGENT_FIRST = new Set(URGENT.map((prefix) => prefix.charCodeAt(TYPE_AT)));
+const isUrgent = (data: string) => URGENT_FIRST.has(data.charCodeAt(TYPE_AT)) && URGENT.some((prefix) => data.startsWith(prefix));
 
 const frameOf = (batch: string[]) => (batch.length === 1 ? batch[0] : `[${batch.join(',')}]`);
 

@@ -192,6 +192,33 @@ describe('rooms', () => {
     expect(b2.inbox.filter((m) => 'seq' in m && m.type !== 'welcome' && m.type !== 'ack').every((m) => (m as { seq: number }).seq > seen)).toBe(true);
   });
 
+  it('keeps about a megabyte of events for resuming: further behind gets the whole board, a little behind a replay', async () => {
+    const w = world();
+    const late = w.client();
+    const recent = w.client();
+    await settle();
+    const sessions = [late.welcome().session, recent.welcome().session];
+    const seenBefore = late.lastSeq();
+    late.close();
+    // 20 writers x 15 strokes x 512 points: ~2 MB of events, twice the log's byte cap.
+    const writers = Array.from({ length: 20 }, () => w.client());
+    await settle();
+    writers.forEach((c, i) => {
+      for (let k = 0; k < 15; k++) c.draw(`w${i}-${k}`, Array.from({ length: 512 }, (_, j) => [i * 100 + (j % 90), k * 100 + (j % 80), k * 512 + j]));
+    });
+    await settle();
+    const seenLast = recent.lastSeq();
+    recent.close();
+    writers[0].draw('last');
+    await settle();
+    const far = w.client({ resume: { session: sessions[0], lastSeq: seenBefore } });
+    const near = w.client({ resume: { session: sessions[1], lastSeq: seenLast } });
+    await settle();
+    expect(far.welcome().board!.strokes).toHaveLength(301);
+    expect(near.welcome().board).toBeUndefined();
+    expect(near.of('stroke-begin').map((e) => e.stroke.id)).toEqual(['last']);
+  });
+
   it("re-sent strokes after a reconnect are idempotent: acked again, not duplicated", async () => {
     const w = world();
     const a = w.client();
