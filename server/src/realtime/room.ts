@@ -151,7 +151,7 @@ export class Room {
   private readonly changed = new Set<StrokeGroup>();
   /** What this turn's changes touched: a change whose number members already hold is answered at once. */
   private touched: Touched[] = [];
-  private flushing: NodeJS.Immediate | null = null;
+  private flushing = false;
   private recognizing = 0;
   /** Pen-ups whose number was not broadcast yet: each schedules its number's record once it is. */
   private readonly penUps = new Set<string>();
@@ -651,14 +651,20 @@ export class Room {
     this.flushSoon();
   }
 
-  /** All changes of this turn (the bus may deliver many at once) are taken together. */
+  /**
+   * The changes of this message (the bus may deliver many at once) are taken together, as soon as
+   * it is handled: a microtask, not a setImmediate, which under load waits for every other socket's
+   * input of the loop iteration (and, scheduled from a setImmediate, for the next iteration).
+   */
   private flushSoon(): void {
-    this.flushing ??= setImmediate(() => this.flush());
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => this.flush());
   }
 
   /** Recognizes the numbers this turn changed, and answers the changes whose number members already hold. */
   private flush(): void {
-    this.flushing = null;
+    this.flushing = false;
     if (this.closed) return;
     for (const group of this.changed) if (this.isCurrent(group) && !this.held(group)) this.recognizeGroup(group);
     this.changed.clear();

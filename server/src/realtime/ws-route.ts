@@ -133,11 +133,11 @@ class Outbox {
     if (first && performance.now() - this.lastFlush >= this.ticker.intervalMs) {
       this.immediate = true;
       setImmediate(this.flush);
-    } else if (!this.immediate && isUrgent(data)) {
-      // A reply someone is waiting for (a recognition result after pen-up, a pong) does not wait
-      // for the tick: it leaves at the end of this turn, with whatever is queued before it.
-      this.immediate = true;
-      setImmediate(this.flush);
+    } else if (isUrgent(data)) {
+      // A reply someone is waiting for (a recognition result after pen-up, a pong) waits for
+      // nothing: it leaves now, with whatever is queued before it. (Waiting for the end of the
+      // turn cost a whole loop iteration when it was sent from a setImmediate, as results are.)
+      this.flush();
     } else if (first) this.ticker.add(this);
   }
 
