@@ -36,14 +36,14 @@ const ConfigSchema = Type.Object({
    * See DEFAULT_FLUSH_INTERVAL_MS in realtime/ws-route.ts.
    */
   WS_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
-  /** The pause may stretch up to this while the event loop is saturated (default 32; equal to WS_FLUSH_MS: never). */
+  /** The pause may stretch up to this while the event loop is saturated (default 64; equal to WS_FLUSH_MS: never). */
   WS_FLUSH_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   /**
    * How far V8 lets the heap grow past what survived the last full collection, in percent (0:
    * V8's own choice, up to 300% on a large machine). A busy server makes short-lived garbage fast;
    * V8's default then lets the heap reach ~4x the live data before collecting it (docs/benchmarks.md).
    */
-  HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 40 }),
+  HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 25 }),
   /** Open WebSockets per client address; 0 turns the limit off (load benchmarks). */
   WS_PER_ADDRESS: Type.Integer({ minimum: 0, default: 50 }),
   /** POST /api/recognize per client address per minute; 0 turns the limit off (benchmarks). */

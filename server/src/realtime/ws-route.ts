@@ -20,10 +20,18 @@ export const MAX_BUFFERED_BYTES = 1 << 20;
  * one per event-loop turn (~360/s measured): every frame is a writev, the server's largest cost.
  */
 export const DEFAULT_FLUSH_INTERVAL_MS = 8;
-/** While the event loop is saturated the pause grows up to this (see FlushTicker). */
-export const MAX_FLUSH_INTERVAL_MS = 32;
-/** Event-loop utilization above which the pause doubles, sampled every half second. */
-const BUSY = 0.6;
+/**
+ * While the event loop is saturated the pause grows up to this (see FlushTicker): remote ink then
+ * moves in ~15 steps a second instead of falling behind.
+ */
+export const MAX_FLUSH_INTERVAL_MS = 64;
+/**
+ * Event-loop utilization, sampled every half second, above which the pause doubles (jumps to the
+ * most, when saturated) and below which it halves.
+ */
+const SATURATED = 0.9;
+const BUSY = 0.7;
+const CALM = 0.5;
 
 export interface WsRouteOptions {
   /** Extra origins allowed besides the server's own host. */
@@ -54,14 +62,18 @@ class FlushTicker {
   ) {
     this.intervalMs = baseMs;
     if (maxMs > baseMs) {
-      // A saturated loop only falls further behind by writing more often: when it was busy most
-      // of the last half-second, stretch the tick (fewer, larger frames per socket).
+      // A saturated loop only falls further behind by writing more often, and every frame is a
+      // writev (the largest cost under load): when the loop was busy most of the last half-second,
+      // stretch the tick (fewer, larger frames per socket); shrink it back as the load eases. The
+      // band between CALM and BUSY keeps it from swinging at every sample.
       let last = performance.eventLoopUtilization();
       this.sampler = setInterval(() => {
         const now = performance.eventLoopUtilization();
         const busy = performance.eventLoopUtilization(now, last).utilization;
         last = now;
-        this.intervalMs = busy > BUSY ? Math.min(maxMs, Math.max(4, this.intervalMs * 2)) : baseMs;
+        if (busy > SATURATED) this.intervalMs = maxMs;
+        else if (busy > BUSY) this.intervalMs = Math.min(maxMs, Math.max(4, this.intervalMs * 2));
+        else if (busy < CALM) this.intervalMs = Math.max(baseMs, this.intervalMs / 2 < 4 ? 0 : this.intervalMs / 2);
       }, 500);
       this.sampler.unref();
     }
