@@ -49,7 +49,7 @@ function section(f: Record<string, Figures>): string {
     '',
     `Pen-up -> result for the writer: p50 ${fo.penUpP50}, p99 ${fo.penUpP99}. Peak RSS: ${rss(fo)}.`,
     '',
-    "Nodes run with the default send path (`WS_FLUSH_MS=0`: a socket's messages leave at the end of the event-loop turn). With `WS_FLUSH_MS=16` a steady 60 Hz stream waits for the 16 ms tick: the same-node path then measured p50 18.1 ms, p99 33.4 ms (one run, 2026-11-21 23:41 UTC, with a model training on the same cores).",
+    "Nodes run with the default send path (a socket's messages leave at the end of the event-loop turn; a pause of up to 64 ms between frames is added only while a node's event loop is over 70% busy).",
     '',
     '### Faults: detection and recovery',
     '',

@@ -32,10 +32,10 @@ const ConfigSchema = Type.Object({
    */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   /**
-   * Least time between two frames to one busy socket, in ms (0: one frame per event-loop turn).
-   * See DEFAULT_FLUSH_INTERVAL_MS in realtime/ws-route.ts.
+   * Least time between two frames to one busy socket, in ms (0: one frame per event-loop turn),
+   * while the server keeps up. See DEFAULT_FLUSH_INTERVAL_MS in realtime/ws-route.ts.
    */
-  WS_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
+  WS_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
   /** The pause may stretch up to this while the event loop is saturated (default 64; equal to WS_FLUSH_MS: never). */
   WS_FLUSH_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   /**

@@ -13,16 +13,16 @@ import { SocketsPerAddress } from './sockets-per-address.js';
 export const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
- * Least time between two frames to one busy socket (ms). The first message after a quiet spell
- * leaves at the end of the event-loop turn; later ones wait until this long after the socket's
- * last frame. One writer's 60 Hz stream (a message every ~16 ms) is never held back; a room
- * where 100 people write (6,000 messages/s) costs each member at most ~125 frames/s instead of
- * one per event-loop turn (~360/s measured): every frame is a writev, the server's largest cost.
+ * Least time between two frames to one busy socket (ms) while the server keeps up; 0: a socket's
+ * messages leave at the end of the event-loop turn they were queued in. A fixed 8 ms cost 10 ms
+ * at p99 of fan-out in a room of 100 writers on a server that kept up (docs/benchmarks.md), so
+ * the pause is only added under load, by FlushTicker.
  */
-export const DEFAULT_FLUSH_INTERVAL_MS = 8;
+export const DEFAULT_FLUSH_INTERVAL_MS = 0;
 /**
- * While the event loop is saturated the pause grows up to this (see FlushTicker): remote ink then
- * moves in ~15 steps a second instead of falling behind.
+ * While the event loop is busy the pause grows up to this (see FlushTicker): every frame is a
+ * writev, the server's largest cost under load, and with 2,000 sockets a frame per point is more
+ * than one core can write. Remote ink then moves in ~15 steps a second instead of falling behind.
  */
 export const MAX_FLUSH_INTERVAL_MS = 64;
 /**
