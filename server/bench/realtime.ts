@@ -207,7 +207,7 @@ log(
   `Made by \`npm run bench:realtime${benchArgs ? ` -- ${benchArgs}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
     `Server and load generator are separate processes on loopback sharing the 2 cores (the load is split over ${SHARDS} processes); each scenario runs ${SECONDS} s, ${REPS} time(s), ` +
     `alternating the servers: ${BASELINE ? `**baseline** = the build in \`${BASELINE}\` (protocol ${BASELINE_PROTOCOL}) with \`npm start\`'s environment; ` : ''}` +
-    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: one frame per socket per event-loop turn, stretched to at most one per 4-64 ms while the event loop is over 70% busy; results, acks, pongs and errors never wait; `HEAP_GROWING_PERCENT=25`); ' +
+    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: one frame per socket per event-loop turn, stretched to at most one per 4-64 ms while the event loop runs late (p99 delay over 20 ms in the last half second); results, acks, pongs and errors never wait; `HEAP_GROWING_PERCENT=25`); ' +
     '**now, old settings** = this checkout with the settings of before (`WS_FLUSH_MS=0 WS_FLUSH_MAX_MS=0 HEAP_GROWING_PERCENT=0`: one frame per socket per event-loop turn however busy, V8\'s own heap growth), to tell what the code changed from what the settings changed. Cells are medians, with each run in brackets.\n',
 );
 log(
