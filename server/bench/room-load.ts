@@ -40,6 +40,7 @@ const fanout = new Histogram();
 const results = new Histogram();
 let frames = 0, bytes = 0, resultBytes = 0, sent = 0, errors = 0, closed = 0, unanswered = 0;
 const tenth = (v: number) => Math.round(v * 10) / 10;
+const wobble = () => Math.random() * 3 - 1.5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomId = (i: number) => `bench${String(i).padStart(17, '0')}`;
 
@@ -154,7 +155,9 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
     let next = performance.now();
     for (let k = 0; k < 30; k++) {
       // Coordinates to 0.1 px as the browser client sends them; t to 0.1 ms (the server keeps a tenth).
-      const pt = [tenth(x + 20 + 25 * Math.sin(k / 5)), y + k * 3, tenth(clock())];
+      // Each point moves by up to 1.5 px: no two strokes are the same ink (200 rooms' writers
+      // share the same layout, and the server keeps recognitions of digits it has already seen).
+      const pt = [tenth(x + 20 + 25 * Math.sin(k / 5) + wobble()), tenth(y + k * 3 + wobble()), tenth(clock())];
       ws.send(JSON.stringify(k === 0 ? { type: 'stroke-begin', strokeId: id, points: [pt] } : { type: 'stroke-points', strokeId: id, points: [pt] }));
       if (k > 0) sent++;
       next += 1000 / 60;

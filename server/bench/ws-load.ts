@@ -16,6 +16,7 @@ let errors = 0;
 let wrong = 0;
 const deadline = Date.now() + seconds * 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jitter = (v: number) => Math.round((v + Math.random() * 3 - 1.5) * 10) / 10;
 
 async function writer(index: number): Promise<void> {
   const ws = new WebSocket(url);
@@ -37,7 +38,10 @@ async function writer(index: number): Promise<void> {
   let n = 0;
   while (Date.now() < deadline) {
     const digit = (index + n) % 10;
-    const strokes = digitStrokes(digit, VARIANTS[n % VARIANTS.length]);
+    // A hand never traces the same digit twice: every point moves by up to 1.5 px (to 0.1 px, as
+    // the browser sends it), so no digit is the same ink as one already recognized (the server
+    // keeps the recognition of digits it has seen, for numbers that grow digit by digit).
+    const strokes = digitStrokes(digit, VARIANTS[n % VARIANTS.length]).map((stroke) => stroke.map(([x, y, t]) => [jitter(x), jitter(y), t]));
     for (const [si, stroke] of strokes.entries()) {
       const id = `s${n}-${si}`;
       send({ type: 'stroke-begin', strokeId: id, points: stroke.slice(0, 1) });
