@@ -49,7 +49,7 @@ function section(f: Record<string, Figures>): string {
     '',
     `Pen-up -> result for the writer: p50 ${fo.penUpP50}, p99 ${fo.penUpP99}. Peak RSS: ${rss(fo)}.`,
     '',
-    "Nodes run with the default send path (a socket's messages leave at the end of the event-loop turn).",
+    "Nodes run with the default send path (a socket's messages leave at the end of the event-loop turn; a pause of up to 64 ms between frames is added only while a node's event loop runs late).",
     '',
     '### Faults: detection and recovery',
     '',

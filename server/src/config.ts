@@ -36,7 +36,7 @@ const ConfigSchema = Type.Object({
    * while the server keeps up. See DEFAULT_FLUSH_INTERVAL_MS in realtime/ws-route.ts.
    */
   WS_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
-  /** The pause may stretch up to this while the event loop runs late (default: WS_FLUSH_MS, never; try 64). */
+  /** The pause may stretch up to this while the event loop runs late (default 64; 0 or WS_FLUSH_MS: never). */
   WS_FLUSH_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   /**
    * How far V8 lets the heap grow past what survived the last full collection, in percent (0:

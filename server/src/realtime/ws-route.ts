@@ -20,11 +20,12 @@ export const MAX_BUFFERED_BYTES = 1 << 20;
  */
 export const DEFAULT_FLUSH_INTERVAL_MS = 0;
 /**
- * WS_FLUSH_MAX_MS above WS_FLUSH_MS lets the pause grow up to it while the event loop runs late
- * (see FlushTicker): fewer, larger frames, as every frame is a writev. Off by default: with 2,000
- * sockets in 200 busy rooms, a stretch up to 64 ms halved the frames but changed neither the
- * server's CPU, its memory nor its latencies measurably (docs/benchmarks.md, realtime).
+ * While the event loop runs late the pause grows up to this (see FlushTicker): fewer, larger
+ * frames, as every frame is a writev. With 2,000 sockets in 200 busy rooms it cut the median
+ * pen-up -> result from ~190 to ~40 ms; in one room of 100 writers, where it rarely engages, it
+ * cost a few ms at p99 (docs/benchmarks.md, realtime). WS_FLUSH_MAX_MS=0 turns it off.
  */
+export const MAX_FLUSH_INTERVAL_MS = 64;
 /**
  * Event-loop delay (p99 over the last half second, ms) above which the pause doubles, and below
  * which it halves. Delay, not utilization: a loop 75% busy that still answers within a few ms (a
@@ -39,7 +40,7 @@ export interface WsRouteOptions {
   allowedOrigins: string[];
   /** See DEFAULT_FLUSH_INTERVAL_MS (config WS_FLUSH_MS). */
   flushIntervalMs?: number;
-  /** The most the pause may stretch to while the loop runs late (config WS_FLUSH_MAX_MS; default: no stretch). */
+  /** See MAX_FLUSH_INTERVAL_MS (config WS_FLUSH_MAX_MS); equal to flushIntervalMs: no stretch. */
   maxFlushIntervalMs?: number;
   /** Open sockets per client address, at most (0: no limit). */
   socketsPerAddress?: number;
@@ -197,7 +198,7 @@ function sameOriginOrAllowed(request: FastifyRequest, allowed: string[]): boolea
 
 const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
   const intervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-  const maxMs = Math.max(intervalMs, opts.maxFlushIntervalMs ?? intervalMs);
+  const maxMs = Math.max(intervalMs, opts.maxFlushIntervalMs ?? MAX_FLUSH_INTERVAL_MS);
   const ticker = new FlushTicker(intervalMs, maxMs);
   const perAddress = new SocketsPerAddress(opts.socketsPerAddress ?? 0);
   app.addHook('onClose', async () => ticker.close());
