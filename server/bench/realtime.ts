@@ -160,7 +160,7 @@ async function scenario(port: number, args: [number, number, number], variant: V
     peakRss: Math.max(peak, mb(end.rss)),
     end,
     errors: sum('errors'),
-    closed: sum('closed'),
+    closed: sum('closed') + sum('failed'),
     loadLag: Math.max(...outs.map((o) => o.loopDelayP99Ms)),
     serverCpu: Math.round((cpu1 - cpu0) * 10) / 10,
     loadCpu: Math.round(sum('cpuSeconds') * 10) / 10,
@@ -218,7 +218,7 @@ log(
     'Receivers do not JSON-parse frames: they read the point\'s time from the bytes after `"type":"stroke-points"`, which makes timing all 100 x 99 receivers affordable; "points delivered" counts the timed (point, receiver) pairs against points sent x (clients per room - 1). ' +
     '**Pen-up -> result** is from sending `stroke-end` to the first `result` whose groups contain that stroke (a result from a run that started earlier does not count); "unanswered" pen-ups saw no result before the end.\n',
 );
-log('| scenario | server | sockets | points sent | points delivered / expected | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | unanswered | server RSS at boot / peak (MB) | server / load processes CPU during the run (s) | frames per client per s | errors | closed | load process loop delay p99 (ms) |');
+log('| scenario | server | sockets | points sent | points delivered / expected | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | unanswered | server RSS at boot / peak (MB) | server / load processes CPU during the run (s) | frames per client per s | errors | sockets closed or failed | load process loop delay p99 (ms) |');
 log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of SCENARIOS) {
   for (const variant of Object.keys(VARIANTS) as Variant[]) {
