@@ -1,15 +1,6 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { groupByPlace, PlaceGroups, type PlacedStroke } from './grouping.js';
-
-/** mulberry32: a small seeded generator, so that a failure replays exactly. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Groups as comparable values: each group's stroke ids sorted, with its box. */
 const normalized = (groups: Iterable<{ strokeIds: string[]; box: unknown }>) =>
@@ -17,7 +8,7 @@ const normalized = (groups: Iterable<{ strokeIds: string[]; box: unknown }>) =>
 
 describe('PlaceGroups', () => {
   it.each([1, 2, 3, 4, 5])('equals a full groupByPlace after every add and remove (seed %i)', (seed) => {
-    const rand = seeded(seed);
+    const rand = seedrandom(`${seed}`);
     // Strokes land around a few spots, so they often join, bridge two groups or split one when removed.
     const spots = Array.from({ length: 6 }, () => [rand() * 1200, rand() * 800]);
     const board: PlacedStroke[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupResult } from './protocol.js';
-import { applyDelta, diffGroups } from './result-delta.js';
+import { applyDelta, type ResultDelta } from './result-delta.js';
 
 const recognition = (text: string) => ({ text, digits: [], rejected: [], model: 'test', ms: 0 });
 /** A number at column `col`, row `row`, made of `ids`. */
@@ -10,6 +10,18 @@ const group = (ids: string[], col: number, row = 0): GroupResult => ({
   strokeIds: ids,
   result: recognition(ids.join('')),
 });
+
+/**
+ * The change from `before` to `after` (both complete lists of a board's numbers), as a server
+ * that recomputes the whole board would send it. (Rooms send one number at a time since they
+ * recognize numbers one by one; this drives applyDelta through arbitrary changes.)
+ */
+function diffGroups(before: readonly GroupResult[], after: readonly GroupResult[]): ResultDelta {
+  const signature = (g: GroupResult) => [...g.strokeIds].sort().join(' ');
+  const previous = new Map(before.map((g) => [g.id, signature(g)]));
+  const present = new Set(after.map((g) => g.id));
+  return { groups: after.filter((g) => previous.get(g.id) !== signature(g)), removed: before.filter((g) => !present.has(g.id)).map((g) => g.id), full: false };
+}
 
 describe('result deltas', () => {
   it('carries only new and changed numbers, and the ids of removed ones', () => {

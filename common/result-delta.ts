@@ -16,18 +16,6 @@ export interface ResultDelta {
   full: boolean;
 }
 
-/** What identifies a number's content: its strokes (the same strokes always read the same). */
-const signature = (g: GroupResult) => [...g.strokeIds].sort().join(' ');
-
-/** The change from `before` to `after` (both complete lists of a board's numbers). */
-export function diffGroups(before: readonly GroupResult[], after: readonly GroupResult[]): ResultDelta {
-  const previous = new Map(before.map((g) => [g.id, signature(g)]));
-  const groups = after.filter((g) => previous.get(g.id) !== signature(g));
-  const present = new Set(after.map((g) => g.id));
-  const removed = before.filter((g) => !present.has(g.id)).map((g) => g.id);
-  return { groups, removed, full: false };
-}
-
 /** Reading order, as common/grouping.ts sorts numbers: rows top to bottom, then left to right. */
 function readingOrder(a: GroupResult, b: GroupResult): number {
   return Math.abs(a.box.y - b.box.y) > a.box.height / 2 ? a.box.y - b.box.y : a.box.x - b.box.x;

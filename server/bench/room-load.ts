@@ -103,8 +103,12 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
   const ws = new WebSocket(url, { skipUTF8Validation: true });
   // A socket that fails (refused or reset while 2,000 connect on a busy machine) is counted, not
   // fatal: the run goes on, and `failed` says how many clients it lacked.
-  ws.on('error', () => failed++);
-  const opened = await new Promise<boolean>((resolve) => ws.once('open', () => resolve(true)).once('close', () => resolve(false)));
+  // An error after the socket opened is counted by the close that follows it.
+  let opened = false;
+  ws.on('error', () => {
+    if (!opened) failed++;
+  });
+  opened = await new Promise<boolean>((resolve) => ws.once('open', () => resolve(true)).once('close', () => resolve(false)));
   if (!opened) {
     onWelcome();
     return;

@@ -142,14 +142,14 @@ export class Room {
   private joining = 0;
   private beat: NodeJS.Timeout | undefined;
   closed = false;
-  // Recognition: every number whose strokes changed is recognized at the end of the turn,
-  // concurrently with the others, and broadcast as soon as its recognition is known, unless it
+  // Recognition: every number whose strokes changed is recognized once the message that changed
+  // it is handled, concurrently with the others, and broadcast as soon as its recognition is known, unless it
   // changed meanwhile. A clear or a reset starts a new PlaceGroups: groups from before are never current.
   private grouping = new PlaceGroups();
   private completed = 0;
-  /** Numbers this turn changed (or whose recognition failed): recognized at the end of the turn. */
+  /** Numbers the current message changed (or whose recognition failed): recognized in flush(). */
   private readonly changed = new Set<StrokeGroup>();
-  /** What this turn's changes touched: a change whose number members already hold is answered at once. */
+  /** What those changes touched: a change whose number members already hold is answered at once. */
   private touched: Touched[] = [];
   private flushing = false;
   private recognizing = 0;
@@ -662,7 +662,7 @@ export class Room {
     queueMicrotask(() => this.flush());
   }
 
-  /** Recognizes the numbers this turn changed, and answers the changes whose number members already hold. */
+  /** Recognizes the numbers that changed, and answers the changes whose number members already hold. */
   private flush(): void {
     this.flushing = false;
     if (this.closed) return;

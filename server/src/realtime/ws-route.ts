@@ -22,8 +22,8 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 0;
 /**
  * While the event loop runs late the pause grows up to this (see FlushTicker): fewer, larger
  * frames, as every frame is a writev. With 2,000 sockets in 200 busy rooms it cut the median
- * pen-up -> result from ~190 to ~40 ms; in one room of 100 writers, where it rarely engages, it
- * cost a few ms at p99 (docs/benchmarks.md, realtime). WS_FLUSH_MAX_MS=0 turns it off.
+ * pen-up -> result from ~190 to ~40 ms; in one room of 100 writers, where it engages less, it
+ * cost 4-8 ms of fan-out p99 (docs/benchmarks.md, realtime). WS_FLUSH_MAX_MS=0 turns it off.
  */
 export const MAX_FLUSH_INTERVAL_MS = 64;
 /**

@@ -12,23 +12,13 @@ import { rasterizeStrokes } from './rasterize.js';
  * at every pen-up; with this, only the digits that changed are rasterized and classified again.
  * A digit's image depends on its own strokes' x and y alone, so a hit is exact.
  */
-export class DigitCache {
-  private readonly seen: LRUCache<string, Float32Array>;
-
+export class DigitCache extends LRUCache<string, Float32Array> {
   constructor(max = 10_000) {
-    this.seen = new LRUCache({ max });
+    super({ max });
   }
 
   static keyOf(strokes: readonly Stroke[]): string {
     return strokes.map((s) => s.map((p) => `${p[0]},${p[1]}`).join(' ')).join('|');
-  }
-
-  get(key: string): Float32Array | undefined {
-    return this.seen.get(key);
-  }
-
-  set(key: string, probabilities: Float32Array): void {
-    this.seen.set(key, probabilities);
   }
 }
 
