@@ -1,7 +1,7 @@
 /**
- * Micro-batching: requests that arrive while onnxruntime is busy (or in the same tick) go into
- * one run. onnxruntime-node (1.x) runs a session synchronously in a setImmediate on the main
- * thread, so one run of n images costs far less than n runs (~0.11 ms per image from 8 up).
+ * Micro-batching: requests made in the same turn of the event loop (or while a run is under way)
+ * go into one run. onnxruntime runs a session synchronously on the main thread (SyncSession), and
+ * one run of n images costs far less than n runs (~0.11 ms per image from 8 up).
  */
 export type RunBatch = (inputs: Float32Array, count: number) => Promise<Float32Array>;
 

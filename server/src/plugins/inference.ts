@@ -1,12 +1,13 @@
 /**
  * The ONNX model as a Fastify service: loaded once at start (refused if its manifest does not
- * match this server's contract), run by onnxruntime-node through a micro-batcher.
+ * match this server's contract), run by onnxruntime-node (see SyncSession) through a micro-batcher.
  */
 import fp from 'fastify-plugin';
-import * as ort from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
 import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME, type ModelManifest } from '../../../common/model-contract.js';
 import { Batcher } from '../model/batcher.js';
 import { loadModelFile } from '../model/manifest.js';
+import { SyncSession } from '../model/session.js';
 
 export interface Inference {
   manifest: ModelManifest;
@@ -41,30 +42,23 @@ export interface InferenceOptions {
 export default fp<InferenceOptions>(
   async (app, opts) => {
     const { manifest, bytes } = await loadModelFile(opts.modelPath);
-    const session = await ort.InferenceSession.create(bytes, {
+    const session = new SyncSession(bytes, {
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
     const px = INPUT_SIZE * INPUT_SIZE;
-    const runSlice = async (input: Float32Array, count: number) => {
-      const out = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [count, INPUT_SIZE, INPUT_SIZE, 1]) });
-      return out[OUTPUT_NAME].data as Float32Array;
-    };
+    const runSlice = (input: Float32Array, count: number) =>
+      session.run(INPUT_NAME, new Tensor('float32', input, [count, INPUT_SIZE, INPUT_SIZE, 1]), OUTPUT_NAME).data as Float32Array;
     const batcher = new Batcher(
       async (input, count) => {
         if (count <= RUN_SLICE) return runSlice(input, count);
-        // onnxruntime-node runs a session synchronously inside a setImmediate: slices started
-        // together run back to back in one turn of the loop (one slice's arena at a time). Awaiting
-        // each before starting the next cost a turn per slice: under load, +300 ms at p99 from
-        // pen-up to result (docs/benchmarks.md, realtime).
-        const slices: Promise<Float32Array>[] = [];
+        // Slices run back to back, one slice's arena at a time.
+        const probabilities = new Float32Array(count * NUM_CLASSES);
         for (let i = 0; i < count; i += RUN_SLICE) {
           const n = Math.min(RUN_SLICE, count - i);
-          slices.push(runSlice(input.subarray(i * px, (i + n) * px), n));
+          probabilities.set(runSlice(input.subarray(i * px, (i + n) * px), n), i * NUM_CLASSES);
         }
-        const probabilities = new Float32Array(count * NUM_CLASSES);
-        (await Promise.all(slices)).forEach((out, k) => probabilities.set(out, k * RUN_SLICE * NUM_CLASSES));
         return probabilities;
       },
       px,
@@ -72,9 +66,7 @@ export default fp<InferenceOptions>(
       opts.maxBatch,
     );
     app.decorate('inference', { manifest, bytes, classify: (image) => batcher.classify(image), stats: batcher.stats } satisfies Inference);
-    app.addHook('onClose', async () => {
-      await session.release();
-    });
+    app.addHook('onClose', async () => session.release());
     app.log.info({ model: manifest.version, sha256: manifest.sha256.slice(0, 12) }, 'model loaded');
   },
   { name: 'inference' },

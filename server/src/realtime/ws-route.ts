@@ -51,7 +51,7 @@ export interface WsRouteOptions {
  * A busy room then costs each socket one frame (one writev) per tick instead of one per
  * event-loop turn: with 100 writers at 60 Hz that is ~6,000 writes/s instead of up to ~600,000.
  */
-class FlushTicker {
+export class FlushTicker {
   private readonly due = new Set<Outbox>();
   private timer: NodeJS.Timeout | null = null;
   /** The pause now in force: `baseMs`, or up to `maxMs` while the event loop is busy. */
@@ -131,11 +131,9 @@ function sameMessages(a: string[], b: string[]): boolean {
  * first message after a quiet spell leaves at the end of the current event-loop turn, so an
  * idle board answers as fast as before; later ones wait for the shared tick.
  */
-class Outbox {
+export class Outbox {
   private queue: string[] = [];
   private lastFlush = -Infinity;
-  /** A flush is scheduled for the end of this turn. */
-  private immediate = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -144,14 +142,14 @@ class Outbox {
 
   send(data: string): void {
     const first = this.queue.push(data) === 1;
-    if (first && performance.now() - this.lastFlush >= this.ticker.intervalMs) {
-      this.immediate = true;
-      setImmediate(this.flush);
-    } else if (isUrgent(data)) {
+    if (isUrgent(data)) {
       // A reply someone is waiting for (a recognition result after pen-up, a pong) waits for
-      // nothing: it leaves now, with whatever is queued before it. (Waiting for the end of the
-      // turn cost a whole loop iteration when it was sent from a setImmediate, as results are.)
+      // nothing, even on a quiet socket: it leaves now, with whatever is queued before it.
+      // (Waiting for the end of the turn costs a whole loop iteration when it is sent from a
+      // setImmediate, as results are.)
       this.flush();
+    } else if (first && performance.now() - this.lastFlush >= this.ticker.intervalMs) {
+      setImmediate(this.flush);
     } else if (first) this.ticker.add(this);
   }
 
@@ -162,7 +160,6 @@ class Outbox {
 
   /** The queued messages (null if none or the socket is gone); the next send starts a new frame. */
   take(): string[] | null {
-    this.immediate = false;
     if (this.queue.length === 0) return null;
     const batch = this.queue;
     this.queue = [];

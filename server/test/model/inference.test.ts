@@ -39,4 +39,16 @@ describe('inference plugin', () => {
     const argmax = (p: Float32Array) => p.indexOf(Math.max(...p));
     expect(together.map(argmax)).toEqual(alone.map(argmax));
   });
+
+  it('answers within the turn it runs in, not a loop iteration later', async () => {
+    const image = (await loadMnist('test', 1)).images.slice(0, 784);
+    const order: string[] = [];
+    const answered = app.inference.classify(image).then(() => order.push('answered'));
+    // Queued after the batcher's own setImmediate: a run deferred to yet another one (as
+    // onnxruntime-node's public run is) would answer after it.
+    setImmediate(() => order.push('next immediate'));
+    await answered;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['answered', 'next immediate']);
+  });
 });
