@@ -1,11 +1,13 @@
 /**
  * Durable board state: one append-only JSON-lines file per room under data/rooms/. A stroke is
- * acknowledged only after its record is written and flushed (datasync), so an acknowledged
- * stroke survives a crash or restart. A clear rewrites the file empty (compaction).
+ * acknowledged only after its record is on disk (the file is opened with O_DSYNC: a write returns
+ * once its data is flushed, as a datasync after it would), so an acknowledged stroke survives a
+ * crash or restart. A clear rewrites the file empty (compaction).
  *
  * Chosen over SQLite for now because accounts/Prisma are not in yet; the interface is small so a
  * Prisma-backed store can replace it.
  */
+import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -84,8 +86,8 @@ export class FileRoomStore implements RoomStore {
 
   /**
    * Group commit: records that arrive while a room's previous write is in flight are written
-   * together with one datasync, so a busy room costs one flush per disk round trip, not one
-   * per stroke (flushes run on libuv's small thread pool, which sharp needs too).
+   * together in one synchronous write, so a busy room costs one flush per disk round trip, not
+   * one per stroke (writes run on libuv's thread pool, which sharp needs too).
    */
   append(roomId: string, record: StoreRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -121,7 +123,10 @@ export class FileRoomStore implements RoomStore {
   private async handle(roomId: string): Promise<FileHandle> {
     let h = this.handles.get(roomId);
     if (!h) {
-      h = mkdir(this.dir, { recursive: true }).then(() => open(this.file(roomId), 'a'));
+      // O_DSYNC instead of a datasync after each write: one thread-pool job per batch, not two
+      // (each job's hand-off cost the main thread ~4% with 200 busy rooms, profiled).
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
+      h = mkdir(this.dir, { recursive: true }).then(() => open(this.file(roomId), flags));
       this.handles.set(roomId, h);
       h.catch(() => this.handles.delete(roomId));
     }
@@ -141,7 +146,6 @@ export class FileRoomStore implements RoomStore {
     }
     const h = await this.handle(roomId);
     await h.appendFile(records.map((r) => JSON.stringify(r) + '\n').join(''));
-    await h.datasync();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { appendFile, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,23 @@ describe('FileRoomStore', () => {
     await s2.append('room1', { t: 'stroke', stroke: stroke('d') });
     expect((await new FileRoomStore(dir).load('room1')).map((s) => s.id)).toEqual(['d']);
     await s2.close();
+  });
+
+  it('writes a room file in synchronous-data mode (a write returns once the data is on disk)', async () => {
+    const dir = await tempDir();
+    const s = new FileRoomStore(dir);
+    await s.append('r', { t: 'stroke', stroke: stroke('a') });
+    // The store's open descriptor for the file, and its open flags as Linux reports them (octal).
+    let flags: number | undefined;
+    for (const fd of await readdir('/proc/self/fd')) {
+      const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+      if (target !== path.join(dir, 'r.jsonl')) continue;
+      flags = parseInt(/flags:\s*(\d+)/.exec(await readFile(`/proc/self/fdinfo/${fd}`, 'utf8'))![1], 8);
+    }
+    expect(flags).toBeDefined();
+    expect(flags! & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    expect(flags! & constants.O_APPEND).toBe(constants.O_APPEND);
+    await s.close();
   });
 
   it('ignores a torn last line left by a crash mid-write', async () => {
