@@ -1,15 +1,16 @@
 /**
- * npm run bench:realtime [-- --quick] [-- --reps N] [-- --baseline <checkout> --baseline-protocol P]:
+ * npm run bench:realtime [-- --quick] [-- --reps N] [-- --scenario <text>] [-- --variants a,b]
+ *   [-- --baseline <checkout> --baseline-protocol P]:
  * shared boards under load, load clients in separate processes on loopback; writes its section of
  * docs/benchmarks.md. --baseline names another checkout of this repository, built with
  * `npm run build:server`, whose server runs as one more variant (speaking protocol P), so that an
  * older version and this one are measured side by side in one run.
  *  A. one room, 100 collaborators all writing at 60 Hz: point -> every other client;
  *  B. 2,000 sockets across 200 rooms, one writer per room: fan-out, server RSS, and
- *     pen-up -> result under that load;
+ *     pen-up -> result under that load; then the same sockets with writers in 100 and 50 rooms;
  *  C. 2,000 idle sockets: where the server's memory goes.
- * Each scenario runs against the server as it was before issue 5 ("before") and as it is now
- * ("after"), alternating, in the same run; cells are medians over the repetitions.
+ * Each scenario runs against every server variant (below), alternating, in the same run; cells
+ * are medians over the repetitions.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,9 @@ const VARIANTS: Record<string, ServerVariant> = {
   'now, old settings': { env: { ...START_ENV, WS_FLUSH_MS: '0', WS_FLUSH_MAX_MS: '0', HEAP_GROWING_PERCENT: '0' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
 };
 type Variant = string;
+/** --variants now,baseline: only these servers (default: all). */
+const ONLY_VARIANTS = flag('--variants')?.split(',');
+for (const name of Object.keys(VARIANTS)) if (ONLY_VARIANTS && !ONLY_VARIANTS.includes(name)) delete VARIANTS[name];
 
 /** Writes the server's process.memoryUsage() to a file twice a second (bench only). */
 const MEMORY_PROBE =
@@ -93,9 +97,12 @@ function cpuSeconds(pid: number): number {
 const mb = (bytes: number) => Math.round(bytes / (1 << 20));
 const readMemory = (file: string): Memory => JSON.parse(readFileSync(file, 'utf8'));
 
-function load(port: number, args: [number, number, number], seconds: number, shard: number, epoch: number, protocol: string): Promise<any> {
+/** Rooms, clients per room, writers per room, and how many of the rooms have writers (default: all). */
+type LoadArgs = [number, number, number, number?];
+
+function load(port: number, [rooms, perRoom, writers, writingRooms = rooms]: LoadArgs, seconds: number, shard: number, epoch: number, protocol: string): Promise<any> {
   const script = path.join(ROOT, 'server/bench/room-load.ts');
-  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...args.map(String), String(seconds), String(shard), String(SHARDS), String(epoch), protocol];
+  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...[rooms, perRoom, writers, seconds, shard, SHARDS, epoch].map(String), protocol, String(writingRooms)];
   return new Promise((resolve, reject) =>
     execFile(process.execPath, argv, { maxBuffer: 1 << 26 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)))),
   );
@@ -122,7 +129,7 @@ interface Run {
   framesPerClientPerSecond: number;
 }
 
-async function scenario(port: number, args: [number, number, number], variant: Variant, seconds = SECONDS): Promise<Run> {
+async function scenario(port: number, args: LoadArgs, variant: Variant, seconds = SECONDS): Promise<Run> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rooms-'));
   const probe = path.join(dataDir, 'memory.json');
   const server = await startVariant(port, variant, dataDir, probe);
@@ -147,9 +154,9 @@ async function scenario(port: number, args: [number, number, number], variant: V
     result.merge(o.penUpToResult);
   }
   const sum = (k: string) => outs.reduce((a, o) => a + o[k], 0);
-  const [rooms, perRoom, writers] = args;
+  const [rooms, perRoom, writers, writingRooms = rooms] = args;
   return {
-    sockets: `${rooms} x ${perRoom} (${rooms * writers} writing)`,
+    sockets: `${rooms} x ${perRoom} (${writingRooms * writers} writing)`,
     sent: sum('sentPoints'),
     delivered: fanout.n,
     expected: sum('sentPoints') * (perRoom - 1),
@@ -180,9 +187,12 @@ const cell = (runs: Run[], f: (r: Run) => number) => (runs.length > 1 ? `${media
 
 /** --scenario <text>: only the scenarios whose name contains it (for quick comparisons). */
 const ONLY = flag('--scenario');
-const ALL_SCENARIOS: { name: string; args: [number, number, number]; seconds?: number }[] = [
+const ALL_SCENARIOS: { name: string; args: LoadArgs; seconds?: number }[] = [
   { name: 'one room, 100 collaborators', args: [1, 100, 100] },
-  { name: '200 rooms, 2,000 sockets', args: [200, 10, 1] },
+  { name: '200 rooms, 2,000 sockets, 200 writing', args: [200, 10, 1] },
+  // Fewer writers on the same 2,000 sockets: how pen-up -> result depends on the load.
+  { name: '200 rooms, 2,000 sockets, 100 writing', args: [200, 10, 1, 100] },
+  { name: '200 rooms, 2,000 sockets, 50 writing', args: [200, 10, 1, 50] },
 ];
 const SCENARIOS = ALL_SCENARIOS.filter((s) => !ONLY || s.name.includes(ONLY));
 const runs = new Map<string, Run[]>();
@@ -201,7 +211,7 @@ for (let rep = 0; rep < REPS; rep++) {
 const idle = new Map<Variant, Run>();
 for (const variant of Object.keys(VARIANTS) as Variant[]) idle.set(variant, await scenario(port++, [200, 10, 0], variant, 3));
 
-const benchArgs = [QUICK ? '--quick' : '', ONLY ? `--scenario '${ONLY}'` : '', REPS !== (QUICK ? 1 : 3) ? `--reps ${REPS}` : '', BASELINE ? `--baseline ${BASELINE} --baseline-protocol ${BASELINE_PROTOCOL}` : '']
+const benchArgs = [QUICK ? '--quick' : '', ONLY ? `--scenario '${ONLY}'` : '', REPS !== (QUICK ? 1 : 3) ? `--reps ${REPS}` : '', ONLY_VARIANTS ? `--variants '${ONLY_VARIANTS.join(',')}'` : '', BASELINE ? `--baseline ${BASELINE} --baseline-protocol ${BASELINE_PROTOCOL}` : '']
   .filter(Boolean)
   .join(' ');
 log('## Realtime: shared boards\n');

@@ -1,8 +1,9 @@
 /**
  * Realtime load generator, run as its own process(es) on loopback:
- *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch protocol]
+ *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch protocol writingRooms]
  * Client `index` of room `r` belongs to this process when (r + index) % shards === shard, so
- * several processes can share one scenario, even one room, with the writers spread evenly.
+ * several processes can share one scenario, even one room, with the writers spread evenly. Only
+ * the first `writingRooms` rooms (default: all) have writers; the others only watch.
  *
  * Writers stream one point per frame at 60 Hz and lift the pen every 30 points. Every point
  * carries its send time t = ms since `epoch` (a wall-clock instant in ms that all shards share:
@@ -27,11 +28,12 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { Histogram } from './stats.js';
 
-const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg, protocolArg] = process.argv.slice(2);
+const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg, protocolArg, writingRoomsArg] = process.argv.slice(2);
 /** The server's protocol (an older build under comparison may speak an older one). */
 const protocol = protocolArg ? Number(protocolArg) : PROTOCOL_VERSION;
 const rooms = Number(roomsArg), perRoom = Number(perRoomArg), writersPerRoom = Number(writersArg), seconds = Number(secondsArg);
 const shard = Number(shardArg), shards = Number(shardsArg);
+const writingRooms = writingRoomsArg ? Number(writingRoomsArg) : rooms;
 const epoch = epochArg ? Number(epochArg) : performance.timeOrigin + performance.now();
 /** Ms since the shared epoch (points' t must stay within the protocol's +-100,000). */
 const clock = () => performance.timeOrigin + performance.now() - epoch;
@@ -193,7 +195,7 @@ const tasks: Promise<void>[] = [];
 for (let r = 0; r < rooms; r++) {
   for (let c = 0; c < perRoom; c++) {
     if ((r + c) % shards !== shard) continue;
-    tasks.push(client(roomId(r), c < writersPerRoom, c));
+    tasks.push(client(roomId(r), r < writingRooms && c < writersPerRoom, c));
     if (tasks.length % 100 === 0) await sleep(20); // do not open 2,000 sockets in one burst
   }
 }
@@ -209,7 +211,7 @@ process.stdout.write(
   JSON.stringify({
     rooms,
     perRoom,
-    writers: rooms * writersPerRoom,
+    writers: writingRooms * writersPerRoom,
     clients: tasks.length,
     sentPoints: sent,
     frames,
