@@ -58,6 +58,15 @@ const VARIANTS: Record<string, ServerVariant> = {
   'now, old settings': { env: { ...START_ENV, WS_FLUSH_MS: '0', WS_FLUSH_MAX_MS: '0', HEAP_GROWING_PERCENT: '0' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
 };
 type Variant = string;
+const DESCRIPTIONS: Record<string, string> = {
+  baseline: `the build in \`${BASELINE}\` (protocol ${BASELINE_PROTOCOL}) with \`npm start\`'s environment`,
+  now:
+    'this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: one frame per socket per event-loop turn, and while the event loop runs late ' +
+    "(p99 delay over 20 ms in the last half second) at most one per 4-64 ms; a result, ack, pong or error for the member who waits for it never waits; `HEAP_GROWING_PERCENT=25`)",
+  'now, no stretch': 'the same with `WS_FLUSH_MAX_MS=0` (one frame per turn however late the loop runs)',
+  'now, old settings':
+    "this checkout with the settings of before (`WS_FLUSH_MS=0 WS_FLUSH_MAX_MS=0 HEAP_GROWING_PERCENT=0`: one frame per socket per event-loop turn however busy, V8's own heap growth), to tell what the code changed from what the settings changed",
+};
 /** --variants now,baseline: only these servers (default: all). */
 const ONLY_VARIANTS = flag('--variants')?.split(',');
 for (const name of Object.keys(VARIANTS)) if (ONLY_VARIANTS && !ONLY_VARIANTS.includes(name)) delete VARIANTS[name];
@@ -218,9 +227,7 @@ log('## Realtime: shared boards\n');
 log(
   `Made by \`npm run bench:realtime${benchArgs ? ` -- ${benchArgs}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the end ${os.loadavg()[0].toFixed(1)} (the machine is shared). ` +
     `Server and load generator are separate processes on loopback sharing the 2 cores (the load is split over ${SHARDS} processes); each scenario runs ${SECONDS} s, ${REPS} time(s), ` +
-    `alternating the servers: ${BASELINE ? `**baseline** = the build in \`${BASELINE}\` (protocol ${BASELINE_PROTOCOL}) with \`npm start\`'s environment; ` : ''}` +
-    '**now** = this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: one frame per socket per event-loop turn, and while the event loop runs late (p99 delay over 20 ms in the last half second) at most one per 4-64 ms; results, acks, pongs and errors never wait; `HEAP_GROWING_PERCENT=25`); ' +
-    '**now, no stretch** = the same with `WS_FLUSH_MAX_MS=0` (one frame per turn however late the loop runs); **now, old settings** = this checkout with the settings of before (`WS_FLUSH_MS=0 WS_FLUSH_MAX_MS=0 HEAP_GROWING_PERCENT=0`: one frame per socket per event-loop turn however busy, V8\'s own heap growth), to tell what the code changed from what the settings changed. Cells are medians, with each run in brackets.\n',
+    `alternating the servers: ${Object.keys(VARIANTS).map((v) => `**${v}** = ${DESCRIPTIONS[v]}`).join('; ')}. Cells are medians, with each run in brackets.\n`,
 );
 log(
   'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition; each writes single-stroke digits side by side in a column of the board of their own, six to a line (numbers of up to six digits), and undoes every eighth stroke. ' +
