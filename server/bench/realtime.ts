@@ -109,9 +109,12 @@ const readMemory = (file: string): Memory => JSON.parse(readFileSync(file, 'utf8
 /** Rooms, clients per room, writers per room, and how many of the rooms have writers (default: all). */
 type LoadArgs = [number, number, number, number?];
 
-function load(port: number, [rooms, perRoom, writers, writingRooms = rooms]: LoadArgs, seconds: number, shard: number, epoch: number, protocol: string): Promise<any> {
+/** Writers whose pen-ups are also timed from a process of their own that does nothing else (see room-load). */
+const PROBES = 10;
+
+function load(port: number, [rooms, perRoom, writers, writingRooms = rooms]: LoadArgs, seconds: number, shard: number | 'probe', epoch: number, protocol: string): Promise<any> {
   const script = path.join(ROOT, 'server/bench/room-load.ts');
-  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...[rooms, perRoom, writers, seconds, shard, SHARDS, epoch].map(String), protocol, String(writingRooms)];
+  const argv = ['--import', 'tsx', script, `ws://127.0.0.1:${port}/ws`, ...[rooms, perRoom, writers, seconds, shard, SHARDS, epoch].map(String), protocol, String(writingRooms), String(PROBES)];
   return new Promise((resolve, reject) =>
     execFile(process.execPath, argv, { maxBuffer: 1 << 26 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)))),
   );
@@ -124,6 +127,8 @@ interface Run {
   expected: number;
   fanout: ReturnType<Histogram['summary']>;
   result: ReturnType<Histogram['summary']>;
+  /** Pen-up -> result as the probe writers saw it. */
+  probe: ReturnType<Histogram['summary']>;
   unanswered: number;
   boot: Memory;
   peakRss: number;
@@ -140,28 +145,28 @@ interface Run {
 
 async function scenario(port: number, args: LoadArgs, variant: Variant, seconds = SECONDS): Promise<Run> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rooms-'));
-  const probe = path.join(dataDir, 'memory.json');
-  const server = await startVariant(port, variant, dataDir, probe);
+  const memoryFile = path.join(dataDir, 'memory.json');
+  const server = await startVariant(port, variant, dataDir, memoryFile);
   let boot: Memory, end: Memory, peak: number, outs: any[], cpu0: number, cpu1: number;
   try {
-    await new Promise((r) => setTimeout(r, 1500)); // let boot settle and the probe write
-    boot = readMemory(probe);
+    await new Promise((r) => setTimeout(r, 1500)); // let boot settle and the memory probe write
+    boot = readMemory(memoryFile);
     peak = rssMb(server.pid!);
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid!))), 250);
     const epoch = performance.timeOrigin + performance.now();
     cpu0 = cpuSeconds(server.pid!);
-    outs = await Promise.all(Array.from({ length: SHARDS }, (_, s) => load(port, args, seconds, s, epoch, VARIANTS[variant].protocol))).finally(() => clearInterval(sampler));
-    end = readMemory(probe);
+    const shards = [...Array.from({ length: SHARDS }, (_, s) => s), 'probe' as const];
+    outs = await Promise.all(shards.map((s) => load(port, args, seconds, s, epoch, VARIANTS[variant].protocol))).finally(() => clearInterval(sampler));
+    end = readMemory(memoryFile);
     cpu1 = cpuSeconds(server.pid!);
   } finally {
     await stopServer(server);
     rmSync(dataDir, { recursive: true, force: true });
   }
   const fanout = new Histogram(), result = new Histogram();
-  for (const o of outs) {
-    fanout.merge(o.fanout);
-    result.merge(o.penUpToResult);
-  }
+  for (const o of outs) fanout.merge(o.fanout);
+  for (const o of outs.slice(0, SHARDS)) result.merge(o.penUpToResult);
+  const probe = new Histogram().merge(outs[SHARDS].penUpToResult);
   const sum = (k: string) => outs.reduce((a, o) => a + o[k], 0);
   const [rooms, perRoom, writers, writingRooms = rooms] = args;
   return {
@@ -171,6 +176,7 @@ async function scenario(port: number, args: LoadArgs, variant: Variant, seconds 
     expected: sum('sentPoints') * (perRoom - 1),
     fanout: fanout.summary(),
     result: result.summary(),
+    probe: probe.summary(),
     unanswered: sum('unanswered'),
     boot,
     peakRss: Math.max(peak, mb(end.rss)),
@@ -212,7 +218,7 @@ for (let rep = 0; rep < REPS; rep++) {
       const r = await scenario(port++, s.args, variant, s.seconds);
       const key = `${s.name}|${variant}`;
       runs.set(key, [...(runs.get(key) ?? []), r]);
-      console.error(`rep ${rep + 1}/${REPS} ${s.name} ${variant}: fan-out p99 ${r.fanout.p99} ms, result p99 ${r.result.p99} ms, RSS peak ${r.peakRss} MB, server CPU ${r.serverCpu} s, load CPU ${r.loadCpu} s, frames/client/s ${r.framesPerClientPerSecond}, delivered ${r.delivered}/${r.expected}, load lag p99 ${r.loadLag} ms, errors ${JSON.stringify(r.errorCodes)}`);
+      console.error(`rep ${rep + 1}/${REPS} ${s.name} ${variant}: fan-out p99 ${r.fanout.p99} ms, result p99 ${r.result.p99} ms, probes p50/p99 ${r.probe.p50}/${r.probe.p99} ms, RSS peak ${r.peakRss} MB, server CPU ${r.serverCpu} s, load CPU ${r.loadCpu} s, frames/client/s ${r.framesPerClientPerSecond}, delivered ${r.delivered}/${r.expected}, load lag p99 ${r.loadLag} ms, errors ${JSON.stringify(r.errorCodes)}`);
     }
   }
 }
@@ -233,16 +239,17 @@ log(
   'Writers send one point per frame at 60 Hz and lift the pen every 30 points (0.5 s), which triggers recognition; each writes single-stroke digits side by side in a column of the board of their own, six to a line (numbers of up to six digits), and undoes every eighth stroke. ' +
     '**Fan-out** is timed at every client in the room, for every point: arrival of the frame minus the send time carried in the point (one clock: all processes read the same machine clock). ' +
     'Receivers do not JSON-parse frames: they read the point\'s time from the bytes after `"type":"stroke-points"`, which makes timing all 100 x 99 receivers affordable; "points delivered" counts the timed (point, receiver) pairs against points sent x (clients per room - 1). ' +
-    '**Pen-up -> result** is from sending `stroke-end` to the first `result` whose groups contain that stroke (a result from a run that started earlier does not count); "unanswered" pen-ups saw no result before the end.\n',
+    '**Pen-up -> result** is from sending `stroke-end` to the first `result` whose groups contain that stroke (a result from a run that started earlier does not count); "unanswered" pen-ups saw no result before the end. ' +
+    `**Probes**: the first ${PROBES} writers run in a third load process that does nothing else, from 2 s after joining to 1 s before the end; a load process that receives thousands of frames a second runs late itself (last column), and that delay is part of what its writers measure. The probes' figures are the server's answer time as a client with an idle event loop sees it, under the same load (their pen-ups are not in the "pen-up -> result" columns).\n`,
 );
-log('| scenario | server | sockets | points sent | points delivered / expected | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | unanswered | server RSS at boot / peak (MB) | server / load processes CPU during the run (s) | frames per client per s | errors | sockets closed or failed | load process loop delay p99 (ms) |');
-log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+log('| scenario | server | sockets | points sent | points delivered / expected | fan-out p50 (ms) | fan-out p99 (ms) | pen-up -> result p50 (ms) | p99 (ms) | probes: pen-up -> result p50 / p99 (ms) | unanswered | server RSS at boot / peak (MB) | server / load processes CPU during the run (s) | frames per client per s | errors | sockets closed or failed | load process loop delay p99 (ms) |');
+log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of SCENARIOS) {
   for (const variant of Object.keys(VARIANTS) as Variant[]) {
     const rs = runs.get(`${s.name}|${variant}`)!;
     log(
       `| ${s.name} | ${variant} | ${rs[0].sockets} | ${cell(rs, (r) => r.sent)} | ${cell(rs, (r) => Math.round((1000 * r.delivered) / Math.max(1, r.expected)) / 1000)} | ${cell(rs, (r) => r.fanout.p50)} | ${cell(rs, (r) => r.fanout.p99)} | ` +
-        `${cell(rs, (r) => r.result.p50)} | ${cell(rs, (r) => r.result.p99)} | ${cell(rs, (r) => r.unanswered)} | ${cell(rs, (r) => mb(r.boot.rss))} / ${cell(rs, (r) => r.peakRss)} | ${cell(rs, (r) => r.serverCpu)} / ${cell(rs, (r) => r.loadCpu)} | ${cell(rs, (r) => r.framesPerClientPerSecond)} | ${cell(rs, (r) => r.errors)} | ${cell(rs, (r) => r.closed)} | ${cell(rs, (r) => r.loadLag)} |`,
+        `${cell(rs, (r) => r.result.p50)} | ${cell(rs, (r) => r.result.p99)} | ${cell(rs, (r) => r.probe.p50)} / ${cell(rs, (r) => r.probe.p99)} | ${cell(rs, (r) => r.unanswered)} | ${cell(rs, (r) => mb(r.boot.rss))} / ${cell(rs, (r) => r.peakRss)} | ${cell(rs, (r) => r.serverCpu)} / ${cell(rs, (r) => r.loadCpu)} | ${cell(rs, (r) => r.framesPerClientPerSecond)} | ${cell(rs, (r) => r.errors)} | ${cell(rs, (r) => r.closed)} | ${cell(rs, (r) => r.loadLag)} |`,
     );
   }
 }

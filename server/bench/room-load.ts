@@ -1,9 +1,16 @@
 /**
  * Realtime load generator, run as its own process(es) on loopback:
- *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch protocol writingRooms]
+ *   room-load <ws url> <rooms> <clientsPerRoom> <writersPerRoom> <seconds> [shard shards epoch protocol writingRooms probes]
  * Client `index` of room `r` belongs to this process when (r + index) % shards === shard, so
  * several processes can share one scenario, even one room, with the writers spread evenly. Only
  * the first `writingRooms` rooms (default: all) have writers; the others only watch.
+ *
+ * Probes: the first `probes` writers (default 0) run in a process of their own, started with
+ * shard `probe`, which does nothing else; the other shards leave them out. A client's own event
+ * loop is part of what it measures, and a load process that receives thousands of frames a
+ * second runs 17-27 ms late at p99 (its "loop delay"): the probes' pen-up -> result is the
+ * server's answer time as a client with an idle loop sees it, under the same load. They start
+ * 2 s after joining (when the load is under way) and stop 1 s before the others.
  *
  * Writers stream one point per frame at 60 Hz and lift the pen every 30 points. Every point
  * carries its send time t = ms since `epoch` (a wall-clock instant in ms that all shards share:
@@ -28,12 +35,15 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { Histogram } from './stats.js';
 
-const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg, protocolArg, writingRoomsArg] = process.argv.slice(2);
+const [url, roomsArg, perRoomArg, writersArg, secondsArg, shardArg = '0', shardsArg = '1', epochArg, protocolArg, writingRoomsArg, probesArg = '0'] = process.argv.slice(2);
 /** The server's protocol (an older build under comparison may speak an older one). */
 const protocol = protocolArg ? Number(protocolArg) : PROTOCOL_VERSION;
 const rooms = Number(roomsArg), perRoom = Number(perRoomArg), writersPerRoom = Number(writersArg), seconds = Number(secondsArg);
-const shard = Number(shardArg), shards = Number(shardsArg);
+const probing = shardArg === 'probe';
+const shard = probing ? -1 : Number(shardArg), shards = Number(shardsArg);
 const writingRooms = writingRoomsArg ? Number(writingRoomsArg) : rooms;
+const probes = Number(probesArg);
+const PROBE_START_MS = 2000;
 const epoch = epochArg ? Number(epochArg) : performance.timeOrigin + performance.now();
 /** Ms since the shared epoch (points' t must stay within the protocol's +-100,000). */
 const clock = () => performance.timeOrigin + performance.now() - epoch;
@@ -152,7 +162,8 @@ async function client(room: string, writer: boolean, index: number): Promise<voi
   await welcome;
   if (!writer) return;
   await everyoneIn; // a watcher that joins late would miss points
-  const end = performance.now() + seconds * 1000;
+  if (probing) await sleep(PROBE_START_MS);
+  const end = performance.now() + (probing ? seconds * 1000 - PROBE_START_MS - 1000 : seconds * 1000);
   // Each writer writes numbers as people do, in a column of the board of their own: six
   // single-stroke digits side by side (each pen-up re-recognizes a number of up to six digits),
   // then the next line. (Until 2026-11-22 every stroke of a writer landed on the same spot: one
@@ -194,8 +205,10 @@ lag.enable();
 const tasks: Promise<void>[] = [];
 for (let r = 0; r < rooms; r++) {
   for (let c = 0; c < perRoom; c++) {
-    if ((r + c) % shards !== shard) continue;
-    tasks.push(client(roomId(r), r < writingRooms && c < writersPerRoom, c));
+    const writer = r < writingRooms && c < writersPerRoom;
+    const probe = writer && r * writersPerRoom + c < probes;
+    if (probing ? !probe : probe || (r + c) % shards !== shard) continue;
+    tasks.push(client(roomId(r), writer, c));
     if (tasks.length % 100 === 0) await sleep(20); // do not open 2,000 sockets in one burst
   }
 }
