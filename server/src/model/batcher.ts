@@ -1,7 +1,9 @@
 /**
- * Micro-batching: requests made in the same turn of the event loop (or while a run is under way)
- * go into one run. onnxruntime runs a session synchronously on the main thread (SyncSession), and
- * one run of n images costs far less than n runs (~0.11 ms per image from 8 up).
+ * Micro-batching: requests made in the same task (or while a run is under way) go into one run.
+ * onnxruntime runs a session synchronously on the main thread (SyncSession), and one run of n
+ * images costs far less than n runs (~0.11 ms per image from 8 up). Rasterization already draws
+ * the digits requested in one turn of the loop in one strip, which completes as one task: its
+ * digits, often from many requests, make one batch.
  */
 export type RunBatch = (inputs: Float32Array, count: number) => Promise<Float32Array>;
 
@@ -39,8 +41,11 @@ export class Batcher {
   private schedule(): void {
     if (this.running || this.scheduled) return;
     this.scheduled = true;
-    // setImmediate lets every request parsed in this turn of the loop join the batch.
-    setImmediate(() => {
+    // A microtask: every request made in this task joins the batch, and the run does not wait
+    // behind the turn's other setImmediate callbacks (a busy board queues one per socket to
+    // flush). A setImmediate here cost 30-40% of the in-server p99 from pen-up to result in 200
+    // busy rooms, and gave REST no clear gain (docs/benchmarks.md, Targets).
+    queueMicrotask(() => {
       this.scheduled = false;
       void this.flush();
     });
