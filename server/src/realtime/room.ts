@@ -34,11 +34,7 @@ import { COLORS, generatedName } from './names.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
 
 export interface MemberSocket {
-  /**
-   * `urgent`: the member waits for this message, so it leaves at once instead of with the next
-   * frame of ink (by default: results, pongs, acks and errors are urgent; see ws-route's Outbox).
-   */
-  send(data: string, urgent?: boolean): void;
+  send(data: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -712,11 +708,7 @@ export class Room {
     for (const id of removed) groups.delete(id);
     if (group) groups.set(group.id, group);
     this.lastResult = { strokes: this.completed, result, groups };
-    const data = JSON.stringify({ type: 'result', strokes: this.completed, result, groups: group ? [group] : [], removed, full: false } satisfies ServerMessage);
-    // The number's writers wait for it; everyone else gets it with the ink, in their next frame
-    // (sent at once to all 100 members of a busy room, results were 100 writes per pen-up).
-    const writers = group && new Set(group.strokeIds.map((id) => this.strokes.get(id)?.author));
-    for (const m of this.members.values()) if (m.socket) m.socket.send(data, !writers || writers.has(m.participant.id));
+    this.broadcast({ type: 'result', strokes: this.completed, result, groups: group ? [group] : [], removed, full: false });
     for (const id of group?.strokeIds ?? []) if (this.penUps.delete(id)) this.scheduleRecord(id);
   }
 

@@ -140,9 +140,9 @@ export class Outbox {
     private readonly ticker: FlushTicker,
   ) {}
 
-  send(data: string, urgent = isUrgent(data)): void {
+  send(data: string): void {
     const first = this.queue.push(data) === 1;
-    if (urgent) {
+    if (isUrgent(data)) {
       // A reply someone is waiting for (a recognition result after pen-up, a pong) waits for
       // nothing, even on a quiet socket: it leaves now, with whatever is queued before it.
       // (Waiting for the end of the turn costs a whole loop iteration when it is sent from a
@@ -218,7 +218,7 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
       const outbox = new Outbox(socket, ticker);
       const connection = new Connection(
         {
-          send: (data, urgent) => outbox.send(data, urgent),
+          send: (data) => outbox.send(data),
           close: (code, reason) => {
             outbox.flush();
             socket.close(code, reason);

@@ -44,15 +44,7 @@ function world(store = new MemoryRoomStore(), recognize = countStrokes) {
   const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown; userId?: string } = {}) => {
     const inbox: ServerMessage[] = [];
     const closes: { code: number; reason: string }[] = [];
-    /** The `urgent` flag each message was sent with, in inbox order. */
-    const urgent: (boolean | undefined)[] = [];
-    const socket = {
-      send: (d: string, u?: boolean) => {
-        inbox.push(JSON.parse(d));
-        urgent.push(u);
-      },
-      close: (code: number, reason: string) => closes.push({ code, reason }),
-    };
+    const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: (code: number, reason: string) => closes.push({ code, reason }) };
     const conn = new Connection(socket, registry, { warn: () => {} }, opts.userId ?? null);
     const send = (m: unknown) => conn.handle(typeof m === 'string' ? m : JSON.stringify(m));
     send(opts.hello ?? { type: 'hello', protocol: PROTOCOL_VERSION, room: opts.room ?? ROOM, ...(opts.resume ? { resume: opts.resume } : {}) });
@@ -66,7 +58,7 @@ function world(store = new MemoryRoomStore(), recognize = countStrokes) {
     };
     /** The board's numbers as a client holds them: every result merged in order. */
     const numbers = () => of('result').reduce<GroupResult[]>((held, r) => applyDelta(held, r), []);
-    return { inbox, urgent, closes, send, of, welcome, lastSeq, draw, numbers, conn, close: () => conn.dispose() };
+    return { inbox, closes, send, of, welcome, lastSeq, draw, numbers, conn, close: () => conn.dispose() };
   };
   return { registry, store, client, records };
 }
@@ -99,23 +91,6 @@ describe('rooms', () => {
     await settle();
     expect(a.of('ack')).toEqual([{ type: 'ack', strokeId: 'a1', seq: 3 }]);
     for (const c of [a, b]) expect(c.of('result').at(-1)).toMatchObject({ strokes: 1, result: { text: '1' }, groups: [{ strokeIds: ['a1'] }] });
-  });
-
-  it("sends a number's result at once to its writers, and to the others with their next frame", async () => {
-    const w = world();
-    const a = w.client();
-    const b = w.client();
-    const c = w.client();
-    await settle();
-    const resultFlags = (x: typeof a) => x.inbox.flatMap((m, i) => (m.type === 'result' ? [x.urgent[i]] : []));
-    a.draw('a1');
-    await settle();
-    expect([resultFlags(a), resultFlags(b), resultFlags(c)]).toEqual([[true], [false], [false]]);
-    // b adds to a's number: both are its writers now.
-    b.draw('b1', [[12, 0], [22, 10], [32, 30]]);
-    await settle();
-    expect(b.numbers()).toHaveLength(1);
-    expect([resultFlags(a), resultFlags(b), resultFlags(c)]).toEqual([[true, true], [false, true], [false, false]]);
   });
 
   it('gives a late joiner the whole board and the latest result', async () => {
