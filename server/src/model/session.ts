@@ -4,13 +4,13 @@
  * onnxruntime-node (1.x) runs a session synchronously on the main thread, but only after a
  * setImmediate (microsoft/onnxruntime#19611, #26968; a `runSync` is proposed in #27604). The
  * deferral blocks nothing less; it only makes every run wait for the next turn of the event loop,
- * which under load is a whole iteration of every other socket's work: in 200 busy rooms it was
- * ~100 ms of the pen-up -> result p99 (docs/benchmarks.md, realtime). This wraps the same native
- * session the package's own handler wraps, and calls it directly.
+ * which under load is a whole iteration of every other socket's work: in 200 busy rooms the
+ * pen-up -> result p99 fell from ~340 to ~240 ms without it (docs/benchmarks.md, Targets). This
+ * wraps the same native session the package's own handler wraps, and calls it directly.
  *
- * The binding is not public API: it is pinned by the exact onnxruntime-node version in
- * package.json, and server/test/model/session.test.ts checks it against the public
- * InferenceSession, so an upgrade that changes it fails there, not in production.
+ * The binding is not public API (onnxruntime-node 1.30, as package-lock.json pins it):
+ * server/test/model/session.test.ts checks it against the public InferenceSession, so an upgrade
+ * that changes it fails there, not in production.
  */
 import { createRequire } from 'node:module';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
