@@ -143,8 +143,9 @@ export class Room {
   private beat: NodeJS.Timeout | undefined;
   closed = false;
   // Recognition: every number whose strokes changed is recognized once the message that changed
-  // it is handled, concurrently with the others, and broadcast as soon as its recognition is known, unless it
-  // changed meanwhile. A clear or a reset starts a new PlaceGroups: groups from before are never current.
+  // it is handled, concurrently with the others, and broadcast as soon as its recognition is
+  // known, unless it changed meanwhile. A clear or a reset starts a new PlaceGroups: groups from
+  // before are never current.
   private grouping = new PlaceGroups();
   private completed = 0;
   /** Numbers the current message changed (or whose recognition failed): recognized in flush(). */

@@ -145,8 +145,8 @@ export class Outbox {
     if (isUrgent(data)) {
       // A reply someone is waiting for (a recognition result after pen-up, a pong) waits for
       // nothing, even on a quiet socket: it leaves now, with whatever is queued before it.
-      // (Waiting for the end of the turn costs a whole loop iteration when it is sent from a
-      // setImmediate, as results are.)
+      // (Waiting for the end of the turn costs a whole loop iteration whenever the reply is sent
+      // from a setImmediate callback.)
       this.flush();
     } else if (first && performance.now() - this.lastFlush >= this.ticker.intervalMs) {
       setImmediate(this.flush);
