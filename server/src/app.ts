@@ -49,7 +49,13 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(history);
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.
-  await fastify.register(rooms, { dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL, nodeId: config.NODE_ID });
+  await fastify.register(rooms, {
+    dataDir: config.DATA_DIR,
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    nodeId: config.NODE_ID,
+    rasterizer: config.BOARD_RASTERIZER,
+  });
   await fastify.register(websocket, {
     options: { maxPayload: MAX_FRAME_BYTES },
     // A client's protocol error (oversized or malformed frame) is the client's problem: ws

@@ -60,6 +60,12 @@ const ConfigSchema = Type.Object({
   INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   /** Most inputs in one onnxruntime run; 1 turns micro-batching off (the benchmark's baseline). */
   INFERENCE_MAX_BATCH: Type.Integer({ minimum: 1, maximum: 4096, default: 256 }),
+  /**
+   * What draws a board's digits for the model: "event-loop" (common/render.ts, at once) or "sharp"
+   * (as POST /api/recognize does; its answer waits for a busy event loop to pick it up).
+   * See server/src/recognition/rasterize.ts.
+   */
+  BOARD_RASTERIZER: Type.Union([Type.Literal('event-loop'), Type.Literal('sharp')], { default: 'event-loop' }),
 });
 /** DATABASE_URL is always set after loadConfig (defaulted from DATA_DIR). */
 export type Config = Static<typeof ConfigSchema> & { DATABASE_URL: string };

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { INPUT_SIZE } from '../../common/model-contract.js';
 import { fitImage, type Stroke } from '../../common/preprocess.js';
 import type { Rng } from './augment.js';
-import { renderStrokes } from './render.js';
+import { renderStrokes } from '../../common/render.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 

@@ -20,7 +20,7 @@ import { PEN_WIDTH, centerByMass, fitImage, fitTransform, strokesBounds, type St
 import { digitStrokes } from '../../server/test/fixtures/digits.js';
 import type { Rng } from './augment.js';
 import { FASHION_DIR, scribble } from './negatives.js';
-import { renderFitted, renderStrokes } from './render.js';
+import { renderFitted, renderStrokes } from '../../common/render.js';
 
 export type SetKind = 'digits' | 'non-digits';
 

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { providerOf } from '../db/provider.js';
+import { rasterizeStrokes, rasterizeStrokesNow } from '../recognition/rasterize.js';
 import { DigitCache, recognizeStrokes } from '../recognition/recognizer.js';
 import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
 import { RedisBus } from '../realtime/redis-bus.js';
@@ -26,6 +27,8 @@ export interface RoomsOptions {
   /** Join the cluster of nodes sharing this Redis. */
   redisUrl?: string;
   nodeId?: string;
+  /** What draws a board's digits (BOARD_RASTERIZER; default: at once, on the event loop). */
+  rasterizer?: 'event-loop' | 'sharp';
   /** Tests pass a MemoryRoomStore. */
   store?: RoomStore;
 }
@@ -45,10 +48,13 @@ export default fp<RoomsOptions>(
     const bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, node: opts.nodeId ?? `${hostname()}-${process.pid}`, log }) : undefined;
     // Shared by every board of this node: a pen-up re-classifies only the digits that changed.
     const digits = new DigitCache();
+    // A pen-up's result goes out in the same turn of the event loop as the pen-up itself: drawn
+    // at once and classified by the micro-batcher's microtask.
+    const rasterize = opts.rasterizer === 'sharp' ? rasterizeStrokes : rasterizeStrokesNow;
     const registry = new RoomRegistry({
       store,
       bus,
-      recognize: (strokes) => recognizeStrokes(app.inference, strokes, digits),
+      recognize: (strokes) => recognizeStrokes(app.inference, strokes, { cache: digits, rasterize }),
       modelVersion: app.inference.manifest.version,
       // A signed-in writer shows as their email's local part ("ana" for ana@example.org).
       nameOf: async (userId) => {

@@ -1,7 +1,14 @@
 /**
- * Strokes -> the model's 28x28 input, rendered by sharp (librsvg) from an SVG that we build
- * ourselves from validated numbers only (never user-supplied SVG). The path is already scaled
- * into the 20x20 box, so librsvg renders 784 pixels per digit, not a full-size canvas.
+ * Strokes -> the model's 28x28 input, two ways that draw the same picture:
+ *
+ * - rasterizeStrokes (POST /api/recognize): sharp (librsvg), from an SVG that we build ourselves
+ *   from validated numbers only (never user-supplied SVG). The path is already scaled into the
+ *   20x20 box, so librsvg renders 784 pixels per digit, not a full-size canvas.
+ * - rasterizeStrokesNow (boards): common/render.ts, on the event loop. A board's result waits for
+ *   nothing: a sharp call's answer comes back through the thread pool and is picked up only when
+ *   the event loop polls again, which on a busy board was most of the time from pen-up to result
+ *   (docs/benchmarks.md, Targets). Drawing one digit here costs ~0.03 ms, less than a sharp call's
+ *   setup. Tests hold the two to the same pixels (within 0.01 on average) and the same answers.
  *
  * A sharp call costs ~0.5 ms of fixed overhead (libuv thread pool hop, pipeline setup) against
  * microseconds of drawing, so digits requested in the same turn of the event loop are drawn
@@ -9,6 +16,7 @@
  */
 import sharp from 'sharp';
 import { INPUT_SIZE } from '../../../common/model-contract.js';
+import { renderStrokes } from '../../../common/render.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
 
 // libvips' operation cache (on by default: up to 50 MB, 100 operations) never hits here: every
@@ -97,4 +105,9 @@ export async function rasterizeStrokes(strokes: readonly Stroke[]): Promise<Floa
   const t = fitTransform(box);
   const image = await renderPath(pathData(strokes, t.scale, t.offsetX, t.offsetY));
   return centerByMass(image).image;
+}
+
+/** The same input drawn at once on the event loop (common/render.ts). Null when there is no ink. */
+export function rasterizeStrokesNow(strokes: readonly Stroke[]): Float32Array | null {
+  return strokesBounds(strokes) ? renderStrokes(strokes) : null;
 }

@@ -22,20 +22,28 @@ export class DigitCache extends LRUCache<string, Float32Array> {
   }
 }
 
-async function classifyDigit(inference: Inference, strokes: readonly Stroke[], cache?: DigitCache): Promise<Float32Array | null> {
+/** Strokes -> the model's input, null without ink: sharp by default, or drawn at once (boards). */
+export type Rasterize = (strokes: readonly Stroke[]) => Promise<Float32Array | null> | Float32Array | null;
+
+export interface RecognizeOptions {
+  cache?: DigitCache;
+  rasterize?: Rasterize;
+}
+
+async function classifyDigit(inference: Inference, strokes: readonly Stroke[], { cache, rasterize = rasterizeStrokes }: RecognizeOptions): Promise<Float32Array | null> {
   const key = cache ? DigitCache.keyOf(strokes) : '';
   const known = cache?.get(key);
   if (known) return known;
-  const image = await rasterizeStrokes(strokes);
+  const image = await rasterize(strokes);
   if (!image) return null;
   const probabilities = await inference.classify(image);
   cache?.set(key, probabilities);
   return probabilities;
 }
 
-export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], cache?: DigitCache): Promise<Recognition> {
+export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], options: RecognizeOptions = {}): Promise<Recognition> {
   const start = performance.now();
   const groups = segmentStrokes(strokes);
-  const outputs = await Promise.all(groups.map((g) => classifyDigit(inference, g.strokes, cache)));
+  const outputs = await Promise.all(groups.map((g) => classifyDigit(inference, g.strokes, options)));
   return { ...decide(groups, outputs), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

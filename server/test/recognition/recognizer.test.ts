@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NUM_CLASSES } from '../../../common/model-contract.js';
 import type { Inference } from '../../src/plugins/inference.js';
-import { DigitCache, recognizeStrokes } from '../../src/recognition/recognizer.js';
+import { rasterizeStrokes, rasterizeStrokesNow } from '../../src/recognition/rasterize.js';
+import { DigitCache, recognizeStrokes, type Rasterize } from '../../src/recognition/recognizer.js';
 import { numberStrokes } from '../fixtures/digits.js';
 
 /** A stand-in model: a digit's "probabilities" are a function of its image, and every call is counted. */
@@ -33,11 +34,11 @@ describe('recognizeStrokes with a DigitCache', () => {
     expect(plain.digits).toHaveLength(4);
 
     inference.calls = 0;
-    const first = await recognizeStrokes(inference, number, cache);
+    const first = await recognizeStrokes(inference, number, { cache });
     expect(inference.calls).toBe(4);
     // The same number with one more digit: only the new digit is classified.
     const longer = numberStrokes('20241');
-    const second = await recognizeStrokes(inference, longer, cache);
+    const second = await recognizeStrokes(inference, longer, { cache });
     expect(inference.calls).toBe(5);
     expect({ ...first, ms: 0 }).toEqual({ ...plain, ms: 0 });
     expect({ ...second, ms: 0 }).toEqual({ ...(await recognizeStrokes(fakeInference(), longer)), ms: 0 });
@@ -46,17 +47,36 @@ describe('recognizeStrokes with a DigitCache', () => {
   it('tells digits apart by their ink: a moved or changed digit is classified again', async () => {
     const inference = fakeInference();
     const cache = new DigitCache();
-    await recognizeStrokes(inference, numberStrokes('7'), cache);
-    await recognizeStrokes(inference, numberStrokes('7', { x: 300, y: 40, size: 100, slant: 0.05 }), cache);
-    await recognizeStrokes(inference, numberStrokes('1'), cache);
+    await recognizeStrokes(inference, numberStrokes('7'), { cache });
+    await recognizeStrokes(inference, numberStrokes('7', { x: 300, y: 40, size: 100, slant: 0.05 }), { cache });
+    await recognizeStrokes(inference, numberStrokes('1'), { cache });
     expect(inference.calls).toBe(3);
   });
 
   it('keeps at most `max` digits', async () => {
     const inference = fakeInference();
     const cache = new DigitCache(2);
-    for (const d of ['1', '2', '3', '1']) await recognizeStrokes(inference, numberStrokes(d), cache);
+    for (const d of ['1', '2', '3', '1']) await recognizeStrokes(inference, numberStrokes(d), { cache });
     // "1" was evicted by "3" (least recently used), so it is classified again.
     expect(inference.calls).toBe(4);
+  });
+});
+
+describe('recognizeStrokes with the boards\' rasterizer', () => {
+  /** What settles first: the recognition, or a setImmediate queued right after it started. */
+  async function order(rasterize: Rasterize): Promise<string[]> {
+    const seen: string[] = [];
+    const answered = recognizeStrokes(fakeInference(), numberStrokes('42'), { rasterize }).then(() => seen.push('answered'));
+    setImmediate(() => seen.push('next turn'));
+    await answered;
+    await new Promise((resolve) => setImmediate(resolve));
+    return seen;
+  }
+
+  it('answers in the same turn of the event loop, where sharp answers a turn later or more', async () => {
+    // The model's own micro-batch runs in a microtask (inference.test.ts): a board's result goes
+    // out in the turn its pen-up came in, however busy the loop is.
+    expect(await order(rasterizeStrokesNow)).toEqual(['answered', 'next turn']);
+    expect(await order(rasterizeStrokes)).toEqual(['next turn', 'answered']);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * A small anti-aliased polyline rasterizer for training-time data (synthetic negatives and
- * stroke fixtures). The server renders with sharp and the browser with a canvas; tests check
- * that all of them agree closely on the same strokes.
+ * An anti-aliased polyline rasterizer in plain TypeScript: a round pen's coverage, one pixel of
+ * linear falloff at the edge, drawn straight into 28x28. It runs where the picture is needed at
+ * once, with no thread hop: a board's numbers on the server's event loop (see
+ * server/src/recognition/rasterize.ts), and training's synthetic negatives and stroke sets. sharp
+ * (librsvg) draws the same path for POST /api/recognize, the browser a canvas; tests hold them
+ * to the same picture and the same answers.
  */
-import { INPUT_SIZE } from '../../common/model-contract.js';
-import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../common/preprocess.js';
+import { INPUT_SIZE } from './model-contract.js';
+import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from './preprocess.js';
 
 function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax, dy = by - ay;
@@ -37,7 +40,7 @@ export function renderFitted(strokes: readonly Stroke[], penWidth = PEN_WIDTH): 
   return out;
 }
 
-/** Strokes in any coordinates -> the model's 28x28 input (fit, render, centre by mass). */
+/** Strokes in any coordinates -> the model's 28x28 input (fit, render, centre by mass); blank without ink. */
 export function renderStrokes(strokes: readonly Stroke[]): Float32Array {
   const box = strokesBounds(strokes);
   if (!box) return new Float32Array(INPUT_SIZE * INPUT_SIZE);
