@@ -17,6 +17,32 @@ function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: n
   return Math.sqrt(cx * cx + cy * cy);
 }
 
+/** The pixels renderFitted visits for the segment a-b: its box, widened by the pen and the falloff. */
+function segmentBox(a: Stroke[number], b: Stroke[number], r: number): [x0: number, x1: number, y0: number, y1: number] {
+  return [
+    Math.max(0, Math.floor(Math.min(a[0], b[0]) - r - 1)),
+    Math.min(INPUT_SIZE - 1, Math.ceil(Math.max(a[0], b[0]) + r + 1)),
+    Math.max(0, Math.floor(Math.min(a[1], b[1]) - r - 1)),
+    Math.min(INPUT_SIZE - 1, Math.ceil(Math.max(a[1], b[1]) + r + 1)),
+  ];
+}
+
+/**
+ * What renderFitted would cost, known before drawing: the pixels it visits. A digit as people
+ * write it costs a few thousand; ink made to be expensive (long segments crossing the box, over
+ * and over) up to 784 a point.
+ */
+export function renderCost(strokes: readonly Stroke[], penWidth = PEN_WIDTH): number {
+  let cost = 0;
+  for (const stroke of strokes) {
+    for (let i = 0; i < stroke.length; i++) {
+      const [x0, x1, y0, y1] = segmentBox(stroke[i], stroke[Math.min(i + 1, stroke.length - 1)], penWidth / 2);
+      if (x1 >= x0 && y1 >= y0) cost += (x1 - x0 + 1) * (y1 - y0 + 1);
+    }
+  }
+  return cost;
+}
+
 /** Renders strokes already in 28x28 coordinates: coverage of a round pen of width `penWidth`. */
 export function renderFitted(strokes: readonly Stroke[], penWidth = PEN_WIDTH): Float32Array {
   const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
@@ -24,8 +50,7 @@ export function renderFitted(strokes: readonly Stroke[], penWidth = PEN_WIDTH): 
   for (const stroke of strokes) {
     for (let i = 0; i < stroke.length; i++) {
       const a = stroke[i], b = stroke[Math.min(i + 1, stroke.length - 1)];
-      const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0]) - r - 1)), x1 = Math.min(INPUT_SIZE - 1, Math.ceil(Math.max(a[0], b[0]) + r + 1));
-      const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1]) - r - 1)), y1 = Math.min(INPUT_SIZE - 1, Math.ceil(Math.max(a[1], b[1]) + r + 1));
+      const [x0, x1, y0, y1] = segmentBox(a, b, r);
       for (let y = y0; y <= y1; y++) {
         for (let x = x0; x <= x1; x++) {
           // Pixel centres at +0.5; one pixel of linear falloff gives the anti-aliased edge.
@@ -42,9 +67,14 @@ export function renderFitted(strokes: readonly Stroke[], penWidth = PEN_WIDTH): 
 
 /** Strokes in any coordinates -> the model's 28x28 input (fit, render, centre by mass); blank without ink. */
 export function renderStrokes(strokes: readonly Stroke[]): Float32Array {
+  const fitted = fitStrokes(strokes);
+  return fitted ? centerByMass(renderFitted(fitted)).image : new Float32Array(INPUT_SIZE * INPUT_SIZE);
+}
+
+/** Strokes mapped into the 28x28 frame as the model's input wants them (see fitTransform); null without ink. */
+export function fitStrokes(strokes: readonly Stroke[]): Stroke[] | null {
   const box = strokesBounds(strokes);
-  if (!box) return new Float32Array(INPUT_SIZE * INPUT_SIZE);
+  if (!box) return null;
   const { scale, offsetX, offsetY } = fitTransform(box);
-  const fitted = strokes.map((s) => s.map((p) => [p[0] * scale + offsetX, p[1] * scale + offsetY]));
-  return centerByMass(renderFitted(fitted)).image;
+  return strokes.map((s) => s.map((p) => [p[0] * scale + offsetX, p[1] * scale + offsetY]));
 }

@@ -53,7 +53,7 @@ const VARIANTS: Record<string, ServerVariant> = {
   // `npm start` now, with its defaults (WS_FLUSH_MS=0, WS_FLUSH_MAX_MS=64, HEAP_GROWING_PERCENT=25).
   now: { env: START_ENV, root: ROOT, protocol: String(PROTOCOL_VERSION) },
   // Boards drawing their digits with sharp, as before: what drawing them on the event loop changes.
-  'now, sharp on boards': { env: { ...START_ENV, BOARD_RASTERIZER: 'sharp' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
+  'sharp on boards': { env: { ...START_ENV, BOARD_RASTERIZER: 'sharp' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
   // The same without the send tick's stretch under load: what the stretch alone changes.
   'now, no stretch': { env: { ...START_ENV, WS_FLUSH_MAX_MS: '0' }, root: ROOT, protocol: String(PROTOCOL_VERSION) },
   // This code with the settings of before: one frame per socket per event-loop turn, V8's own heap growth.
@@ -65,7 +65,7 @@ const DESCRIPTIONS: Record<string, string> = {
   now:
     'this checkout as `npm start` runs it (`MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=16` and the defaults: one frame per socket per event-loop turn, and while the event loop runs late ' +
     "(p99 delay over 20 ms in the last half second) at most one per 4-64 ms; a result, ack, pong or error for the member who waits for it never waits; `HEAP_GROWING_PERCENT=25`; boards draw digits on the event loop, `BOARD_RASTERIZER=event-loop`)",
-  'now, sharp on boards': 'the same with `BOARD_RASTERIZER=sharp`: boards draw their digits with sharp, as POST /api/recognize does, and the answer waits for the event loop to pick it up from the thread pool',
+  'sharp on boards': 'the same with `BOARD_RASTERIZER=sharp`: boards draw their digits with sharp, as POST /api/recognize does, and the answer waits for the event loop to pick it up from the thread pool',
   'now, no stretch': 'the same with `WS_FLUSH_MAX_MS=0` (one frame per turn however late the loop runs)',
   'now, old settings':
     "this checkout with the settings of before (`WS_FLUSH_MS=0 WS_FLUSH_MAX_MS=0 HEAP_GROWING_PERCENT=0`: one frame per socket per event-loop turn however busy, V8's own heap growth), to tell what the code changed from what the settings changed",

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { providerOf } from '../db/provider.js';
-import { rasterizeStrokes, rasterizeStrokesNow } from '../recognition/rasterize.js';
+import { BoardRasterizer, rasterizeStrokes } from '../recognition/rasterize.js';
 import { DigitCache, recognizeStrokes } from '../recognition/recognizer.js';
 import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
 import { RedisBus } from '../realtime/redis-bus.js';
@@ -50,7 +50,7 @@ export default fp<RoomsOptions>(
     const digits = new DigitCache();
     // A pen-up's result goes out in the same turn of the event loop as the pen-up itself: drawn
     // at once and classified by the micro-batcher's microtask.
-    const rasterize = opts.rasterizer === 'sharp' ? rasterizeStrokes : rasterizeStrokesNow;
+    const rasterize = opts.rasterizer === 'sharp' ? rasterizeStrokes : new BoardRasterizer().rasterize;
     const registry = new RoomRegistry({
       store,
       bus,

@@ -4,19 +4,20 @@
  * - rasterizeStrokes (POST /api/recognize): sharp (librsvg), from an SVG that we build ourselves
  *   from validated numbers only (never user-supplied SVG). The path is already scaled into the
  *   20x20 box, so librsvg renders 784 pixels per digit, not a full-size canvas.
- * - rasterizeStrokesNow (boards): common/render.ts, on the event loop. A board's result waits for
+ * - BoardRasterizer (boards): common/render.ts, on the event loop. A board's result waits for
  *   nothing: a sharp call's answer comes back through the thread pool and is picked up only when
  *   the event loop polls again, which on a busy board was most of the time from pen-up to result
- *   (docs/benchmarks.md, Targets). Drawing one digit here costs ~0.03 ms, less than a sharp call's
+ *   (docs/benchmarks.md, Targets). Drawing one digit here costs ~0.04 ms, less than a sharp call's
  *   setup. Tests hold the two to the same pixels (within 0.01 on average) and the same answers.
  *
  * A sharp call costs ~0.5 ms of fixed overhead (libuv thread pool hop, pipeline setup) against
  * microseconds of drawing, so digits requested in the same turn of the event loop are drawn
  * side by side in one strip and cut apart: one call for many digits under load.
  */
+import { TokenBucket } from 'limiter';
 import sharp from 'sharp';
 import { INPUT_SIZE } from '../../../common/model-contract.js';
-import { renderStrokes } from '../../../common/render.js';
+import { fitStrokes, renderCost, renderFitted } from '../../../common/render.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
 
 // libvips' operation cache (on by default: up to 50 MB, 100 operations) never hits here: every
@@ -107,7 +108,44 @@ export async function rasterizeStrokes(strokes: readonly Stroke[]): Promise<Floa
   return centerByMass(image).image;
 }
 
-/** The same input drawn at once on the event loop (common/render.ts). Null when there is no ink. */
-export function rasterizeStrokesNow(strokes: readonly Stroke[]): Float32Array | null {
-  return strokesBounds(strokes) ? renderStrokes(strokes) : null;
+/**
+ * Pixels common/render.ts may visit on the event loop per second, all boards together, and for one
+ * digit. A visit costs ~11 ns, so the budget is at most ~55 ms of the loop a second, ~3 ms for one
+ * digit. A digit as people write it costs ~2,300 visits (p99 6,300 over 300 varied drawings), so
+ * 200 writers lifting their pens twice a second use ~1M a second. Ink made to be expensive (long
+ * segments across the box, thousands of them) costs up to 784 a point, and a board draws a whole
+ * digit again at every stroke added to it.
+ */
+const VISITS_PER_SECOND = 5_000_000;
+const MAX_VISITS_PER_DIGIT = 250_000;
+
+/**
+ * A board's digits -> the model's input, drawn at once on the event loop (see the top of this
+ * file). A digit over the per-digit cost, or past the second's budget, goes to sharp on the thread
+ * pool instead: the same picture, a later answer, and the event loop stays free for everyone else.
+ */
+export class BoardRasterizer {
+  readonly stats = { now: 0, bySharp: 0 };
+  private readonly budget: TokenBucket;
+
+  constructor(
+    visitsPerSecond = VISITS_PER_SECOND,
+    private readonly maxVisitsPerDigit = MAX_VISITS_PER_DIGIT,
+  ) {
+    this.budget = new TokenBucket({ bucketSize: visitsPerSecond, tokensPerInterval: visitsPerSecond, interval: 'second' });
+    this.budget.content = visitsPerSecond;
+  }
+
+  /** Null when there is no ink; a promise when the digit went to sharp. */
+  readonly rasterize = (strokes: readonly Stroke[]): Float32Array | null | Promise<Float32Array | null> => {
+    const fitted = fitStrokes(strokes);
+    if (!fitted) return null;
+    const cost = renderCost(fitted);
+    if (cost > this.maxVisitsPerDigit || !this.budget.tryRemoveTokens(cost)) {
+      this.stats.bySharp++;
+      return rasterizeStrokes(strokes);
+    }
+    this.stats.now++;
+    return centerByMass(renderFitted(fitted)).image;
+  };
 }

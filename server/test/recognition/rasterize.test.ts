@@ -6,7 +6,8 @@ import { INPUT_NAME, INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES, OUTPUT_NAME } from '.
 import { centerOfMass, inkBounds, type Stroke } from '../../../common/preprocess.js';
 import { SHAPES, altDigitStrokes, canvasDigitStrokes, shapeStrokes } from '../../../training/src/robustness.js';
 import { ROOT } from '../../src/config.js';
-import { rasterizeStrokes, rasterizeStrokesNow } from '../../src/recognition/rasterize.js';
+import { fitStrokes, renderCost } from '../../../common/render.js';
+import { BoardRasterizer, rasterizeStrokes } from '../../src/recognition/rasterize.js';
 import { digitStrokes, VARIANTS } from '../fixtures/digits.js';
 
 const N = INPUT_SIZE;
@@ -72,13 +73,37 @@ async function classifyAll(images: Float32Array[]): Promise<Float32Array[]> {
   return out;
 }
 
-describe('rasterizeStrokesNow (boards: common/render.ts on the event loop)', () => {
-  it('gives null for no ink, and draws at once', () => {
-    expect(rasterizeStrokesNow([])).toBeNull();
-    expect(rasterizeStrokesNow([[]])).toBeNull();
-    const img = rasterizeStrokesNow(digitStrokes(7));
+describe('BoardRasterizer (boards: common/render.ts on the event loop)', () => {
+  it('gives null for no ink, and draws a digit at once', () => {
+    const board = new BoardRasterizer();
+    expect(board.rasterize([])).toBeNull();
+    expect(board.rasterize([[]])).toBeNull();
+    const img = board.rasterize(digitStrokes(7));
     expect(img).toBeInstanceOf(Float32Array);
     expect(img).toHaveLength(N * N);
+    expect(board.stats).toEqual({ now: 1, bySharp: 0 });
+  });
+
+  it('hands ink made to be expensive to sharp, and keeps to its budget per second', async () => {
+    // 4,000 points from corner to corner and back: every segment crosses the whole box.
+    const zigzag = [Array.from({ length: 4000 }, (_, i) => [i % 2 ? 100 : 0, i % 2 ? 100 : i % 4 ? 3 : 0])];
+    expect(renderCost(fitStrokes(zigzag)!)).toBeGreaterThan(1_000_000);
+    const board = new BoardRasterizer();
+    const heavy = board.rasterize(zigzag);
+    expect(heavy).toBeInstanceOf(Promise);
+    expect(Array.from((await heavy)!)).toEqual(Array.from((await rasterizeStrokes(zigzag))!));
+
+    // A digit as people write it costs a few thousand visits; a budget of 2.5 digits a second
+    // draws two at once and hands the third to sharp.
+    const seven = digitStrokes(7);
+    const cost = renderCost(fitStrokes(seven)!);
+    expect(cost).toBeGreaterThan(1_000);
+    expect(cost).toBeLessThan(10_000);
+    const tight = new BoardRasterizer(Math.round(cost * 2.5));
+    const drawn = [tight.rasterize(seven), tight.rasterize(seven), tight.rasterize(seven)];
+    expect(drawn.map((d) => d instanceof Promise)).toEqual([false, false, true]);
+    expect(Array.from((await drawn[2])!)).toEqual(Array.from((await rasterizeStrokes(seven))!));
+    expect(tight.stats).toEqual({ now: 2, bySharp: 1 });
   });
 
   it('draws what sharp draws, and the model answers the same, on 700 varied drawings', async () => {
@@ -90,7 +115,9 @@ describe('rasterizeStrokesNow (boards: common/render.ts on the event loop)', () 
     for (let i = 0; i < 300; i++) sets.push(altDigitStrokes(i % 10, rng).strokes);
     for (let i = 0; i < 100; i++) sets.push(shapeStrokes(SHAPES[i % SHAPES.length], rng));
     const bySharp = (await Promise.all(sets.map((s) => rasterizeStrokes(s)))) as Float32Array[];
-    const now = sets.map((s) => rasterizeStrokesNow(s)!);
+    const board = new BoardRasterizer();
+    const now = sets.map((s) => board.rasterize(s) as Float32Array);
+    expect(board.stats).toEqual({ now: sets.length, bySharp: 0 });
     let meanDiff = 0;
     let worstDiff = 0;
     sets.forEach((_, i) => {

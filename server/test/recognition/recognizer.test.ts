@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NUM_CLASSES } from '../../../common/model-contract.js';
 import type { Inference } from '../../src/plugins/inference.js';
-import { rasterizeStrokes, rasterizeStrokesNow } from '../../src/recognition/rasterize.js';
+import { BoardRasterizer, rasterizeStrokes } from '../../src/recognition/rasterize.js';
 import { DigitCache, recognizeStrokes, type Rasterize } from '../../src/recognition/recognizer.js';
 import { numberStrokes } from '../fixtures/digits.js';
 
@@ -76,7 +76,7 @@ describe('recognizeStrokes with the boards\' rasterizer', () => {
   it('answers in the same turn of the event loop, where sharp answers a turn later or more', async () => {
     // The model's own micro-batch runs in a microtask (inference.test.ts): a board's result goes
     // out in the turn its pen-up came in, however busy the loop is.
-    expect(await order(rasterizeStrokesNow)).toEqual(['answered', 'next turn']);
+    expect(await order(new BoardRasterizer().rasterize)).toEqual(['answered', 'next turn']);
     expect(await order(rasterizeStrokes)).toEqual(['next turn', 'answered']);
   });
 });
