@@ -748,7 +748,7 @@ md.push(
   '## Beyond MNIST: robustness sets',
   '',
   'Built by `training/src/robustness.ts` from sources other than MNIST train, for measuring only (never trained on), deterministic for the seed ' +
-    `\`${seed}\`. Every image goes through the production preprocessing: strokes through \`renderStrokes\` (the twin of the server's sharp rasterizer), ` +
+    `\`${seed}\`. Every image goes through the production preprocessing: strokes through \`renderStrokes\` (common/render.ts: what boards draw with, the twin of the sharp rasterizer behind POST /api/recognize), ` +
     'images through `fitImage` (the upload path). "Abstain" is the share answered not-a-digit: a mistake on digit sets, the right answer on non-digit sets.',
   '',
   ...table(['set', 'images', 'accuracy', 'wrong digit', 'abstain', 'mean probability of the wrong digit answers', 'how it is made'], results.map((r) => [

@@ -3,9 +3,10 @@
  * digits from jittered templates, digits typeset in the installed fonts, transformed MNIST *test*
  * images, and non-digits (Fashion-MNIST *test*, scribbles, letters, shapes) for abstention.
  *
- * Every image goes through the production preprocessing: strokes through renderStrokes (which
- * mirrors the server's sharp rasterizer), images through fitImage (the upload path). Each builder
- * is deterministic for its seed (fonts: for the fonts installed on the machine).
+ * Every image goes through the production preprocessing: strokes through renderStrokes (what
+ * boards draw with; the sharp rasterizer of POST /api/recognize draws the same), images through
+ * fitImage (the upload path). Each builder is deterministic for its seed (fonts: for the fonts
+ * installed on the machine).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
