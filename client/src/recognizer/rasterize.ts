@@ -1,13 +1,14 @@
 /**
  * Strokes -> the model's 28x28 input, drawn by the browser's canvas. The twin of the server's
  * server/src/recognition/rasterize.ts (librsvg): the same fit, the same path (coordinates rounded
- * to 0.01 px as the server writes them into its SVG), the same pen, the same centring by mass.
+ * to 0.01 px, common/ink-path.ts), the same pen, the same centring by mass.
  *
  * librsvg (cairo) gives each pixel its exact area coverage; Chromium's Skia anti-aliases a path
  * this thin less exactly (edge pixels up to 0.28 apart on our fixtures). Drawing at 4x and
  * averaging each 4x4 block comes within 0.06 of librsvg for about 0.1 ms more.
  */
 import { INPUT_SIZE } from '../../../common/model-contract.js';
+import { inkSubpaths, traceSubpaths } from '../../../common/ink-path.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
 
 type Context = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
@@ -35,9 +36,6 @@ function getContext(): Context {
   return context;
 }
 
-/** As the server prints coordinates into its SVG path (toFixed(2)), so both draw the very same path. */
-const fixed = (value: number): number => Number(value.toFixed(2));
-
 /**
  * MNIST-style input for one digit's strokes: fitted into 20x20 keeping aspect ratio, drawn white on
  * black with round caps and joins, read back as red / 255 (averaged per pixel), centred by centre of mass.
@@ -46,7 +44,7 @@ const fixed = (value: number): number => Number(value.toFixed(2));
 export function rasterizeStrokes(strokes: readonly Stroke[]): Float32Array | null {
   const box = strokesBounds(strokes);
   if (!box) return null;
-  const { scale, offsetX, offsetY } = fitTransform(box);
+  const subpaths = inkSubpaths(strokes, fitTransform(box));
   const ctx = getContext();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = '#000';
@@ -60,16 +58,7 @@ export function rasterizeStrokes(strokes: readonly Stroke[]): Float32Array | nul
   // One path for all strokes, as the server's SVG has one <path>: where strokes cross, the ink
   // is not painted twice.
   ctx.beginPath();
-  for (const stroke of strokes) {
-    stroke.forEach((p, i) => {
-      const x = fixed(p[0] * scale + offsetX);
-      const y = fixed(p[1] * scale + offsetY);
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    });
-    // A single point: a zero-length segment, which round caps draw as a dot (as in the SVG).
-    if (stroke.length === 1) ctx.lineTo(fixed(stroke[0][0] * scale + offsetX), fixed(stroke[0][1] * scale + offsetY));
-  }
+  traceSubpaths(ctx, subpaths);
   ctx.stroke();
   const { data } = ctx.getImageData(0, 0, SIZE, SIZE);
   const image = new Float32Array(INPUT_SIZE * INPUT_SIZE);

@@ -17,6 +17,7 @@
 import { TokenBucket } from 'limiter';
 import sharp from 'sharp';
 import { INPUT_SIZE } from '../../../common/model-contract.js';
+import { inkSubpaths, svgPathData } from '../../../common/ink-path.js';
 import { fitStrokes, renderCost, renderFitted } from '../../../common/render.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from '../../../common/preprocess.js';
 
@@ -28,21 +29,6 @@ sharp.cache(false);
 
 /** Digits per strip: 64 x 28 px wide is still a tiny image. */
 const MAX_STRIP = 64;
-
-/** SVG path data of strokes mapped by scale + offset; one subpath per stroke. */
-function pathData(strokes: readonly Stroke[], scale: number, ox: number, oy: number): string {
-  let d = '';
-  for (const stroke of strokes) {
-    for (let i = 0; i < stroke.length; i++) {
-      const x = (stroke[i][0] * scale + ox).toFixed(2);
-      const y = (stroke[i][1] * scale + oy).toFixed(2);
-      d += `${i === 0 ? 'M' : 'L'}${x} ${y}`;
-    }
-    // A single point: a zero-length segment, which round caps draw as a dot.
-    if (stroke.length === 1) d += `L${(stroke[0][0] * scale + ox).toFixed(2)} ${(stroke[0][1] * scale + oy).toFixed(2)}`;
-  }
-  return d;
-}
 
 /** Renders path data (each in its own 28x28 cell) to grey levels in [0, 1], ink high. */
 async function renderStrip(paths: string[]): Promise<Float32Array[]> {
@@ -104,7 +90,7 @@ export async function rasterizeStrokes(strokes: readonly Stroke[]): Promise<Floa
   const box = strokesBounds(strokes);
   if (!box) return null;
   const t = fitTransform(box);
-  const image = await renderPath(pathData(strokes, t.scale, t.offsetX, t.offsetY));
+  const image = await renderPath(svgPathData(inkSubpaths(strokes, t)));
   return centerByMass(image).image;
 }
 

@@ -363,7 +363,8 @@ export class DigitBoard extends LitElement {
       if (!first) continue;
       context.strokeStyle = context.fillStyle = color;
       context.beginPath();
-      if (points.length === 1) {
+      // A tap (all points in one place) is drawn as a dot: canvas draws nothing for a zero-length line.
+      if (points.every((p) => p[0] === first[0] && p[1] === first[1])) {
         context.arc(first[0], first[1], PEN_WIDTH / 2, 0, Math.PI * 2);
         context.fill();
         continue;

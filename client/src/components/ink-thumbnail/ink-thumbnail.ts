@@ -125,8 +125,8 @@ export class InkThumbnail extends LitElement {
       if (!first) return;
       const at = (p: readonly number[]) => [ox + (p[0] ?? 0) * scale, oy + (p[1] ?? 0) * scale] as const;
       ctx.beginPath();
-      if (rest.length === 0) {
-        // A dot.
+      if (rest.every((p) => p[0] === first[0] && p[1] === first[1])) {
+        // A dot (canvas draws nothing for a zero-length line).
         ctx.arc(...at(first), ctx.lineWidth / 2, 0, Math.PI * 2);
         ctx.fill();
         return;
