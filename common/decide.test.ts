@@ -30,8 +30,8 @@ describe('decide', () => {
   });
 
   it('skips groups without an output and reads nothing from nothing', () => {
-    expect(decide([box(0)], [null])).toEqual({ text: '', digits: [], rejected: [] });
-    expect(decide([], [])).toEqual({ text: '', digits: [], rejected: [] });
+    expect(decide([box(0)], [null])).toEqual({ text: '', digits: [], rejected: [], alternatives: [] });
+    expect(decide([], [])).toEqual({ text: '', digits: [], rejected: [], alternatives: [] });
   });
 
   it('takes the first class on a tie, as argmax does', () => {

@@ -1,37 +1,19 @@
 /**
- * The decision from the model's outputs to a Recognition, shared by the server and the browser's
- * on-device recognizer so that both read the same ink the same way (and round the same way).
+ * Marks already split into digits -> a Decision: each read on its own as its most probable class
+ * (a digit, or "not a digit", left out of the text). A chain lattice for common/reading.ts, so
+ * that the result carries alternatives like every other reading.
  */
-import { NOT_A_DIGIT } from './model-contract.js';
-import type { DigitResult, Recognition } from './recognition.js';
-import type { InkGroup } from './segment.js';
+import type { Box } from './preprocess.js';
+import { readLattice, type Decision } from './reading.js';
 
-/** Rounds to `places` decimals: results go over the wire and into snapshots, not raw float noise. */
-export const round = (value: number, places = 4): number => Math.round(value * 10 ** places) / 10 ** places;
+export { round, type Decision } from './reading.js';
 
-/** A Recognition without who made it and how long it took. */
-export type Decision = Pick<Recognition, 'text' | 'digits' | 'rejected'>;
-
-/**
- * Reads each group of ink as its most probable class: a digit goes into `text` and `digits`, the
- * not-a-digit class into `rejected`. `outputs[i]` holds group i's NUM_CLASSES probabilities, or
- * null when the group had no ink to classify (it is then left out).
- */
-export function decide(groups: readonly Pick<InkGroup, 'box'>[], outputs: readonly (ArrayLike<number> | null)[]): Decision {
-  const digits: DigitResult[] = [];
-  const rejected: Recognition['rejected'] = [];
-  groups.forEach((g, i) => {
-    const p = outputs[i];
-    if (!p) return;
-    const box = { x: g.box.minX, y: g.box.minY, width: g.box.maxX - g.box.minX, height: g.box.maxY - g.box.minY };
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-    if (best === NOT_A_DIGIT) {
-      rejected.push({ box, notDigitProbability: round(p[NOT_A_DIGIT], 6) });
-      return;
-    }
-    const probabilities = Array.from({ length: 10 }, (_, k) => round(p[k], 6));
-    digits.push({ digit: best, confidence: probabilities[best], probabilities, box });
-  });
-  return { text: digits.map((d) => d.digit).join(''), digits, rejected };
+/** `outputs[i]` holds mark i's class probabilities, or null when it had no ink (it is left out). */
+export function decide(marks: readonly { box: Box }[], outputs: readonly (ArrayLike<number> | null)[]): Decision {
+  const kept = marks.flatMap((m, i) => (outputs[i] ? [{ box: m.box, output: outputs[i] }] : []));
+  return readLattice(
+    kept.length + 1,
+    kept.map((m, i) => ({ from: i, to: i + 1, box: m.box, digitPrior: 0, noisePrior: 0 })),
+    kept.map((m) => m.output),
+  );
 }

@@ -24,6 +24,13 @@ export const CloseCode = {
   resync: 4011,
 } as const;
 
+/**
+ * The shared board's logical size in units ("canvas pixels" on the wire): every client draws
+ * this board scaled to its screen, and the server reads marks against it (the smallest digit).
+ */
+export const BOARD_WIDTH = 1600;
+export const BOARD_HEIGHT = 1000;
+
 /** Room ids are unguessable: 16 random bytes, base64url (22 characters). */
 export const ROOM_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
 /** Writers per room (tldraw holds ~30; Liveblocks 10-100). */

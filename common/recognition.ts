@@ -44,12 +44,23 @@ export const DigitResultSchema = Type.Object({
 });
 export type DigitResult = Static<typeof DigitResultSchema>;
 
+export const AlternativeSchema = Type.Object({
+  text: Type.String(),
+  /** Probability that this is what was written, among the readings considered. */
+  confidence: Type.Number(),
+});
+
 export const RecognitionSchema = Type.Object({
   /** The digits read left to right; "" when nothing was recognized. */
   text: Type.String(),
   digits: Type.Array(DigitResultSchema),
   /** Groups of ink the model judged not to be a digit (they are left out of text and digits). */
   rejected: Type.Array(Type.Object({ box: BoxSchema, notDigitProbability: Type.Number() })),
+  /**
+   * Up to three readings of the whole input, most probable first; the first is `text`. Always sent
+   * by this server; optional so that records stored before it existed still read.
+   */
+  alternatives: Type.Optional(Type.Array(AlternativeSchema, { maxItems: 3 })),
   model: Type.String(),
   /** Time the recognizer (server or browser) spent, rasterizing included, in milliseconds. */
   ms: Type.Number(),

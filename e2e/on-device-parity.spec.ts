@@ -5,6 +5,7 @@
  * Also measures the on-device time per digit once warm.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { minExtentFor } from '../common/ink-reading.js';
 import type { Recognition } from '../common/recognition.js';
 import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../server/test/fixtures/digits.js';
 
@@ -94,18 +95,24 @@ test('on-device and server recognition agree', async ({ page, request }) => {
   const all = cases();
   await loadLocalRecognizer(page);
 
-  const local = await page.evaluate(async (inputs) => {
-    const recognizer = (window as any).__local as import('../client/src/recognizer/local-recognizer.js').LocalRecognizer;
-    const out: Recognition[] = [];
-    for (const strokes of inputs) out.push(await recognizer.recognize(strokes));
-    return out;
-  }, all.map((c) => c.strokes));
-
-  const server: Recognition[] = [];
-  for (const c of all) {
+  // Each input is read on a canvas just larger than its ink, on both sides (the smallest digit
+  // depends on the canvas).
+  const canvases = all.map((c) => {
     const points = c.strokes.flat();
     const width = Math.ceil(Math.max(...points.map((p) => p[0]))) + 10;
     const height = Math.ceil(Math.max(...points.map((p) => p[1]))) + 10;
+    return { width, height, minExtent: minExtentFor(width, height) };
+  });
+  const local = await page.evaluate(async (inputs) => {
+    const recognizer = (window as any).__local as import('../client/src/recognizer/local-recognizer.js').LocalRecognizer;
+    const out: Recognition[] = [];
+    for (const { strokes, minExtent } of inputs) out.push(await recognizer.recognize(strokes, { minExtent }));
+    return out;
+  }, all.map((c, i) => ({ strokes: c.strokes, minExtent: canvases[i].minExtent })));
+
+  const server: Recognition[] = [];
+  for (const [i, c] of all.entries()) {
+    const { width, height } = canvases[i];
     const response = await request.post('/api/recognize', { data: { strokes: c.strokes, width, height } });
     expect(response.ok(), `${c.name}: ${await response.text()}`).toBe(true);
     server.push((await response.json()) as Recognition);
@@ -153,11 +160,11 @@ test('on-device time per digit, once warm', async ({ page }) => {
   await loadLocalRecognizer(page);
   const times = await page.evaluate(async (digits) => {
     const recognizer = (window as any).__local as import('../client/src/recognizer/local-recognizer.js').LocalRecognizer;
-    for (const strokes of digits.slice(0, 10)) await recognizer.recognize(strokes);
+    for (const strokes of digits.slice(0, 10)) await recognizer.recognize(strokes, { minExtent: 4 });
     const out: { total: number; reported: number }[] = [];
     for (const strokes of digits.slice(10)) {
       const start = performance.now();
-      const result = await recognizer.recognize(strokes);
+      const result = await recognizer.recognize(strokes, { minExtent: 4 });
       out.push({ total: performance.now() - start, reported: result.ms });
     }
     return out;

@@ -5,8 +5,7 @@
  * at the same place, in the same proportion, on a laptop. The protocol calls them "canvas pixels";
  * for the server they are just numbers (recognition and grouping are scale-free).
  */
-export const BOARD_WIDTH = 1600;
-export const BOARD_HEIGHT = 1000;
+export { BOARD_WIDTH, BOARD_HEIGHT } from '../../../common/protocol-constants.js';
 
 /** Pen width in board units: the same ink for everyone, whatever the size of their screen. */
 export const PEN_WIDTH = 14;

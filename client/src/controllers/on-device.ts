@@ -1,7 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PlacedStroke } from '../../../common/grouping.js';
+import { minExtentFor } from '../../../common/ink-reading.js';
+import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { config } from '../config.js';
+/** Marks smaller than this on the board are taps, never digits (as the server reads them). */
+const BOARD_MIN_EXTENT = minExtentFor(BOARD_WIDTH, BOARD_HEIGHT);
+
 import { recognizeBoard, type BoardRecognition, type RecognitionChange } from '../recognizer/board-recognition.js';
 import type { LocalRecognizer } from '../recognizer/local-recognizer.js';
 
@@ -99,7 +104,7 @@ export class OnDeviceController implements ReactiveController {
     try {
       const recognizer = await this.load();
       if (ticket !== this.latest) return null;
-      const { recognition, cache } = await recognizeBoard(strokes, change, (s) => recognizer.recognize(s), this.cache, recognizer.model);
+      const { recognition, cache } = await recognizeBoard(strokes, change, (s) => recognizer.recognize(s, { minExtent: BOARD_MIN_EXTENT }), this.cache, recognizer.model);
       if (ticket !== this.latest) return null;
       this.cache = cache;
       return recognition;

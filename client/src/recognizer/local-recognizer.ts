@@ -1,13 +1,13 @@
 /**
  * Recognition in the browser: the server's model (GET /api/model.onnx) run by onnxruntime-web on
- * one WebAssembly thread, after the same segmentation, preprocessing and decision as the server,
+ * one WebAssembly thread, with the same reading (common/ink-reading.ts) and preprocessing as the server,
  * so that it produces the same Recognition for the same ink.
  *
  * This module is only ever imported dynamically: it pulls in onnxruntime-web, which has no place
  * in the board's first load.
  */
 import * as ort from 'onnxruntime-web/wasm';
-import { decide, round } from '../../../common/decide.js';
+import { readInk, type InkOptions } from '../../../common/ink-reading.js';
 import {
   INPUT_NAME,
   INPUT_SIZE,
@@ -18,14 +18,14 @@ import {
 } from '../../../common/model-contract.js';
 import type { Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
-import { segmentStrokes } from '../../../common/segment.js';
+import { round } from '../../../common/reading.js';
 import { rasterizeStrokes } from './rasterize.js';
 
 export interface LocalRecognizer {
   /** The model's version, as in Recognition.model. */
   readonly model: string;
-  /** Recognizes all the ink, as POST /api/recognize would. Calls run one after another. */
-  recognize(strokes: readonly Stroke[]): Promise<Recognition>;
+  /** Reads the ink as one number, as POST /api/recognize would. Calls run one after another. */
+  recognize(strokes: readonly Stroke[], options: InkOptions): Promise<Recognition>;
   release(): Promise<void>;
 }
 
@@ -89,31 +89,37 @@ export async function createLocalRecognizer(options: LocalRecognizerOptions): Pr
   // onnxruntime-web runs one inference at a time per session.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(strokes: readonly Stroke[]): Promise<Recognition> {
+  /** Classifies images in one run of the session, in order. */
+  async function classify(images: readonly Float32Array[]): Promise<Float32Array[]> {
+    if (images.length === 0) return [];
+    const input = new Float32Array(images.length * px);
+    images.forEach((image, i) => input.set(image, i * px));
+    const result = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [images.length, INPUT_SIZE, INPUT_SIZE, 1]) });
+    const probabilities = result[OUTPUT_NAME].data as Float32Array;
+    const classes = probabilities.length / images.length;
+    return images.map((_, i) => probabilities.subarray(i * classes, (i + 1) * classes));
+  }
+
+  async function run(strokes: readonly Stroke[], options: InkOptions): Promise<Recognition> {
     const start = performance.now();
-    const groups = segmentStrokes(strokes);
-    const images = groups.map((g) => rasterizeStrokes(g.strokes));
-    const present = images.filter((image): image is Float32Array => image !== null);
-    const outputs: (Float32Array | null)[] = images.map(() => null);
-    if (present.length > 0) {
-      const input = new Float32Array(present.length * px);
-      present.forEach((image, i) => input.set(image, i * px));
-      const feeds = { [INPUT_NAME]: new ort.Tensor('float32', input, [present.length, INPUT_SIZE, INPUT_SIZE, 1]) };
-      const result = await session.run(feeds);
-      const probabilities = result[OUTPUT_NAME].data as Float32Array;
-      const classes = probabilities.length / present.length;
-      let k = 0;
-      images.forEach((image, i) => {
-        if (image) outputs[i] = probabilities.subarray(k * classes, ++k * classes);
-      });
-    }
-    return { ...decide(groups, outputs), model: manifest.version, ms: round(performance.now() - start, 3) };
+    const decision = await readInk(
+      strokes,
+      async (candidates) => {
+        const images = candidates.map((c) => rasterizeStrokes(c));
+        const present = images.filter((image): image is Float32Array => image !== null);
+        const outputs = await classify(present);
+        let k = 0;
+        return images.map((image) => (image ? outputs[k++] : null));
+      },
+      options,
+    );
+    return { ...decision, model: manifest.version, ms: round(performance.now() - start, 3) };
   }
 
   return {
     model: manifest.version,
-    recognize(strokes) {
-      const next = queue.then(() => run(strokes));
+    recognize(strokes, options) {
+      const next = queue.then(() => run(strokes, options));
       queue = next.catch(() => undefined);
       return next;
     },

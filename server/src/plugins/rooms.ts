@@ -8,6 +8,8 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { providerOf } from '../db/provider.js';
 import { BoardRasterizer, rasterizeStrokes } from '../recognition/rasterize.js';
+import { minExtentFor } from '../../../common/ink-reading.js';
+import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
 import { DigitCache, recognizeStrokes } from '../recognition/recognizer.js';
 import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
 import { RedisBus } from '../realtime/redis-bus.js';
@@ -48,13 +50,14 @@ export default fp<RoomsOptions>(
     const bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, node: opts.nodeId ?? `${hostname()}-${process.pid}`, log }) : undefined;
     // Shared by every board of this node: a pen-up re-classifies only the digits that changed.
     const digits = new DigitCache();
+    const BOARD_MIN_EXTENT = minExtentFor(BOARD_WIDTH, BOARD_HEIGHT);
     // A pen-up's result goes out in the same turn of the event loop as the pen-up itself: drawn
     // at once and classified by the micro-batcher's microtask.
     const rasterize = opts.rasterizer === 'sharp' ? rasterizeStrokes : new BoardRasterizer().rasterize;
     const registry = new RoomRegistry({
       store,
       bus,
-      recognize: (strokes) => recognizeStrokes(app.inference, strokes, { cache: digits, rasterize }),
+      recognize: (strokes) => recognizeStrokes(app.inference, strokes, { cache: digits, rasterize, minExtent: BOARD_MIN_EXTENT }),
       modelVersion: app.inference.manifest.version,
       // A signed-in writer shows as their email's local part ("ana" for ana@example.org).
       nameOf: async (userId) => {

@@ -1,9 +1,9 @@
-/** Ink -> Recognition: segment into digits, rasterize each, classify them in one batch. */
+/** Ink -> Recognition: candidate digits rasterized and classified in one batch, the best reading chosen. */
 import { LRUCache } from 'lru-cache';
-import { decide, round } from '../../../common/decide.js';
+import { readInk, type InkOptions } from '../../../common/ink-reading.js';
 import type { Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
-import { segmentStrokes } from '../../../common/segment.js';
+import { round } from '../../../common/reading.js';
 import type { Inference } from '../plugins/inference.js';
 import { rasterizeStrokes } from './rasterize.js';
 
@@ -25,7 +25,7 @@ export class DigitCache extends LRUCache<string, Float32Array> {
 /** Strokes -> the model's input, null without ink: sharp by default, or drawn at once (boards). */
 export type Rasterize = (strokes: readonly Stroke[]) => Promise<Float32Array | null> | Float32Array | null;
 
-export interface RecognizeOptions {
+export interface RecognizeOptions extends InkOptions {
   cache?: DigitCache;
   rasterize?: Rasterize;
 }
@@ -41,9 +41,13 @@ async function classifyDigit(inference: Inference, strokes: readonly Stroke[], {
   return probabilities;
 }
 
-export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], options: RecognizeOptions = {}): Promise<Recognition> {
+/**
+ * Reads one number's ink (common/ink-reading.ts): every candidate grouping of its strokes is
+ * classified (each through the cache, all of them in the micro-batcher's same batch), and the
+ * model's scores choose the grouping.
+ */
+export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
   const start = performance.now();
-  const groups = segmentStrokes(strokes);
-  const outputs = await Promise.all(groups.map((g) => classifyDigit(inference, g.strokes, options)));
-  return { ...decide(groups, outputs), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+  const decision = await readInk(strokes, (candidates) => Promise.all(candidates.map((c) => classifyDigit(inference, c, options))), options);
+  return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

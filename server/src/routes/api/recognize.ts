@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RecognitionSchema, RecognizeRequestSchema, LIMITS, type RecognizeRequest } from '../../../../common/recognition.js';
 import { errors } from '../../errors.js';
+import { minExtentFor } from '../../../../common/ink-reading.js';
 import { recognizeStrokes } from '../../recognition/recognizer.js';
 import { imageUploads, recognizeUpload } from './recognize-image.js';
 
@@ -47,7 +48,7 @@ const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (
       if (total > LIMITS.maxPointsTotal) {
         throw new errors.TooMuchInk(`at most ${LIMITS.maxPointsTotal} points in all (got ${total})`);
       }
-      const recognition = await recognizeStrokes(app.inference, strokes);
+      const recognition = await recognizeStrokes(app.inference, strokes, { minExtent: minExtentFor(width, height) });
       if (user) app.history.record({ userId: user.id, source: 'api', input: { strokes, width, height }, recognition, latencyMs: recognition.ms });
       return recognition;
     },

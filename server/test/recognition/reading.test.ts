@@ -1,0 +1,85 @@
+/**
+ * Segmentation by recognition with the committed model: each way of writing that the geometric
+ * rules used to misread (issue 16) has a case of its own, read as a board reads one number.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minExtentFor } from '../../../common/ink-reading.js';
+import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
+import type { Recognition } from '../../../common/recognition.js';
+import { ROOT } from '../../src/config.js';
+import inference from '../../src/plugins/inference.js';
+import { BoardRasterizer } from '../../src/recognition/rasterize.js';
+import { recognizeStrokes } from '../../src/recognition/recognizer.js';
+import type { Strokes } from '../fixtures/digits.js';
+import { MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, spacedNumber, tap } from '../fixtures/handwriting.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = Fastify();
+  await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
+  await app.ready();
+});
+afterAll(() => app.close());
+
+const read = (strokes: Strokes): Promise<Recognition> =>
+  recognizeStrokes(app.inference, strokes, { rasterize: new BoardRasterizer().rasterize, minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) });
+
+describe('digits written in several strokes are one digit', () => {
+  for (const form of Object.keys(MULTI_STROKE)) {
+    it(`${form} reads as ${MULTI_STROKE_DIGIT[form]}`, async () => {
+      const r = await read(multiStroke(form));
+      expect(r.text).toBe(String(MULTI_STROKE_DIGIT[form]));
+      expect(r.digits).toHaveLength(1);
+    });
+  }
+
+  it('a 1 with a flag next to a 7 with a crossbar is 17, not 1 1 7', async () => {
+    const strokes = [...multiStroke('one-flag', 200, 200, 200), ...multiStroke('seven-crossbar', 400, 200, 200)];
+    expect((await read(strokes)).text).toBe('17');
+  });
+});
+
+describe('numbers', () => {
+  for (const [name, gap] of [['touching', 0], ['normal', 0.3], ['wide', 0.8]] as const) {
+    it(`"2026" with ${name} spacing is one reading of four digits`, async () => {
+      const r = await read(spacedNumber('2026', gap));
+      expect(r.text).toBe('2026');
+    });
+  }
+
+  it('"17" written with ordinary spacing is one number', async () => {
+    expect((await read(spacedNumber('17', 0.3))).text).toBe('17');
+  });
+});
+
+describe('alternatives', () => {
+  it('come with every reading: at most three, distinct, the first equal to the text, confidences in (0, 1] in decreasing order', async () => {
+    const r = await read(spacedNumber('4096', 0.3));
+    expect(r.alternatives!.length).toBeGreaterThan(0);
+    expect(r.alternatives!.length).toBeLessThanOrEqual(3);
+    expect(r.alternatives![0].text).toBe(r.text);
+    const texts = r.alternatives!.map((a) => a.text);
+    expect(new Set(texts).size).toBe(texts.length);
+    const confidences = r.alternatives!.map((a) => a.confidence);
+    expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
+    for (const c of confidences) expect(c).toBeGreaterThan(0);
+    expect(confidences.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.0001);
+  });
+});
+
+describe('not a digit', () => {
+  it('a single tap on an empty board abstains (it used to read as "1")', async () => {
+    for (const points of [1, 3]) {
+      const r = await read(tap(400, 300, points));
+      expect(r.text).toBe('');
+      expect(r.rejected).toHaveLength(1);
+    }
+  });
+
+  it('a tap beside a number leaves the number as it is', async () => {
+    const r = await read([...spacedNumber('35', 0.3), ...tap(420, 340)]);
+    expect(r.text).toBe('35');
+  });
+});
