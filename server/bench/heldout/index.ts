@@ -1,0 +1,40 @@
+/**
+ * The held-out reading sets (issue 16): made deterministically from sources the model never
+ * trained on (Hershey fonts, hand templates, UCI 8x8 digits, MNIST test). Benches import this,
+ * never training code.
+ */
+import { multiStrokeDigits, singleDigits } from './ink-digits.js';
+import { numberPairs, numbers, SPACINGS } from './ink-numbers.js';
+import { letters, shapes, taps } from './non-digits.js';
+import { mnistCrops, sklearnCrops, smallPngs } from './crops.js';
+import { photos } from './photos.js';
+import type { HeldoutSet, ImageItem } from './item.js';
+
+export type { HeldoutSet, ImageSet, InkSet, InkItem, ImageItem } from './item.js';
+export { BOARD } from './item.js';
+
+/** The issue's targets, as fractions. */
+export const TARGETS = { numbers: 0.97, digits: 0.993, crops: 0.97, abstain: 0.95 } as const;
+
+/** Every set, smaller with `quick` (the same items' prefixes, or every k-th for the UCI digits). */
+export function heldoutSets(quick = false): HeldoutSet[] {
+  const q = (full: number, small: number) => (quick ? small : full);
+  const nums = numbers(q(540, 108));
+  return [
+    { name: 'single digits (Hershey, 4 styles)', kind: 'ink', measure: 'exact', rest: true, items: singleDigits(q(1000, 200)), target: TARGETS.digits },
+    { name: 'multi-stroke 1, 4, 5, 7', kind: 'ink', measure: 'exact', rest: true, items: multiStrokeDigits(q(560, 112)), target: TARGETS.digits },
+    ...SPACINGS.map((s) => ({ name: `numbers, 2-10 digits, ${s} gaps`, kind: 'ink' as const, measure: 'exact' as const, rest: true, items: nums.filter((n) => n.spacing === s), target: TARGETS.numbers })),
+    { name: 'two numbers >= 2 heights apart', kind: 'ink', measure: 'exact', rest: false, items: numberPairs(q(120, 30)), target: TARGETS.numbers },
+    { name: 'taps, dots, short dashes', kind: 'ink', measure: 'abstain', rest: true, items: taps(q(200, 40)), target: TARGETS.abstain },
+    { name: 'letters', kind: 'ink', measure: 'abstain', rest: true, items: letters(q(300, 60)), target: TARGETS.abstain },
+    { name: 'shapes', kind: 'ink', measure: 'abstain', rest: true, items: shapes(q(200, 40)), target: TARGETS.abstain },
+    { name: 'tight crops: UCI 8x8, blocky 8-64 px', kind: 'image', measure: 'exact', items: sklearnCrops(q(1, 6)), target: TARGETS.crops },
+    { name: 'tight crops: MNIST test, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200)), target: TARGETS.crops },
+    { name: 'phone photos: 4000x3000 JPEG', kind: 'image', measure: 'exact', items: photos(q(6, 2)) },
+  ];
+}
+
+/** Whole 64x64 PNGs for the upload timing row. */
+export function timingPngs(quick = false): ImageItem[] {
+  return smallPngs(quick ? 10 : 30);
+}
