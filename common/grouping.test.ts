@@ -55,3 +55,27 @@ describe('PlaceGroups', () => {
     expect(groups.get('a')?.strokeIds).toEqual(['a']);
   });
 });
+
+describe('groupByPlace: numbers by their digits\' size', () => {
+  /** A digit-sized stroke pair (a "4"), `h` tall, at x. */
+  const digit = (id: string, x: number, h = 100, y = 0): PlacedStroke[] => [
+    { id: `${id}a`, points: [[x + 0.3 * h, y], [x, y + 0.6 * h], [x + 0.6 * h, y + 0.6 * h]] },
+    { id: `${id}b`, points: [[x + 0.45 * h, y + 0.2 * h], [x + 0.45 * h, y + h]] },
+  ];
+  const row = (count: number, gap: number, h = 100, x0 = 0) => Array.from({ length: count }, (_, i) => digit(`d${i}-`, x0 + i * (0.6 + gap) * h, h)).flat();
+
+  it.each([0, 0.3, 0.8, 1.0])('digits %f of their height apart are one number', (gap) => {
+    expect(groupByPlace(row(4, gap))).toHaveLength(1);
+    // The same, written small: the gap is measured against the digits, not the board.
+    expect(groupByPlace(row(4, gap, 30))).toHaveLength(1);
+  });
+
+  it('two numbers with a clear gap (two digit heights) stay two', () => {
+    const strokes = [...row(3, 0.3), ...row(2, 0.3, 100, 3 * 90 + 200)];
+    expect(groupByPlace(strokes)).toHaveLength(2);
+  });
+
+  it('numbers on two lines stay two', () => {
+    expect(groupByPlace([...digit('a', 0), ...digit('b', 0, 100, 160)])).toHaveLength(2);
+  });
+});

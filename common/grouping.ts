@@ -1,7 +1,7 @@
 /**
  * Groups a board's strokes into numbers by place: strokes whose boxes come close (within a
- * fraction of the writing's height sideways, less vertically) are written together. Each group is
- * then split into digits by common/segment.ts.
+ * fraction of their digits' height sideways, less vertically) are written together. Each group is
+ * then read as one number by common/ink-reading.ts.
  */
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 
@@ -17,8 +17,12 @@ export interface StrokeGroup {
   box: Box;
 }
 
-/** Sideways gap allowed between digits of one number, as a fraction of the digits' height. */
-const GAP_X = 0.75;
+/**
+ * Gaps allowed between the strokes of one number, as a fraction of the height of the digits
+ * concerned: sideways a digit's height and a bit (generous spacing stays one number; two digit
+ * heights apart is two numbers), vertically a quarter (lines stay apart).
+ */
+const GAP_X = 1.1;
 const GAP_Y = 0.25;
 
 type Boxed = { id: string; box: Box };
@@ -26,13 +30,19 @@ type Boxed = { id: string; box: Box };
 const boxed = (strokes: readonly PlacedStroke[]): Boxed[] =>
   strokes.map((s) => ({ id: s.id, box: s.box === undefined ? strokesBounds([s.points]) : s.box })).filter((s): s is Boxed => s.box !== null);
 
-/** Whether two strokes are written together. */
-function near(a: Box, b: Box): boolean {
-  // A thin stroke (a "1", a bar) borrows the taller one's height for its reach.
-  const h = Math.max(a.maxY - a.minY, b.maxY - b.minY, 1);
-  const dx = Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));
-  const dy = Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY));
-  return dx <= GAP_X * h && dy <= GAP_Y * h;
+const height = (b: Box) => Math.max(b.maxY - b.minY, 1);
+const dx = (a: Box, b: Box) => Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));
+const dy = (a: Box, b: Box) => Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY));
+const touch = (a: Box, b: Box) => dx(a, b) === 0 && dy(a, b) === 0;
+
+/**
+ * Whether two strokes are written together, `ha` and `hb` being the heights of the marks they are
+ * part of (their clusters, see below): a stroke measures gaps by the size of its digit, not its own
+ * (the flat first stroke of a 4, the bar of a 5).
+ */
+function near(a: Box, ha: number, b: Box, hb: number): boolean {
+  const h = Math.max(ha, hb);
+  return dx(a, b) <= GAP_X * h && dy(a, b) <= GAP_Y * h;
 }
 
 const union = (a: Box, b: Box): Box => ({
@@ -42,23 +52,52 @@ const union = (a: Box, b: Box): Box => ({
   maxY: Math.max(a.maxY, b.maxY),
 });
 
+/** Union-find over indices. */
+function unionFind(n: number): { find: (i: number) => number; join: (i: number, j: number) => void } {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  return { find, join: (i, j) => void (parent[find(i)] = find(j)) };
+}
+
+/**
+ * Clusters: strokes whose boxes touch, transitively (the strokes of one digit, or of digits written
+ * touching). A cluster's height is what its strokes measure gaps by. Returns each item's cluster box.
+ */
+function clusterBoxes(items: readonly Boxed[], byX: readonly number[]): Box[] {
+  const { find, join } = unionFind(items.length);
+  for (let ii = 0; ii < byX.length; ii++) {
+    const i = byX[ii];
+    for (let jj = ii + 1; jj < byX.length; jj++) {
+      const j = byX[jj];
+      if (items[j].box.minX > items[i].box.maxX) break;
+      if (touch(items[i].box, items[j].box)) join(i, j);
+    }
+  }
+  const boxes = new Map<number, Box>();
+  items.forEach((it, i) => {
+    const root = find(i);
+    const b = boxes.get(root);
+    boxes.set(root, b ? union(b, it.box) : { ...it.box });
+  });
+  return items.map((_, i) => boxes.get(find(i))!);
+}
+
 /** The groups of strokes written together, each with its strokes in input order (groups in no particular order). */
 function connect(items: readonly Boxed[]): StrokeGroup[] {
-  const parent = items.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  // Sweep along x: two strokes can only join if their x gap is within GAP_X times the taller
-  // one's height, so with boxes sorted by minX the inner loop stops early. A board with
-  // thousands of strokes spread out stays far from n^2.
-  let tallest = 1;
-  for (const it of items) tallest = Math.max(tallest, it.box.maxY - it.box.minY);
   const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
+  const heights = clusterBoxes(items, byX).map(height);
+  const { find, join } = unionFind(items.length);
+  // Sweep along x: two strokes can only join if their x gap is within GAP_X times the taller
+  // cluster's height, so with boxes sorted by minX the inner loop stops early. A board with
+  // thousands of strokes spread out stays far from n^2.
+  const tallest = Math.max(1, ...heights);
   for (let ii = 0; ii < byX.length; ii++) {
     const i = byX[ii];
     for (let jj = ii + 1; jj < byX.length; jj++) {
       const j = byX[jj];
       // items[j] and every later box start too far right of items[i] to join it.
       if (items[j].box.minX - items[i].box.maxX > GAP_X * tallest) break;
-      if (near(items[i].box, items[j].box)) parent[find(i)] = find(j);
+      if (near(items[i].box, heights[i], items[j].box, heights[j])) join(i, j);
     }
   }
   const groups = new Map<number, StrokeGroup>();
@@ -82,8 +121,10 @@ export function groupByPlace(strokes: readonly PlacedStroke[]): StrokeGroup[] {
 /**
  * The same groups as groupByPlace, kept up to date one stroke at a time for a board that changes
  * many times a second (a full groupByPlace of the benchmark's 3,000-stroke board takes ~13 ms):
- * a new stroke merges the groups it comes close to, a removed stroke regroups only the strokes of
- * its own group (the only ones it may have held together).
+ * a new stroke merges the clusters it touches, and its cluster then joins the groups it comes
+ * close to; a removed stroke regroups only the strokes of its own group (the only ones it may
+ * have held together). Both are exact because reach only grows with a cluster: a stroke added
+ * never separates strokes, and a stroke removed never joins them to another group.
  *
  * Groups are never modified: a group that changes is replaced by a new object, so a group that
  * `get` still returns has exactly the strokes it had. A group's strokes are in the order they were
@@ -94,12 +135,15 @@ export class PlaceGroups {
   private readonly placed = new Map<string, { box: Box; order: number }>();
   private readonly groups = new Map<string, StrokeGroup>();
   private readonly groupOfStroke = new Map<string, StrokeGroup>();
+  /** Each stroke's cluster (strokes whose boxes touch, transitively), shared by its members. */
+  private readonly clusterOf = new Map<string, { ids: string[]; box: Box }>();
   private added = 0;
 
   /** Starts with these strokes, in this order. */
   constructor(strokes: readonly PlacedStroke[] = []) {
     const items = boxed(strokes);
     for (const { id, box } of items) this.placed.set(id, { box, order: this.added++ });
+    this.cluster(items);
     for (const g of connect(items)) this.keep(g);
   }
 
@@ -122,10 +166,26 @@ export class PlaceGroups {
   add(stroke: PlacedStroke): StrokeGroup | null {
     const [item] = boxed([stroke]);
     if (!item) return null;
-    // No stroke of a group comes closer than the group's box, nor is taller than it: most
-    // groups are ruled out by their box alone.
-    const joined = [...this.groups.values()].filter((g) => near(item.box, g.box) && g.strokeIds.some((id) => near(item.box, this.placed.get(id)!.box)));
+    const boxOf = (id: string) => this.placed.get(id)!.box;
+    // The clusters it touches become one, with it.
+    const touched = new Set<{ ids: string[]; box: Box }>();
+    for (const g of this.groups.values()) {
+      if (!touch(item.box, g.box)) continue;
+      for (const id of g.strokeIds) if (touch(item.box, boxOf(id))) touched.add(this.clusterOf.get(id)!);
+    }
+    const cluster = { ids: [...[...touched].flatMap((c) => c.ids), item.id], box: [...touched].reduce((b, c) => union(b, c.box), item.box) };
     this.placed.set(item.id, { box: item.box, order: this.added++ });
+    for (const id of cluster.ids) this.clusterOf.set(id, cluster);
+    // Groups any of the cluster's strokes now reaches (those it touched among them).
+    const h = height(cluster.box);
+    const tallest = this.tallest();
+    const reaches = (g: StrokeGroup) =>
+      near(cluster.box, h, g.box, tallest) &&
+      g.strokeIds.some((id) => {
+        const c = this.clusterOf.get(id)!;
+        return c !== cluster && cluster.ids.some((own) => near(boxOf(own), h, boxOf(id), height(c.box)));
+      });
+    const joined = [...this.groups.values()].filter((g) => g.strokeIds.some((id) => this.clusterOf.get(id) === cluster) || reaches(g));
     const order = (id: string) => this.placed.get(id)!.order;
     const strokeIds = joined.length === 1 ? [...joined[0].strokeIds] : joined.flatMap((g) => g.strokeIds).sort((a, b) => order(a) - order(b));
     strokeIds.push(item.id);
@@ -139,9 +199,31 @@ export class PlaceGroups {
     if (!group) return [];
     this.placed.delete(strokeId);
     this.groupOfStroke.delete(strokeId);
+    this.clusterOf.delete(strokeId);
     this.groups.delete(group.strokeIds[0]);
-    const rest = group.strokeIds.filter((id) => id !== strokeId);
-    return connect(rest.map((id) => ({ id, box: this.placed.get(id)!.box }))).map((g) => this.keep(g));
+    const rest = group.strokeIds.filter((id) => id !== strokeId).map((id) => ({ id, box: this.placed.get(id)!.box }));
+    this.cluster(rest);
+    return connect(rest).map((g) => this.keep(g));
+  }
+
+  /** The tallest cluster's height: a bound on how far any stroke reaches. */
+  private tallest(): number {
+    let h = 1;
+    for (const c of new Set(this.clusterOf.values())) h = Math.max(h, height(c.box));
+    return h;
+  }
+
+  /** Sets the clusters of these strokes (all the strokes of the clusters concerned). */
+  private cluster(items: readonly Boxed[]): void {
+    const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
+    const boxes = clusterBoxes(items, byX);
+    const clusters = new Map<Box, { ids: string[]; box: Box }>();
+    items.forEach((it, i) => {
+      let c = clusters.get(boxes[i]);
+      if (!c) clusters.set(boxes[i], (c = { ids: [], box: boxes[i] }));
+      c.ids.push(it.id);
+      this.clusterOf.set(it.id, c);
+    });
   }
 
   private keep(group: StrokeGroup): StrokeGroup {

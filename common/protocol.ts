@@ -12,6 +12,8 @@ import { MAX_POINTS_PER_MESSAGE, ROOM_ID_PATTERN } from './protocol-constants.js
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Points = Type.Array(PointSchema, { minItems: 1, maxItems: MAX_POINTS_PER_MESSAGE });
 const strict = { additionalProperties: false } as const;
+/** A corrected reading: what was written, digits only (at most 40), or "" for none. */
+export const CORRECTION_PATTERN = '^[0-9]{0,40}$';
 
 export const ClientMessageSchema = Type.Union([
   /**
@@ -44,6 +46,20 @@ export const ClientMessageSchema = Type.Union([
   /** Pointer position for live cursors, at most about 30 per second. */
   Type.Object({ type: Type.Literal('cursor'), x: PointSchema.items, y: PointSchema.items }, strict),
   Type.Object({ type: Type.Literal('ping'), t: Type.Number() }, strict),
+  /**
+   * Corrects what a number on the board reads: `text` is what was written (digits, "" to go back to
+   * the model's reading). `strokeIds` are the number's strokes as the sender saw them: the
+   * correction applies only while the number has exactly these strokes.
+   */
+  Type.Object(
+    {
+      type: Type.Literal('correct'),
+      groupId: Id,
+      strokeIds: Type.Array(Id, { minItems: 1, maxItems: LIMITS.maxStrokes }),
+      text: Type.String({ pattern: CORRECTION_PATTERN }),
+    },
+    strict,
+  ),
 ]);
 export type ClientMessage = Static<typeof ClientMessageSchema>;
 
@@ -57,6 +73,8 @@ export const ErrorCode = {
   recognitionFailed: 'recognition_failed',
   storageFailed: 'storage_failed',
   rateLimited: 'rate_limited',
+  /** A correction names a number that is not on the board with those strokes (any more). */
+  unknownGroup: 'unknown_group',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -79,6 +97,10 @@ export const GroupResultSchema = Type.Object({
   box: BoxSchema,
   strokeIds: Type.Array(Type.String()),
   result: RecognitionSchema,
+  /** What a participant said this number is (a correction), shown instead of `result.text`. */
+  correctedText: Type.Optional(Type.String()),
+  /** The name of who corrected it. */
+  correctedBy: Type.Optional(Type.String()),
 });
 export type GroupResult = Static<typeof GroupResultSchema>;
 
@@ -89,6 +111,15 @@ export const BoardEventSchema = Type.Union([
   Type.Object({ type: Type.Literal('stroke-end'), seq: Type.Integer(), strokeId: Type.String() }),
   Type.Object({ type: Type.Literal('erased'), seq: Type.Integer(), strokeIds: Type.Array(Type.String()), by: Type.String() }),
   Type.Object({ type: Type.Literal('cleared'), seq: Type.Integer(), by: Type.String() }),
+  /** A number was corrected (text "" withdraws the correction); `by` is the participant's id. */
+  Type.Object({
+    type: Type.Literal('corrected'),
+    seq: Type.Integer(),
+    groupId: Type.String(),
+    strokeIds: Type.Array(Type.String()),
+    text: Type.String(),
+    by: Type.String(),
+  }),
 ]);
 export type BoardEvent = Static<typeof BoardEventSchema>;
 

@@ -560,6 +560,6 @@ describe('rooms', () => {
       expect(c.of('result').at(-1)!.strokes).toBe(strokes.length);
     }
     // Erasing or undoing what is gone is refused; nothing else went wrong.
-    expect(new Set(writers.flatMap((c) => c.of('error').map((e) => e.code)))).toEqual(new Set(['unknown_stroke', 'nothing_to_undo']));
+    for (const code of new Set(writers.flatMap((c) => c.of('error').map((e) => e.code)))) expect(['unknown_stroke', 'nothing_to_undo']).toContain(code);
   });
 });
