@@ -44,6 +44,8 @@ interface Outcome {
   board?: string[];
   boardPass?: boolean;
   boardSettled?: 'covered' | 'quiet' | 'timeout' | 'error';
+  /** The protocol error or socket failure, when boardSettled is 'error'. */
+  boardError?: string;
   /** What REST read, if measured. */
   rest?: string;
   restPass?: boolean;
@@ -87,7 +89,7 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
  * as a hand lifts and comes down again), and returns the board's numbers once every stroke is in
  * exactly one number recognized after the last pen-up.
  */
-async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled'] }> {
+async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled']; error?: string }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   let groups: GroupResult[] = [];
   let strokesSeen = 0;
@@ -134,7 +136,7 @@ async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string
     }
     const acked = performance.now();
     for (;;) {
-      if (failure) return { texts: texts(), settled: 'error' };
+      if (failure) return { texts: texts(), settled: 'error', error: failure };
       if (strokesSeen === ids.length) {
         const count = new Map<string, number>();
         for (const g of groups) for (const id of g.strokeIds) count.set(id, (count.get(id) ?? 0) + 1);
@@ -145,33 +147,31 @@ async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string
       await sleep(5);
     }
   } catch (err) {
-    failure ??= (err as Error).message;
-    return { texts: texts(), settled: 'error' };
+    return { texts: texts(), settled: 'error', error: failure ?? (err as Error).message };
   } finally {
     ws.close();
   }
 }
 
+/** POST /api/recognize; an error answer reads as its status and code in angle brackets. */
 async function post(port: number, body: string | Buffer, type: string): Promise<{ text: string; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/api/recognize`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const json = (await res.json()) as { text?: string; code?: string };
   const ms = performance.now() - t0;
-  // An error answer reads as nothing: "" (and its code, so that failures say why).
   return { text: res.ok ? (json.text ?? '') : `<${res.status} ${json.code ?? ''}>`, ms };
 }
 
 const inkPass = (measure: 'exact' | 'abstain', expect: string[], texts: string[]) =>
   measure === 'abstain' ? !texts.some(hasDigit) : texts.length === expect.length && texts.every((t, i) => t === expect[i]);
 
-/** Encoded images are made once and reused for the second server. */
+/** Encoded images are made once and reused for the second server (the photos, a few MB each, included). */
 const encoded = new Map<string, Buffer>();
 async function bytesOf(item: ImageItem): Promise<Buffer> {
   let b = encoded.get(item.id);
   if (!b) {
     b = await item.make();
-    // Photos are large: made again when needed rather than held (they are a few).
-    if (item.type !== 'image/jpeg') encoded.set(item.id, b);
+    encoded.set(item.id, b);
   }
   return b;
 }
@@ -193,11 +193,13 @@ async function measureServer(label: string, script: string, sets: HeldoutSet[], 
           ? await pool(set.items, REST_CONCURRENCY, (item) => post(port, JSON.stringify({ strokes: item.strokes, width: BOARD.width, height: BOARD.height }), 'application/json'))
           : [];
         set.items.forEach((item, i) => {
-          const o: Outcome = { set: set.name, id: item.id, note: item.note, expect: item.expect, board: boards[i].texts, boardSettled: boards[i].settled };
+          const o: Outcome = { set: set.name, id: item.id, note: item.note, expect: item.expect, board: boards[i].texts, boardSettled: boards[i].settled, boardError: boards[i].error };
           o.boardPass = o.boardSettled !== 'error' && o.boardSettled !== 'timeout' && inkPass(set.measure, item.expect, boards[i].texts);
           if (set.rest) {
             o.rest = rests[i].text;
-            o.restPass = inkPass(set.measure, item.expect, [rests[i].text].filter((t) => t !== ''));
+            // An error answer to ink that is not a digit (a lone tap refused) reads no digit: it abstains.
+            const read = rests[i].text.startsWith('<') ? [] : [rests[i].text].filter((t) => t !== '');
+            o.restPass = inkPass(set.measure, item.expect, read);
           }
           outcomes.push(o);
         });
@@ -225,6 +227,7 @@ async function measureServer(label: string, script: string, sets: HeldoutSet[], 
 
 /** What went wrong, in a few words: the failure kinds the report counts. */
 function failureKind(o: Outcome, read: string[], measure: 'exact' | 'abstain'): string {
+  if (read.length === 1 && read[0].startsWith('<')) return `error ${read[0]}`;
   if (measure === 'abstain') return `read as a digit (${read.filter(hasDigit).join(' | ')})`;
   const want = o.expect;
   if (read.length === 0 || read.every((t) => t === '')) return 'nothing read';
@@ -295,7 +298,7 @@ async function main(): Promise<void> {
       ] as const) {
         if (pass !== false || !read) continue;
         const kind = failureKind(o, [...read], set.measure);
-        const line = `${run.label} ${path_} | ${o.set} | ${o.id} [${o.note}] | wrote ${wrote} | read ${read.length ? read.map((t) => JSON.stringify(t)).join(' | ') : '(nothing)'}${o.boardSettled && path_ === 'board' && o.boardSettled !== 'covered' ? ` (${o.boardSettled})` : ''}`;
+        const line = `${run.label} ${path_} | ${o.set} | ${o.id} [${o.note}] | wrote ${wrote} | read ${read.length ? read.map((t) => JSON.stringify(t)).join(' | ') : '(nothing)'}${o.boardSettled && path_ === 'board' && o.boardSettled !== 'covered' ? ` (${o.boardSettled}${o.boardError ? `: ${o.boardError}` : ''})` : ''}`;
         failures.push(line);
         const key = `${run.label} ${path_} | ${o.set}`;
         const byKind = kinds.get(key) ?? new Map<string, string[]>();

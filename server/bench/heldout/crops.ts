@@ -105,6 +105,8 @@ export function mnistCrops(count: number, seed = 'heldout-mnist-crops'): (ImageI
         const crop = await sharp(Buffer.from(img), { raw: { width: 28, height: 28, channels: 1 } })
           .extract(b)
           .resize(width, height, { kernel, fit: 'fill' })
+          // sharp hands back three channels from a one-channel input unless told otherwise.
+          .extractChannel(0)
           .raw()
           .toBuffer();
         return greyPng(crop, width, height, lightOnDark);
@@ -126,7 +128,7 @@ export function smallPngs(count: number): ImageItem[] {
       id: `png64-${i}`,
       type: 'image/png' as const,
       make: async () =>
-        greyPng(await sharp(Buffer.from(mnist.image(i)), { raw: { width: 28, height: 28, channels: 1 } }).resize(64, 64).raw().toBuffer(), 64, 64, false),
+        greyPng(await sharp(Buffer.from(mnist.image(i)), { raw: { width: 28, height: 28, channels: 1 } }).resize(64, 64).extractChannel(0).raw().toBuffer(), 64, 64, false),
       expect: String(mnist.label(i)),
       note: `MNIST test #${i} 64x64`,
     };

@@ -65,7 +65,7 @@ export function numbers(count: number, seed = 'heldout-numbers'): (InkItem & { s
 }
 
 /** Two numbers of 1-4 digits (normal spacing) side by side or one above the other, 2-3 digit heights apart. */
-export function numberPairs(count: number, seed = 'heldout-pairs'): InkItem[] {
+export function numberPairs(count: number, seed = 'heldout-pairs'): (InkItem & { firstStrokes: number; across: boolean })[] {
   const rand = seedrandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const across = i % 2 === 0;
@@ -86,6 +86,6 @@ export function numberPairs(count: number, seed = 'heldout-pairs'): InkItem[] {
       const y0 = uniform(rand, 30, Math.max(31, BOARD.height - 30 - (ba.maxY - ba.minY) - gap - (bb.maxY - bb.minY)));
       strokes = [...fitAndPlace(a, 1e9, x0, y0), ...fitAndPlace(b, 1e9, x0 + uniform(rand, -0.3, 0.3) * h, y0 + (ba.maxY - ba.minY) + gap)];
     }
-    return { id: `pair-${i}`, strokes, expect: texts, note: `${across ? 'side by side' : 'one above the other'} ${texts.join(' | ')}` };
+    return { id: `pair-${i}`, strokes, expect: texts, note: `${across ? 'side by side' : 'one above the other'} ${texts.join(' | ')}`, firstStrokes: a.length, across };
   });
 }

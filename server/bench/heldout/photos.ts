@@ -1,7 +1,7 @@
 /**
  * Phone-size photos: numbers of 3-6 MNIST test digits written onto a 4000x3000 (12-megapixel)
  * paper-like background with a lighting gradient, vignette and sensor noise, saved as JPEG
- * (quality 85). Made when measured, never stored: each is some 3 MB.
+ * (quality 85). Made when measured, never written to disk.
  */
 import seedrandom from 'seedrandom';
 import sharp from 'sharp';
@@ -42,7 +42,7 @@ export function paint(plan: Plan, width: number = PHOTO.width, height: number = 
     for (let x = 0; x < width; x++) {
       const dx = (x - width / 2) / width;
       const light = plan.bright - plan.falloff * (0.5 + ((x - width / 2) * cos + (y - height / 2) * sin) / diag) - 0.12 * (dx * dx + dy * dy);
-      const n = (next() + next() - 1) * plan.noise;
+      const n = (next() + next() + next() - 1.5) * 2 * plan.noise; // about normal, sd = noise
       const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) out[o + c] = Math.max(0, Math.min(255, plan.paper[c] * light + n));
     }
