@@ -9,8 +9,12 @@ import { cutPrior, digitPrior, gapPrior, readLattice, type Candidate, type Decis
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 import { segmentStrokes } from './segment.js';
 
-/** Most strokes one digit is written with. */
-export const MAX_STROKES = 4;
+/** Most strokes one digit is written with (retraced and pieced-together digits take several). */
+export const MAX_STROKES = 8;
+/** Strokes closer than this (a fraction of the line's height) touch: their ink meets. */
+const TOUCH = 0.06;
+/** Points of a stroke used to tell whether it touches another. */
+const TOUCH_SAMPLES = 32;
 /** Candidates whose prior is below this are not worth scoring: they cannot win. */
 const HOPELESS = -15;
 
@@ -49,6 +53,30 @@ function innerGap(boxes: readonly Box[]): number {
   return gap;
 }
 
+function distanceToSegment(p: Stroke[number], a: Stroke[number], b: Stroke[number]): number {
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2)) : 0;
+  return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+}
+
+/** At most `count` points of a stroke, evenly picked, its ends included. */
+function sample(stroke: Stroke, count: number): Stroke {
+  if (stroke.length <= count) return stroke;
+  return Array.from({ length: count }, (_, i) => stroke[Math.round((i * (stroke.length - 1)) / (count - 1))]);
+}
+
+/** Whether two strokes' ink comes within `reach` of each other (they meet, cross or nearly). */
+function touches(a: Stroke, b: Stroke, reach: number): boolean {
+  const near = (p: Stroke[number], line: Stroke) => {
+    if (line.length === 1) return Math.hypot(p[0] - line[0][0], p[1] - line[0][1]) <= reach;
+    for (let i = 1; i < line.length; i++) if (distanceToSegment(p, line[i - 1], line[i]) <= reach) return true;
+    return false;
+  };
+  // Crossing strokes have a sample of each near the other's line, to within the sampling step.
+  return a.some((p) => near(p, b)) || b.some((p) => near(p, a));
+}
+
 /** The lattice of candidate digits for one number's strokes. */
 export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions): { nodes: number; candidates: InkCandidate[]; cutPriors: number[] } {
   const atoms = strokes
@@ -56,6 +84,20 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     .filter((a): a is { stroke: Stroke; index: number; box: Box } => a.box !== null)
     .sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.index - b.index);
   const H = lineHeight(atoms.map((a) => a.stroke));
+  // Which strokes touch: the parts of one digit meet; neighbouring digits mostly do not.
+  const reach = Math.max(TOUCH * H, minExtent / 2);
+  const samples = atoms.map((a) => sample(a.stroke, TOUCH_SAMPLES));
+  const touching = atoms.map(() => new Set<number>());
+  for (let i = 0; i < atoms.length; i++) {
+    for (let j = i + 1; j < atoms.length; j++) {
+      const a = atoms[i].box, b = atoms[j].box;
+      if (a.minX - reach > b.maxX || b.minX - reach > a.maxX || a.minY - reach > b.maxY || b.minY - reach > a.maxY) continue;
+      if (touches(samples[i], samples[j], reach)) {
+        touching[i].add(j);
+        touching[j].add(i);
+      }
+    }
+  }
   // A boundary at node k: how far the ink on its left reaches past the start of the ink on its right.
   // The overlap is also taken against the narrower of the two strokes concerned (at least 0.15 H):
   // the stem of a 4 lies wholly within the reach of its other stroke.
@@ -66,7 +108,12 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     for (let i = k; i < atoms.length; i++) if (atoms[i].box.minX < right.minX) right = atoms[i].box;
     const overlap = left.maxX - right.minX;
     const narrower = Math.max(Math.min(left.maxX - left.minX, right.maxX - right.minX), 0.15 * H);
-    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4);
+    // A piece of ink (shorter than a digit) that meets ink across the boundary is usually part of
+    // that digit; two whole-height strokes that touch are as often two digits written close.
+    let met = 0;
+    const piece = (i: number) => atoms[i].box.maxY - atoms[i].box.minY < 0.75 * H;
+    for (let i = Math.max(0, k - MAX_STROKES); i < k; i++) for (const j of touching[i]) if (j >= k && (piece(i) || piece(j))) met++;
+    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4) - 2 * Math.min(met, 3);
   });
   const candidates: InkCandidate[] = [];
   for (let from = 0; from < atoms.length; from++) {
@@ -81,9 +128,12 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const merged = to - from - 1;
       const shared = together - 0.5 * Math.min(between, 4);
       const asDigit = digitPrior(box, H, minExtent) + shared;
-      // Ink that touches its neighbours is more likely part of a digit than a stray mark.
+      // On a board for digits, ink is read as "not a digit" only when the model is sure of it: more
+      // so for several strokes at once, for a mark as wide as digits side by side, and for ink
+      // that touches its neighbours (more likely part of a digit than a stray mark).
       const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
-      const asNoise = shared - 0.5 * merged - (isolated ? 0 : 3);
+      const w = box.maxX - box.minX, h = Math.max(box.maxY - box.minY, minExtent);
+      const asNoise = shared - 1 - merged - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
       if (merged > 0 && Math.max(asDigit, asNoise) < HOPELESS) continue;
       candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
     }
