@@ -123,17 +123,31 @@ describe('groupByPlace at board scale', async () => {
       const x = rand() * 3000, y = rand() * 2000, h = 20 + rand() * 120;
       return { id: `s${i}`, points: [[x, y], [x + rand() * 60, y + h]] };
     });
-    // Reference: plain O(n^2) union over the same rule.
+    // Reference: plain O(n^2) unions over the same rules. Clusters: boxes that touch, transitively;
+    // a stroke measures gaps by its cluster's height.
     const box = (p: number[][]) => ({ minX: Math.min(p[0][0], p[1][0]), maxX: Math.max(p[0][0], p[1][0]), minY: Math.min(p[0][1], p[1][1]), maxY: Math.max(p[0][1], p[1][1]) });
-    const parent = strokes.map((_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    const boxes = strokes.map((s) => box(s.points));
+    const gaps = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => [
+      Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX)),
+      Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY)),
+    ];
+    const unions = () => {
+      const parent = strokes.map((_, i) => i);
+      const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+      return { find, join: (i: number, j: number) => void (parent[find(i)] = find(j)) };
+    };
+    const clusters = unions();
+    for (let i = 0; i < strokes.length; i++) for (let j = i + 1; j < strokes.length; j++) if (gaps(boxes[i], boxes[j]).every((g) => g === 0)) clusters.join(i, j);
+    const heights = strokes.map((_, i) => {
+      const members = boxes.filter((_, j) => clusters.find(j) === clusters.find(i));
+      return Math.max(1, Math.max(...members.map((b) => b.maxY)) - Math.min(...members.map((b) => b.minY)));
+    });
+    const { find, join } = unions();
     for (let i = 0; i < strokes.length; i++) {
       for (let j = i + 1; j < strokes.length; j++) {
-        const a = box(strokes[i].points), b = box(strokes[j].points);
-        const h = Math.max(a.maxY - a.minY, b.maxY - b.minY, 1);
-        const dx = Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));
-        const dy = Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY));
-        if (dx <= 0.75 * h && dy <= 0.25 * h) parent[find(i)] = find(j);
+        const h = Math.max(heights[i], heights[j]);
+        const [dx, dy] = gaps(boxes[i], boxes[j]);
+        if (dx <= 1.1 * h && dy <= 0.25 * h) join(i, j);
       }
     }
     const expected = new Set(strokes.map((_, i) => strokes.filter((_, j) => find(j) === find(i)).map((s) => s.id).sort().join(',')));
