@@ -45,7 +45,7 @@ describe('PlaceGroups', () => {
     const groups = new PlaceGroups([bar('a', 0), bar('b', 60), bar('far', 600)]);
     const far = groups.groupOf('far');
     const before = groups.groupOf('a')!;
-    const after = groups.add(bar('c', 120))!;
+    const after = groups.add(bar('c', 160))!;
     expect(after).not.toBe(before);
     expect(after.strokeIds).toEqual(['a', 'b', 'c']);
     expect(groups.groupOf('far')).toBe(far);
@@ -64,7 +64,7 @@ describe('groupByPlace: numbers by their digits\' size', () => {
   ];
   const row = (count: number, gap: number, h = 100, x0 = 0) => Array.from({ length: count }, (_, i) => digit(`d${i}-`, x0 + i * (0.6 + gap) * h, h)).flat();
 
-  it.each([0, 0.3, 0.8, 1.0])('digits %f of their height apart are one number', (gap) => {
+  it.each([0, 0.3, 0.8, 1.0, 1.3])('digits %f of their height apart are one number', (gap) => {
     expect(groupByPlace(row(4, gap))).toHaveLength(1);
     // The same, written small: the gap is measured against the digits, not the board.
     expect(groupByPlace(row(4, gap, 30))).toHaveLength(1);

@@ -19,10 +19,10 @@ export interface StrokeGroup {
 
 /**
  * Gaps allowed between the strokes of one number, as a fraction of the height of the digits
- * concerned: sideways a digit's height and a bit (generous spacing stays one number; two digit
+ * concerned: sideways up to 1.4 digit heights (generous spacing stays one number; two digit
  * heights apart is two numbers), vertically a quarter (lines stay apart).
  */
-const GAP_X = 1.1;
+const GAP_X = 1.4;
 const GAP_Y = 0.25;
 
 type Boxed = { id: string; box: Box };

@@ -147,7 +147,7 @@ describe('groupByPlace at board scale', async () => {
       for (let j = i + 1; j < strokes.length; j++) {
         const h = Math.max(heights[i], heights[j]);
         const [dx, dy] = gaps(boxes[i], boxes[j]);
-        if (dx <= 1.1 * h && dy <= 0.25 * h) join(i, j);
+        if (dx <= 1.4 * h && dy <= 0.25 * h) join(i, j);
       }
     }
     const expected = new Set(strokes.map((_, i) => strokes.filter((_, j) => find(j) === find(i)).map((s) => s.id).sort().join(',')));
