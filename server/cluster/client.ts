@@ -18,7 +18,7 @@ type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
 type Result = Extract<ServerMessage, { type: 'result' }>;
 
 const FATAL_CLOSES = new Set([4000, 4001, 4005]);
-const BOARD_EVENTS = new Set(['stroke-begin', 'stroke-points', 'stroke-end', 'erased', 'cleared']);
+const BOARD_EVENTS = new Set(['stroke-begin', 'stroke-points', 'stroke-end', 'erased', 'cleared', 'corrected']);
 
 export interface ClientOptions {
   /** Where the first connection goes. */
@@ -65,6 +65,8 @@ export class BoardClient {
   /** Seqs of the stroke-end events seen per stroke id (two different ones: stored twice). */
   readonly endSeqs = new Map<string, Set<number>>();
   readonly errors: Extract<ServerMessage, { type: 'error' }>[] = [];
+  /** Corrections seen, in order. */
+  readonly corrections: Extract<ServerMessage, { type: 'corrected' }>[] = [];
   readonly closes: { code: number; reason: string; at: number }[] = [];
   readonly cursors = new Map<string, { x: number; y: number; at: number }>();
   /** Board events whose seq was not above the last seen one. */
@@ -196,6 +198,9 @@ export class BoardClient {
         return;
       case 'cleared':
         this.board.clear();
+        return;
+      case 'corrected':
+        this.corrections.push(msg);
         return;
       case 'ack': {
         this.lastAckSeq = Math.max(this.lastAckSeq, msg.seq);

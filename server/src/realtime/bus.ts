@@ -8,7 +8,8 @@
  * scenario tests deterministic. RedisBus (redis-bus.ts) spans nodes.
  */
 import type { BoardStroke, Participant } from '../../../common/protocol.js';
-import type { StoredStroke } from './room-store.js';
+import type { StoredCorrection } from './corrections.js';
+import type { StoredBoard, StoredStroke } from './room-store.js';
 
 /** A board change before it has its seq. stroke-end carries the whole stroke: a node that joined mid-stroke still gets it right. */
 export type Change =
@@ -16,7 +17,8 @@ export type Change =
   | { type: 'stroke-points'; strokeId: string; author: string; points: number[][] }
   | { type: 'stroke-end'; stroke: StoredStroke }
   | { type: 'erased'; strokeIds: string[]; by: string }
-  | { type: 'cleared'; by: string };
+  | { type: 'cleared'; by: string }
+  | ({ type: 'corrected' } & StoredCorrection);
 
 export type Signal =
   | { type: 'cursor'; id: string; x: number; y: number }
@@ -34,6 +36,8 @@ export interface SharedMember {
 export interface Snapshot {
   seq: number;
   strokes: StoredStroke[];
+  /** Corrections of numbers (the room keeps those that match its numbers). */
+  corrections: StoredCorrection[];
 }
 
 export interface ChannelHandlers {
@@ -48,6 +52,11 @@ export interface Channel {
   publish(change: Change): Promise<number>;
   signal(signal: Signal): void;
   saveMember(session: string, member: SharedMember): void;
+  /**
+   * Corrections dropped because their numbers' strokes changed (by correctionKey), forgotten by
+   * the bus's board so that a node opening the room later does not take them up again.
+   */
+  dropCorrections(keys: string[]): void;
   loadMember(session: string): Promise<SharedMember | null>;
   close(): void;
 }
@@ -60,7 +69,7 @@ export interface RoomBus {
    * bus holds none for the room; the snapshot returned is the board at the moment delivery
    * starts (changes after it arrive through `handlers.change`).
    */
-  open(roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredStroke[]>): Promise<{ channel: Channel; snapshot: Snapshot }>;
+  open(roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredBoard>): Promise<{ channel: Channel; snapshot: Snapshot }>;
   health(): { status: 'ok' | 'down'; [detail: string]: unknown };
   close(): Promise<void>;
 }
@@ -69,7 +78,7 @@ export interface RoomBus {
 export class LocalBus implements RoomBus {
   readonly node = 'local';
 
-  async open(_roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredStroke[]>): Promise<{ channel: Channel; snapshot: Snapshot }> {
+  async open(_roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredBoard>): Promise<{ channel: Channel; snapshot: Snapshot }> {
     let seq = 0;
     // Members never leave this node, so the room's own member list is all there is to share.
     const channel: Channel = {
@@ -79,10 +88,11 @@ export class LocalBus implements RoomBus {
       },
       signal() {},
       saveMember() {},
+      dropCorrections() {},
       loadMember: () => Promise.resolve(null),
       close() {},
     };
-    return { channel, snapshot: { seq, strokes: await seed() } };
+    return { channel, snapshot: { seq, ...(await seed()) } };
   }
 
   health() {

@@ -15,7 +15,8 @@
  */
 import type { Db } from '../db/client.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
-import type { RoomStore, StoredStroke, StoreRecord } from './room-store.js';
+import { correctionKey, type StoredCorrection } from './corrections.js';
+import type { RoomStore, StoredBoard, StoredStroke, StoreRecord } from './room-store.js';
 
 export interface PrismaRoomStoreLogger {
   info(obj: object, msg: string): void;
@@ -108,7 +109,7 @@ export class PrismaRoomStore implements RoomStore {
     this.write = options.write ?? ((roomId, records) => this.writeBatch(roomId, records));
   }
 
-  async load(roomId: string): Promise<StoredStroke[]> {
+  async load(roomId: string): Promise<StoredBoard> {
     const rows: Row[] = await this.db.boardRecord.findMany({
       where: { roomId },
       select: { id: true, seq: true, kind: true, body: true },
@@ -276,6 +277,7 @@ export class PrismaRoomStore implements RoomStore {
         ON CONFLICT DO NOTHING`;
       if (r.t === 'stroke') return [notCleared('stroke', r.stroke.id, JSON.stringify(r.stroke))];
       if (r.t === 'erase') return [notCleared('erase', null, JSON.stringify(r.ids))];
+      if (r.t === 'correct') return [notCleared('correct', null, JSON.stringify(r.correction))];
       if (seq === null) {
         // Without seq, everything stored came before this clear: the room starts empty.
         return [this.db.$executeRaw`DELETE FROM board_records WHERE "roomId" = ${roomId}`];
@@ -308,6 +310,7 @@ function fromRow(row: Row): StoreRecord {
   const seq = row.seq === null ? {} : { seq: Number(row.seq) };
   if (row.kind === 'stroke') return { t: 'stroke', stroke: JSON.parse(row.body) as StoredStroke, ...seq };
   if (row.kind === 'erase') return { t: 'erase', ids: JSON.parse(row.body) as string[], ...seq };
+  if (row.kind === 'correct') return { t: 'correct', correction: JSON.parse(row.body) as StoredCorrection, ...seq };
   return { t: 'clear', ...seq };
 }
 
@@ -317,7 +320,7 @@ function fromRow(row: Row): StoreRecord {
  * and sorts by arrival; one that moved between a single node and a cluster keeps its history in
  * order). A stroke id is stored once: a second copy is ignored, as the unique index does.
  */
-export function board(records: StoreRecord[]): StoredStroke[] {
+export function board(records: StoreRecord[]): StoredBoard {
   let highest = -Infinity;
   const keyed = records.map((record, arrival) => {
     if (record.seq !== undefined) highest = Math.max(highest, record.seq);
@@ -330,14 +333,22 @@ export function board(records: StoreRecord[]): StoredStroke[] {
     if (record.t === 'stroke' && !firstCopy.has(record.stroke.id)) firstCopy.set(record.stroke.id, arrival);
   }
   const strokes = new Map<string, StoredStroke>();
+  // As room-store.ts's replay(): the latest correction of each number version, until withdrawn.
+  const corrections = new Map<string, StoredCorrection>();
   for (const { record, arrival } of keyed) {
     if (record.t === 'stroke') {
       if (firstCopy.get(record.stroke.id) === arrival) strokes.set(record.stroke.id, record.stroke);
     } else if (record.t === 'erase') {
       for (const id of record.ids) strokes.delete(id);
+      for (const [key, c] of corrections) if (c.strokeIds.some((id) => record.ids.includes(id))) corrections.delete(key);
+    } else if (record.t === 'correct') {
+      const key = correctionKey(record.correction);
+      if (record.correction.text === '') corrections.delete(key);
+      else corrections.set(key, record.correction);
     } else {
       strokes.clear();
+      corrections.clear();
     }
   }
-  return [...strokes.values()];
+  return { strokes: [...strokes.values()], corrections: [...corrections.values()] };
 }

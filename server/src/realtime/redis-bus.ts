@@ -11,16 +11,21 @@
  * reseeded from the durable store and its members are asked to reconnect for the whole board.
  *
  * Keys (all expire a week after the room's last change): db:{room}:seq, db:{room}:strokes
- * (stroke id -> "seq|json"), db:{room}:members (session -> json). Channel: db:{room}.
+ * (stroke id -> "seq|json"), db:{room}:corrections (correctionKey -> "seq|json": corrections of
+ * numbers, kept like strokes), db:{room}:members (session -> json). Channel: db:{room}.
  */
 import { Redis } from 'ioredis';
-import type { StoredStroke } from './room-store.js';
+import { correctionKey, type StoredCorrection } from './corrections.js';
+import type { StoredBoard, StoredStroke } from './room-store.js';
 import type { Change, Channel, ChannelHandlers, RoomBus, SharedMember, Signal, Snapshot } from './bus.js';
 
 const TTL_SECONDS = 7 * 24 * 3600;
 const MEMBER_TTL_SECONDS = 3600;
 
-/** KEYS: seq, strokes. ARGV: channel, ttl, kind, payload, then the stroke id and json (stroke-end) or the erased ids. */
+/**
+ * KEYS: seq, strokes, corrections. ARGV: channel, ttl, kind, payload, then the stroke id and json
+ * (stroke-end), the erased ids, or the correction's key and json ("" when withdrawn).
+ */
 const PUBLISH = `
 local seq = redis.call('INCR', KEYS[1])
 local kind = ARGV[3]
@@ -29,63 +34,88 @@ if kind == 'stroke-end' then
 elseif kind == 'erased' then
   for i = 5, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
 elseif kind == 'cleared' then
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[2], KEYS[3])
+elseif kind == 'corrected' then
+  if ARGV[6] == '' then redis.call('HDEL', KEYS[3], ARGV[5]) else redis.call('HSET', KEYS[3], ARGV[5], seq .. '|' .. ARGV[6]) end
 end
 if kind ~= 'stroke-points' then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
 end
 redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[4])
 return seq`;
 
-/** KEYS: seq, strokes. -> {seq or false, flat hash}. */
-const SNAPSHOT = `return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}`;
+/** KEYS: seq, strokes, corrections. -> {seq or false, flat hash of strokes, flat hash of corrections}. */
+const SNAPSHOT = `return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}`;
 
 /**
- * KEYS: seq, strokes. ARGV: ttl, force, floor, then stroke ids and jsons. Writes the board
- * unless one is there (force: always, after an outage); seq never goes below floor.
+ * KEYS: seq, strokes, corrections. ARGV: ttl, force, floor, the number of strokes n, then n
+ * stroke ids and jsons, then correction keys and jsons. Writes the board unless one is there
+ * (force: always, after an outage); seq never goes below floor.
  */
 const SEED = `
 if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then
-  return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+  return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
 end
 local seq = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[3]))
-redis.call('DEL', KEYS[2])
-for i = 4, #ARGV, 2 do
+local last = 4 + 2 * tonumber(ARGV[4])
+redis.call('DEL', KEYS[2], KEYS[3])
+for i = 5, last, 2 do
   seq = seq + 1
   redis.call('HSET', KEYS[2], ARGV[i], seq .. '|' .. ARGV[i + 1])
 end
+for i = last + 1, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], seq .. '|' .. ARGV[i + 1]) end
 seq = seq + 1
 redis.call('SET', KEYS[1], seq, 'EX', ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
-return {tostring(seq), redis.call('HGETALL', KEYS[2])}`;
+redis.call('EXPIRE', KEYS[3], ARGV[1])
+return {tostring(seq), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}`;
 
+type Raw = [string | null, string[], string[]];
 type BusRedis = Redis & {
-  boardPublish(seqKey: string, strokesKey: string, ...args: (string | number)[]): Promise<number>;
-  boardSnapshot(seqKey: string, strokesKey: string): Promise<[string | null, string[]]>;
-  boardSeed(seqKey: string, strokesKey: string, ...args: (string | number)[]): Promise<[string | null, string[]]>;
+  boardPublish(seqKey: string, strokesKey: string, correctionsKey: string, ...args: (string | number)[]): Promise<number>;
+  boardSnapshot(seqKey: string, strokesKey: string, correctionsKey: string): Promise<Raw>;
+  boardSeed(seqKey: string, strokesKey: string, correctionsKey: string, ...args: (string | number)[]): Promise<Raw>;
 };
 
 interface Open {
   roomId: string;
   handlers: ChannelHandlers;
-  seed: () => Promise<StoredStroke[]>;
+  seed: () => Promise<StoredBoard>;
   /** Highest seq delivered or assigned here. */
   lastSeq: number;
 }
 
-const keys = (roomId: string) => ({ channel: `db:${roomId}`, seq: `db:${roomId}:seq`, strokes: `db:${roomId}:strokes`, members: `db:${roomId}:members` });
+const keys = (roomId: string) => ({
+  channel: `db:${roomId}`,
+  seq: `db:${roomId}:seq`,
+  strokes: `db:${roomId}:strokes`,
+  corrections: `db:${roomId}:corrections`,
+  members: `db:${roomId}:members`,
+});
 
-function toSnapshot([seq, flat]: [string | null, string[]]): Snapshot {
-  const entries: { order: number; stroke: StoredStroke }[] = [];
+/** The values of a flat HGETALL of "seq|json" entries, parsed, in seq order. */
+function entries<T>(flat: string[] = []): T[] {
+  const list: { order: number; value: T }[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const value = flat[i + 1];
     const bar = value.indexOf('|');
-    entries.push({ order: Number(value.slice(0, bar)), stroke: JSON.parse(value.slice(bar + 1)) as StoredStroke });
+    list.push({ order: Number(value.slice(0, bar)), value: JSON.parse(value.slice(bar + 1)) as T });
   }
-  entries.sort((a, b) => a.order - b.order);
-  return { seq: Number(seq ?? 0), strokes: entries.map((e) => e.stroke) };
+  return list.sort((a, b) => a.order - b.order).map((e) => e.value);
 }
+
+function toSnapshot([seq, strokes, corrections]: Raw): Snapshot {
+  return { seq: Number(seq ?? 0), strokes: entries<StoredStroke>(strokes), corrections: entries<StoredCorrection>(corrections) };
+}
+
+/** boardSeed's arguments after force and floor: the stroke count, the strokes, the corrections. */
+const seedArgs = (board: StoredBoard): (string | number)[] => [
+  board.strokes.length,
+  ...board.strokes.flatMap((s) => [s.id, JSON.stringify(s)]),
+  ...board.corrections.flatMap((c) => [correctionKey(c), JSON.stringify(c)]),
+];
 
 export interface RedisBusOptions {
   url: string;
@@ -115,9 +145,9 @@ export class RedisBus implements RoomBus {
     // Commands fail at once while Redis is away (the node then works alone) instead of queueing.
     this.pub = new Redis(opts.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 }) as BusRedis;
     this.sub = new Redis(opts.url, { ...common, autoResubscribe: true });
-    this.pub.defineCommand('boardPublish', { numberOfKeys: 2, lua: PUBLISH });
-    this.pub.defineCommand('boardSnapshot', { numberOfKeys: 2, lua: SNAPSHOT });
-    this.pub.defineCommand('boardSeed', { numberOfKeys: 2, lua: SEED });
+    this.pub.defineCommand('boardPublish', { numberOfKeys: 3, lua: PUBLISH });
+    this.pub.defineCommand('boardSnapshot', { numberOfKeys: 3, lua: SNAPSHOT });
+    this.pub.defineCommand('boardSeed', { numberOfKeys: 3, lua: SEED });
     for (const conn of [this.pub, this.sub]) {
       // ioredis reports every failed attempt; the status is in health, one line per outage is enough.
       conn.on('error', () => {});
@@ -166,17 +196,17 @@ export class RedisBus implements RoomBus {
       try {
         // The durable store has every node's acknowledged strokes, including those made while
         // the nodes could not hear each other. If it is away too, Redis's board is kept.
-        let strokes: StoredStroke[] | null = null;
+        let stored: StoredBoard | null = null;
         try {
-          strokes = await open.seed();
+          stored = await open.seed();
         } catch (err) {
           this.log.warn({ err, room: open.roomId }, 'store unreachable while resynchronizing; keeping the board Redis has');
         }
         const k = keys(open.roomId);
         const snapshot = toSnapshot(
-          strokes
-            ? await this.pub.boardSeed(k.seq, k.strokes, TTL_SECONDS, '1', open.lastSeq, ...strokes.flatMap((s) => [s.id, JSON.stringify(s)]))
-            : await this.pub.boardSnapshot(k.seq, k.strokes),
+          stored
+            ? await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '1', open.lastSeq, ...seedArgs(stored))
+            : await this.pub.boardSnapshot(k.seq, k.strokes, k.corrections),
         );
         // The room takes this board and seq as they are; its members get the whole board on
         // reconnecting, so numbers handed out during the outage cannot be mistaken for current.
@@ -206,7 +236,7 @@ export class RedisBus implements RoomBus {
     open.handlers.change(seq, JSON.parse(message.slice(bar + 1)) as Change);
   }
 
-  async open(roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredStroke[]>): Promise<{ channel: Channel; snapshot: Snapshot }> {
+  async open(roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredBoard>): Promise<{ channel: Channel; snapshot: Snapshot }> {
     const k = keys(roomId);
     const open: Open = { roomId, handlers, seed, lastSeq: 0 };
     this.rooms.set(roomId, open);
@@ -216,11 +246,8 @@ export class RedisBus implements RoomBus {
       // Subscribe, then read the board: a change published in between is both in the snapshot
       // and delivered, and the room skips deliveries at or below the snapshot's seq.
       await this.sub.subscribe(k.channel);
-      let raw = await this.pub.boardSnapshot(k.seq, k.strokes);
-      if (raw[0] === null) {
-        const strokes = await seed();
-        raw = await this.pub.boardSeed(k.seq, k.strokes, TTL_SECONDS, '0', 0, ...strokes.flatMap((s) => [s.id, JSON.stringify(s)]));
-      }
+      let raw = await this.pub.boardSnapshot(k.seq, k.strokes, k.corrections);
+      if (raw[0] === null) raw = await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '0', 0, ...seedArgs(await seed()));
       snapshot = toSnapshot(raw);
     } catch (err) {
       if (this.up()) {
@@ -233,7 +260,7 @@ export class RedisBus implements RoomBus {
       this.lost = true;
       // The subscription is queued by ioredis and made on reconnect.
       void this.sub.subscribe(k.channel).catch(() => {});
-      snapshot = { seq: 0, strokes: await seed() };
+      snapshot = { seq: 0, ...(await seed()) };
     }
     open.lastSeq = Math.max(open.lastSeq, snapshot.seq);
 
@@ -250,8 +277,12 @@ export class RedisBus implements RoomBus {
         const args: (string | number)[] = [k.channel, TTL_SECONDS, change.type, JSON.stringify(change)];
         if (change.type === 'stroke-end') args.push(change.stroke.id, JSON.stringify(change.stroke));
         else if (change.type === 'erased') args.push(...change.strokeIds);
+        else if (change.type === 'corrected') {
+          const { type: _type, ...correction } = change;
+          args.push(correctionKey(correction), correction.text === '' ? '' : JSON.stringify(correction));
+        }
         try {
-          return await this.pub.boardPublish(k.seq, k.strokes, ...args);
+          return await this.pub.boardPublish(k.seq, k.strokes, k.corrections, ...args);
         } catch (err) {
           // Lost on the way: keep the writer going locally; the board is reseeded when Redis returns.
           this.log.warn({ err, room: roomId }, 'publishing through Redis failed; applying locally');
@@ -269,6 +300,9 @@ export class RedisBus implements RoomBus {
           .expire(k.members, MEMBER_TTL_SECONDS)
           .exec()
           .catch(() => {});
+      },
+      dropCorrections: (dropped) => {
+        if (this.up() && dropped.length > 0) this.pub.hdel(k.corrections, ...dropped).catch(() => {});
       },
       loadMember: async (session) => {
         if (!this.up()) return null;

@@ -2,7 +2,8 @@
  * Durable board state: one append-only JSON-lines file per room under data/rooms/. A stroke is
  * acknowledged only after its record is on disk (the file is opened with O_DSYNC: a write returns
  * once its data is flushed, as a datasync after it would), so an acknowledged stroke survives a
- * crash or restart. A clear rewrites the file empty (compaction).
+ * crash or restart. A clear rewrites the file empty (compaction). Corrections of numbers are
+ * records too (see corrections.ts).
  *
  * Chosen over SQLite for now because accounts/Prisma are not in yet; the interface is small so a
  * Prisma-backed store can replace it.
@@ -10,6 +11,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { correctionKey, type StoredCorrection } from './corrections.js';
 
 export interface StoredStroke {
   id: string;
@@ -22,25 +24,53 @@ export interface StoredStroke {
  * A board change. `seq` is the room-wide order of the change when the room spans nodes (every
  * node sees the same order); stores that receive changes out of order sort by it.
  */
-export type StoreRecord = ({ t: 'stroke'; stroke: StoredStroke } | { t: 'erase'; ids: string[] } | { t: 'clear' }) & { seq?: number };
+export type StoreRecord = (
+  | { t: 'stroke'; stroke: StoredStroke }
+  | { t: 'erase'; ids: string[] }
+  | { t: 'clear' }
+  /** A number corrected, or (text "") its correction withdrawn or dropped because its strokes changed. */
+  | { t: 'correct'; correction: StoredCorrection }
+) & { seq?: number };
+
+/** A stored board: its completed strokes in drawing order and the corrections made since its last clear. */
+export interface StoredBoard {
+  strokes: StoredStroke[];
+  /**
+   * The latest correction of each number version still standing (none withdrawn, none of erased
+   * strokes); the room keeps those that match its numbers.
+   */
+  corrections: StoredCorrection[];
+}
+
+export const emptyBoard = (): StoredBoard => ({ strokes: [], corrections: [] });
 
 export interface RoomStore {
-  /** Completed strokes of a room in drawing order ([] for a new room). */
-  load(roomId: string): Promise<StoredStroke[]>;
+  /** The room's board (empty for a new room). */
+  load(roomId: string): Promise<StoredBoard>;
   /** Resolves once the record is durable. */
   append(roomId: string, record: StoreRecord): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Replays records into the board they describe. */
-export function replay(records: Iterable<StoreRecord>): StoredStroke[] {
+export function replay(records: Iterable<StoreRecord>): StoredBoard {
   const strokes = new Map<string, StoredStroke>();
+  const corrections = new Map<string, StoredCorrection>();
   for (const r of records) {
     if (r.t === 'stroke') strokes.set(r.stroke.id, r.stroke);
-    else if (r.t === 'erase') r.ids.forEach((id) => strokes.delete(id));
-    else strokes.clear();
+    else if (r.t === 'erase') {
+      r.ids.forEach((id) => strokes.delete(id));
+      for (const [key, c] of corrections) if (c.strokeIds.some((id) => r.ids.includes(id))) corrections.delete(key);
+    } else if (r.t === 'correct') {
+      const key = correctionKey(r.correction);
+      if (r.correction.text === '') corrections.delete(key);
+      else corrections.set(key, r.correction);
+    } else {
+      strokes.clear();
+      corrections.clear();
+    }
   }
-  return [...strokes.values()];
+  return { strokes: [...strokes.values()], corrections: [...corrections.values()] };
 }
 
 interface PendingRecord {
@@ -64,12 +94,12 @@ export class FileRoomStore implements RoomStore {
     return path.join(this.dir, `${roomId}.jsonl`);
   }
 
-  async load(roomId: string): Promise<StoredStroke[]> {
+  async load(roomId: string): Promise<StoredBoard> {
     let text: string;
     try {
       text = await readFile(this.file(roomId), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyBoard();
       throw err;
     }
     const records: StoreRecord[] = [];
@@ -159,7 +189,7 @@ export class FileRoomStore implements RoomStore {
 /** For tests and private boards: same contract, kept in memory. */
 export class MemoryRoomStore implements RoomStore {
   readonly records = new Map<string, StoreRecord[]>();
-  async load(roomId: string): Promise<StoredStroke[]> {
+  async load(roomId: string): Promise<StoredBoard> {
     return replay(this.records.get(roomId) ?? []);
   }
   async append(roomId: string, record: StoreRecord): Promise<void> {

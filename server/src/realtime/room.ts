@@ -30,6 +30,7 @@ import {
 import { LIMITS, type Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
+import { Corrections, correctionKey, currentGroup, type StoredCorrection } from './corrections.js';
 import { COLORS, generatedName } from './names.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
 
@@ -46,6 +47,8 @@ export interface BoardRecord {
   strokes: number[][][];
   box: { x: number; y: number; width: number; height: number };
   recognition: Recognition;
+  /** What the room said the number is, when it was corrected before it was recorded. */
+  correctedText?: string;
 }
 
 export interface RoomDeps {
@@ -55,6 +58,11 @@ export interface RoomDeps {
   recognize(strokes: readonly number[][][]): Promise<Recognition>;
   /** Stores a logged-in writer's recognition in their history (never throws). */
   record?(entry: BoardRecord): void;
+  /**
+   * A number was corrected on the board (text null: withdrawn): the history record stored under
+   * `key` (see BoardRecord.key), if any, takes the correction (never throws).
+   */
+  correct?(key: string, text: string | null): void;
   /** The name a logged-in writer shows on boards (null: unknown, a generated one is used). */
   nameOf?(userId: string): Promise<string | null>;
   modelVersion: string;
@@ -156,6 +164,8 @@ export class Room {
   private recognizing = 0;
   /** Pen-ups whose number was not broadcast yet: each schedules its number's record once it is. */
   private readonly penUps = new Set<string>();
+  /** What participants said numbers are; the numbers members hold carry them. */
+  private readonly corrections = new Corrections();
   /** What members hold: every number broadcast so far (by id, as `removed` left them), and the latest result. */
   private lastResult: { strokes: number; result: Recognition; groups: Map<string, GroupResult> } | null = null;
 
@@ -335,6 +345,8 @@ export class Room {
         return this.publish({ type: 'cleared', by: member.participant.id });
       case 'cursor':
         return this.cursor(member, msg.x, msg.y);
+      case 'correct':
+        return this.correct(member, msg.groupId, msg.strokeIds, msg.text);
       default: {
         const never: never = msg;
         return never;
@@ -408,6 +420,17 @@ export class Room {
     this.publish({ type: 'erased', strokeIds: [id], by: member.participant.id });
   }
 
+  private correct(member: Member, groupId: string, strokeIds: string[], text: string): void {
+    // Checked again when applied: another change may come first.
+    if (!currentGroup(this.grouping, groupId, strokeIds)) return this.unknownGroup(member, groupId);
+    const { id: by, name } = member.participant;
+    this.publish({ type: 'corrected', groupId, strokeIds, text, by, name });
+  }
+
+  private unknownGroup(member: Member, groupId: string): void {
+    this.error(member, ErrorCode.unknownGroup, `number ${groupId} is not on the board with those strokes (any more)`);
+  }
+
   private cursor(member: Member, x: number, y: number): void {
     const now = Date.now();
     if (now - member.lastCursor < CURSOR_INTERVAL_MS) return;
@@ -461,6 +484,10 @@ export class Room {
         return this.applyErase(seq, change.strokeIds, change.by);
       case 'cleared':
         return this.applyClear(seq, change.by);
+      case 'corrected': {
+        const { type: _type, ...correction } = change;
+        return this.applyCorrection(seq, correction);
+      }
     }
   }
 
@@ -492,6 +519,7 @@ export class Room {
       this.changed.add(group);
       this.penUps.add(stored.id);
     }
+    this.dropStaleCorrections(seq, stored.author);
     this.touch({ strokeId: stored.id });
   }
 
@@ -518,6 +546,7 @@ export class Room {
     if (removed.length === 0) return;
     this.emit({ type: 'erased', seq, strokeIds: removed, by });
     if (this.localMember(by)) this.persist({ t: 'erase', ids: removed, seq });
+    this.dropStaleCorrections(seq, by);
     this.touch(box ? { box } : null);
   }
 
@@ -528,11 +557,49 @@ export class Room {
     this.totalPoints = 0;
     this.completed = 0;
     this.grouping = new PlaceGroups();
+    this.corrections.reset();
     this.changed.clear();
     this.penUps.clear();
     this.emit({ type: 'cleared', seq, by });
     if (this.localMember(by)) this.persist({ t: 'clear', seq });
     this.touch(null);
+  }
+
+  /**
+   * Applies a correction (text "": withdraws it) if the number is still as the corrector saw it,
+   * and shows it to everyone: the event, and the number's result carrying it.
+   */
+  private applyCorrection(seq: number, correction: StoredCorrection): void {
+    const group = currentGroup(this.grouping, correction.groupId, correction.strokeIds);
+    const corrector = this.localMember(correction.by);
+    if (!group) {
+      if (corrector) this.unknownGroup(corrector, correction.groupId);
+      return;
+    }
+    this.corrections.set(group, correction);
+    const { groupId, text, by } = correction;
+    this.emit({ type: 'corrected', seq, groupId, strokeIds: [...group.strokeIds], text, by });
+    if (corrector) {
+      this.persist({ t: 'correct', correction: { ...correction, strokeIds: [...group.strokeIds] }, seq });
+      // The history record of this version of the number: the one its last pen-up scheduled.
+      this.deps.correct?.(`${this.id}:${group.strokeIds.at(-1)}`, text === '' ? null : text);
+    }
+    // Members hold this number already: it goes out again with the correction. Otherwise its
+    // recognition is under way and its result will carry the correction.
+    const held = this.lastResult?.groups.get(group.strokeIds[0]);
+    if (held && this.sameStrokes(held, group)) this.broadcastResult(held.result, this.corrections.decorate(held, group));
+  }
+
+  /**
+   * Corrections of numbers whose strokes changed no longer apply (every node drops them as it
+   * applies the change); the node of whoever changed them also drops them from the store and the
+   * bus's board, so that a reload does not take them up again if the strokes come back.
+   */
+  private dropStaleCorrections(seq: number, by: string): void {
+    const dropped = this.corrections.prune(this.grouping);
+    if (dropped.length === 0 || !this.localMember(by)) return;
+    for (const c of dropped) this.persist({ t: 'correct', correction: { ...c, text: '' }, seq });
+    this.channel.dropCorrections(dropped.map(correctionKey));
   }
 
   /** A stroke removed while its author was drawing it: the author's later points are dropped quietly. */
@@ -557,6 +624,7 @@ export class Room {
     // Every number is recognized anew; members reconnect (or are yet to join) for the new board.
     this.completed = this.strokes.size;
     this.grouping = new PlaceGroups([...this.strokes.values()]);
+    this.corrections.reset(this.grouping, snapshot.corrections);
     this.changed.clear();
     for (const group of this.grouping.values()) this.changed.add(group);
     this.lastResult = null;
@@ -688,7 +756,8 @@ export class Room {
         // Changed meanwhile: a recognition of its new strokes is under way.
         if (this.closed || !this.isCurrent(group)) return;
         const { minX, minY, maxX, maxY } = group.box;
-        this.broadcastResult(result, { id: group.strokeIds[0], box: { x: minX, y: minY, width: maxX - minX, height: maxY - minY }, strokeIds: group.strokeIds, result });
+        const box = { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+        this.broadcastResult(result, this.corrections.decorate({ id: group.strokeIds[0], box, strokeIds: group.strokeIds, result }, group));
       })
       .catch((err: Error) => {
         this.deps.log.warn({ err, room: this.id }, 'recognition failed');
@@ -717,11 +786,18 @@ export class Room {
     return this.grouping.get(group.strokeIds[0]) === group;
   }
 
-  /** The number as members hold it, if they hold exactly these strokes under its id. */
+  /**
+   * The number as members hold it, if they hold exactly these strokes under its id, with its
+   * correction as it stands (a correction dropped since is sent again as a new result).
+   */
   private held(group: StrokeGroup): GroupResult | undefined {
     const held = this.lastResult?.groups.get(group.strokeIds[0]);
-    const same = held && held.strokeIds.length === group.strokeIds.length && held.strokeIds.every((id) => this.grouping.groupOf(id) === group);
+    const same = held && this.sameStrokes(held, group) && held.correctedText === this.corrections.of(group)?.text;
     return same ? held : undefined;
+  }
+
+  private sameStrokes(held: GroupResult, group: StrokeGroup): boolean {
+    return held.strokeIds.length === group.strokeIds.length && held.strokeIds.every((id) => this.grouping.groupOf(id) === group);
   }
 
   /** The number a change touched: the pen-up's, or the one nearest the erased ink. */
@@ -766,6 +842,7 @@ export class Room {
         strokes: settled.strokeIds.map((id) => this.strokes.get(id)?.points ?? []),
         box: settled.box,
         recognition: settled.result,
+        ...(settled.correctedText !== undefined ? { correctedText: settled.correctedText } : {}),
       });
     };
     const timer = setTimeout(fire, RECORD_AFTER_MS);

@@ -3,7 +3,7 @@ import { startPgCluster } from '../../../scripts/db-pg-cluster.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { board, PrismaRoomStore, type PrismaRoomStoreOptions } from '../../src/realtime/prisma-room-store.js';
-import type { StoredStroke, StoreRecord } from '../../src/realtime/room-store.js';
+import type { StoredBoard, StoredStroke, StoreRecord } from '../../src/realtime/room-store.js';
 import { migratedDatabase, PROVIDERS, stopOwnCluster } from '../db/helper.js';
 
 afterAll(stopOwnCluster);
@@ -12,7 +12,7 @@ function stroke(id: string, seq?: number, points: number[][] = [[1, 2, 0]]): Sto
   return { t: 'stroke', stroke: { id, author: 'a', color: '#000', points }, ...(seq === undefined ? {} : { seq }) };
 }
 
-const ids = (strokes: StoredStroke[]) => strokes.map((s) => s.id);
+const ids = ({ strokes }: StoredBoard) => strokes.map((s) => s.id);
 
 /** An outage that the test switches on and off, in the shape Prisma reports one. */
 function switchableOutage(db: Db) {
@@ -58,7 +58,7 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
   it('stores strokes, erases and clears and loads them in seq order', async () => {
     await withStore(async (t) => {
       const { store } = t;
-      expect(await store.load('r1')).toEqual([]);
+      expect(await store.load('r1')).toEqual({ strokes: [], corrections: [] });
       // Out of order, as records from different nodes arrive.
       await store.append('r1', stroke('b', 2));
       await store.append('r1', stroke('a', 1));
@@ -66,7 +66,7 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
       await store.append('r1', { t: 'erase', ids: ['d'], seq: 5 });
       await store.append('r1', stroke('c', 3));
       expect(ids(await store.load('r1'))).toEqual(['a', 'b', 'c']);
-      expect((await store.load('r1'))[0]).toEqual({ id: 'a', author: 'a', color: '#000', points: [[1, 2, 0]] });
+      expect((await store.load('r1')).strokes[0]).toEqual({ id: 'a', author: 'a', color: '#000', points: [[1, 2, 0]] });
       // A clear at seq 7; then a stroke drawn before it (seq 6) arrives late, and one after it.
       await store.append('r1', { t: 'clear', seq: 7 });
       await store.append('r1', stroke('e', 8));
@@ -83,7 +83,7 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
       await store.append('r2', stroke('x', 1));
       await store.append('r1', { t: 'clear', seq: 9 });
       expect(ids(await store.load('r2'))).toEqual(['x']);
-      expect(await store.load('r1')).toEqual([]);
+      expect(await store.load('r1')).toEqual({ strokes: [], corrections: [] });
       expect(store.stats).toMatchObject({ queued: 0, written: 12, failing: false });
     });
   });
@@ -98,7 +98,7 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
       await Promise.all([store.append('r', stroke('s3', 4)), store.append('r', stroke('s3', 4))]);
       const strokes = await store.load('r');
       expect(ids(strokes)).toEqual(['s1', 's2', 's3']);
-      expect(strokes[0].points).toEqual([[1, 1]]);
+      expect(strokes.strokes[0].points).toEqual([[1, 1]]);
       expect(await rowCount(t.db, 'r')).toBe(3);
     });
   });
@@ -115,6 +115,23 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
       expect(await rowCount(t.db, 'r')).toBe(0);
       await store.append('r', stroke('w'));
       expect(ids(await store.load('r'))).toEqual(['w']);
+    });
+  });
+
+  it('keeps corrections in seq order: withdrawn, erased and cleared ones are gone', async () => {
+    await withStore(async ({ store }) => {
+      const correct = (groupId: string, strokeIds: string[], text: string, seq: number): StoreRecord => ({ t: 'correct', correction: { groupId, strokeIds, text, by: 'p', name: 'Ada' }, seq });
+      await store.append('r', stroke('a', 1));
+      await store.append('r', stroke('b', 2));
+      await store.append('r', correct('b', ['b'], '', 5)); // arrives first, applies after the next one
+      await store.append('r', correct('b', ['b'], '4', 4));
+      await store.append('r', correct('a', ['a'], '7', 3));
+      expect((await store.load('r')).corrections).toEqual([{ groupId: 'a', strokeIds: ['a'], text: '7', by: 'p', name: 'Ada' }]);
+      await store.append('r', { t: 'erase', ids: ['a'], seq: 6 });
+      expect(await store.load('r')).toMatchObject({ corrections: [] });
+      await store.append('r', correct('b', ['b'], '1', 7));
+      await store.append('r', { t: 'clear', seq: 8 });
+      expect(await store.load('r')).toEqual({ strokes: [], corrections: [] });
     });
   });
 
@@ -256,7 +273,7 @@ describe('PrismaRoomStore through a PostgreSQL outage', () => {
       await Promise.all(appends);
       expect(store.stats).toMatchObject({ queued: 0, failing: false, written: 22 });
       const strokes = await store.load('r');
-      expect(strokes).toHaveLength(20);
+      expect(strokes.strokes).toHaveLength(20);
       expect(ids(strokes)[0]).toBe('before');
       expect(await rowCount(db, 'r')).toBe(22);
     } finally {

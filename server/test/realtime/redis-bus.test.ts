@@ -83,14 +83,14 @@ describe('RedisBus: a board across two nodes', () => {
       expect(bobPoints).toEqual([[0, 0], [5, 5], [9, 9]]);
       // The same seq on both nodes, and stored once with it.
       expect(bob.of('stroke-end')[0].seq).toBe(alice.of('ack')[0].seq);
-      expect((await store.load(ROOM)).map((s) => s.id)).toEqual(['s1']);
+      expect((await store.load(ROOM)).strokes.map((s) => s.id)).toEqual(['s1']);
       await until('bob got a result', () => bob.of('result').some((r) => r.strokes === 1));
 
       bob.draw('s2');
       await until('alice saw bob', () => alice.of('stroke-end').length === 1);
       bob.send({ type: 'erase', strokeId: 's1' });
       await until('alice saw the erase', () => alice.of('erased').length === 1);
-      expect((await store.load(ROOM)).map((s) => s.id)).toEqual(['s2']);
+      expect((await store.load(ROOM)).strokes.map((s) => s.id)).toEqual(['s2']);
 
       alice.send({ type: 'cursor', x: 3, y: 4 });
       await until('bob saw the cursor', () => bob.of('cursor').length === 1);
@@ -120,10 +120,49 @@ describe('RedisBus: a board across two nodes', () => {
       await until('ack again', () => again.of('ack').length === 1);
       again.send({ type: 'undo' });
       await until('undo across nodes', () => again.of('erased').length === 1);
-      expect(await store.load(room)).toEqual([]);
+      expect((await store.load(room)).strokes).toEqual([]);
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('carries corrections to every node, and to a node that opens the board later (until the number changes)', async () => {
+    const store = new MemoryRoomStore();
+    const a = node('a', store);
+    const b = node('b', store);
+    const later: ReturnType<typeof node>[] = [];
+    try {
+      await Promise.all([a.bus.ready(), b.bus.ready()]);
+      const room = 'EEEEEEEEEEEEEEEEEEEEEE';
+      const alice = a.client({ room });
+      const bob = b.client({ room });
+      await until('welcomes', () => !!alice.welcome() && !!bob.welcome());
+      alice.draw('s1', [[0, 0], [0, 100]]);
+      await until('bob got the number', () => bob.of('result').some((r) => r.groups.some((g) => g.id === 's1')));
+      bob.send({ type: 'correct', groupId: 's1', strokeIds: ['s1'], text: '7' });
+      await until('alice saw the correction', () => alice.of('corrected').length === 1);
+      expect(alice.of('corrected')[0]).toMatchObject({ groupId: 's1', text: '7', by: bob.welcome().you.id, seq: bob.of('corrected')[0].seq });
+      await until('alice got the corrected number', () => alice.of('result').some((r) => r.groups.some((g) => g.correctedText === '7')));
+
+      const opened = async (name: string) => {
+        const c = node(name, store);
+        later.push(c);
+        await c.bus.ready();
+        const carol = c.client({ room });
+        await until(`welcome on ${name}`, () => carol.of('result').length === 1);
+        return carol.of('result')[0].groups.map((g) => [g.id, g.correctedText ?? null]);
+      };
+      expect(await opened('c')).toEqual([['s1', '7']]);
+      alice.draw('s2', [[30, 0], [30, 100]]); // joins s1's number: the correction goes
+      await until('bob got the new number', () => bob.of('result').some((r) => r.groups.some((g) => g.strokeIds.length === 2)));
+      alice.send({ type: 'undo' });
+      await until('bob saw the undo', () => bob.of('erased').length === 1);
+      expect(await opened('d')).toEqual([['s1', null]]);
+    } finally {
+      await a.close();
+      await b.close();
+      for (const c of later) await c.close();
     }
   });
 

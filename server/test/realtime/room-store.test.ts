@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileRoomStore } from '../../src/realtime/room-store.js';
+import { FileRoomStore, replay, type StoreRecord } from '../../src/realtime/room-store.js';
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -14,6 +14,18 @@ const tempDir = async () => {
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 const stroke = (id: string) => ({ id, author: 'a', color: '#000', points: [[1, 2], [3, 4]] });
+const correction = (groupId: string, strokeIds: string[], text: string): StoreRecord => ({ t: 'correct', correction: { groupId, strokeIds, text, by: 'p', name: 'Ada' } });
+
+describe('replay', () => {
+  it('keeps the latest correction of each number version until it is withdrawn, its strokes erased or the board cleared', () => {
+    const texts = (records: StoreRecord[]) => replay(records).corrections.map((c) => `${c.groupId}:${c.strokeIds.join(',')}=${c.text}`);
+    const base: StoreRecord[] = [{ t: 'stroke', stroke: stroke('a') }, { t: 'stroke', stroke: stroke('b') }];
+    expect(texts([...base, correction('a', ['a'], '1'), correction('a', ['a'], '7'), correction('a', ['a', 'b'], '17')])).toEqual(['a:a=7', 'a:a,b=17']);
+    expect(texts([...base, correction('a', ['a'], '7'), correction('a', ['a'], '')])).toEqual([]);
+    expect(texts([...base, correction('a', ['a', 'b'], '17'), correction('b', ['b'], '4'), { t: 'erase', ids: ['a'] }])).toEqual(['b:b=4']);
+    expect(texts([...base, correction('a', ['a'], '7'), { t: 'clear' }])).toEqual([]);
+  });
+});
 
 describe('FileRoomStore', () => {
   it('stores strokes, erases and clears durably, readable by a new store (a restart)', async () => {
@@ -26,12 +38,14 @@ describe('FileRoomStore', () => {
     await s1.append('room2', { t: 'stroke', stroke: stroke('z') });
     await s1.close();
     const s2 = new FileRoomStore(dir);
-    expect((await s2.load('room1')).map((s) => s.id)).toEqual(['a', 'c']);
-    expect((await s2.load('room2')).map((s) => s.id)).toEqual(['z']);
+    expect((await s2.load('room1')).strokes.map((s) => s.id)).toEqual(['a', 'c']);
+    expect((await s2.load('room2')).strokes.map((s) => s.id)).toEqual(['z']);
+    await s2.append('room1', correction('a', ['a'], '7'));
+    expect((await new FileRoomStore(dir).load('room1')).corrections).toMatchObject([{ groupId: 'a', text: '7', name: 'Ada' }]);
     await s2.append('room1', { t: 'clear' });
-    expect(await s2.load('room1')).toEqual([]);
+    expect(await s2.load('room1')).toEqual({ strokes: [], corrections: [] });
     await s2.append('room1', { t: 'stroke', stroke: stroke('d') });
-    expect((await new FileRoomStore(dir).load('room1')).map((s) => s.id)).toEqual(['d']);
+    expect((await new FileRoomStore(dir).load('room1')).strokes.map((s) => s.id)).toEqual(['d']);
     await s2.close();
   });
 
@@ -58,7 +72,7 @@ describe('FileRoomStore', () => {
     await s.append('r', { t: 'stroke', stroke: stroke('a') });
     await s.close();
     await appendFile(path.join(dir, 'r.jsonl'), '{"t":"stroke","stroke":{"id":"b","au');
-    expect((await new FileRoomStore(dir).load('r')).map((x) => x.id)).toEqual(['a']);
+    expect((await new FileRoomStore(dir).load('r')).strokes.map((x) => x.id)).toEqual(['a']);
   });
 
   it('keeps concurrent appends whole and in order', async () => {
