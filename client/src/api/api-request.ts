@@ -20,7 +20,7 @@ interface ErrorBody {
  * the server's CSRF check wants go along). Resolves to the JSON body, or undefined for 204;
  * rejects with an ApiError for a 4xx/5xx and with a TypeError when the network fails.
  */
-export async function apiRequest<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',

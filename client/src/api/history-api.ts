@@ -1,4 +1,4 @@
-import type { Box, DigitResult } from '../../../common/recognition.js';
+import type { Box, DigitResult, Recognition } from '../../../common/recognition.js';
 import { apiRequest } from './api-request.js';
 
 /** Where a stored recognition came from (the server's SourceSchema). */
@@ -29,6 +29,10 @@ export interface HistoryRecord {
   text: string;
   digits: DigitResult[];
   rejected: { box: Box; notDigitProbability: number }[];
+  /** The model's readings, best first; absent from records stored before they were kept. */
+  alternatives?: Recognition['alternatives'];
+  /** What the owner said it is, shown instead of `text`; null or absent: not corrected. */
+  correctedText?: string | null;
   model: string;
   latencyMs: number;
   inputKind: 'strokes' | 'image';
@@ -67,6 +71,12 @@ export function listHistory(filter: HistoryFilter, cursor?: string, limit = 20):
 
 export const getRecord = (id: string): Promise<HistoryRecord> => apiRequest<HistoryRecord>('GET', `/api/recognitions/${encodeURIComponent(id)}`);
 export const deleteRecord = (id: string): Promise<void> => apiRequest<void>('DELETE', `/api/recognitions/${encodeURIComponent(id)}`);
+/**
+ * Says what a recognition really reads (`null` withdraws the correction). Resolves to the record
+ * as the server now has it.
+ */
+export const correctRecord = (id: string, correctedText: string | null): Promise<HistoryRecord> =>
+  apiRequest<HistoryRecord>('PATCH', `/api/recognitions/${encodeURIComponent(id)}`, { correctedText });
 export const deleteAllRecords = (): Promise<void> => apiRequest<void>('DELETE', '/api/recognitions');
 
 /** A download link for the matching records (the server sends them as an attachment). */

@@ -202,6 +202,25 @@ describe('BoardSync', () => {
     expect([...sync.model.values()].map((s) => s.id)).toEqual(['s3']);
   });
 
+  it('sends a correction with the number\'s strokes, and takes the corrected event without touching the ink', () => {
+    const { sync, sent, changes, io } = setup();
+    sync.welcome(welcome({ strokes: [theirs('a'), theirs('b')] }));
+    changes.length = 0;
+    expect(sync.correct('a', ['a', 'b'], '17')).toBe(true);
+    expect(sync.correct('a', ['a', 'b'], '')).toBe(true);
+    expect(sent).toEqual([
+      { type: 'correct', groupId: 'a', strokeIds: ['a', 'b'], text: '17' },
+      { type: 'correct', groupId: 'a', strokeIds: ['a', 'b'], text: '' },
+    ]);
+    sync.apply({ type: 'corrected', seq: 12, groupId: 'a', strokeIds: ['a', 'b'], text: '17', by: OTHER.id });
+    expect(changes).toEqual([]);
+    expect(sync.model.size).toBe(2);
+    // Offline: nothing goes out, and the caller hears so.
+    io.online = false;
+    expect(sync.correct('a', ['a', 'b'], '4')).toBe(false);
+    expect(sent).toHaveLength(2);
+  });
+
   it('hits the top-most stroke near a point', () => {
     const { sync } = setup();
     sync.welcome(welcome({ strokes: [theirs('t1'), { ...theirs('t2'), points: [[0, 10], [10, 10]] }] }));

@@ -186,6 +186,9 @@ export class BoardSync {
       case 'ack':
         this.unacked.delete(message.strokeId);
         return;
+      case 'corrected':
+        // The ink is unchanged; what the number reads comes with the result that follows.
+        return;
       default: {
         const unexpected: never = message;
         return unexpected;
@@ -295,6 +298,16 @@ export class BoardSync {
     if (this.drawing === strokeId) this.cancelDrawing();
     if (stroke.done) this.io.onInkChange({ type: 'removed', box: boundsOf([stroke]) });
     return true;
+  }
+
+  /**
+   * Says what a number on the board is (`text` "" goes back to the model's reading), for everyone.
+   * `strokeIds` are the number's strokes as shown: the server applies it only while they still
+   * are. The label changes when the server's next result carries it. False when offline.
+   */
+  correct(groupId: string, strokeIds: readonly string[], text: string): boolean {
+    if (strokeIds.length === 0) return false;
+    return this.io.send({ type: 'correct', groupId, strokeIds: [...strokeIds], text });
   }
 
   /** Wipes the board for everyone. False when the server cannot be told (offline). */

@@ -16,7 +16,7 @@ import type { AccountChange } from '../account-menu/account-menu.js';
 import '../board-toolbar/board-toolbar.js';
 import type { BoardCommand } from '../board-toolbar/board-toolbar.js';
 import '../digit-board/digit-board.js';
-import type { BoardPointerDetail, DigitBoard, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from '../digit-board/digit-board.js';
+import type { BoardPointerDetail, CorrectNumberDetail, DigitBoard, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from '../digit-board/digit-board.js';
 import '../history-page/history-page.js';
 import { historyFromHash, historyHash, type HistoryRoute } from '../history-page/history-route.js';
 import '../model-page/model-page.js';
@@ -280,11 +280,13 @@ export class DigitApp extends LitElement {
             tool=${this.tool}
             .groups=${this.groups}
             .cursors=${this.remoteCursors()}
+            ?correctable=${this.showingServer && this.source === 'server'}
             @stroke-begin=${this.onStrokeBegin}
             @stroke-points=${this.onStrokePoints}
             @stroke-end=${this.onStrokeEnd}
             @erase-stroke=${this.onEraseStroke}
             @board-pointer=${this.onBoardPointer}
+            @correct-number=${this.onCorrectNumber}
           ></digit-board>
           <div class="actions">
             <span class="shortcut"
@@ -372,6 +374,13 @@ export class DigitApp extends LitElement {
     this.sync.penUp(event.detail.strokeId);
     // Whoever writes may lose the connection: have the on-device recognizer ready by then.
     if (!this.recognizingOnDevice) this.onDevice.warmUpLater();
+  }
+
+  private onCorrectNumber(event: CustomEvent<CorrectNumberDetail>): void {
+    const { groupId, strokeIds, text } = event.detail;
+    if (!this.showingServer || !this.sync.correct(groupId, strokeIds, text)) {
+      this.say(msg('Correcting a number needs the connection to the board: try again when you are back online.'));
+    }
   }
 
   private onEraseStroke(event: CustomEvent<StrokeEndDetail>): void {
@@ -508,6 +517,7 @@ export class DigitApp extends LitElement {
       case 'stroke-end':
       case 'erased':
       case 'cleared':
+      case 'corrected':
       case 'ack':
         this.sync.apply(message);
         // Undo, redo and clear availability follow the ink.
@@ -525,6 +535,10 @@ export class DigitApp extends LitElement {
         this.requestUpdate();
         return;
       case 'error':
+        if (message.code === 'unknown_group') {
+          this.say(msg('That number changed before your correction reached the board: look at it again and correct it anew.'));
+          return;
+        }
         if (!this.sync.absorbError(message.code)) this.say(`${message.message.charAt(0).toUpperCase()}${message.message.slice(1)}.`);
         return;
       case 'welcome':

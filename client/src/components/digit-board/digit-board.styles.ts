@@ -46,27 +46,123 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
-  .label {
+  /* Each label's box is placed and sized by label-layout.ts (in % of the board); the button fills it. */
+  .labels li {
     position: absolute;
-    transform: translate(0.375rem, -0.25rem);
+    display: flex;
+  }
+  .label {
+    flex: 1;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    box-sizing: border-box;
+    min-width: 0;
+    margin: 0;
     padding: 0.0625rem 0.5rem;
     border: 1px solid #1d4ed8;
     border-radius: 0.375rem;
     background: rgb(239 246 255 / 0.92);
     color: #1e3a8a;
+    font: inherit;
     font-size: 1.125rem;
     font-weight: 700;
     line-height: 1.4;
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
+    cursor: pointer;
+    /* The overlay lets the pointer through to the canvas; labels take it. */
+    pointer-events: auto;
   }
-  .label.flip {
-    transform: translate(-0.375rem, -0.25rem);
+  .label:hover {
+    background: #dbeafe;
+  }
+  .label:focus-visible {
+    outline: 3px solid #1d4ed8;
+    outline-offset: 1px;
+  }
+  .label[aria-expanded='true'] {
+    background: #1d4ed8;
+    color: #ffffff;
   }
   .label.rejected {
     border-color: #9a3412;
     background: rgb(255 247 237 / 0.92);
     color: #9a3412;
+  }
+  /* A correction: green, with a check mark (decorative: the accessible name says "corrected"). */
+  .label[data-corrected] {
+    border-color: #15803d;
+    background: rgb(240 253 244 / 0.95);
+    color: #14532d;
+  }
+  .label[data-corrected]::after {
+    content: '✓' / '';
+    margin-left: 0.25em;
+    font-size: 0.875em;
+  }
+  .label[data-corrected][aria-expanded='true'] {
+    background: #15803d;
+    color: #ffffff;
+  }
+  /* The popover: over the board, not clipped by it (it may reach past its edges). */
+  .popover-layer {
+    position: absolute;
+    inset: var(--board-border-width);
+    pointer-events: none;
+    z-index: 2;
+  }
+  dialog {
+    position: absolute;
+    inset: auto;
+    box-sizing: border-box;
+    width: max-content;
+    max-width: min(20rem, calc(100vw - 2rem));
+    margin: 0.25rem 0;
+    padding: 0.75rem;
+    border: 1px solid #9ca3af;
+    border-radius: 0.5rem;
+    background: #ffffff;
+    color: #1f2937;
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
+    pointer-events: auto;
+  }
+  .popover-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.75rem;
+    margin-bottom: 0.5rem;
+  }
+  .popover-head h2 {
+    margin: 0;
+    font-size: 1rem;
+  }
+  .close {
+    width: 2rem;
+    height: 2rem;
+    padding: 0;
+    border: 1px solid #d1d5db;
+    border-radius: 0.375rem;
+    background: #ffffff;
+    color: #374151;
+    font: inherit;
+    font-size: 1.25rem;
+    line-height: 1;
+    cursor: pointer;
+  }
+  .close:focus-visible {
+    outline: 3px solid #1d4ed8;
+    outline-offset: 2px;
+  }
+  .corrected,
+  .note {
+    margin: 0 0 0.5rem;
+    font-size: 0.875rem;
+    color: #374151;
+  }
+  .note {
+    margin: 0.5rem 0 0;
   }
   .cursor {
     position: absolute;

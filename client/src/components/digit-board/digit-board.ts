@@ -1,11 +1,16 @@
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { GroupResult } from '../../../../common/protocol.js';
 import { BoardModel } from '../../board/board-model.js';
 import { BOARD_HEIGHT, BOARD_WIDTH, PEN_WIDTH } from '../../board/board-space.js';
+import { layoutLabels, type Rect } from '../../board/label-layout.js';
 import { nextStrokeId } from '../../board/stroke-ids.js';
+import { shownReading } from '../reading-choices/correction.js';
+import '../reading-choices/reading-choices.js';
+import type { ReadingChoices, ReadingCorrectDetail } from '../reading-choices/reading-choices.js';
 import { styles } from './digit-board.styles.js';
 
 /** A point of ink: board units (see board-space.ts), and ms since the stroke began. */
@@ -21,6 +26,14 @@ export interface StrokeDetail {
 
 export interface StrokeEndDetail {
   strokeId: string;
+}
+
+/** Someone says what a number on the board is (`text` "" goes back to the model's reading). */
+export interface CorrectNumberDetail {
+  groupId: string;
+  /** The number's strokes as shown: the correction holds only while the number has exactly these. */
+  strokeIds: string[];
+  text: string;
 }
 
 export interface BoardPointerDetail {
@@ -43,12 +56,33 @@ export interface RemoteCursor {
 const MIN_DISTANCE = 1.5;
 /** The eraser takes strokes this close to the pointer (board units), besides the ink's own width. */
 const ERASER_REACH = 10;
-/** Labels of numbers this close to the right edge go on their left. */
-const LABEL_FLIP_X = BOARD_WIDTH * 0.88;
+/**
+ * A label's size in CSS pixels, from its text (see .label in digit-board.styles.ts: 1.125rem
+ * bold digits, 0.5rem padding each side, a 1px border). Digits are taken at 0.7em, as wide as
+ * the widest common sans-serif faces draw them; a corrected label has room for its check mark.
+ */
+function labelCssSize(text: string, corrected: boolean, rem: number): { width: number; height: number } {
+  const em = 1.125 * rem;
+  return {
+    width: Math.ceil(Math.max(1, text.length) * 0.7 * em + (corrected ? 1.0 * em : 0) + rem + 2),
+    height: Math.ceil(1.4 * em + 0.125 * rem + 2),
+  };
+}
+/** Space between a label and its ink, in CSS pixels. */
+const LABEL_GAP = 4;
+
+/** A label on the board: its number, what it shows, and where (board units). */
+interface PlacedLabel {
+  group: GroupResult;
+  text: string;
+  corrected: boolean;
+  rect: Rect;
+}
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 const percentX = (x: number): string => `${(x / BOARD_WIDTH) * 100}%`;
 const percentY = (y: number): string => `${(y / BOARD_HEIGHT) * 100}%`;
+const labelId = (groupId: string): string => `label-${groupId}`;
 
 /**
  * The shared board: paints everyone's ink (from a BoardModel, each stroke in its author's
@@ -57,11 +91,15 @@ const percentY = (y: number): string => `${(y / BOARD_HEIGHT) * 100}%`;
  * animation frame) and `stroke-end` (pen up); with the eraser, `erase-stroke` for each stroke it
  * touches. Coordinates are board units, whatever the size of the canvas.
  *
+ * Each label is a button: it opens a popover with the model's other readings and, when
+ * `correctable`, a way to say what the number is, reported as `correct-number`.
+ *
  * @fires stroke-begin - CustomEvent<StrokeDetail>
  * @fires stroke-points - CustomEvent<StrokeDetail>
  * @fires stroke-end - CustomEvent<StrokeEndDetail>
  * @fires erase-stroke - CustomEvent<StrokeEndDetail>
  * @fires board-pointer - CustomEvent<BoardPointerDetail>, the pointer's position, for live cursors
+ * @fires correct-number - CustomEvent<CorrectNumberDetail>, a correction chosen in a label's popover
  */
 @customElement('digit-board')
 export class DigitBoard extends LitElement {
@@ -73,8 +111,14 @@ export class DigitBoard extends LitElement {
   /** Numbers recognized on the board; a group is labelled while all its strokes are on the board. */
   @property({ attribute: false }) groups: readonly GroupResult[] = [];
   @property({ attribute: false }) cursors: readonly RemoteCursor[] = [];
+  /** Whether numbers can be corrected: only through the server (not offline, not on this device). */
+  @property({ type: Boolean }) correctable = false;
+
+  /** The number whose label's popover is open. */
+  @state() private openGroup: string | undefined;
 
   @query('canvas', true) private canvas!: HTMLCanvasElement;
+  @query('reading-choices') private choices!: ReadingChoices | null;
 
   private context: CanvasRenderingContext2D | null = null;
   private unsubscribe: (() => void) | undefined;
@@ -88,6 +132,17 @@ export class DigitBoard extends LitElement {
   /** Canvas CSS size (content box). */
   private cssWidth = 0;
   private cssHeight = 0;
+  /** The root font size in CSS pixels: labels are sized in rem. */
+  private rem = 16;
+  /** The last layout and what it was computed from: renders for cursors need not redo it. */
+  private layoutCache: { key: string; labels: PlacedLabel[] } | undefined;
+  /** Move focus into the popover after the render that opens it. */
+  private focusPopover = false;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
 
   /** Stops drawing the stroke being drawn (someone erased it): the pen draws again on the next pen down. */
   cancelStroke(strokeId: string): void {
@@ -108,6 +163,7 @@ export class DigitBoard extends LitElement {
     this.unsubscribe = undefined;
     this.resizeObserver?.disconnect();
     this.cancelFrame();
+    document.removeEventListener('pointerdown', this.onDocumentPointerDown, true);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -116,15 +172,26 @@ export class DigitBoard extends LitElement {
       this.countStrokes();
       this.requestFrame();
     }
+    // The number went away (erased, cleared) while its popover was open.
+    if (this.openGroup !== undefined && !this.placedLabels().some((l) => l.group.id === this.openGroup)) this.closePopover(false);
+  }
+
+  protected override updated(): void {
+    if (this.focusPopover && this.choices) {
+      this.focusPopover = false;
+      // reading-choices renders in its own update: focus once it has.
+      void this.choices.updateComplete.then(() => this.choices?.focusFirst());
+    }
   }
 
   override render() {
-    const labels = this.labels();
+    const labels = this.placedLabels();
+    const open = labels.find((l) => l.group.id === this.openGroup);
     return html`<canvas
         data-testid="board"
         data-tool=${this.tool}
         role="img"
-        aria-label="Shared board: write digits here with a mouse, a finger or a pen"
+        aria-label=${msg('Shared board: write digits here with a mouse, a finger or a pen')}
         @pointerdown=${this.onPointerDown}
         @pointermove=${this.onPointerMove}
         @pointerup=${this.onPointerUp}
@@ -133,25 +200,11 @@ export class DigitBoard extends LitElement {
       ></canvas>
       <div class="overlay">
         ${labels.length > 0
-          ? html`<ol class="labels" aria-label="Numbers on the board">
+          ? html`<ol class="labels" aria-label=${msg('Numbers on the board')}>
               ${repeat(
                 labels,
-                (g) => g.id,
-                (g) => {
-                  const flip = g.box.x + g.box.width > LABEL_FLIP_X;
-                  const style = flip
-                    ? { right: percentX(BOARD_WIDTH - g.box.x), top: percentY(g.box.y) }
-                    : { left: percentX(g.box.x + g.box.width), top: percentY(g.box.y) };
-                  const text = g.result.text;
-                  return html`<li
-                    data-testid="group-label"
-                    class=${`label${flip ? ' flip' : ''}${text ? '' : ' rejected'}`}
-                    style=${styleMap(style)}
-                    title=${text ? `Read as ${text}` : 'Not a digit'}
-                  >
-                    ${text || '?'}
-                  </li>`;
-                },
+                (l) => l.group.id,
+                (l) => this.renderLabel(l),
               )}
             </ol>`
           : nothing}
@@ -169,7 +222,130 @@ export class DigitBoard extends LitElement {
               <span class="name">${c.name}</span>
             </div>`,
         )}
-      </div>`;
+      </div>
+      ${open ? this.renderPopover(open) : nothing}`;
+  }
+
+  private renderLabel({ group, text, corrected, rect }: PlacedLabel) {
+    const rejected = text === '';
+    const by = group.correctedBy ?? '';
+    const expanded = this.openGroup === group.id;
+    const name = corrected
+      ? by
+        ? msg(str`${text}, corrected by ${by}: show other readings`)
+        : msg(str`${text}, corrected: show other readings`)
+      : rejected
+        ? msg('Not a digit: show other readings')
+        : msg(str`${text}: show other readings`);
+    const title = corrected ? (by ? msg(str`Corrected by ${by}`) : msg('Corrected')) : rejected ? msg('Not a digit') : msg(str`Read as ${text}`);
+    return html`<li
+      style=${styleMap({ left: percentX(rect.x), top: percentY(rect.y), width: percentX(rect.width), height: percentY(rect.height) })}
+    >
+      <button
+        type="button"
+        id=${labelId(group.id)}
+        data-testid="group-label"
+        data-group=${group.id}
+        class=${`label${rejected ? ' rejected' : ''}`}
+        ?data-corrected=${corrected}
+        aria-label=${name}
+        aria-haspopup="dialog"
+        aria-expanded=${expanded ? 'true' : 'false'}
+        aria-controls=${expanded ? 'reading-popover' : nothing}
+        title=${title}
+        @click=${() => (expanded ? this.closePopover(true) : this.openPopover(group.id))}
+      >${rejected ? '?' : text}</button>
+    </li>`;
+  }
+
+  /** The open label's popover, beside the label on the side with more room (it may spill out of the board). */
+  private renderPopover({ group, text, corrected, rect }: PlacedLabel) {
+    const below = rect.y + rect.height / 2 < BOARD_HEIGHT / 2;
+    const rightward = rect.x + rect.width / 2 < BOARD_WIDTH / 2;
+    const position = {
+      ...(below ? { top: percentY(rect.y + rect.height) } : { bottom: percentY(BOARD_HEIGHT - rect.y) }),
+      ...(rightward ? { left: percentX(rect.x) } : { right: percentX(BOARD_WIDTH - rect.x - rect.width) }),
+    };
+    const by = group.correctedBy ?? '';
+    return html`<div class="popover-layer">
+      <dialog
+        open
+        id="reading-popover"
+        class=${below ? 'below' : 'above'}
+        data-testid="reading-popover"
+        aria-labelledby="reading-popover-title"
+        style=${styleMap(position)}
+        @keydown=${this.onPopoverKeyDown}
+        @focusout=${this.onPopoverFocusOut}
+        @reading-correct=${(event: CustomEvent<ReadingCorrectDetail>) => this.onCorrect(group, event.detail.text)}
+      >
+        <div class="popover-head">
+          <h2 id="reading-popover-title">${text ? msg(str`Readings of ${text}`) : msg('Readings of this mark')}</h2>
+          <button type="button" class="close" data-testid="close-popover" aria-label=${msg('Close')} @click=${() => this.closePopover(true)}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+        ${corrected
+          ? html`<p class="corrected" data-testid="corrected-by">
+              ${by ? msg(str`Corrected by ${by}; the model read ${group.result.text || '?'}.`) : msg(str`Corrected; the model read ${group.result.text || '?'}.`)}
+            </p>`
+          : nothing}
+        <reading-choices
+          .alternatives=${group.result.alternatives}
+          .modelText=${group.result.text}
+          .correctedText=${group.correctedText}
+          ?editable=${this.correctable}
+        ></reading-choices>
+        ${this.correctable ? nothing : html`<p class="note">${msg('Corrections need the connection to the board.')}</p>`}
+      </dialog>
+    </div>`;
+  }
+
+  private openPopover(groupId: string): void {
+    this.openGroup = groupId;
+    this.focusPopover = true;
+    document.addEventListener('pointerdown', this.onDocumentPointerDown, true);
+  }
+
+  /** Closes the popover; `refocus` puts the focus back on its label (Escape, a choice, the close button). */
+  private closePopover(refocus: boolean): void {
+    const groupId = this.openGroup;
+    if (groupId === undefined) return;
+    this.openGroup = undefined;
+    this.focusPopover = false;
+    document.removeEventListener('pointerdown', this.onDocumentPointerDown, true);
+    if (refocus) this.renderRoot.querySelector<HTMLElement>(`#${CSS.escape(labelId(groupId))}`)?.focus();
+  }
+
+  private onPopoverKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape') return;
+    // Escape also clears the board (digit-app): here it only closes the popover.
+    event.preventDefault();
+    event.stopPropagation();
+    this.closePopover(true);
+  }
+
+  /** Tabbing out of the popover closes it (focus has gone on; it is not pulled back). */
+  private onPopoverFocusOut(event: FocusEvent): void {
+    const next = event.relatedTarget;
+    const dialog = event.currentTarget as HTMLElement;
+    if (next instanceof Node && !dialog.contains(next) && !(next instanceof HTMLElement && next.id === labelId(this.openGroup ?? ''))) {
+      this.closePopover(false);
+    }
+  }
+
+  /** A press outside the popover and its label closes it, and goes on to do what it does. */
+  private readonly onDocumentPointerDown = (event: PointerEvent): void => {
+    const path = event.composedPath();
+    const dialog = this.renderRoot.querySelector('dialog');
+    const label = this.openGroup ? this.renderRoot.querySelector(`#${CSS.escape(labelId(this.openGroup))}`) : null;
+    if ((dialog && path.includes(dialog)) || (label && path.includes(label))) return;
+    this.closePopover(false);
+  };
+
+  private onCorrect(group: GroupResult, text: string): void {
+    this.emit('correct-number', { groupId: group.id, strokeIds: [...group.strokeIds], text });
+    this.closePopover(true);
   }
 
   override firstUpdated(): void {
@@ -185,11 +361,45 @@ export class DigitBoard extends LitElement {
     }
   }
 
-  /** Groups worth a label: read as something, and all their strokes still here (results lag the ink a little). */
-  private labels(): GroupResult[] {
+  /** Groups worth a label: read (or corrected) as something, and all their strokes still here (results lag the ink a little). */
+  private labelled(): GroupResult[] {
     return this.groups.filter(
-      (g) => (g.result.text !== '' || g.result.rejected.length > 0) && g.strokeIds.every((id) => this.model.has(id)),
+      (g) => (!!g.correctedText || g.result.text !== '' || g.result.rejected.length > 0) && g.strokeIds.every((id) => this.model.has(id)),
     );
+  }
+
+  /**
+   * The labels and where they go (label-layout.ts), sized for the board's size on screen now.
+   * Kept until the numbers, their texts or the scale change: other renders (cursors) reuse it.
+   */
+  private placedLabels(): PlacedLabel[] {
+    const groups = this.labelled();
+    const scale = this.cssWidth > 0 ? BOARD_WIDTH / this.cssWidth : 1;
+    const items = groups.map((group) => {
+      const text = shownReading(group.result.text, group.correctedText);
+      return { group, text, corrected: !!group.correctedText };
+    });
+    const key = `${scale}|${this.rem}|${items.map(({ group: g, text, corrected }) => `${g.id}:${text}:${corrected}:${g.box.x},${g.box.y},${g.box.width},${g.box.height}`).join(';')}`;
+    if (this.layoutCache?.key === key) {
+      // Same places; the groups themselves may be newer objects (a result with the same reading).
+      return this.layoutCache.labels.map((label, i) => ({ ...label, group: items[i].group }));
+    }
+    // The ink's box is that of its points: the pen's width reaches beyond it.
+    const ink = PEN_WIDTH / 2;
+    const rects = layoutLabels(
+      items.map(({ group: { box }, text, corrected }) => {
+        const size = labelCssSize(text === '' ? '?' : text, corrected, this.rem);
+        return {
+          box: { x: box.x - ink, y: box.y - ink, width: box.width + 2 * ink, height: box.height + 2 * ink },
+          width: size.width * scale,
+          height: size.height * scale,
+        };
+      }),
+      { width: BOARD_WIDTH, height: BOARD_HEIGHT, gap: LABEL_GAP * scale },
+    );
+    const labels = items.map((item, i) => ({ ...item, rect: rects[i] }));
+    this.layoutCache = { key, labels };
+    return labels;
   }
 
   private subscribe(): void {
@@ -212,8 +422,15 @@ export class DigitBoard extends LitElement {
     const entry = entries[entries.length - 1];
     if (!entry) return;
     const box = entry.contentBoxSize[0];
-    this.cssWidth = box ? box.inlineSize : entry.contentRect.width;
+    const cssWidth = box ? box.inlineSize : entry.contentRect.width;
     this.cssHeight = box ? box.blockSize : entry.contentRect.height;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    // Labels keep their size on screen, so in board units they change with the board's.
+    if (cssWidth !== this.cssWidth || rem !== this.rem) {
+      this.cssWidth = cssWidth;
+      this.rem = rem;
+      if (this.groups.length > 0) this.requestUpdate();
+    }
     const device = entry.devicePixelContentBoxSize?.[0];
     const width = device ? device.inlineSize : Math.round(this.cssWidth * devicePixelRatio);
     const height = device ? device.blockSize : Math.round(this.cssHeight * devicePixelRatio);
@@ -381,7 +598,7 @@ export class DigitBoard extends LitElement {
     }
   }
 
-  private emit<K extends 'stroke-begin' | 'stroke-points' | 'stroke-end' | 'erase-stroke' | 'board-pointer'>(
+  private emit<K extends 'stroke-begin' | 'stroke-points' | 'stroke-end' | 'erase-stroke' | 'board-pointer' | 'correct-number'>(
     type: K,
     detail: HTMLElementEventMap[K]['detail'],
   ): void {
@@ -399,5 +616,6 @@ declare global {
     'stroke-end': CustomEvent<StrokeEndDetail>;
     'erase-stroke': CustomEvent<StrokeEndDetail>;
     'board-pointer': CustomEvent<BoardPointerDetail>;
+    'correct-number': CustomEvent<CorrectNumberDetail>;
   }
 }

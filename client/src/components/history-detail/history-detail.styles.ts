@@ -39,6 +39,23 @@ export const styles = [
       font-weight: 700;
       font-variant-numeric: tabular-nums;
     }
+    .number .mark {
+      margin-left: 0.25em;
+      font-size: 0.5em;
+      color: #15803d;
+      vertical-align: middle;
+    }
+    .model-read {
+      margin: 0.25rem 0 0;
+      color: #374151;
+    }
+    .correct {
+      margin: 0 0 1rem;
+    }
+    .correct h3 {
+      margin: 0 0 0.5rem;
+      font-size: 1rem;
+    }
     dl {
       display: grid;
       grid-template-columns: auto 1fr;

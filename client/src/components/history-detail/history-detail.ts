@@ -2,7 +2,10 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { describeError } from '../../api/api-request.js';
-import { confidenceSummary, deleteRecord, getRecord, type HistoryRecord } from '../../api/history-api.js';
+import { confidenceSummary, correctRecord, deleteRecord, getRecord, type HistoryRecord } from '../../api/history-api.js';
+import { shownReading } from '../reading-choices/correction.js';
+import '../reading-choices/reading-choices.js';
+import type { ReadingCorrectDetail } from '../reading-choices/reading-choices.js';
 import '../ink-thumbnail/ink-thumbnail.js';
 import type { InkThumbnail } from '../ink-thumbnail/ink-thumbnail.js';
 import { historyHash } from '../history-page/history-route.js';
@@ -12,9 +15,11 @@ const percent = (p: number): string => `${Math.round(p * 100)}%`;
 
 /**
  * One recognition from the history: its ink (with a replay of the writing) or uploaded image,
- * each digit's ten probabilities, when and how it was read, and a delete button.
+ * each digit's ten probabilities, when and how it was read, the model's other readings, a way for
+ * the owner to correct the reading (an alternative or the number typed), and a delete button.
  *
  * @fires record-deleted - CustomEvent<string>, the id, once the server has deleted it
+ * @fires record-corrected - CustomEvent<HistoryRecord>, the record as corrected (or no longer), once the server has it
  */
 @customElement('history-detail')
 export class HistoryDetail extends LitElement {
@@ -27,6 +32,9 @@ export class HistoryDetail extends LitElement {
   @state() private full: HistoryRecord | undefined;
   @state() private error = '';
   @state() private replaying = false;
+  @state() private correcting = false;
+  /** Said (politely) to screen readers after a correction is saved. */
+  @state() private saved = '';
 
   @query('ink-thumbnail') private ink: InkThumbnail | null | undefined;
 
@@ -38,6 +46,7 @@ export class HistoryDetail extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('recordId')) {
       this.full = undefined;
+      this.saved = '';
       void this.load(this.recordId);
     }
   }
@@ -64,6 +73,7 @@ export class HistoryDetail extends LitElement {
     const summary = confidenceSummary(record);
     const input = this.full?.input;
     const time = new Date(record.createdAt);
+    const corrected = !!record.correctedText;
     return html`
       ${back}
       <article data-testid="history-detail" aria-labelledby="detail-text">
@@ -78,7 +88,14 @@ export class HistoryDetail extends LitElement {
                 </button>`}
         </div>
         <div class="facts">
-          <p class="number" id="detail-text" data-testid="detail-text">${record.text || '—'}</p>
+          <p class="number" id="detail-text" data-testid="detail-text" ?data-corrected=${corrected}>
+            ${shownReading(record.text, record.correctedText) || '—'}${corrected
+              ? html`<span class="mark" aria-hidden="true">✓</span><span class="sr-only">${msg('(corrected)')}</span>`
+              : nothing}
+          </p>
+          ${corrected
+            ? html`<p class="model-read" data-testid="detail-model-text">${msg(str`Corrected by you; the model read ${record.text || '—'}.`)}</p>`
+            : nothing}
           <dl>
             ${summary
               ? html`<dt>${msg('Confidence')}</dt>
@@ -91,6 +108,19 @@ export class HistoryDetail extends LitElement {
             <dt>${msg('Model')}</dt>
             <dd>${record.model} · ${record.latencyMs < 10 ? record.latencyMs.toFixed(1) : Math.round(record.latencyMs)} ms</dd>
           </dl>
+          <section class="correct" aria-labelledby="correct-title">
+            <h3 id="correct-title">${msg('Is it right?')}</h3>
+            <reading-choices
+              data-testid="detail-choices"
+              .alternatives=${record.alternatives}
+              .modelText=${record.text}
+              .correctedText=${record.correctedText}
+              ?editable=${!this.correcting}
+              @reading-correct=${this.onCorrect}
+            ></reading-choices>
+            ${this.correcting ? html`<p role="status">${msg('Saving…')}</p>` : nothing}
+            <p class="sr-only" aria-live="polite">${this.saved}</p>
+          </section>
           <button type="button" class="danger" data-testid="delete-item" @click=${this.delete}>${msg('Delete')}</button>
           ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         </div>
@@ -123,6 +153,28 @@ export class HistoryDetail extends LitElement {
     }
   }
 
+  private async onCorrect(event: CustomEvent<ReadingCorrectDetail>): Promise<void> {
+    const id = this.recordId;
+    const before = this.full ?? this.record;
+    if (!before) return;
+    const text = event.detail.text;
+    this.correcting = true;
+    this.error = '';
+    try {
+      const answer = await correctRecord(id, text === '' ? null : text);
+      if (id !== this.recordId) return;
+      // The server answers with the record; should it not, ours with the correction will do.
+      const record: HistoryRecord = answer && typeof answer === 'object' && answer.id === id ? { ...before, ...answer } : { ...before, correctedText: text || null };
+      this.full = record;
+      this.saved = text ? msg(str`Saved: it reads ${text}.`) : msg('Saved: back to the model’s reading.');
+      this.dispatchEvent(new CustomEvent('record-corrected', { detail: record }));
+    } catch (error) {
+      if (id === this.recordId) this.error = msg(str`Could not save the correction: ${describeError(error)}`);
+    } finally {
+      this.correcting = false;
+    }
+  }
+
   private async delete(): Promise<void> {
     const id = this.recordId;
     try {
@@ -140,5 +192,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'record-deleted': CustomEvent<string>;
+    'record-corrected': CustomEvent<HistoryRecord>;
   }
 }

@@ -73,6 +73,11 @@ export const styles = [
       font-size: 0.75rem;
       color: #6b7280;
     }
+    .text .mark {
+      margin-left: 0.2em;
+      font-size: 0.6em;
+      color: #15803d;
+    }
     .text {
       min-width: 3rem;
       font-size: 1.75rem;

@@ -15,6 +15,7 @@ import {
   type HistoryRecord,
 } from '../../api/history-api.js';
 import '../history-detail/history-detail.js';
+import { shownReading } from '../reading-choices/correction.js';
 import '../ink-thumbnail/ink-thumbnail.js';
 import { historyHash } from './history-route.js';
 import { styles } from './history-page.styles.js';
@@ -72,6 +73,7 @@ export class HistoryPage extends LitElement {
             recordId=${this.recordId}
             .record=${this.items.find((r) => r.id === this.recordId)}
             @record-deleted=${this.onDeleted}
+            @record-corrected=${this.onCorrected}
           ></history-detail>`
         : this.renderList()}
     `;
@@ -134,7 +136,9 @@ export class HistoryPage extends LitElement {
             ? html`<img class="thumb" src=${input.thumbnail} alt="" />`
             : html`<span class="thumb none">${msg('No image')}</span>`
           : html`<ink-thumbnail class="thumb" .strokes=${input?.kind === 'strokes' ? input.strokes : []}></ink-thumbnail>`}
-        <span class="text" data-testid="history-text">${record.text}</span>
+        <span class="text" data-testid="history-text">${shownReading(record.text, record.correctedText)}${record.correctedText
+            ? html`<span class="mark" aria-hidden="true">✓</span><span class="sr-only">${msg('(corrected)')}</span>`
+            : nothing}</span>
         <span class="meta">
           ${summary
             ? html`<span title=${msg('Mean and lowest confidence of the digits')}>${msg(str`${percent(summary.mean)} mean · ${percent(summary.min)} min`)}</span>`
@@ -215,6 +219,11 @@ export class HistoryPage extends LitElement {
     } catch (error) {
       this.error = msg(str`Could not delete it: ${describeError(error)}`);
     }
+  }
+
+  private onCorrected(event: CustomEvent<HistoryRecord>): void {
+    const { id, correctedText } = event.detail;
+    this.items = this.items.map((r) => (r.id === id ? { ...r, correctedText } : r));
   }
 
   private onDeleted(event: CustomEvent<string>): void {

@@ -67,6 +67,29 @@ export const styles = [
     font-weight: 600;
     color: #9a3412;
   }
+  .alternatives h3 {
+    margin: 0.75rem 0 0.25rem;
+    font-size: 0.875rem;
+    font-weight: 600;
+    color: #4b5563;
+  }
+  .alternatives ol {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.375rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    font-variant-numeric: tabular-nums;
+  }
+  .alternatives li {
+    padding: 0.125rem 0.5rem;
+    border: 1px solid #d1d5db;
+    border-radius: 0.5rem;
+  }
+  .alternatives li.top {
+    border-color: #1d4ed8;
+  }
   .confidences {
     display: flex;
     flex-wrap: wrap;

@@ -2,6 +2,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Recognition } from '../../../../common/recognition.js';
+import { choosableAlternatives, percent as percentOrLess } from '../reading-choices/correction.js';
 import { styles } from './result-panel.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
@@ -38,6 +39,8 @@ export class ResultPanel extends LitElement {
     const index = this.latest >= 0 && this.latest < digits.length ? this.latest : digits.length - 1;
     const focus = digits[index];
     const notADigit = result !== null && result.text === '' && result.rejected.length > 0;
+    // The model's readings of the latest number, best first (the first is `text`).
+    const alternatives = choosableAlternatives(result?.alternatives);
 
     return html`
       <h2>
@@ -59,6 +62,16 @@ export class ResultPanel extends LitElement {
                 html`<li class=${i === index ? 'latest' : ''}><b>${digit.digit}</b>${percent(digit.confidence)}</li>`,
             )}
           </ul>`
+        : nothing}
+      ${alternatives.length > 1
+        ? html`<div class="alternatives">
+            <h3 id="alternatives-title">${msg('Possible readings')}</h3>
+            <ol data-testid="result-alternatives" aria-labelledby="alternatives-title">
+              ${alternatives.map(
+                (a, i) => html`<li class=${i === 0 ? 'top' : ''}><b>${a.text}</b> · ${percentOrLess(a.confidence)}</li>`,
+              )}
+            </ol>
+          </div>`
         : nothing}
       ${focus
         ? html`<figure>
