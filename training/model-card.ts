@@ -40,7 +40,10 @@ import {
   type Tile,
 } from './src/charts.js';
 import { runSession } from './src/evaluate-onnx.js';
+import { isTrainingFamily, TRAINING_LETTERS } from './src/font-letters.js';
 import { loadMnist } from './src/mnist.js';
+import { NEGATIVE_AUGMENT, NEGATIVE_MIX, type NegativeKind } from './src/negatives.js';
+import { STROKE_LETTER_NAMES, STROKE_SHAPE_NAMES } from './src/symbol-strokes.js';
 import {
   EXCLUDED_FAMILIES,
   EXCLUDED_LETTERS,
@@ -234,7 +237,9 @@ for (const kind of Object.keys(MNIST_TRANSFORMS) as MnistTransform[]) sets.push(
 const fashion = await fashionTest(2000, seed);
 if (fashion) sets.push(fashion);
 sets.push(scribbleSet(1000, seed));
-if (faces.length) sets.push(await fontLetters(faces, 2000, seed));
+// Letters are measured only in faces of families training never typeset its negatives in.
+const letterFaces = faces.filter((f) => !isTrainingFamily(f.family));
+if (letterFaces.length) sets.push(await fontLetters(letterFaces, 2000, seed, ' (DejaVu and Liberation, the fonts training typesets its letter negatives in, left out)'));
 sets.push(shapeSet(1000, seed));
 log(`${sets.length} sets, ${sets.reduce((a, s) => a + s.images.length, 0)} images; scoring...`);
 
@@ -572,7 +577,9 @@ md.push(
   ...image('robustness.png', 'Robustness: share of right, wrong and abstained answers per set'),
 );
 
-// Data and augmentation.
+// Data and augmentation. Runs with the five-kind negative mix record each kind's validation abstain rate.
+const negativeKinds = Object.keys(NEGATIVE_MIX).filter((k) => history.some((h) => `valAbstain_${k}` in h)) as NegativeKind[];
+const share = (k: NegativeKind) => `${Math.round(NEGATIVE_MIX[k] * 100)}%`;
 md.push(
   '## Data and augmentation',
   '',
@@ -580,9 +587,18 @@ md.push(
     `the last ${VAL.toLocaleString('en')} are train.ts's validation slice (never trained on; also used here to fit the temperature). ` +
     'MNIST test (10,000) is touched only by the evaluators.',
   `- **Not-a-digit (class 10)**: ${negRatio !== undefined ? `${Math.round(negRatio * 100)} negatives per 100 digits in every epoch` : 'a share of negatives in every epoch (--neg-ratio)'}, ` +
-    'half Fashion-MNIST *training* images (Debian package `dataset-fashion-mnist`, 95% of the file; 5% held out for validation), ' +
-    'half synthetic scribbles (`training/src/negatives.ts`: tangles of many sharp turns, hatching, clusters of short strokes). ' +
-    'Fashion items are fitted with `fitImage` like uploads; scribbles are drawn by the stroke renderer.',
+    (negativeKinds.length
+      ? `drawn from five kinds (\`training/src/negatives.ts\` NEGATIVE_MIX): ${share('fashion')} Fashion-MNIST *training* images (Debian package \`dataset-fashion-mnist\`, 95% of the file; 5% held out for validation), ` +
+        `${share('scribble')} synthetic scribbles (tangles of many sharp turns, hatching, clusters of short strokes), ` +
+        `${share('fontLetter')} letters typeset in the fonts of the Debian packages fonts-dejavu-core, fonts-liberation and fonts-liberation2 only ` +
+        `(\`training/src/font-letters.ts\`: ${TRAINING_LETTERS.length} letters, the digit-like ones and b left out; each face as designed and with its outline thickened twice, fitted with \`fitImage\`), ` +
+        `${share('strokeLetter')} hand-drawn letters (${STROKE_LETTER_NAMES.join(' ')}) and ${share('shape')} hand-drawn shapes and signs (${STROKE_SHAPE_NAMES.join(', ')}) ` +
+        'from templates of their own (`training/src/symbol-strokes.ts`: random rotation, slant, aspect, wobble, offset strokes, tremor), drawn by the stroke renderer. ' +
+        `Letters and shapes are augmented harder than digits (rotation up to ±${((NEGATIVE_AUGMENT.rotate * 180) / Math.PI).toFixed(0)}°, scale ±${NEGATIVE_AUGMENT.scale * 100}%, a stroke-width change half the time). ` +
+        'None of the robustness sets below is made from these sources: their letters are typeset in other fonts and their shapes come from other code.'
+      : 'half Fashion-MNIST *training* images (Debian package `dataset-fashion-mnist`, 95% of the file; 5% held out for validation), ' +
+        'half synthetic scribbles (`training/src/negatives.ts`: tangles of many sharp turns, hatching, clusters of short strokes). ' +
+        'Fashion items are fitted with `fitImage` like uploads; scribbles are drawn by the stroke renderer.'),
   `- **Augmentation** (\`training/src/augment.ts\`, applied to every training digit and Fashion item, fresh each epoch): rotation up to ±${((DEFAULT_AUGMENT.rotate * 180) / Math.PI).toFixed(1)}°, ` +
     `scale ±${DEFAULT_AUGMENT.scale * 100}% (plus up to ±${DEFAULT_AUGMENT.scale * 50}% aspect), shear up to ±${DEFAULT_AUGMENT.shear} (slant), shift up to ±${DEFAULT_AUGMENT.shift} px, ` +
     `and with probability ${DEFAULT_AUGMENT.morph} a stroke-width change (plus-shaped grey dilation (60%) or erosion (40%), blended at 40-100%).`,
@@ -621,13 +637,24 @@ if (arch && archs) {
 md.push('## Training', '');
 const minutes = (sec: number | undefined) => (sec !== undefined && sec >= 0 ? `${(sec / 60).toFixed(1)} min` : 'unknown');
 function historyTable(h: Record<string, number>[]): string[] {
-  return table(['epoch', 'train loss', 'train acc', 'val acc', 'val abstain', 'lr', 'elapsed'], h.map((e) => [
-    e.epoch, e.loss?.toFixed(4), pct(e.accuracy), pct(e.valAccuracy), pct(e.valAbstain, 1), e.learningRate?.toExponential(2), `${Math.round(e.seconds / 60)} min`,
-  ]), ['---:', '---:', '---:', '---:', '---:', '---:', '---:']);
+  // Runs with the five-kind negative mix also record the digits' false-abstain rate and each kind's abstain rate.
+  const kinds = h.some((e) => 'valFalseAbstain' in e) ? (['fontLetter', 'strokeLetter', 'shape'] as const) : [];
+  const kindName = { fontLetter: 'font letters', strokeLetter: 'drawn letters', shape: 'shapes' };
+  return table(
+    ['epoch', 'train loss', 'train acc', 'val acc', ...(kinds.length ? ['val false-abstain'] : []), 'val abstain', ...kinds.map((k) => `val abstain: ${kindName[k]}`), 'lr', 'elapsed'],
+    h.map((e) => [
+      e.epoch, e.loss?.toFixed(4), pct(e.accuracy), pct(e.valAccuracy), ...(kinds.length ? [pct(e.valFalseAbstain)] : []), pct(e.valAbstain, 1),
+      ...kinds.map((k) => pct(e[`valAbstain_${k}`], 1)), e.learningRate?.toExponential(2), `${Math.round(e.seconds / 60)} min`,
+    ]),
+    ['---:', '---:', '---:', '---:', ...(kinds.length ? ['---:'] : []), '---:', ...kinds.map(() => '---:'), '---:', '---:'],
+  );
 }
 const historyNote =
   'Train loss/accuracy are running means over each epoch\'s augmented batches (digits and negatives); validation accuracy is on the held-out ' +
-  `${VAL.toLocaleString('en')} MNIST training digits, validation abstain on 500 held-out Fashion items + 500 scribbles.`;
+  `${VAL.toLocaleString('en')} MNIST training digits, validation abstain on ` +
+  (negativeKinds.length
+    ? '500 held-out negatives of each kind (Fashion items never trained on; scribbles, drawn letters and shapes from a seed of their own; the training fonts\' letters posed afresh, so not unseen fonts).'
+    : '500 held-out Fashion items + 500 scribbles.');
 const optimizerRow = (c: Record<string, unknown>) => {
   const lr = Number(c.lr ?? 0.001);
   // Runs before the cosine schedule record no `schedule`: they used the step schedule.
@@ -676,6 +703,7 @@ if (training && isEnsemble) {
       ['epochs', Number.isFinite(epochs) ? String(epochs) : 'unknown'],
       ['optimizer', optimizerRow(tcfg)],
       ['seed', String(tcfg.seed ?? 'unknown')],
+      ...(tcfg.initFrom ? [['starting weights', `fine-tuned from \`${String(tcfg.initFrom)}\` as it was then (the model shipped before; docs/training-runs.md says which run made it); the time above is the fine-tuning only`]] : []),
       ['source of these facts', `\`${trainingSource}\``],
     ]),
     '',
@@ -805,8 +833,8 @@ if (fonts) {
     '',
     `Families used: ${[...new Set(faces.filter((f) => fonts.set.tags.includes(faceLabel(f))).map((f) => f.family))].join(', ')}. ` +
       'Extra families were installed from Debian for this card (fonts-dejavu-extra fonts-liberation2 fonts-urw-base35 fonts-freefont-ttf fonts-comic-neue fonts-humor-sans ' +
-      'fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-kristi fonts-dancingscript fonts-go fonts-cantarell fonts-lato fonts-inconsolata fonts-ecolier-court); ' +
-      'on a machine with other fonts this row measures other faces.',
+      'fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-kristi fonts-dancingscript fonts-go fonts-cantarell fonts-lato fonts-inconsolata fonts-ecolier-court; fonts-lyx was there too); ' +
+      'on a machine with other fonts this row measures other faces. The letters set uses the same faces less every DejaVu and Liberation face (the training fonts\' families).',
     '',
   );
 }
@@ -930,8 +958,13 @@ lim.push(
   '- **One digit at a time.** The model sees one segmented digit; splitting touching or overlapping digits is the segmenter\'s job (common/segment.ts), not measured here.',
   '- **Not measured here**: the photo path\'s own preprocessing (server/src/recognition/image-segment.ts normalises the background, drops specks and thickens hairlines before fitImage), ' +
     'so the noisy and thin rows above, which use plain fitImage, are not the photo path\'s numbers; the browser\'s on-device path is assumed to match the server (tested elsewhere).',
-  '- **Not-a-digit is learnt from two kinds of negatives** (clothing pictures and scribbles). Anything unlike both (letters, symbols, shapes) is rejected only as far as it happens to ' +
-    'look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model cannot be expected to reject them.',
+  negativeKinds.length
+    ? '- **Not-a-digit is learnt from five kinds of negatives** (clothing pictures, scribbles, typeset letters, hand-drawn letters, hand-drawn shapes and signs). Other symbols ' +
+      '(punctuation, other scripts, drawings) are rejected only as far as they happen to look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model ' +
+      'cannot be expected to reject them, and training leaves b out too (a 6 with a tall stem). The shapes set below is of the same kinds as the trained shapes (rectangles, triangles, stars, crosses), ' +
+      'drawn by other code: a fair test of the drawing, not of unseen kinds of shape.'
+    : '- **Not-a-digit is learnt from two kinds of negatives** (clothing pictures and scribbles). Anything unlike both (letters, symbols, shapes) is rejected only as far as it happens to ' +
+      'look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model cannot be expected to reject them.',
   `- **Calibration** was fitted and measured on MNIST digits only, where ${pct(before.bins[BINS - 1].count / test.count, 0)} of answers fall in the top confidence bin, so ECE says little about the rare uncertain cases; ` +
     `on unusual input a high probability means little (${negResults.map((r) => `${r.set.name}: digit answers with mean probability ${Number.isFinite(r.wrongConfidence) ? r.wrongConfidence.toFixed(2) : '-'}`).join(', ')}; see the failures figure).`,
 );

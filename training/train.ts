@@ -6,7 +6,8 @@
  *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
  *
  * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
- * (Fashion-MNIST items and synthetic scribbles). Checkpoints every 100 batches and at each
+ * (Fashion-MNIST items, scribbles, letters typeset in the DejaVu and Liberation fonts, and
+ * hand-drawn letters, shapes and signs; src/negatives.ts NEGATIVE_MIX). Checkpoints every 100 batches and at each
  * epoch's end; rerunning the same command resumes where it stopped (--fresh starts over).
  * --keep-epochs also saves each epoch's model in <out>/epoch-N.
  * Writes <out>/model.json + weights.bin (TF.js) and <out>/training.json (curves, timings).
@@ -23,7 +24,8 @@ import { initBackend } from './src/backend.js';
 import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
 import { loadMnist } from './src/mnist.js';
 import { buildModel, DEFAULT_MODEL } from './src/model.js';
-import { loadFashion, scribble } from './src/negatives.js';
+import { loadFontLetters } from './src/font-letters.js';
+import { loadFashion, negative, negativeMix, randomNegative, type NegativeKind } from './src/negatives.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,6 +81,12 @@ if (config.negRatio > 0 && fashion.length === 0) {
 const nTrain = train.count - VALIDATION;
 const fashionTrain = fashion.slice(0, Math.floor(fashion.length * 0.95));
 const fashionVal = fashion.slice(fashionTrain.length);
+const fontLetters = config.negRatio > 0 ? await loadFontLetters() : [];
+if (config.negRatio > 0 && fontLetters.length === 0) {
+  console.warn('No training fonts found (apt-get install fonts-dejavu-core fonts-liberation fonts-liberation2): no font letters among the negatives.');
+}
+const pools = { fashion: fashionTrain, fontLetters };
+const mix = negativeMix(pools);
 const nNeg = Math.round(nTrain * config.negRatio);
 const perEpoch = nTrain + nNeg;
 const batchesPerEpoch = Math.ceil(perEpoch / config.batch);
@@ -91,11 +99,7 @@ function example(k: number, rng: () => number): [Float32Array, number] {
     const img = digitImage(k);
     return [config.augment ? augment(img, rng) : img, train.labels[k]];
   }
-  if (fashionTrain.length > 0 && rng() < 0.5) {
-    const img = fashionTrain[Math.floor(rng() * fashionTrain.length)];
-    return [config.augment ? augment(img, rng) : img, NOT_A_DIGIT];
-  }
-  return [scribble(rng), NOT_A_DIGIT];
+  return [randomNegative(mix, pools, rng, !config.augment), NOT_A_DIGIT];
 }
 
 function epochOrder(epoch: number): Uint32Array {
@@ -124,25 +128,48 @@ function makeBatch(order: Uint32Array, epoch: number, b: number): { xs: tf.Tenso
   }));
 }
 
-/** Validation: digit accuracy on held-out MNIST training images, abstention on held-out negatives. */
-function validate(model: tf.LayersModel): { valAccuracy: number; valAbstain: number } {
+/**
+ * Held-out negatives for validation, 500 of each kind: Fashion items never trained on, and
+ * generated kinds drawn with a seed of their own (the font letters are the training glyphs,
+ * augmented afresh: unseen poses, not unseen fonts).
+ */
+const validationNegatives: { kind: NegativeKind; image: Float32Array }[] = (() => {
+  const rng = seedrandom(`${config.seed}:validation-negatives`);
+  return mix.flatMap(([kind]): { kind: NegativeKind; image: Float32Array }[] =>
+    kind === 'fashion'
+      ? fashionVal.slice(0, 500).map((image) => ({ kind, image }))
+      : Array.from({ length: 500 }, () => ({ kind, image: negative(kind, { fashion: fashionVal, fontLetters }, rng) })),
+  );
+})();
+
+/**
+ * Validation: digit accuracy and false-abstain rate on held-out MNIST training images, abstention
+ * on held-out negatives (all kinds, and per kind).
+ */
+function validate(model: tf.LayersModel): { valAccuracy: number; valFalseAbstain: number; valAbstain: number } & Record<string, number> {
   const count = train.count - nTrain;
-  let correct = 0;
+  let correct = 0, falseAbstain = 0;
   for (let s = 0; s < count; s += 500) {
     const n = Math.min(500, count - s);
     const pred = tf.tidy(() => {
       const xs = tf.tensor4d(train.images.subarray((nTrain + s) * PX, (nTrain + s + n) * PX), [n, INPUT_SIZE, INPUT_SIZE, 1]);
       return (model.predict(xs) as tf.Tensor).argMax(-1).dataSync();
     });
-    for (let i = 0; i < n; i++) if (pred[i] === train.labels[nTrain + s + i]) correct++;
+    for (let i = 0; i < n; i++) {
+      if (pred[i] === train.labels[nTrain + s + i]) correct++;
+      if (pred[i] === NOT_A_DIGIT) falseAbstain++;
+    }
   }
-  const rng = seedrandom(`${config.seed}:validation-negatives`);
-  const negatives = [...fashionVal.slice(0, 500), ...Array.from({ length: 500 }, () => scribble(rng))];
-  const x = new Float32Array(negatives.length * PX);
-  negatives.forEach((img, i) => x.set(img, i * PX));
-  const pred = tf.tidy(() => (model.predict(tf.tensor4d(x, [negatives.length, INPUT_SIZE, INPUT_SIZE, 1])) as tf.Tensor).argMax(-1).dataSync());
+  const x = new Float32Array(validationNegatives.length * PX);
+  validationNegatives.forEach((v, i) => x.set(v.image, i * PX));
+  const pred = tf.tidy(() => (model.predict(tf.tensor4d(x, [validationNegatives.length, INPUT_SIZE, INPUT_SIZE, 1])) as tf.Tensor).argMax(-1).dataSync());
+  const byKind: Record<string, number> = {};
+  for (const [kind] of mix) {
+    const of = validationNegatives.flatMap((v, i) => (v.kind === kind ? [pred[i]] : []));
+    byKind[`valAbstain_${kind}`] = of.filter((p) => p === NOT_A_DIGIT).length / of.length;
+  }
   const abstained = pred.filter((p) => p === NOT_A_DIGIT).length;
-  return { valAccuracy: correct / count, valAbstain: abstained / negatives.length };
+  return { valAccuracy: correct / count, valFalseAbstain: falseAbstain / count, valAbstain: abstained / validationNegatives.length, ...byKind };
 }
 
 /** The learning rate for batch b of an epoch. */
@@ -164,7 +191,8 @@ const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSec
 
 console.log(
   `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nNeg} negatives per epoch ` +
-    `(${fashionTrain.length} fashion items available); ${batchesPerEpoch} batches of ${config.batch}` +
+    `(${mix.map(([k, share]) => `${k} ${(share * 100).toFixed(0)}%`).join(', ')}; ${fashionTrain.length} fashion items, ` +
+    `${fontLetters.length} font letter glyphs); ${batchesPerEpoch} batches of ${config.batch}` +
     (resumed ? `; resuming at epoch ${progress.epoch + 1}, batch ${progress.batch}` : ''),
 );
 
@@ -211,7 +239,8 @@ while (progress.epoch < config.epochs) {
   });
   console.log(
     `epoch ${epoch + 1}: loss ${(lossSum / seen).toFixed(4)}, train acc ${(accSum / seen).toFixed(4)}, ` +
-      `val acc ${val.valAccuracy.toFixed(4)}, val abstain on negatives ${val.valAbstain.toFixed(3)}, ${elapsed().toFixed(0)} s`,
+      `val acc ${val.valAccuracy.toFixed(4)}, val false-abstain ${val.valFalseAbstain.toFixed(4)}, val abstain on negatives ${val.valAbstain.toFixed(3)} ` +
+      `(${mix.map(([k]) => `${k} ${val[`valAbstain_${k}`].toFixed(3)}`).join(', ')}), ${elapsed().toFixed(0)} s`,
   );
   progress.epoch++;
   progress.batch = 0;

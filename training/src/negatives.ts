@@ -1,15 +1,17 @@
 /**
  * Examples of "not a digit" for the extra class: Fashion-MNIST items (Debian's
- * dataset-fashion-mnist) and synthetic scribbles, both put through the same fit-and-centre
- * preprocessing as real input.
+ * dataset-fashion-mnist), synthetic scribbles, letters typeset in the training fonts
+ * (font-letters.ts) and hand-drawn-looking letters, shapes and signs (symbol-strokes.ts), all put
+ * through the same fit-and-centre preprocessing as real input.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { INPUT_SIZE } from '../../common/model-contract.js';
 import { fitImage, type Stroke } from '../../common/preprocess.js';
-import type { Rng } from './augment.js';
+import { augment, type AugmentOptions, type Rng } from './augment.js';
 import { renderStrokes } from '../../common/render.js';
+import { symbolStrokes } from './symbol-strokes.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -60,4 +62,58 @@ export function scribbleStrokes(rng: Rng): Stroke[] {
 
 export function scribble(rng: Rng): Float32Array {
   return renderStrokes(scribbleStrokes(rng));
+}
+
+/** The kinds of negatives, and each one's share of an epoch's negatives. */
+export const NEGATIVE_MIX = { fashion: 0.2, scribble: 0.15, fontLetter: 0.35, strokeLetter: 0.15, shape: 0.15 } as const;
+export type NegativeKind = keyof typeof NEGATIVE_MIX;
+
+/**
+ * Augmentation of letters and shapes: wider than the digits' (rotation up to ±20°, scale ±20%,
+ * stroke width changed half the time), because nothing about a letter's pose makes it a digit.
+ */
+export const NEGATIVE_AUGMENT: AugmentOptions = { rotate: 0.35, scale: 0.2, shear: 0.3, shift: 1.5, morph: 0.5 };
+
+/** Pre-rendered images the generated kinds draw on; an empty list drops its kind from the mix. */
+export interface NegativePools {
+  fashion: readonly Float32Array[];
+  fontLetters: readonly Float32Array[];
+}
+
+/** The kinds available with these pools, with their shares renormalised to sum to 1. */
+export function negativeMix(pools: NegativePools): [NegativeKind, number][] {
+  const kinds = (Object.keys(NEGATIVE_MIX) as NegativeKind[]).filter(
+    (k) => (k !== 'fashion' || pools.fashion.length > 0) && (k !== 'fontLetter' || pools.fontLetters.length > 0),
+  );
+  const total = kinds.reduce((s, k) => s + NEGATIVE_MIX[k], 0);
+  return kinds.map((k) => [k, NEGATIVE_MIX[k] / total]);
+}
+
+/** One negative of the given kind, fresh for this rng; augmented unless `plain`. */
+export function negative(kind: NegativeKind, pools: NegativePools, rng: Rng, plain = false): Float32Array {
+  const pick = (pool: readonly Float32Array[]) => pool[Math.floor(rng() * pool.length)];
+  switch (kind) {
+    case 'fashion':
+      return plain ? pick(pools.fashion) : augment(pick(pools.fashion), rng);
+    case 'scribble':
+      return scribble(rng);
+    case 'fontLetter':
+      return plain ? pick(pools.fontLetters) : augment(pick(pools.fontLetters), rng, NEGATIVE_AUGMENT);
+    case 'strokeLetter':
+    case 'shape': {
+      const image = renderStrokes(symbolStrokes(kind === 'shape' ? 'shape' : 'letter', rng).strokes);
+      // The hand-drawn variation is in the strokes already; augment adds stroke width changes.
+      return plain ? image : augment(image, rng, { ...NEGATIVE_AUGMENT, rotate: 0.1, scale: 0.1 });
+    }
+  }
+}
+
+/** A random negative drawn from the mix. */
+export function randomNegative(mix: readonly [NegativeKind, number][], pools: NegativePools, rng: Rng, plain = false): Float32Array {
+  let r = rng();
+  for (const [kind, share] of mix) {
+    if (r < share) return negative(kind, pools, rng, plain);
+    r -= share;
+  }
+  return negative(mix[mix.length - 1][0], pools, rng, plain);
 }

@@ -20,6 +20,7 @@ import { INPUT_SIZE, NOT_A_DIGIT } from '../../common/model-contract.js';
 import { PEN_WIDTH, centerByMass, fitImage, fitTransform, strokesBounds, type Stroke } from '../../common/preprocess.js';
 import { digitStrokes } from '../../server/test/fixtures/digits.js';
 import type { Rng } from './augment.js';
+import { EXCLUDED_LETTERS } from './font-letters.js';
 import { FASHION_DIR, scribble } from './negatives.js';
 import { renderFitted, renderStrokes } from '../../common/render.js';
 
@@ -471,13 +472,17 @@ export interface FontFace {
 export const faceLabel = (f: FontFace) => `${f.family} ${f.style}`;
 
 /**
- * Families left out: symbol and dingbat fonts (no digits), and outline-only (hollow) handwriting
- * that no pen produces.
+ * Families left out: symbol and dingbat fonts (no digits; the TeX ones of fonts-lyx put math
+ * symbols where letters and digits would be), and outline-only (hollow) handwriting that no pen
+ * produces.
  */
-export const EXCLUDED_FAMILIES = ['Standard Symbols PS', 'D050000L', 'femkeklaver'];
+export const EXCLUDED_FAMILIES = [
+  'Standard Symbols PS', 'D050000L', 'femkeklaver',
+  'cmex10', 'cmsy10', 'msam10', 'msbm10', 'esint10', 'stmary10', 'wasy10', 'rsfs10',
+];
 
 /** Letters that look like digits (O/o 0, I/l 1, S/s 5, Z/z 2, B 8, g/q 9): not counted as non-digits. */
-export const EXCLUDED_LETTERS = 'OoIlSsZzBgq';
+export { EXCLUDED_LETTERS };
 export const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !EXCLUDED_LETTERS.includes(c));
 
 /** fontconfig weight -> CSS weight. */
@@ -584,8 +589,11 @@ export async function fontDigits(faces: readonly FontFace[]): Promise<Robustness
   };
 }
 
-/** Letters (without EXCLUDED_LETTERS) in every distinct face; a seeded sample of `count` of them. */
-export async function fontLetters(faces: readonly FontFace[], count: number, seed: string): Promise<RobustnessSet> {
+/**
+ * Letters (without EXCLUDED_LETTERS) in every distinct face given; a seeded sample of `count` of
+ * them. `facesNote` says how the faces were chosen, for the set's description.
+ */
+export async function fontLetters(faces: readonly FontFace[], count: number, seed: string, facesNote = ''): Promise<RobustnessSet> {
   const rendered = await fontGlyphs(faces, LETTERS);
   const all = rendered.flatMap((r) => r.glyphs.map((g, i) => ({ image: g, tag: LETTERS[i] })));
   const pick = pickIndices(all.length, count, `${seed}:letters`).sort((a, b) => a - b);
@@ -593,7 +601,7 @@ export async function fontLetters(faces: readonly FontFace[], count: number, see
     id: 'letters',
     name: 'Letters (fonts)',
     kind: 'non-digits',
-    source: `${LETTERS.length} letters (A-Z, a-z without ${[...EXCLUDED_LETTERS].join(' ')}) in ${rendered.length} distinct font faces, a seeded sample of ${Math.min(count, all.length)}, fitImage`,
+    source: `${LETTERS.length} letters (A-Z, a-z without ${[...EXCLUDED_LETTERS].join(' ')}) in ${rendered.length} distinct font faces${facesNote}, a seeded sample of ${Math.min(count, all.length)}, fitImage`,
     images: pick.map((i) => all[i].image),
     labels: pick.map(() => NOT_A_DIGIT),
     tags: pick.map((i) => all[i].tag),
