@@ -30,10 +30,14 @@ export const MAX_INPUT_PIXELS = 40_000_000;
  */
 export const MAX_DECODED_BYTES = 96 * 1024 * 1024;
 const decodeSlots = pLimit(2);
-/** Images are processed with their longer side at most this (digits stay 50+ px tall in a page photo)... */
+/**
+ * Images are processed with their longer side at most this: digits in a photo of a number stay
+ * 50+ px tall. Smaller images are processed as they are (a 28 x 28 or 8 x 8 digit is not enlarged:
+ * the work stays proportional to the pixels there are).
+ */
 export const WORK_MAX_SIDE = 1000;
-/** ...and at least this: a 28 x 28 MNIST sample is upscaled so that every size-relative rule has room. */
-export const WORK_MIN_SIDE = 256;
+/** A JPEG shrunk on load keeps its longer side at least this (see workSize). */
+const JPEG_MIN_SIDE = 640;
 
 const SVG_SNIFF_BYTES = 300;
 
@@ -96,11 +100,27 @@ export interface DecodedImage extends GreyImage {
   inputHeight: number;
 }
 
-/** Working size for an upright input size: longer side clamped to [WORK_MIN_SIDE, WORK_MAX_SIDE]. */
-export function workSize(width: number, height: number): { width: number; height: number } {
+/**
+ * Working size for an upright input size: the longer side at most WORK_MAX_SIDE, never enlarged.
+ * A large JPEG is decoded at 1/2, 1/4 or 1/8 scale by libjpeg (shrink-on-load), far cheaper than
+ * decoding it whole; sharp uses shrink s only when the total shrink is at least s + 1 (it steps
+ * back for libjpeg's rounding), so the size is lowered to width / (s + 1) where that keeps
+ * JPEG_MIN_SIDE: 4000 x 3000 is decoded at 1000 x 750 by libjpeg and worked at 800 x 600.
+ */
+export function workSize(width: number, height: number, format: ImageFormat = 'png'): { width: number; height: number } {
   const long = Math.max(width, height);
-  const scale = long > WORK_MAX_SIDE ? WORK_MAX_SIDE / long : long < WORK_MIN_SIDE ? WORK_MIN_SIDE / long : 1;
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  let scale = long > WORK_MAX_SIDE ? WORK_MAX_SIDE / long : 1;
+  // Rounded down on both sides for the JPEG step, so that neither side's shrink falls below s + 1.
+  let size = Math.round;
+  if (format === 'jpeg') {
+    const shrink = 1 / scale;
+    const s = [8, 4, 2].find((k) => shrink >= k && shrink < k + 1 && long / (k + 1) >= JPEG_MIN_SIDE);
+    if (s) {
+      scale = 1 / (s + 1);
+      size = Math.floor;
+    }
+  }
+  return { width: Math.max(1, size(width * scale)), height: Math.max(1, size(height * scale)) };
 }
 
 /**
@@ -137,12 +157,12 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
 async function decodePixels(bytes: Buffer, format: ImageFormat, meta: sharp.Metadata, width: number, height: number): Promise<DecodedImage> {
   // Orientations 5-8 swap the sides.
   const [inputWidth, inputHeight] = (meta.orientation ?? 1) >= 5 ? [height, width] : [width, height];
-  const work = workSize(inputWidth, inputHeight);
+  const work = workSize(inputWidth, inputHeight, format);
 
   // failOn 'error' rejects truncated files (libvips would otherwise pad a cut JPEG with grey).
-  const pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
-    .rotate()
-    .resize({ width: work.width, height: work.height, fit: 'fill' });
+  // Resizing after .rotate() still lets sharp shrink a JPEG on load (it orients after).
+  let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+  if (work.width !== inputWidth || work.height !== inputHeight) pipeline = pipeline.resize({ width: work.width, height: work.height, fit: 'fill' });
   try {
     if (!meta.hasAlpha) {
       const { data, info } = await pipeline.greyscale().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

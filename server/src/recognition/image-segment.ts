@@ -14,7 +14,7 @@
  *    wide mark into touching digits (image.ts lets the model choose whole or cut).
  * 5. digitInput: crop a group's grey ink, thicken hairlines to MNIST stroke width, fitImage.
  */
-import { fitImage } from '../../../common/preprocess.js';
+import { fitImage, type Box } from '../../../common/preprocess.js';
 import type { GreyImage } from './image-decode.js';
 
 export type Polarity = 'dark-on-light' | 'light-on-dark';
@@ -27,10 +27,14 @@ export interface InkImage {
   polarity: Polarity;
   /** Standard deviation of the background's contrast (sensor and JPEG noise). */
   noise: number;
+  /** The marks fill the frame (a tight crop, a small scan): the paper was taken as one level. */
+  fillsFrame?: boolean;
 }
 
 /** Background cells are at least this fraction of the longer side (and four stroke widths). */
 const CELL_FRACTION = 1 / 20;
+/** Images at most this long have one paper level (see frameFilling). */
+const SMALL_SIDE = 128;
 
 function percentileOfHistogram(hist: Uint32Array, offset: number, count: number, p: number): number {
   const target = p * (count - 1);
@@ -178,7 +182,7 @@ export function strokeWidth(mask: Uint8Array, w: number, h: number): number {
  * Contrast of every pixel against its local background, ink high. Lighting gradients and soft
  * shadows are divided out (a stroke in shade is as dark, relative to its paper, as one in light).
  */
-export function normalizeInk(image: GreyImage): InkImage {
+export function normalizeInk(image: GreyImage, forced?: Polarity): InkImage {
   const { data, width: w, height: h } = image;
   const long = Math.max(w, h);
 
@@ -196,15 +200,23 @@ export function normalizeInk(image: GreyImage): InkImage {
   const global = outlierMassOfHistogram(all, percentileOfHistogram(all, 0, data.length, 0.5), sigma);
   const ratio = (m: { dark: number; light: number }) => Math.max(m.dark, m.light) / Math.max(1e-9, Math.min(m.dark, m.light));
   const votes = ratio(local) >= 2 || ratio(global) < 2 ? local : global;
-  const polarity: Polarity = votes.light > votes.dark ? 'light-on-dark' : 'dark-on-light';
-  const darkInk = polarity === 'dark-on-light';
+  const voted: Polarity = votes.light > votes.dark ? 'light-on-dark' : 'dark-on-light';
 
   // Background cells must be several strokes wide, or a thick stroke would be taken for paper:
   // size them from a rough stroke width (a marker in a close-up, an upscaled MNIST sample).
   const rough = new Uint8Array(w * h);
   const strong = Math.max(5 * sigma, 20);
-  for (let i = 0; i < rough.length; i++) rough[i] = (darkInk ? -residual[i] : residual[i]) > strong ? 1 : 0;
-  const cell = Math.round(Math.min(Math.max(long * CELL_FRACTION, 4 * strokeWidth(rough, w, h), 8), long / 4));
+  const votedDark = voted === 'dark-on-light';
+  for (let i = 0; i < rough.length; i++) rough[i] = (votedDark ? -residual[i] : residual[i]) > strong ? 1 : 0;
+  const wanted = Math.max(long * CELL_FRACTION, 4 * strokeWidth(rough, w, h), 8);
+  // When such cells would not fit three across, the marks fill the frame (a tight crop, an 8 x 8
+  // scan, a 28 x 28 sample; or the vote took the paper for ink): the paper is one level. So it is
+  // in any small image, where lighting does not change much and cells would be a few strokes wide.
+  if (wanted > long / 3 || long <= SMALL_SIDE) return frameFilling(image, all, forced);
+
+  const polarity = forced ?? voted;
+  const darkInk = polarity === 'dark-on-light';
+  const cell = Math.round(Math.min(wanted, long / 4));
   const cells = cellHistograms(data, w, h, cell);
   const { gx, gy } = cells;
 
@@ -239,6 +251,73 @@ export function normalizeInk(image: GreyImage): InkImage {
   const noise = robustSigma(ink);
   for (let i = 0; i < ink.length; i++) ink[i] = Math.min(1, Math.max(0, ink[i]));
   return { ink, width: w, height: h, polarity, noise };
+}
+
+/** Otsu's threshold of a 256-bin histogram: the grey level that best splits it in two classes (the lower is < it). */
+function otsuOfHistogram(hist: Uint32Array): number {
+  let n = 0, total = 0;
+  for (let v = 0; v < 256; v++) {
+    n += hist[v];
+    total += v * hist[v];
+  }
+  let wB = 0, sumB = 0, best = 128, bestVar = -1;
+  for (let v = 0; v < 256; v++) {
+    wB += hist[v];
+    if (wB === 0) continue;
+    const wF = n - wB;
+    if (wF === 0) break;
+    sumB += v * hist[v];
+    const between = wB * wF * (sumB / wB - (total - sumB) / wF) ** 2;
+    if (between > bestVar) {
+      bestVar = between;
+      best = v + 1;
+    }
+  }
+  return best;
+}
+
+/**
+ * Contrast for marks that fill the frame, against one paper level. The grey levels split in two
+ * classes (Otsu); the ink is the class that covers less of the image and less of its frame (the
+ * paper surrounds a digit even when the digit touches the edges), and the paper's level is the
+ * median of the other class (unless `forced`). The noise is measured on the paper alone.
+ */
+function frameFilling(image: GreyImage, hist: Uint32Array, forced?: Polarity): InkImage {
+  const { data, width: w, height: h } = image;
+  const split = otsuOfHistogram(hist);
+  let darkAll = 0, darkFrame = 0, frame = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] < split) darkAll++;
+  for (let y = 0; y < h; y++) {
+    const step = y === 0 || y === h - 1 ? 1 : Math.max(1, w - 1);
+    for (let x = 0; x < w; x += step) {
+      frame++;
+      if (data[y * w + x] < split) darkFrame++;
+    }
+  }
+  const darkInk = forced ? forced === 'dark-on-light' : darkAll / data.length + darkFrame / frame < 1;
+  const polarity: Polarity = darkInk ? 'dark-on-light' : 'light-on-dark';
+  // The paper's level: the median of its class.
+  let paperCount = 0;
+  for (let v = 0; v < 256; v++) if (darkInk ? v >= split : v < split) paperCount += hist[v];
+  let acc = 0, b = darkInk ? 255 : 0;
+  for (let v = darkInk ? split : 0; v < (darkInk ? 256 : split); v++) {
+    acc += hist[v];
+    if (acc > paperCount / 2) {
+      b = v;
+      break;
+    }
+  }
+  const ink = new Float32Array(w * h);
+  const scale = darkInk ? 1 / Math.max(b, 16) : 1 / Math.max(255 - b, 16);
+  // Noise: the median deviation of the paper from its level (robust to the ink's grey fringe).
+  const deviation = new Uint32Array(256);
+  for (let i = 0; i < ink.length; i++) {
+    const v = (darkInk ? b - data[i] : data[i] - b) * scale;
+    if (darkInk ? data[i] >= split : data[i] < split) deviation[Math.abs(data[i] - b)]++;
+    ink[i] = Math.min(1, Math.max(0, v));
+  }
+  const noise = paperCount > 0 ? 1.4826 * percentileOfHistogram(deviation, 0, paperCount, 0.5) * scale : 0;
+  return { ink, width: w, height: h, polarity, noise, fillsFrame: true };
 }
 
 /** Otsu's threshold over values in [lo, 1], or lo when there are none. */
@@ -523,9 +602,9 @@ export function removeRuledLines(mask: Uint8Array, image: InkImage): number {
   return removed;
 }
 
-export interface DigitGroup {
-  /** Labels of the components in this digit. */
-  labels: number[];
+/** Components that overlap horizontally (the two strokes of a 4 or 5): used for the line's height and the count of digits. */
+export interface MarkGroup {
+  members: Component[];
   area: number;
   minX: number;
   minY: number;
@@ -539,7 +618,7 @@ export interface DigitGroup {
  * lying on the border for most of its length, and shallow. A digit cropped tightly touches the
  * border too, but only where its strokes end, or it is deep (the bar of a 7 along the top).
  */
-function isBorderBand(c: Component | DigitGroup, w: number, h: number): boolean {
+function isBorderBand(c: Component | MarkGroup, w: number, h: number): boolean {
   const [top, right, bottom, left] = c.contact;
   const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
   const alongX = Math.max(top, bottom) >= Math.max(0.5 * cw, 0.05 * w) && ch <= 0.15 * h;
@@ -547,35 +626,23 @@ function isBorderBand(c: Component | DigitGroup, w: number, h: number): boolean 
   return alongX || alongY;
 }
 
-/** Fraction of the narrower horizontal extent two components must share to be one digit (as in common/segment.ts). */
+/** Fraction of the narrower horizontal extent two components must share to be grouped (as in common/segment.ts). */
 const OVERLAP = 0.45;
 
-/**
- * Components -> digits, left to right. Drops specks (small against the image and against the
- * largest mark), bands along the border (page edges, the table), and marks much shorter than the
- * main ones (dots, commas, dashes: fitImage would blow them up into a "1").
- */
-export function findDigitGroups(components: readonly Component[], w: number, h: number): DigitGroup[] {
-  const maxArea = components.reduce((m, c) => Math.max(m, c.area), 0);
-  const minArea = Math.max(8, 2e-5 * w * h, 0.04 * maxArea);
-  const minExtent = Math.max(4, 0.02 * Math.min(w, h));
-  const kept = components.filter((c) => {
-    const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
-    return c.area >= minArea && Math.max(cw, ch) >= minExtent && !isBorderBand(c, w, h);
-  });
-  if (kept.length === 0) return [];
-
-  const inkTop = Math.min(...kept.map((c) => c.minY)), inkBottom = Math.max(...kept.map((c) => c.maxY));
+/** Components -> groups of horizontally overlapping ones on the same line, left to right. */
+export function overlapGroups(components: readonly Component[]): MarkGroup[] {
+  if (components.length === 0) return [];
+  const inkTop = Math.min(...components.map((c) => c.minY)), inkBottom = Math.max(...components.map((c) => c.maxY));
   const floor = Math.max(1, (inkBottom - inkTop) * 0.08);
   const range = (g: { minX: number; maxX: number }): [number, number] => {
     const mid = (g.minX + g.maxX) / 2;
     const half = Math.max(g.maxX - g.minX + 1, floor) / 2;
     return [mid - half, mid + half];
   };
-  const groups: DigitGroup[] = [];
-  for (const c of [...kept].sort((a, b) => a.minX - b.minX)) {
+  const groups: MarkGroup[] = [];
+  for (const c of [...components].sort((a, b) => a.minX - b.minX)) {
     const [a0, a1] = range(c);
-    let best: DigitGroup | null = null;
+    let best: MarkGroup | null = null;
     let bestShare = 0;
     for (const g of groups) {
       // Marks on different lines of text are different digits.
@@ -589,7 +656,7 @@ export function findDigitGroups(components: readonly Component[], w: number, h: 
       }
     }
     if (best && bestShare >= OVERLAP) {
-      best.labels.push(c.label);
+      best.members.push(c);
       best.area += c.area;
       best.minX = Math.min(best.minX, c.minX);
       best.minY = Math.min(best.minY, c.minY);
@@ -597,59 +664,98 @@ export function findDigitGroups(components: readonly Component[], w: number, h: 
       best.maxY = Math.max(best.maxY, c.maxY);
       for (let k = 0; k < 4; k++) best.contact[k] += c.contact[k];
     } else {
-      groups.push({ labels: [c.label], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY, contact: [...c.contact] });
+      groups.push({ members: [c], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY, contact: [...c.contact] });
     }
   }
-  // A band cut into pieces (by a shadow, say) shows only once they are together.
-  const digits = groups.filter((g) => !isBorderBand(g, w, h));
-  if (digits.length === 0) return [];
-  // The height of the mark with the most ink is the reference for "a digit's height".
-  const main = digits.reduce((a, b) => (b.area > a.area ? b : a));
-  const refHeight = main.maxY - main.minY + 1;
-  return digits
-    .filter((g) => g.maxY - g.minY + 1 >= 0.4 * refHeight)
-    .sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+  return groups.sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+}
+
+export interface KeptMarks {
+  /** The components that may be digits or parts of digits, by the centre of their box, left to right. */
+  marks: Component[];
+  /** Height of the line's digits: the median height of the groups at least half as tall as the tallest. */
+  lineHeight: number;
+  /** Groups at least 0.4 of the line's height: how many digits the image seems to hold. */
+  digitLike: number;
 }
 
 /**
- * A wide mark cut into `pieces` side by side (digits written so close that they touch): cuts at
- * the columns with the least ink near the evenly spaced positions. Null when a piece would hold
- * almost no ink. Whether to read the mark whole or cut is the model's call (see image.ts).
+ * Drops specks (small against the image and against the largest mark) and bands along the border
+ * (page edges, the table). Everything else stays, short marks included: whether a mark is a digit,
+ * part of one or not a digit is the reading's call (image.ts).
  */
-export function splitGroup(group: DigitGroup, labels: Int32Array, w: number, pieces: number): DigitGroup[] | null {
-  const member = new Set(group.labels);
-  const gw = group.maxX - group.minX + 1;
+export function keepMarks(components: readonly Component[], w: number, h: number): KeptMarks {
+  const maxArea = components.reduce((m, c) => Math.max(m, c.area), 0);
+  // Floors that scale down with the image: an 8 x 8 scan's strokes are a few pixels.
+  const minArea = Math.max(2, Math.min(8, 0.002 * w * h), 2e-5 * w * h, 0.04 * maxArea);
+  const minExtent = Math.max(Math.min(4, 0.25 * Math.min(w, h)), 0.02 * Math.min(w, h));
+  const kept = components.filter((c) => {
+    const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
+    return c.area >= minArea && Math.max(cw, ch) >= minExtent && !isBorderBand(c, w, h);
+  });
+  // A band cut into pieces (by a shadow, say) shows only once they are together.
+  const groups = overlapGroups(kept).filter((g) => !isBorderBand(g, w, h));
+  const marks = groups.flatMap((g) => g.members).sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+  if (groups.length === 0) return { marks: [], lineHeight: 0, digitLike: 0 };
+  const heights = groups.map((g) => g.maxY - g.minY + 1);
+  const tallest = Math.max(...heights);
+  const tall = heights.filter((x) => x >= 0.5 * tallest).sort((a, b) => a - b);
+  const lineHeight = tall[tall.length >> 1];
+  return { marks, lineHeight, digitLike: heights.filter((x) => x >= 0.4 * lineHeight).length };
+}
+
+export interface Cut {
+  /** First column of the right-hand piece (image x). */
+  x: number;
+  /** Ink pixels of the mark in the column cut through. */
+  ink: number;
+}
+
+/**
+ * Where a wide mark may be cut into digits written so close that they touch: for 2 up to `maxPieces`
+ * pieces side by side, the columns with the least ink near the evenly spaced positions, as long as
+ * every piece holds some ink. Left to right, without near-duplicates.
+ */
+export function cutColumns(c: Component, labels: Int32Array, w: number, maxPieces: number): Cut[] {
+  const gw = c.maxX - c.minX + 1;
   const column = new Int32Array(gw);
-  for (let y = group.minY; y <= group.maxY; y++) {
-    for (let x = group.minX; x <= group.maxX; x++) if (member.has(labels[y * w + x])) column[x - group.minX]++;
+  for (let y = c.minY; y <= c.maxY; y++) {
+    const row = y * w;
+    for (let x = c.minX; x <= c.maxX; x++) if (labels[row + x] === c.label) column[x - c.minX]++;
   }
-  const cuts = [0];
-  const step = gw / pieces;
-  for (let k = 1; k < pieces; k++) {
-    const centre = Math.round(k * step);
-    let best = centre;
-    for (let x = Math.max(cuts[k - 1] + 1, Math.round(centre - step / 4)); x <= Math.min(gw - 1, Math.round(centre + step / 4)); x++) {
-      if (column[x] < column[best] || (column[x] === column[best] && Math.abs(x - centre) < Math.abs(best - centre))) best = x;
-    }
-    cuts.push(best);
-  }
-  cuts.push(gw);
-  const out: DigitGroup[] = [];
-  for (let k = 0; k < pieces; k++) {
-    const x0 = group.minX + cuts[k], x1 = group.minX + cuts[k + 1] - 1;
-    let area = 0, minY = group.maxY, maxY = group.minY;
-    for (let y = group.minY; y <= group.maxY; y++) {
-      for (let x = x0; x <= x1; x++) {
-        if (!member.has(labels[y * w + x])) continue;
-        area++;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
+  const prefix = new Int32Array(gw + 1);
+  for (let x = 0; x < gw; x++) prefix[x + 1] = prefix[x] + column[x];
+  const found: number[] = [];
+  for (let pieces = 2; pieces <= maxPieces; pieces++) {
+    const cuts = [0];
+    const step = gw / pieces;
+    for (let k = 1; k < pieces; k++) {
+      const centre = Math.round(k * step);
+      let best = centre;
+      for (let x = Math.max(cuts[k - 1] + 1, Math.round(centre - step / 4)); x <= Math.min(gw - 1, Math.round(centre + step / 4)); x++) {
+        if (column[x] < column[best] || (column[x] === column[best] && Math.abs(x - centre) < Math.abs(best - centre))) best = x;
       }
+      cuts.push(best);
     }
-    if (area < (0.5 * group.area) / pieces) return null;
-    out.push({ labels: group.labels, area, minX: x0, minY, maxX: x1, maxY, contact: [0, 0, 0, 0] });
+    cuts.push(gw);
+    let ok = true;
+    for (let k = 0; k < pieces; k++) if (prefix[cuts[k + 1]] - prefix[cuts[k]] < (0.5 * c.area) / pieces) ok = false;
+    if (ok) found.push(...cuts.slice(1, -1));
+  }
+  const near = Math.max(2, 0.08 * (c.maxY - c.minY + 1));
+  const out: Cut[] = [];
+  for (const x of [...new Set(found)].sort((a, b) => a - b)) {
+    if (out.length > 0 && x - (out[out.length - 1].x - c.minX) < near) continue;
+    out.push({ x: c.minX + x, ink: column[x] });
   }
   return out;
+}
+
+/** A stretch of one component: columns x0..x1 of it (a whole component, or a piece between cuts). */
+export interface Part {
+  label: number;
+  x0: number;
+  x1: number;
 }
 
 /**
@@ -679,32 +785,39 @@ function dilate(src: Float32Array, w: number, h: number, radius: number): Float3
 /** MNIST strokes are about this thick inside the 20 px box (as common/preprocess.ts PEN_WIDTH). */
 const TARGET_STROKE = 2.3;
 
-/**
- * One digit's 28x28 model input: its components' grey ink (with a one-pixel fringe for the
- * anti-aliasing), scaled so that solid ink is 1, hairlines thickened to MNIST's stroke width
- * relative to the digit's size, then fitted and centred by fitImage.
- */
-export function digitInput(image: InkImage, labels: Int32Array, group: DigitGroup, threshold: number): Float32Array {
-  const { ink, width: w, height: h } = image;
-  const member = new Set(group.labels);
-  const gw = group.maxX - group.minX + 1, gh = group.maxY - group.minY + 1;
-  const extent = Math.max(gw, gh);
+/** Crops larger than this (on their longer side) are averaged down by a whole factor first: fitImage ends at 20 px. */
+const CROP_MAX = 64;
 
-  // Membership over the group's box, with a margin for the fringe and any thickening.
-  const margin = Math.ceil(extent / 10) + 3;
-  const x0 = group.minX - margin, y0 = group.minY - margin;
+/**
+ * One candidate digit's 28x28 model input: the grey ink of its pixels (with a one-pixel fringe for
+ * the anti-aliasing) over `box` (inclusive), scaled so that solid ink is 1, hairlines thickened to
+ * MNIST's stroke width relative to the digit's size, then fitted and centred by fitImage. `member`
+ * says which pixels are the candidate's (by index and column). Costs about the box's area.
+ */
+export function candidateInput(image: InkImage, member: (i: number, x: number) => boolean, box: Box, threshold: number): Float32Array {
+  const { ink, width: w, height: h } = image;
+  const gw = box.maxX - box.minX + 1, gh = box.maxY - box.minY + 1;
+  const extent = Math.max(gw, gh);
+  // Large crops are averaged down by f (whole pixels) before thickening.
+  const f = Math.max(1, Math.floor(extent / (CROP_MAX / 2)));
+
+  // Membership over the box, with a margin for the fringe and any thickening.
+  const margin = f * (Math.ceil(extent / f / 10) + 3);
+  const x0 = box.minX - margin, y0 = box.minY - margin;
   const cw = gw + 2 * margin, ch = gh + 2 * margin;
   const inGroup = new Uint8Array(cw * ch);
   const values: number[] = [];
-  for (let y = group.minY; y <= group.maxY; y++) {
-    for (let x = group.minX; x <= group.maxX; x++) {
-      if (!member.has(labels[y * w + x])) continue;
+  let edges = 0;
+  for (let y = box.minY; y <= box.maxY; y++) {
+    for (let x = box.minX; x <= box.maxX; x++) {
+      const i = y * w + x;
+      if (!member(i, x)) continue;
       inGroup[(y - y0) * cw + (x - x0)] = 1;
-      values.push(ink[y * w + x]);
+      values.push(ink[i]);
     }
   }
+  if (values.length === 0) return new Float32Array(28 * 28);
   // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape.
-  let edges = 0;
   for (let cy = 1; cy < ch - 1; cy++) {
     for (let cx = 1; cx < cw - 1; cx++) {
       const i = cy * cw + cx;
@@ -713,27 +826,34 @@ export function digitInput(image: InkImage, labels: Int32Array, group: DigitGrou
   }
   const stroke = edges > 0 ? (2 * values.length) / edges : 1;
   const want = (TARGET_STROKE * extent) / 20;
-  const radius = Math.min(margin - 2, stroke < 0.8 * want ? Math.round((want - stroke) / 2) : 0);
 
   values.sort((a, b) => a - b);
   const level = Math.max(values[Math.floor(0.9 * (values.length - 1))] ?? 1, threshold);
   const lo = 0.4 * threshold;
 
-  let crop: Float32Array = new Float32Array(cw * ch);
+  // Grey ink of the members and their fringe, averaged over f x f blocks.
+  const rw = Math.floor(cw / f), rh = Math.floor(ch / f);
+  let crop: Float32Array = new Float32Array(rw * rh);
+  const norm = 1 / (f * f);
   for (let cy = 1; cy < ch - 1; cy++) {
     const y = y0 + cy;
     if (y < 0 || y >= h) continue;
+    const ry = Math.floor(cy / f);
+    if (ry >= rh) continue;
     for (let cx = 1; cx < cw - 1; cx++) {
       const x = x0 + cx;
       if (x < 0 || x >= w) continue;
-      // In the group, or next to it (the anti-aliased fringe).
+      const rx = Math.floor(cx / f);
+      if (rx >= rw) continue;
+      // In the candidate, or next to it (the anti-aliased fringe).
       const i = cy * cw + cx;
       const near =
         inGroup[i] | inGroup[i - 1] | inGroup[i + 1] | inGroup[i - cw] | inGroup[i + cw] |
         inGroup[i - cw - 1] | inGroup[i - cw + 1] | inGroup[i + cw - 1] | inGroup[i + cw + 1];
-      if (near) crop[i] = Math.min(1, Math.max(0, (ink[y * w + x] - lo) / (level - lo)));
+      if (near) crop[ry * rw + rx] += norm * Math.min(1, Math.max(0, (ink[y * w + x] - lo) / (level - lo)));
     }
   }
-  if (radius > 0) crop = dilate(crop, cw, ch, radius);
-  return fitImage(crop, cw, ch);
+  const radius = Math.min(Math.floor(margin / f) - 2, stroke < 0.8 * want ? Math.round((want - stroke) / 2 / f) : 0);
+  if (radius > 0) crop = dilate(crop, rw, rh, radius);
+  return fitImage(crop, rw, rh);
 }

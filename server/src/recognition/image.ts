@@ -1,15 +1,29 @@
 /**
- * Image uploads -> Recognition: decode (image-decode.ts), find the marks (image-segment.ts),
- * classify each 28x28 crop, and answer exactly as the ink path does, with boxes in the pixel
+ * Image uploads -> Recognition, by segmentation by recognition (common/reading.ts): decode
+ * (image-decode.ts), find the marks (image-segment.ts), lay out every plausible digit as a candidate
+ * of a lattice (each mark, neighbouring marks merged, pieces of wide marks cut where they may touch,
+ * and the whole ink of the image), score them all with the model in one batch, and keep the best
+ * reading. Geometry only weighs in as priors: the model sees every candidate. Boxes are in the pixel
  * coordinates of the upright input image.
  */
-import { decide, round } from '../../../common/decide.js';
+import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
 import { NOT_A_DIGIT } from '../../../common/model-contract.js';
-import type { Box } from '../../../common/preprocess.js';
+import { fitImage, type Box } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Inference } from '../plugins/inference.js';
-import { decodeImage, ImageError } from './image-decode.js';
-import { digitInput, findDigitGroups, inkMask, labelComponents, normalizeInk, removeRuledLines, splitGroup, type DigitGroup } from './image-segment.js';
+import { decodeImage, ImageError, type GreyImage } from './image-decode.js';
+import {
+  candidateInput,
+  cutColumns,
+  inkMask,
+  keepMarks,
+  labelComponents,
+  normalizeInk,
+  removeRuledLines,
+  type Component,
+  type InkImage,
+  type Part,
+} from './image-segment.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
 
@@ -19,112 +33,261 @@ export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } f
  */
 export const MAX_DIGITS = 12;
 
-/** Marks at least this wide for their height may be touching digits: they are also read cut in 2, 3 or 4. */
-const SPLIT_ASPECT = 0.9;
+/** Marks at least this wide for their height (or the line's) get cut points: they may be digits that touch. */
+const CUT_ASPECT = 0.75;
+/** Digits other than 1 are at least about this wide for their height: it bounds the pieces a mark is cut into. */
+const MIN_DIGIT_ASPECT = 0.45;
+/** A candidate spans at most this many atoms (marks and pieces of marks). */
+const MAX_SPAN = 8;
+/** At most this many marks take part; beyond it the smallest (specks, dots) are left out. */
+const MAX_MARKS = 48;
+/** Candidates whose priors are below this are not scored: they cannot win. */
+const HOPELESS = -15;
 /**
- * A mark the model does not read as a sure digit (not a digit, or below WHOLE_SURE) is read cut
- * when each piece is at least PIECE_SURE. A sure whole is never cut: wide single digits are
- * common enough (MNIST has 2s wider than high whose halves read as a sure "5" and "2").
+ * Log-prior of cutting through ink a mark that could be one digit: touching digits are rarer than
+ * single wide ones (MNIST has 2s wider than high whose halves read as a sure "5" and "2"), so such
+ * a cut needs its pieces to read clearly better.
  */
-const WHOLE_SURE = 0.6;
-const PIECE_SURE = 0.9;
+const CUT_THROUGH_INK = -2;
+/**
+ * Log-prior, per line height of width beyond one, of reading a full-height mark as "not a digit":
+ * a mark as tall as the line and wider than a digit is more often digits that touch than a scribble.
+ */
+const WIDE_NOISE = -8;
+/** Log-prior of reading a mark as "not a digit" in an image that the marks fill (a tight crop of a digit). */
+const FRAME_NOISE = -4;
+/** The whole image is a candidate only when its ink covers at least this much of its box (not scattered specks). */
+const WHOLE_MIN_DENSITY = 0.02;
 
-export interface Candidate {
-  /** The 28x28 model input. */
-  image: Float32Array;
-  /** Where it is, in whole pixels of the upright input image (maxX, maxY exclusive). */
+/** One node-to-node step of the lattice: a mark, or a piece of a wide mark between two cut points. */
+interface Atom extends Part {
+  /** Index of its mark. */
+  mark: number;
+  /** Work-image pixels, inclusive. */
   box: Box;
 }
 
-export interface Mark extends Candidate {
-  /** For a wide mark: the readings as 2, 3 or 4 digits side by side. */
-  splits: Candidate[][];
+export interface ImageCandidate extends Candidate {
+  /** Whose pixels: parts of marks, or null for all the ink of the image. */
+  parts: Part[] | null;
+  /** Work-image pixels, inclusive. */
+  pixels: Box;
 }
 
-export interface ExtractedDigits {
-  /** The separate marks (digit candidates), left to right. */
-  marks: Mark[];
-  /** Size of the upright input image (EXIF orientation applied). */
-  width: number;
-  height: number;
+export interface ImageLattice {
+  nodes: number;
+  candidates: ImageCandidate[];
+  cutPriors: number[];
 }
 
-/** Finds the handwritten digits in PNG/JPEG/WebP bytes; throws ImageError for input it refuses. */
-export async function extractDigits(bytes: Buffer): Promise<ExtractedDigits> {
-  const decoded = await decodeImage(bytes);
-  const ink = normalizeInk(decoded);
-  const { mask, threshold } = inkMask(ink);
-  removeRuledLines(mask, ink);
-  const { labels, components } = labelComponents(mask, ink.width, ink.height);
-  const groups = findDigitGroups(components, ink.width, ink.height);
-  if (groups.length > MAX_DIGITS) {
-    throw new ImageError('too_many_digits', `Found ${groups.length} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
+const union = (boxes: readonly Box[]): Box => ({
+  minX: Math.min(...boxes.map((b) => b.minX)),
+  minY: Math.min(...boxes.map((b) => b.minY)),
+  maxX: Math.max(...boxes.map((b) => b.maxX)),
+  maxY: Math.max(...boxes.map((b) => b.maxY)),
+});
+
+/** Widest stretch of x that none of the boxes covers, between the first and the last. */
+function innerGap(boxes: readonly Box[]): number {
+  const sorted = [...boxes].sort((a, b) => a.minX - b.minX);
+  let reach = sorted[0].maxX, gap = 0;
+  for (const b of sorted.slice(1)) {
+    gap = Math.max(gap, b.minX - reach - 1);
+    reach = Math.max(reach, b.maxX);
   }
-  const sx = decoded.inputWidth / decoded.width, sy = decoded.inputHeight / decoded.height;
-  const candidate = (g: DigitGroup): Candidate => ({
-    image: digitInput(ink, labels, g, threshold),
-    box: { minX: Math.floor(g.minX * sx), minY: Math.floor(g.minY * sy), maxX: Math.ceil((g.maxX + 1) * sx), maxY: Math.ceil((g.maxY + 1) * sy) },
+  return gap;
+}
+
+/** A mark as atoms: whole, or in pieces at its cut points (with the ink each cut goes through). */
+function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, lineHeight: number): { atoms: Atom[]; cuts: number[] } {
+  const mw = mark.maxX - mark.minX + 1, mh = mark.maxY - mark.minY + 1;
+  const whole: Atom = { label: mark.label, x0: mark.minX, x1: mark.maxX, mark: index, box: { minX: mark.minX, minY: mark.minY, maxX: mark.maxX, maxY: mark.maxY } };
+  const height = Math.max(mh, 0.5 * lineHeight);
+  if (mw < CUT_ASPECT * height) return { atoms: [whole], cuts: [] };
+  const cuts = cutColumns(mark, labels, w, Math.min(4, Math.max(2, Math.ceil(mw / (MIN_DIGIT_ASPECT * height)))));
+  if (cuts.length === 0) return { atoms: [whole], cuts: [] };
+  const edges = [mark.minX, ...cuts.map((c) => c.x), mark.maxX + 1];
+  const atoms: Atom[] = edges.slice(0, -1).map((x0, k) => ({ label: mark.label, x0, x1: edges[k + 1] - 1, mark: index, box: { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity } }));
+  // Each piece's box: the mark's pixels in its columns.
+  const pieceOf = new Int32Array(mw);
+  atoms.forEach((a, k) => pieceOf.fill(k, a.x0 - mark.minX, a.x1 - mark.minX + 1));
+  for (let y = mark.minY; y <= mark.maxY; y++) {
+    for (let x = mark.minX; x <= mark.maxX; x++) {
+      if (labels[y * w + x] !== mark.label) continue;
+      const b = atoms[pieceOf[x - mark.minX]].box;
+      if (x < b.minX) b.minX = x;
+      if (x > b.maxX) b.maxX = x;
+      if (y < b.minY) b.minY = y;
+      if (y > b.maxY) b.maxY = y;
+    }
+  }
+  return { atoms, cuts: cuts.map((c) => c.ink) };
+}
+
+/**
+ * The lattice of candidate digits of an image's marks, left to right (see the file's comment).
+ * `mask` is the image's ink after ruled lines are removed.
+ */
+export function imageLattice(marks: readonly Component[], lineHeight: number, labels: Int32Array, mask: Uint8Array, w: number, h: number, fillsFrame = false): ImageLattice {
+  const H = Math.max(lineHeight, 1);
+  const minExtent = Math.max(2, 0.015 * Math.min(w, h));
+  const atoms: Atom[] = [];
+  // Ink a cut goes through, by the atom it starts (0 where the atom starts a mark).
+  const cutInk = new Map<Atom, number>();
+  marks.forEach((m, i) => {
+    const { atoms: pieces, cuts } = atomsOf(m, i, labels, w, H);
+    pieces.forEach((a, k) => {
+      if (k > 0) cutInk.set(a, cuts[k - 1]);
+      atoms.push(a);
+    });
   });
-  const marks = groups.map((g) => {
-    const aspect = (g.maxX - g.minX + 1) / (g.maxY - g.minY + 1);
-    const splits: Candidate[][] = [];
-    if (aspect >= SPLIT_ASPECT) {
-      // Digits other than 1 are at least about 0.45 as wide as high: that bounds the pieces.
-      for (let pieces = 2; pieces <= Math.min(4, Math.ceil(aspect / 0.45)); pieces++) {
-        const parts = splitGroup(g, labels, ink.width, pieces);
-        if (parts) splits.push(parts.map(candidate));
+  // Reading order: by the centre of the box; pieces of a mark stay in their order.
+  atoms.sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.mark - b.mark || a.x0 - b.x0);
+  const n = atoms.length;
+
+  // A boundary at node k: how far the ink on its left reaches past the start of the ink on its
+  // right (against the line and against the narrower of the two, as for ink), and the ink of any
+  // mark it cuts through.
+  const cutPriors = atoms.map((atom, k) => {
+    if (k === 0) return 0;
+    let left = atoms[0].box, right = atoms[k].box;
+    for (let i = 0; i < k; i++) if (atoms[i].box.maxX > left.maxX) left = atoms[i].box;
+    for (let i = k; i < n; i++) if (atoms[i].box.minX < right.minX) right = atoms[i].box;
+    const overlap = left.maxX - right.minX;
+    const narrower = Math.max(Math.min(left.maxX - left.minX, right.maxX - right.minX), 0.15 * H);
+    let prior = cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4);
+    // Marks with pieces on both sides of this node are cut through.
+    const before = new Set(atoms.slice(0, k).map((a) => a.mark));
+    for (const a of atoms.slice(k)) {
+      if (!before.has(a.mark) || !cutInk.has(a)) continue;
+      before.delete(a.mark);
+      // The penalty fades as the mark gets too wide for one digit (1.1 to 1.5 line heights).
+      const m = marks[a.mark];
+      const oneDigit = Math.min(1, Math.max(0, (1.5 - (m.maxX - m.minX + 1) / H) / 0.4));
+      prior += CUT_THROUGH_INK * oneDigit - 10 * Math.max(0, cutInk.get(a)! / H - 0.25);
+    }
+    return prior;
+  });
+
+  const candidates: ImageCandidate[] = [];
+  for (let from = 0; from < n; from++) {
+    for (let to = from + 1; to <= Math.min(n, from + MAX_SPAN); to++) {
+      const span = atoms.slice(from, to);
+      const box = union(span.map((a) => a.box));
+      const together = gapPrior(innerGap(span.map((a) => a.box)), H);
+      const merged = new Set(span.map((a) => a.mark)).size - 1;
+      const asDigit = digitPrior(box, H, minExtent) + together;
+      // Ink that touches its neighbours is more likely part of a digit than a stray mark.
+      const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
+      // In a frame filled by its marks, the marks are the digits, or the whole is not one.
+      const wide = box.maxY - box.minY + 1 >= 0.6 * H ? WIDE_NOISE * Math.max(0, (box.maxX - box.minX + 1) / H - 1) : 0;
+      const asNoise = together - 0.5 * merged - (isolated ? 0 : 3) + wide + (fillsFrame ? FRAME_NOISE : 0);
+      if (Math.max(asDigit, asNoise) < HOPELESS) {
+        // Wider spans from here only get worse once the box is too wide to be a digit.
+        if (box.maxX - box.minX > 2 * H) break;
+        continue;
       }
+      // A mark's pieces in the span make one stretch of columns.
+      const parts = new Map<number, Part>();
+      for (const a of span) {
+        const p = parts.get(a.label);
+        if (p) [p.x0, p.x1] = [Math.min(p.x0, a.x0), Math.max(p.x1, a.x1)];
+        else parts.set(a.label, { label: a.label, x0: a.x0, x1: a.x1 });
+      }
+      candidates.push({ from, to, box, pixels: box, digitPrior: asDigit, noisePrior: asNoise, parts: [...parts.values()] });
     }
-    return { ...candidate(g), splits };
-  });
-  return { marks, width: decoded.inputWidth, height: decoded.inputHeight };
-}
+  }
 
-interface Reading {
-  digit: number;
-  p: Float32Array;
-}
-
-const read = (p: Float32Array): Reading => {
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  return { digit: best, p };
-};
-
-/** Whole or cut: a mark is read as touching digits when the whole is not a sure digit and every piece is. */
-function chooseReading(mark: Mark, whole: Reading, splits: Reading[][]): { candidates: Candidate[]; readings: Reading[] } {
-  const wholeSure = whole.digit !== NOT_A_DIGIT && whole.p[whole.digit] >= WHOLE_SURE;
-  const needed = wholeSure ? Infinity : PIECE_SURE;
-  let chosen = -1;
-  let bestScore = -Infinity;
-  splits.forEach((readings, i) => {
-    if (readings.some((r) => r.digit === NOT_A_DIGIT)) return;
-    const score = Math.min(...readings.map((r) => r.p[r.digit]));
-    // Strictly better: on a tie the cut into fewer pieces (listed first) stays.
-    if (score >= needed && score > bestScore) {
-      chosen = i;
-      bestScore = score;
+  // The whole ink of the image, as one digit (a tight crop whose marks the steps above broke up).
+  let inkPixels = 0, minX = w, minY = h, maxX = -1, maxY = -1;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!mask[row + x]) continue;
+      inkPixels++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
-  });
-  return chosen < 0 ? { candidates: [mark], readings: [whole] } : { candidates: mark.splits[chosen], readings: splits[chosen] };
+  }
+  const marksArea = marks.reduce((s, m) => s + m.area, 0);
+  // (In a frame-filling image the whole is read from its grey levels: never the same input.)
+  const duplicate = !fillsFrame && inkPixels === marksArea && candidates.some((c) => c.from === 0 && c.to === n);
+  if (inkPixels > 0 && !duplicate) {
+    const box = { minX, minY, maxX, maxY };
+    const density = inkPixels / ((maxX - minX + 1) * (maxY - minY + 1));
+    const prior = digitPrior(box, Math.max(lineHeight, maxY - minY + 1), minExtent);
+    if (density >= WHOLE_MIN_DENSITY && prior >= HOPELESS) {
+      candidates.push({ from: 0, to: Math.max(1, n), box, pixels: box, digitPrior: prior, noisePrior: fillsFrame ? FRAME_NOISE : 0, parts: null });
+    }
+  }
+  return { nodes: Math.max(2, n + 1), candidates, cutPriors };
 }
 
-/** Image bytes -> the recognized number, decided as for ink (common/decide.ts). */
+/** The 28x28 model input of a candidate. */
+function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uint8Array, threshold: number, range: Int32Array): Float32Array {
+  // A frame-filling image whole is its contrast as it is, scaled into the model's input: its grey
+  // levels are the shape (a bold 0 scanned at 8 x 8 keeps its hole only as lighter cells).
+  if (!c.parts && ink.fillsFrame) return wholeInput(ink);
+  if (!c.parts) return candidateInput(ink, (i) => mask[i] === 1, c.pixels, threshold);
+  // range[2 l], range[2 l + 1]: the columns of mark l in the candidate (x0 > x1: none).
+  for (const p of c.parts) [range[2 * p.label], range[2 * p.label + 1]] = [p.x0, p.x1];
+  const input = candidateInput(ink, (i, x) => x >= range[2 * labels[i]] && x <= range[2 * labels[i] + 1], c.pixels, threshold);
+  for (const p of c.parts) [range[2 * p.label], range[2 * p.label + 1]] = [1, 0];
+  return input;
+}
+
+/** The whole image's contrast fitted into the model's input. */
+const wholeInput = (ink: InkImage): Float32Array => fitImage(ink.ink, ink.width, ink.height);
+
+/**
+ * The image's ink. When the marks fill the frame (a tight crop) the paper's side is hard to tell
+ * from the pixels alone (a bold digit is most of a small scan), so the model reads the whole image
+ * both ways and the polarity in which it sees the surer digit wins.
+ */
+async function choosePolarity(inference: Inference, image: GreyImage): Promise<InkImage> {
+  const ink = normalizeInk(image);
+  if (!ink.fillsFrame) return ink;
+  const other = normalizeInk(image, ink.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
+  const [p, q] = await Promise.all([ink, other].map((i) => inference.classify(wholeInput(i))));
+  const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
+  return surest(q) > surest(p) ? other : ink;
+}
+
+/** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
 export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
   const start = performance.now();
-  const { marks } = await extractDigits(bytes);
-  // One batch: every mark whole, and every cut of the wide ones.
-  const all = marks.flatMap((m) => [m, ...m.splits.flat()]);
-  const outputs = await Promise.all(all.map((c) => inference.classify(c.image)));
-  let next = 0;
-  const chosen: { box: Box; p: Float32Array }[] = [];
-  for (const mark of marks) {
-    const whole = read(outputs[next++]);
-    const splits = mark.splits.map((pieces) => pieces.map(() => read(outputs[next++])));
-    const { candidates, readings } = chooseReading(mark, whole, splits);
-    candidates.forEach((c, i) => chosen.push({ box: c.box, p: readings[i].p }));
+  const decoded = await decodeImage(bytes);
+  const ink = await choosePolarity(inference, decoded);
+  const { width: w, height: h } = ink;
+  const { mask, threshold } = inkMask(ink);
+  removeRuledLines(mask, ink);
+  const { labels, components } = labelComponents(mask, w, h);
+  const kept = keepMarks(components, w, h);
+  if (kept.digitLike > MAX_DIGITS) {
+    throw new ImageError('too_many_digits', `Found ${kept.digitLike} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
   }
-  const decision = decide(chosen, chosen.map((c) => c.p));
+  let marks = kept.marks;
+  if (marks.length > MAX_MARKS) {
+    const largest = new Set([...marks].sort((a, b) => b.area - a.area).slice(0, MAX_MARKS));
+    marks = marks.filter((m) => largest.has(m));
+  }
+  const lattice = imageLattice(marks, kept.lineHeight, labels, mask, w, h, ink.fillsFrame);
+
+  // Every candidate's input, then all classified together: the micro-batcher makes them one run.
+  const range = new Int32Array(2 * (components.length + 1));
+  for (let l = 0; l <= components.length; l++) range[2 * l] = 1;
+  const inputs = lattice.candidates.map((c) => inputOf(c, ink, labels, mask, threshold, range));
+  const outputs = await Promise.all(inputs.map((input) => inference.classify(input)));
+
+  // Boxes in the input image's pixels (maxX, maxY exclusive).
+  const sx = decoded.inputWidth / w, sy = decoded.inputHeight / h;
+  const candidates = lattice.candidates.map((c) => ({
+    ...c,
+    box: { minX: Math.floor(c.pixels.minX * sx), minY: Math.floor(c.pixels.minY * sy), maxX: Math.ceil((c.pixels.maxX + 1) * sx), maxY: Math.ceil((c.pixels.maxY + 1) * sy) },
+  }));
+  const decision = readLattice(lattice.nodes, candidates, outputs, lattice.cutPriors);
   if (decision.digits.length > MAX_DIGITS) {
     throw new ImageError('too_many_digits', `Found ${decision.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
   }

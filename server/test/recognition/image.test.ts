@@ -10,10 +10,11 @@ import { ROOT } from '../../src/config.js';
 import inference from '../../src/plugins/inference.js';
 import { ImageError, recognizeImage, sniffImageFormat } from '../../src/recognition/image.js';
 import { workSize } from '../../src/recognition/image-decode.js';
-import { findDigitGroups, labelComponents, normalizeInk, removeRuledLines, type InkImage } from '../../src/recognition/image-segment.js';
+import { keepMarks, labelComponents, normalizeInk, overlapGroups, removeRuledLines, type InkImage } from '../../src/recognition/image-segment.js';
 import { loadMnist } from '../../../training/src/mnist.js';
-import { numberStrokes } from '../fixtures/digits.js';
-import { photo } from '../fixtures/photos.js';
+import { renderStrokes } from '../../../common/render.js';
+import { digitStrokes, numberStrokes, VARIANTS } from '../fixtures/digits.js';
+import { photo, tightCrop } from '../fixtures/photos.js';
 
 const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
 
@@ -62,10 +63,14 @@ describe('sniffImageFormat', () => {
 });
 
 describe('pixel steps', () => {
-  it('sizes the working image between 256 and 1000 px on the longer side', () => {
+  it('sizes the working image at most 1000 px on the longer side, never enlarged, and lets libjpeg shrink large JPEGs on load', () => {
     expect(workSize(4000, 3000)).toEqual({ width: 1000, height: 750 });
-    expect(workSize(28, 28)).toEqual({ width: 256, height: 256 });
+    expect(workSize(28, 28)).toEqual({ width: 28, height: 28 });
     expect(workSize(600, 400)).toEqual({ width: 600, height: 400 });
+    // A shrink of 4-5 would make sharp decode at 1/2: 1/5 lets libjpeg decode at 1/4.
+    expect(workSize(4000, 3000, 'jpeg')).toEqual({ width: 800, height: 600 });
+    expect(workSize(4032, 3024, 'jpeg')).toEqual({ width: 806, height: 604 });
+    expect(workSize(3000, 2000, 'jpeg')).toEqual({ width: 1000, height: 667 });
   });
 
   it('labels 8-connected components with their boxes and border contact', () => {
@@ -120,7 +125,7 @@ describe('pixel steps', () => {
     expect(mask[60 * w + 230]).toBe(1);
   });
 
-  it('groups overlapping pieces into one digit, left to right, and drops specks', () => {
+  it('keeps the marks left to right without specks, and groups overlapping pieces for the line height', () => {
     const { mask, w, h } = bitmap([
       '............................',
       '.######.......#.............',
@@ -136,13 +141,21 @@ describe('pixel steps', () => {
       '............................',
     ]);
     const { components } = labelComponents(mask, w, h);
-    const groups = findDigitGroups(components, w, h);
-    // The 5's bar and body are one digit; the speck at (10, 8) is gone.
-    expect(groups.map((g) => [g.minX, g.maxX, g.labels.length])).toEqual([
+    const kept = keepMarks(components, w, h);
+    // The speck at (10, 8) is gone; the 5's bar and body stay two marks (the reading may merge them).
+    expect(kept.marks.map((c) => [c.minX, c.maxX])).toEqual([
+      [1, 6],
+      [1, 6],
+      [13, 15],
+      [21, 26],
+    ]);
+    expect(overlapGroups(kept.marks).map((g) => [g.minX, g.maxX, g.members.length])).toEqual([
       [1, 6, 2],
       [13, 15, 1],
       [21, 26, 1],
     ]);
+    expect(kept.lineHeight).toBe(10);
+    expect(kept.digitLike).toBe(3);
   });
 });
 
@@ -252,6 +265,82 @@ describe('recognizeImage on photos', () => {
     const scribble = await svg('<path d="M200 200 L600 500 L300 450 L700 180 L250 300 L650 420" stroke="#222" stroke-width="8" fill="none"/>');
     const specks = await svg(Array.from({ length: 30 }, (_, i) => `<circle cx="${(i * 137) % 800}" cy="${(i * 251) % 600}" r="3" fill="#333"/>`).join(''));
     for (const bytes of [scribble, specks]) expect((await read(bytes)).text).toBe('');
+  });
+});
+
+describe('recognizeImage on tight, low-resolution crops of one digit', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+  const read = async (bytes: Buffer) => recognizeImage(app.inference, bytes);
+  /** The fixture digit drawn by the model's own renderer, scanned at 8 x 8 and enlarged to `size`. */
+  const scan = (digit: number, variant: number, size: number, polarity?: 'dark-on-light' | 'light-on-dark') =>
+    tightCrop(renderStrokes(digitStrokes(digit, VARIANTS[variant])), 28, 28, { size, polarity });
+
+  it('reads an 8 x 8 blocky digit enlarged to 16, 32 or 64 px, either polarity, as that one digit', async () => {
+    const misses: string[] = [];
+    for (const size of [16, 32, 64]) {
+      for (const polarity of ['dark-on-light', 'light-on-dark'] as const) {
+        for (let d = 0; d < 10; d++) {
+          for (let v = 0; v < VARIANTS.length; v++) {
+            const { text } = await read(await scan(d, v, size, polarity));
+            if (text !== String(d)) misses.push(`${d}/${v} at ${size} px ${polarity} -> "${text}"`);
+          }
+        }
+      }
+    }
+    // 240 images; the old path read about half of them (a 0 as "11", a 2 as "").
+    expect(misses.length, misses.join(', ')).toBeLessThanOrEqual(6);
+  });
+
+  it('reads the 8 x 8 scan itself', async () => {
+    let ok = 0;
+    for (let d = 0; d < 10; d++) if ((await read(await scan(d, 0, 8))).text === String(d)) ok++;
+    expect(ok).toBeGreaterThanOrEqual(9);
+  });
+
+  it('does not cut a 0 that touches the frame into pieces', async () => {
+    for (let v = 0; v < VARIANTS.length; v++) {
+      for (const size of [16, 64]) {
+        const r = await read(await scan(0, v, size));
+        expect(r.text, `variant ${v}, ${size} px`).toBe('0');
+        expect(r.digits).toHaveLength(1);
+        expect(r.rejected).toEqual([]);
+        // The box is the frame (the 0 touches its top and bottom).
+        expect(r.digits[0].box.height).toBe(size);
+      }
+    }
+  });
+
+  it('reads a 4 as "4", not as its strokes ("117411")', async () => {
+    for (let v = 0; v < VARIANTS.length; v++) {
+      for (const size of [16, 32, 64]) expect((await read(await scan(4, v, size))).text, `variant ${v}, ${size} px`).toBe('4');
+    }
+  });
+
+  it('reads MNIST digits cropped tight and scanned at 8 x 8 (32 px, dark on light)', async () => {
+    const n = 60;
+    const test = await loadMnist('test', n);
+    let ok = 0;
+    for (let k = 0; k < n; k++) {
+      const png = await tightCrop(test.images.subarray(k * 784, (k + 1) * 784), 28, 28, { size: 32 });
+      if ((await read(png)).text === String(test.labels[k])) ok++;
+    }
+    expect(ok).toBeGreaterThanOrEqual(n - 5);
+  });
+
+  it('still reads two digits in a small image as two digits, and a 12-megapixel photo', async () => {
+    const small = await read(await photo('47', { width: 72, height: 40, digitHeight: 30, style: 'plain', format: 'png' }));
+    expect(small.text).toBe('47');
+    expect(small.digits).toHaveLength(2);
+    const big = await read(await photo('2026', { width: 4000, height: 3000, drawnSmaller: 4, noise: 4 }));
+    expect(big.text).toBe('2026');
+    expect(big.alternatives?.[0].text).toBe('2026');
+    for (const d of big.digits) expect(Math.abs(d.box.y + d.box.height / 2 - 1500)).toBeLessThan(60);
   });
 });
 
