@@ -135,7 +135,9 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const w = box.maxX - box.minX, h = Math.max(box.maxY - box.minY, minExtent);
       const asNoise = shared - 1 - merged - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
       if (merged > 0 && Math.max(asDigit, asNoise) < HOPELESS) continue;
-      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
+      // A stroke too small to be a digit is a mark whatever the model says of it blown up.
+      const mark = merged === 0 && asDigit === -Infinity;
+      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, mark, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
     }
   }
   return { nodes: atoms.length + 1, candidates, cutPriors };
@@ -148,6 +150,9 @@ export type ScoreInk = (candidates: readonly Stroke[][]) => Promise<readonly (Ar
 export async function readInk(strokes: readonly Stroke[], score: ScoreInk, options: InkOptions): Promise<Decision> {
   const { nodes, candidates, cutPriors } = inkLattice(strokes, options);
   if (candidates.length === 0) return readLattice(0, [], []);
-  const outputs = await score(candidates.map((c) => c.strokes));
-  return readLattice(nodes, candidates, outputs, cutPriors);
+  // Marks are read by geometry alone: only the other candidates are scored.
+  const scored = candidates.filter((c) => !c.mark);
+  const outputs = await score(scored.map((c) => c.strokes));
+  const byCandidate = new Map(scored.map((c, i) => [c, outputs[i]]));
+  return readLattice(nodes, candidates, candidates.map((c) => byCandidate.get(c) ?? null), cutPriors);
 }

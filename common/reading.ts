@@ -29,6 +29,12 @@ export interface Candidate {
   digitPrior: number;
   /** Log-prior of reading it as "not a digit" (-Infinity: it must be read, as a digit, or merged). */
   noisePrior?: number;
+  /**
+   * Too small to be anything but a mark (a tap, a dot): read as "not a digit" by geometry alone,
+   * without asking the model (whose reading of a dot blown up to 28x28 means nothing). Its output
+   * may be null.
+   */
+  mark?: boolean;
 }
 
 export interface Alternative {
@@ -92,7 +98,7 @@ export function readLattice(
   if (nodes < 2) return empty;
   const outgoing: number[][] = Array.from({ length: nodes }, () => []);
   candidates.forEach((c, i) => {
-    if (outputs[i] && c.from >= 0 && c.to < nodes && c.from < c.to) outgoing[c.from].push(i);
+    if ((outputs[i] || c.mark) && c.from >= 0 && c.to < nodes && c.from < c.to) outgoing[c.from].push(i);
   });
   const beams: Partial[][] = Array.from({ length: nodes }, () => []);
   beams[0].push({ score: 0, picks: [] });
@@ -101,11 +107,7 @@ export function readLattice(
     if (here.length === 0) continue;
     for (const i of outgoing[node]) {
       const c = candidates[i];
-      const p = outputs[i]!;
-      const options: { label: number; score: number }[] = [];
-      if (c.digitPrior > -Infinity) for (const d of topDigits(p, CLASSES_TRIED)) options.push({ label: d, score: logp(p[d]) + c.digitPrior });
-      const noisePrior = c.noisePrior ?? 0;
-      if (noisePrior > -Infinity) options.push({ label: NOT_A_DIGIT, score: logp(p[NOT_A_DIGIT]) + noisePrior });
+      const options = c.mark ? [{ label: NOT_A_DIGIT, score: c.noisePrior ?? 0 }] : readings(c, outputs[i]!);
       const next = beams[c.to];
       const cut = c.to < nodes - 1 ? (cutPriors[c.to] ?? 0) : 0;
       for (const o of options) for (const partial of here) next.push({ score: partial.score + o.score + cut, picks: [...partial.picks, { candidate: i, label: o.label }] });
@@ -118,6 +120,15 @@ export function readLattice(
   if (finals.length === 0) return empty;
   prune(finals);
   return decision(candidates, outputs, finals);
+}
+
+/** The ways to read a candidate (its likeliest digits, and "not a digit") with their log-scores. */
+function readings(c: Candidate, p: ArrayLike<number>): { label: number; score: number }[] {
+  const options: { label: number; score: number }[] = [];
+  if (c.digitPrior > -Infinity) for (const d of topDigits(p, CLASSES_TRIED)) options.push({ label: d, score: logp(p[d]) + c.digitPrior });
+  const noisePrior = c.noisePrior ?? 0;
+  if (noisePrior > -Infinity) options.push({ label: NOT_A_DIGIT, score: logp(p[NOT_A_DIGIT]) + noisePrior });
+  return options;
 }
 
 /** Keeps the BEAM best partial readings, best first. */
@@ -151,9 +162,9 @@ function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike
   const rejected: Recognition['rejected'] = [];
   for (const { candidate, label } of best.picks) {
     const c = candidates[candidate];
-    const p = outputs[candidate]!;
-    if (label === NOT_A_DIGIT) {
-      rejected.push({ box: toBox(c.box), notDigitProbability: round(p[NOT_A_DIGIT], 6) });
+    const p = outputs[candidate];
+    if (label === NOT_A_DIGIT || !p) {
+      rejected.push({ box: toBox(c.box), notDigitProbability: p && !c.mark ? round(p[NOT_A_DIGIT], 6) : 1 });
       continue;
     }
     const probabilities = Array.from({ length: 10 }, (_, k) => round(p[k], 6));
