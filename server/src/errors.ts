@@ -13,4 +13,7 @@ export const errors = {
   TooManyDigits: createError('too_many_digits', '%s', 422),
   BodyTooLarge: createError('body_too_large', '%s', 413),
   RateLimited: createError('rate_limited', 'Too many requests; retry in %s', 429),
+  // Recognition history.
+  NotFound: createError('not_found', 'No such recognition', 404),
+  InvalidCursor: createError('invalid_cursor', 'The cursor is not one this server gave out', 400),
 };

@@ -28,7 +28,12 @@ export interface NewRecognition {
   latencyMs: number;
   /** A board number's identity: a second record with the same key is refused (P2002). */
   boardKey?: string;
+  /** What was written, when it was corrected before the record was stored. */
+  correctedText?: string;
 }
+
+/** A correction: digits only, at most 40 (the board's CORRECTION_PATTERN without the empty text). */
+export const CORRECTED_TEXT_PATTERN = '^[0-9]{1,40}$';
 
 export function newRecognitionId(): string {
   return randomUUID();
@@ -48,6 +53,7 @@ export async function insertRecognition(db: Db, rec: NewRecognition): Promise<vo
       model: r.model,
       latencyMs: rec.latencyMs,
       boardKey: rec.boardKey,
+      correctedText: rec.correctedText,
       strokes: ink ? ink.strokes : undefined,
       width: ink?.width,
       height: ink?.height,
@@ -92,6 +98,9 @@ export const RecognitionRecordSchema = Type.Object({
   model: Type.String(),
   latencyMs: Type.Number(),
   inputKind: Type.Union([Type.Literal('strokes'), Type.Literal('image')]),
+  correctedText: Type.Union([Type.String(), Type.Null()], {
+    description: 'What the user (or, for a board number, someone in the room) said was written; null when the reading stands',
+  }),
   /** Only in single-record answers and JSON exports: lists stay small. */
   input: Type.Optional(Type.Union([StrokesInputSchema, ImageInputSchema])),
 });
@@ -105,6 +114,8 @@ export interface HistoryFilter {
   /** Inclusive. */
   to?: Date;
   source?: RecognitionSource;
+  /** Only corrected records. */
+  corrected?: boolean;
 }
 
 /** Keyset position: the last record of the previous page. */
@@ -131,6 +142,7 @@ function where(userId: string, filter: HistoryFilter, cursor?: Cursor): Prisma.R
   return {
     userId,
     ...(filter.source ? { source: filter.source } : {}),
+    ...(filter.corrected ? { correctedText: { not: null } } : {}),
     ...(filter.digit !== undefined ? { text: { contains: String(filter.digit) } } : {}),
     ...(filter.from || filter.to ? { createdAt: { gte: filter.from, lte: filter.to } } : {}),
     ...(cursor
@@ -157,6 +169,7 @@ function toRecord(row: ListRow | Row, withInput: boolean): RecognitionRecord {
     model: row.model,
     latencyMs: row.latencyMs,
     inputKind: row.width !== null ? 'strokes' : 'image',
+    correctedText: row.correctedText,
   };
   if (withInput && 'strokes' in row) {
     record.input =
@@ -213,5 +226,17 @@ export async function deleteRecognition(db: Db, userId: string, id: string): Pro
 /** Deletes all the user's records (their digits go with them); returns how many. */
 export async function deleteAllRecognitions(db: Db, userId: string): Promise<number> {
   const { count } = await db.recognition.deleteMany({ where: { userId } });
+  return count;
+}
+
+/** Sets (null: withdraws) the correction of the user's record; the record as it is now, or null if it is not theirs. */
+export async function correctRecognition(db: Db, userId: string, id: string, correctedText: string | null): Promise<RecognitionRecord | null> {
+  const { count } = await db.recognition.updateMany({ where: { id, userId }, data: { correctedText } });
+  return count > 0 ? getRecognition(db, userId, id) : null;
+}
+
+/** A board number was corrected in its room: its record (whoever's it is), if one was stored. */
+export async function correctBoardRecognition(db: Db, boardKey: string, correctedText: string | null): Promise<number> {
+  const { count } = await db.recognition.updateMany({ where: { boardKey }, data: { correctedText } });
   return count;
 }

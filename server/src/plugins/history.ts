@@ -4,12 +4,15 @@
  * retried with backoff, and a failure is logged, never surfaced to the user's recognition.
  * While the database is unreachable records wait in the bounded queue until it is back (what
  * does not fit is dropped and counted); the 'database' health check reports the queue.
+ * Corrections of board numbers made in the room go through the same queue.
  */
 import fp from 'fastify-plugin';
 import type { Recognition } from '../../../common/recognition.js';
 import { Prisma } from '../db/client.js';
 import {
   allRecognitions,
+  correctBoardRecognition,
+  correctRecognition,
   deleteAllRecognitions,
   deleteRecognition,
   getRecognition,
@@ -38,6 +41,8 @@ export interface RecordEntry {
   at?: Date;
   /** A board number's identity: recorded once, whichever node records it and however often. */
   boardKey?: string;
+  /** What was written, when the number was corrected before it was recorded. */
+  correctedText?: string;
 }
 
 export interface History {
@@ -48,6 +53,13 @@ export interface History {
   list(userId: string, filter: HistoryFilter, page: { limit: number; cursor?: Cursor }): Promise<{ items: RecognitionRecord[]; nextCursor: string | null }>;
   get(userId: string, id: string): Promise<RecognitionRecord | null>;
   all(userId: string, filter: HistoryFilter): AsyncGenerator<RecognitionRecord>;
+  /** Sets (null: withdraws) the correction of the user's record; null when it is not theirs. */
+  correct(userId: string, id: string, correctedText: string | null): Promise<RecognitionRecord | null>;
+  /**
+   * A board number was corrected in its room: its record, if a signed-in writer's number was
+   * stored under `boardKey` (or is still queued), takes the correction. Never throws, never waits.
+   */
+  correctBoard(boardKey: string, correctedText: string | null): void;
   remove(userId: string, id: string): Promise<boolean>;
   /** Deletes the user's history, records still queued included. */
   removeAll(userId: string): Promise<number>;
@@ -79,17 +91,29 @@ function permanent(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && (err.code === 'P2003' || err.code === 'P2002');
 }
 
-interface Job {
-  rec: NewRecognition;
-  image?: Uint8Array;
-}
+type Job = { rec: NewRecognition; image?: Uint8Array } | { boardKey: string; correctedText: string | null };
+
+/** Board corrections remembered for records still queued, at most (most board numbers have no record). */
+const PENDING_BOARD_CORRECTIONS = 10_000;
 
 export default fp<HistoryOptions>(
   async (app, opts) => {
     const write = opts.write ?? ((rec: NewRecognition) => insertRecognition(app.prisma, rec));
     const log = app.log.child({ service: 'history' });
+    // A correction can reach us while the number's record waits in the queue (or is written
+    // alongside): the record takes it when it is written, the update catches one already there.
+    const boardCorrections = new Map<string, string | null>();
     const queue = new WriteQueue<Job>(
       async (job) => {
+        if (!('rec' in job)) {
+          await correctBoardRecognition(app.prisma, job.boardKey, job.correctedText);
+          return;
+        }
+        const key = job.rec.boardKey;
+        if (key !== undefined && boardCorrections.has(key)) {
+          job.rec.correctedText = boardCorrections.get(key) ?? undefined;
+          boardCorrections.delete(key);
+        }
         if (job.image) {
           // Once: a retry reuses it. A picture sharp cannot shrink still leaves the record.
           const image = job.image;
@@ -111,7 +135,8 @@ export default fp<HistoryOptions>(
       {
         capacity: opts.capacity ?? 1000,
         maxBytes: opts.maxBytes ?? 64 << 20,
-        sizeOf: (job) => (job.image?.byteLength ?? 0) + ('strokes' in job.rec.input ? job.rec.input.strokes.reduce((n, s) => n + s.length * 24, 0) : 0),
+        sizeOf: (job) =>
+          'rec' in job ? (job.image?.byteLength ?? 0) + ('strokes' in job.rec.input ? job.rec.input.strokes.reduce((n, s) => n + s.length * 24, 0) : 0) : 64,
         attempts: opts.attempts ?? 4,
         backoffMs: opts.backoffMs ?? 100,
         maxBackoffMs: opts.maxBackoffMs ?? 5_000,
@@ -135,6 +160,7 @@ export default fp<HistoryOptions>(
             recognition: entry.recognition,
             latencyMs: entry.latencyMs,
             ...(entry.boardKey ? { boardKey: entry.boardKey } : {}),
+            ...(entry.correctedText ? { correctedText: entry.correctedText } : {}),
           };
           queue.push({ rec, image });
         } catch (err) {
@@ -145,10 +171,17 @@ export default fp<HistoryOptions>(
       list: (userId, filter, page) => listRecognitions(app.prisma, userId, filter, page),
       get: (userId, id) => getRecognition(app.prisma, userId, id),
       all: (userId, filter) => allRecognitions(app.prisma, userId, filter),
+      correct: (userId, id, correctedText) => correctRecognition(app.prisma, userId, id, correctedText),
+      correctBoard(boardKey, correctedText) {
+        boardCorrections.delete(boardKey); // the latest goes last: Map keeps insertion order
+        boardCorrections.set(boardKey, correctedText);
+        if (boardCorrections.size > PENDING_BOARD_CORRECTIONS) boardCorrections.delete(boardCorrections.keys().next().value!);
+        queue.push({ boardKey, correctedText });
+      },
       remove: (userId, id) => deleteRecognition(app.prisma, userId, id),
       async removeAll(userId) {
         // Otherwise a record still queued would reappear after "delete all".
-        await queue.discard((job) => job.rec.userId === userId);
+        await queue.discard((job) => 'rec' in job && job.rec.userId === userId);
         return deleteAllRecognitions(app.prisma, userId);
       },
       stats: queue.stats,

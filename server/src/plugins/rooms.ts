@@ -65,7 +65,7 @@ export default fp<RoomsOptions>(
         return user ? user.email.split('@')[0].slice(0, 40) : null;
       },
       log: app.log,
-      record: ({ userId, key, strokes, box, recognition }) =>
+      record: ({ userId, key, strokes, box, recognition, correctedText }) =>
         app.history.record({
           userId,
           boardKey: key,
@@ -73,7 +73,10 @@ export default fp<RoomsOptions>(
           input: { strokes, width: box.x + box.width, height: box.y + box.height },
           recognition,
           latencyMs: recognition.ms,
+          correctedText,
         }),
+      // The room's correction of a number: its record takes it, whoever corrected it.
+      correct: (key, text) => app.history.correctBoard(key, text),
     });
     app.decorate('rooms', registry);
     if (bus && app.hasDecorator('health')) app.health.register('redis', () => bus.health());

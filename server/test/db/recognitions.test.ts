@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/db/accounts.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import {
+  allRecognitions,
+  correctBoardRecognition,
+  correctRecognition,
   decodeCursor,
   deleteAllRecognitions,
   deleteRecognition,
@@ -65,6 +68,7 @@ describe.each(PROVIDERS)('recognition history on %s', (provider) => {
       model: 'digitnet-test',
       latencyMs: 4.5,
       inputKind: 'strokes',
+      correctedText: null,
       input: { kind: 'strokes', strokes: STROKES, width: 300, height: 200 },
     } satisfies RecognitionRecord);
 
@@ -74,6 +78,25 @@ describe.each(PROVIDERS)('recognition history on %s', (provider) => {
     expect(back?.inputKind).toBe('image');
     expect(back?.input).toEqual({ kind: 'image', thumbnail: 'data:image/png;base64,iVBORw==' });
     expect(back?.rejected).toEqual(img.recognition.rejected);
+  });
+
+  it("keeps a correction: the owner's, or the room's for a board number; lists only corrected records when asked", async () => {
+    const owner = await user();
+    const other = await user();
+    const r = rec(owner, '1', new Date(), { boardKey: `room-${provider}:s9` });
+    const plain = rec(owner, '2', new Date());
+    await insertRecognition(db, r);
+    await insertRecognition(db, plain);
+    await insertRecognition(db, rec(owner, '3', new Date(), { correctedText: '8' }));
+    expect(await correctRecognition(db, other, r.id, '7')).toBeNull();
+    expect(await correctRecognition(db, owner, r.id, '7')).toMatchObject({ id: r.id, text: '1', correctedText: '7' });
+    expect(await correctBoardRecognition(db, `room-${provider}:s9`, '17')).toBe(1);
+    expect(await correctBoardRecognition(db, `room-${provider}:none`, '17')).toBe(0);
+    expect((await getRecognition(db, owner, r.id))?.correctedText).toBe('17');
+    const corrected = [];
+    for await (const x of allRecognitions(db, owner, { corrected: true })) corrected.push(x.correctedText);
+    expect(corrected.sort()).toEqual(['17', '8']);
+    expect((await correctRecognition(db, owner, r.id, null))?.correctedText).toBeNull();
   });
 
   it('writes a record and its digits all or nothing', async () => {

@@ -142,12 +142,12 @@ describe.each(PROVIDERS)('history API on %s', (provider) => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="digitboard-history-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('id,createdAt,source,text,model,latencyMs,inputKind,digits,confidences,probabilities');
+    expect(lines[0]).toBe('id,createdAt,source,text,model,latencyMs,inputKind,digits,confidences,probabilities,correctedText');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(',2026-04-02T08:00:00.000Z,api,3,digitnet-test,2,strokes,3,');
     expect(lines[2]).toContain(',board,12,');
     expect(lines[2]).toContain(',1 2,');
-    expect(lines[2]).toMatch(/,"\[\[.*\]\]"$/);
+    expect(lines[2]).toMatch(/,"\[\[.*\]\]",$/); // probabilities, then no correction
 
     const json = await fay.request({ method: 'GET', url: '/api/recognitions/export?format=json' });
     expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -209,6 +209,86 @@ describe.each(PROVIDERS)('history API on %s', (provider) => {
     await app.history.flush();
     const { items } = (await hal.request({ method: 'GET', url: '/api/recognitions' })).json();
     expect(items).toHaveLength(2);
+  });
+
+  it('corrects a record (PATCH): the owner only, digits only; lists, reads and exports show correctedText', async () => {
+    const ida = await signedIn();
+    const other = await signedIn();
+    record(ida.id, '1', new Date(Date.UTC(2026, 4, 1)));
+    await app.history.flush();
+    const [item] = (await ida.request({ method: 'GET', url: '/api/recognitions' })).json().items;
+    expect(item.correctedText).toBeNull();
+    const patch = (c: Client | null, body: unknown, id = item.id) =>
+      (c ?? new Client(app)).request({ method: 'PATCH', url: `/api/recognitions/${id}`, payload: body as object });
+
+    const ok = await patch(ida, { correctedText: '17' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ id: item.id, text: '1', correctedText: '17', input: { kind: 'strokes' } });
+    expect((await ida.request({ method: 'GET', url: '/api/recognitions' })).json().items[0].correctedText).toBe('17');
+    expect((await ida.request({ method: 'GET', url: `/api/recognitions/${item.id}` })).json().correctedText).toBe('17');
+    expect((await ida.request({ method: 'GET', url: '/api/recognitions/export?format=json' })).json()[0].correctedText).toBe('17');
+    const csv = (await ida.request({ method: 'GET', url: '/api/recognitions/export?format=csv' })).body.trim().split('\r\n');
+    expect(csv[0].split(',').at(-1)).toBe('correctedText');
+    expect(csv[1].split(',').at(-1)).toBe('17');
+
+    expect((await patch(other, { correctedText: '4' })).json()).toMatchObject({ statusCode: 404, code: 'not_found' });
+    expect((await patch(null, { correctedText: '4' })).json()).toMatchObject({ statusCode: 401, code: 'unauthorized' });
+    for (const body of [{ correctedText: '1a' }, { correctedText: '' }, { correctedText: '1'.repeat(41) }, { correctedText: 7 }, {}]) {
+      const res = await patch(ida, body);
+      expect(res.json(), JSON.stringify(body)).toMatchObject({ statusCode: 400, code: 'invalid_request' });
+    }
+    expect((await ida.request({ method: 'GET', url: `/api/recognitions/${item.id}` })).json().correctedText).toBe('17');
+    expect((await patch(ida, { correctedText: null })).json().correctedText).toBeNull();
+  });
+
+  it('takes a board number\'s correction from its room, whether its record is stored or still queued', async () => {
+    const jo = await signedIn();
+    const entry = { userId: jo.id, source: 'board' as const, input: { strokes: STROKES, width: 300, height: 200 }, recognition: recognitionOf('1'), latencyMs: 2 };
+    app.history.record({ ...entry, boardKey: 'room-c:stored' });
+    await app.history.flush();
+    app.history.correctBoard('room-c:stored', '7');
+    app.history.correctBoard('room-c:queued', '4'); // before its record is written
+    app.history.record({ ...entry, boardKey: 'room-c:queued' });
+    app.history.record({ ...entry, boardKey: 'room-c:early', correctedText: '9' }); // corrected before it was recorded
+    app.history.correctBoard('room-c:nobody', '5'); // an anonymous writer's number: no record
+    await app.history.flush();
+    const { items } = (await jo.request({ method: 'GET', url: '/api/recognitions' })).json();
+    expect(items.map((i: { correctedText: string | null }) => i.correctedText).sort()).toEqual(['4', '7', '9']);
+  });
+
+  it('exports corrected records as JSON Lines training data: ink with its label, uploads as PNG thumbnails', async () => {
+    const kim = await signedIn();
+    const at = (h: number) => new Date(Date.UTC(2026, 5, 1, h));
+    app.history.record({ userId: kim.id, source: 'board', input: { strokes: STROKES, width: 300, height: 200 }, recognition: recognitionOf('1'), latencyMs: 2, at: at(1), correctedText: '7' });
+    record(kim.id, '3', at(2)); // not corrected: not exported
+    const upload = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    app.history.record({ userId: kim.id, source: 'upload', input: { image: upload }, recognition: recognitionOf('8'), latencyMs: 2, at: at(3) });
+    await app.history.flush();
+    const uploaded = (await kim.request({ method: 'GET', url: '/api/recognitions?source=upload' })).json().items[0];
+    expect((await kim.request({ method: 'PATCH', url: `/api/recognitions/${uploaded.id}`, payload: { correctedText: '0' } })).statusCode).toBe(200);
+
+    const res = await kim.request({ method: 'GET', url: '/api/recognitions/corrections' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="digitboard-corrections-.*\.jsonl"/);
+    const lines = res.body.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(Object.keys(lines[0]).sort()).toEqual(['image', 'label']);
+    expect(lines[0].label).toBe('0');
+    expect((await sharp(Buffer.from(lines[0].image, 'base64')).metadata()).format).toBe('png');
+    expect(lines[1]).toEqual({ label: '7', strokes: STROKES, width: 300, height: 200 });
+
+    expect((await (await signedIn()).request({ method: 'GET', url: '/api/recognitions/corrections' })).body).toBe('');
+    expect((await app.inject({ method: 'GET', url: '/api/recognitions/corrections' })).statusCode).toBe(401);
+  });
+
+  it('describes the correction and the corrections export in the OpenAPI document', async () => {
+    const spec = (await app.inject('/docs/json')).json();
+    const patch = spec.paths['/api/recognitions/{id}'].patch;
+    expect(patch.requestBody.content['application/json'].schema.properties.correctedText).toBeDefined();
+    expect(patch.responses['200'].content['application/json'].schema.properties).toHaveProperty('correctedText');
+    expect(spec.paths['/api/recognitions'].get.responses['200'].content['application/json'].schema.properties.items.items.properties).toHaveProperty('correctedText');
+    expect(spec.paths['/api/recognitions/corrections'].get.summary).toMatch(/training/);
   });
 
   it('keeps a small thumbnail of an upload, not the upload', async () => {

@@ -1,19 +1,14 @@
 /**
  * The signed-in user's recognition history: list (newest first, cursor pages, filters), read,
- * delete one or all, export as CSV or JSON. Every query is scoped to the session's user: another
- * user's record is "not found", never "forbidden", so ids leak nothing.
+ * correct, delete one or all, export as CSV or JSON, and export the corrected records as
+ * training data (JSON Lines). Every query is scoped to the session's user: another user's record
+ * is "not found", never "forbidden", so ids leak nothing.
  */
-import createError from '@fastify/error';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { Readable } from 'node:stream';
-import { decodeCursor, RecognitionRecordSchema, SourceSchema, type HistoryFilter, type RecognitionRecord } from '../../db/recognitions.js';
-
-export const historyErrors = {
-  NotFound: createError('not_found', 'No such recognition', 404),
-  InvalidCursor: createError('invalid_cursor', 'The cursor is not one this server gave out', 400),
-  InvalidRequest: createError('invalid_request', '%s', 400),
-};
+import { CORRECTED_TEXT_PATTERN, decodeCursor, RecognitionRecordSchema, SourceSchema, type HistoryFilter, type RecognitionRecord } from '../../db/recognitions.js';
+import { errors } from '../../errors.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -38,6 +33,11 @@ const ExportQuery = Type.Object({
   ...FilterQuery,
 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const CorrectionBody = Type.Object({
+  correctedText: Type.Union([Type.String({ pattern: CORRECTED_TEXT_PATTERN }), Type.Null()], {
+    description: 'What was written: digits only, at most 40; null withdraws the correction',
+  }),
+});
 const NoContent = Type.Null({ description: 'Done; no body' });
 const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 
@@ -46,7 +46,7 @@ function parseDate(value: string, name: string, endOfDay: boolean): Date {
   const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
   // new Date() rolls 2026-02-30 over to March: compare the day back to refuse it.
   if (Number.isNaN(date.getTime()) || (dateOnly && date.toISOString().slice(0, 10) !== value)) {
-    throw new historyErrors.InvalidRequest(`${name} is not a valid date: ${value}`);
+    throw new errors.InvalidRequest(`${name} is not a valid date: ${value}`);
   }
   return dateOnly && endOfDay ? new Date(date.getTime() + 86_400_000 - 1) : date;
 }
@@ -58,11 +58,12 @@ function toFilter(q: Static<typeof ListQuery> | Static<typeof ExportQuery>): His
     to: q.to === undefined ? undefined : parseDate(q.to, 'to', true),
     source: q.source,
   };
-  if (filter.from && filter.to && filter.from > filter.to) throw new historyErrors.InvalidRequest('from is after to');
+  if (filter.from && filter.to && filter.from > filter.to) throw new errors.InvalidRequest('from is after to');
   return filter;
 }
 
-const CSV_COLUMNS = ['id', 'createdAt', 'source', 'text', 'model', 'latencyMs', 'inputKind', 'digits', 'confidences', 'probabilities'] as const;
+// correctedText last: columns that consumers read by position keep their place.
+const CSV_COLUMNS = ['id', 'createdAt', 'source', 'text', 'model', 'latencyMs', 'inputKind', 'digits', 'confidences', 'probabilities', 'correctedText'] as const;
 
 function csvCell(value: string | number): string {
   const s = String(value);
@@ -81,8 +82,21 @@ function csvRow(r: RecognitionRecord): string {
     digits: r.digits.map((d) => d.digit).join(' '),
     confidences: r.digits.map((d) => d.confidence).join(' '),
     probabilities: JSON.stringify(r.digits.map((d) => d.probabilities)),
+    correctedText: r.correctedText ?? '',
   };
   return `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`;
+}
+
+/**
+ * A corrected record as a training example (training/src/corrections.ts reads these): the ink or
+ * the upload's thumbnail with the corrected label; null for an upload without a thumbnail.
+ */
+export function trainingExample(r: RecognitionRecord): object | null {
+  const label = r.correctedText;
+  if (!label || !r.input) return null;
+  if (r.input.kind === 'strokes') return { label, strokes: r.input.strokes, width: r.input.width, height: r.input.height };
+  if (!r.input.thumbnail) return null;
+  return { label, image: r.input.thumbnail.slice(r.input.thumbnail.indexOf(',') + 1) };
 }
 
 const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -101,11 +115,11 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = app.auth.requireUser(request);
       const q = request.query;
       const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
-      if (limit < 1 || limit > MAX_LIMIT) throw new historyErrors.InvalidRequest(`limit must be 1-${MAX_LIMIT} (got ${q.limit})`);
+      if (limit < 1 || limit > MAX_LIMIT) throw new errors.InvalidRequest(`limit must be 1-${MAX_LIMIT} (got ${q.limit})`);
       let cursor;
       if (q.cursor !== undefined) {
         cursor = decodeCursor(q.cursor);
-        if (!cursor) throw new historyErrors.InvalidCursor();
+        if (!cursor) throw new errors.InvalidCursor();
       }
       return app.history.list(user.id, toFilter(q), { limit, cursor: cursor ?? undefined });
     },
@@ -149,6 +163,36 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/api/recognitions/corrections',
+    {
+      schema: {
+        summary: 'Download your corrections as training data (JSON Lines)',
+        description:
+          'One JSON object per line, newest first: `{"label", "strokes", "width", "height"}` for ink, `{"label", "image"}` (a base64 PNG thumbnail) for uploads. ' +
+          '`npm run train -- --corrections <file>` takes such a file as extra training data.',
+        tags: ['history'],
+        produces: ['application/x-ndjson'],
+      },
+    },
+    async (request, reply) => {
+      const user = app.auth.requireUser(request);
+      const records = app.history.all(user.id, { corrected: true });
+      const day = new Date().toISOString().slice(0, 10);
+      async function* body(): AsyncGenerator<string> {
+        for await (const r of records) {
+          const example = trainingExample(r);
+          if (example) yield `${JSON.stringify(example)}\n`;
+        }
+      }
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="digitboard-corrections-${day}.jsonl"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(body()));
+    },
+  );
+
+  app.get(
     '/api/recognitions/:id',
     {
       schema: {
@@ -161,7 +205,27 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = app.auth.requireUser(request);
       const record = await app.history.get(user.id, request.params.id);
-      if (!record) throw new historyErrors.NotFound();
+      if (!record) throw new errors.NotFound();
+      return record;
+    },
+  );
+
+  app.patch(
+    '/api/recognitions/:id',
+    {
+      schema: {
+        summary: 'Correct a recognition (what was written), or withdraw the correction',
+        description: 'The record keeps what the model read (`text`); `correctedText` is what was written. Corrected records make up the corrections export.',
+        tags: ['history'],
+        params: IdParams,
+        body: CorrectionBody,
+        response: { 200: RecognitionRecordSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const user = app.auth.requireUser(request);
+      const record = await app.history.correct(user.id, request.params.id, request.body.correctedText);
+      if (!record) throw new errors.NotFound();
       return record;
     },
   );
@@ -171,7 +235,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { summary: 'Delete one recognition', tags: ['history'], params: IdParams, response: { 204: NoContent, 401: ErrorSchema, 404: ErrorSchema } } },
     async (request, reply) => {
       const user = app.auth.requireUser(request);
-      if (!(await app.history.remove(user.id, request.params.id))) throw new historyErrors.NotFound();
+      if (!(await app.history.remove(user.id, request.params.id))) throw new errors.NotFound();
       return reply.status(204).send(null);
     },
   );
