@@ -326,6 +326,8 @@ async function main(): Promise<void> {
     '',
     ...servers.map((s) => `- ${s}`),
     '',
+    'The after column is the checkout as it stood during the run, uncommitted work of the day included.',
+    '',
     ...rows,
     '',
     'Sets (server/bench/heldout, deterministic, from nothing the model trained on): Hershey vector-font digits and letters',

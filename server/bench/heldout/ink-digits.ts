@@ -14,9 +14,10 @@ const FIVE_BOWL: [number, number][] = [[0.08, 0.45], [0.3, 0.38], [0.48, 0.42], 
 
 /** Multi-stroke writings of 1, 4, 5 and 7, in unit coordinates (y down), strokes in writing order. */
 export const MULTI_STROKE: Record<string, { digit: number; strokes: Template }> = {
-  '1-flag': { digit: 1, strokes: [[[0.02, 0.24], [0.32, 0]], [[0.32, 0], [0.32, 1]]] },
-  '1-stem-then-flag': { digit: 1, strokes: [[[0.32, 0], [0.32, 1]], [[0.31, 0.01], [0.04, 0.22]]] },
-  '1-flag-base': { digit: 1, strokes: [[[0.04, 0.22], [0.34, 0]], [[0.34, 0], [0.34, 1]], [[0.02, 1], [0.66, 1]]] },
+  // A flag at about 50 degrees: a longer, flatter one, slanted back, is a 7 to a human reader too.
+  '1-flag': { digit: 1, strokes: [[[0.1, 0.28], [0.34, 0]], [[0.34, 0], [0.34, 1]]] },
+  '1-stem-then-flag': { digit: 1, strokes: [[[0.34, 0], [0.34, 1]], [[0.33, 0.01], [0.1, 0.28]]] },
+  '1-flag-base': { digit: 1, strokes: [[[0.1, 0.28], [0.34, 0]], [[0.34, 0], [0.34, 1]], [[0.02, 1], [0.66, 1]]] },
   '1-base': { digit: 1, strokes: [[[0.05, 0.2], [0.34, 0], [0.34, 1]], [[0.04, 1], [0.64, 1]]] },
   '7-crossbar': { digit: 7, strokes: [[[0, 0.02], [0.62, 0], [0.22, 1]], [[0.14, 0.52], [0.6, 0.48]]] },
   '7-bar-then-stem': { digit: 7, strokes: [[[0, 0], [0.62, 0]], [[0.62, 0.01], [0.2, 1]]] },
