@@ -71,8 +71,11 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
     cursor: pointer;
-    /* The overlay lets the pointer through to the canvas; labels take it. */
+    /* The overlay lets the pointer through to the canvas; labels take it (and pass the pen's strokes on). */
     pointer-events: auto;
+    touch-action: none;
+    user-select: none;
+    -webkit-user-select: none;
   }
   .label:hover {
     background: #dbeafe;

@@ -70,6 +70,8 @@ function labelCssSize(text: string, corrected: boolean, rem: number): { width: n
 }
 /** Space between a label and its ink, in CSS pixels. */
 const LABEL_GAP = 4;
+/** A pen down on a label that moves less than this (CSS pixels) before it lifts is a tap on the label. */
+const TAP_SLOP = 4;
 
 /** A label on the board: its number, what it shows, and where (board units). */
 interface PlacedLabel {
@@ -123,7 +125,18 @@ export class DigitBoard extends LitElement {
   private context: CanvasRenderingContext2D | null = null;
   private unsubscribe: (() => void) | undefined;
   private current:
-    | { id: string; pointerId: number; origin: DOMRect; scale: number; startTime: number; last: Point | undefined; tool: Tool; cancelled: boolean }
+    | {
+        id: string;
+        pointerId: number;
+        origin: DOMRect;
+        scale: number;
+        startTime: number;
+        last: Point | undefined;
+        tool: Tool;
+        cancelled: boolean;
+        /** Pen down on this label: a tap opens its popover, a drag writes (the stroke begins once it moves). */
+        onLabel?: { groupId: string; clientX: number; clientY: number };
+      }
     | undefined;
   /** Points drawn but not yet reported. */
   private pending: Point[] = [];
@@ -173,7 +186,7 @@ export class DigitBoard extends LitElement {
       this.requestFrame();
     }
     // The number went away (erased, cleared) while its popover was open.
-    if (this.openGroup !== undefined && !this.placedLabels().some((l) => l.group.id === this.openGroup)) this.closePopover(false);
+    if (this.openGroup !== undefined && !this.placedLabels().some((l) => l.group.id === this.openGroup)) this.closeReadings(false);
   }
 
   protected override updated(): void {
@@ -253,7 +266,8 @@ export class DigitBoard extends LitElement {
         aria-expanded=${expanded ? 'true' : 'false'}
         aria-controls=${expanded ? 'reading-popover' : nothing}
         title=${title}
-        @click=${() => (expanded ? this.closePopover(true) : this.openPopover(group.id))}
+        @pointerdown=${(event: PointerEvent) => this.onLabelPointerDown(event, group.id)}
+        @click=${this.onLabelClick}
       >${rejected ? '?' : text}</button>
     </li>`;
   }
@@ -281,7 +295,7 @@ export class DigitBoard extends LitElement {
       >
         <div class="popover-head">
           <h2 id="reading-popover-title">${text ? msg(str`Readings of ${text}`) : msg('Readings of this mark')}</h2>
-          <button type="button" class="close" data-testid="close-popover" aria-label=${msg('Close')} @click=${() => this.closePopover(true)}>
+          <button type="button" class="close" data-testid="close-popover" aria-label=${msg('Close')} @click=${() => this.closeReadings(true)}>
             <span aria-hidden="true">×</span>
           </button>
         </div>
@@ -301,14 +315,29 @@ export class DigitBoard extends LitElement {
     </div>`;
   }
 
-  private openPopover(groupId: string): void {
+  /**
+   * Enter or Space on a label (clicks of the pen are taps, handled on pointer up). Clicks that a
+   * pointer makes (detail > 0) with the eraser open it too.
+   */
+  private onLabelClick(event: MouseEvent): void {
+    if (event.detail > 0 && this.tool === 'pen') return;
+    const groupId = (event.currentTarget as HTMLElement).dataset['group'];
+    if (groupId !== undefined) this.toggleReadings(groupId);
+  }
+
+  private toggleReadings(groupId: string): void {
+    if (this.openGroup === groupId) this.closeReadings(true);
+    else this.openReadings(groupId);
+  }
+
+  private openReadings(groupId: string): void {
     this.openGroup = groupId;
     this.focusPopover = true;
     document.addEventListener('pointerdown', this.onDocumentPointerDown, true);
   }
 
   /** Closes the popover; `refocus` puts the focus back on its label (Escape, a choice, the close button). */
-  private closePopover(refocus: boolean): void {
+  private closeReadings(refocus: boolean): void {
     const groupId = this.openGroup;
     if (groupId === undefined) return;
     this.openGroup = undefined;
@@ -322,7 +351,7 @@ export class DigitBoard extends LitElement {
     // Escape also clears the board (digit-app): here it only closes the popover.
     event.preventDefault();
     event.stopPropagation();
-    this.closePopover(true);
+    this.closeReadings(true);
   }
 
   /** Tabbing out of the popover closes it (focus has gone on; it is not pulled back). */
@@ -330,7 +359,7 @@ export class DigitBoard extends LitElement {
     const next = event.relatedTarget;
     const dialog = event.currentTarget as HTMLElement;
     if (next instanceof Node && !dialog.contains(next) && !(next instanceof HTMLElement && next.id === labelId(this.openGroup ?? ''))) {
-      this.closePopover(false);
+      this.closeReadings(false);
     }
   }
 
@@ -340,12 +369,12 @@ export class DigitBoard extends LitElement {
     const dialog = this.renderRoot.querySelector('dialog');
     const label = this.openGroup ? this.renderRoot.querySelector(`#${CSS.escape(labelId(this.openGroup))}`) : null;
     if ((dialog && path.includes(dialog)) || (label && path.includes(label))) return;
-    this.closePopover(false);
+    this.closeReadings(false);
   };
 
   private onCorrect(group: GroupResult, text: string): void {
     this.emit('correct-number', { groupId: group.id, strokeIds: [...group.strokeIds], text });
-    this.closePopover(true);
+    this.closeReadings(true);
   }
 
   override firstUpdated(): void {
@@ -456,7 +485,17 @@ export class DigitBoard extends LitElement {
     return [round1((event.clientX - origin.x) * scale), round1((event.clientY - origin.y) * scale)];
   }
 
-  private onPointerDown(event: PointerEvent): void {
+  /**
+   * Labels sit where the next digit is often written (right of the last one): with the pen, a
+   * press on a label is the canvas's, captured by it, and becomes a stroke once it moves; a tap
+   * opens the label's popover (onPointerUp). The eraser leaves labels to their own click.
+   */
+  private onLabelPointerDown(event: PointerEvent, groupId: string): void {
+    if (this.tool !== 'pen') return;
+    this.onPointerDown(event, groupId);
+  }
+
+  private onPointerDown(event: PointerEvent, labelGroup?: string): void {
     // One stroke at a time: a second finger or a right click does not draw.
     if (this.current || !event.isPrimary || (event.pointerType === 'mouse' && event.button !== 0)) return;
     event.preventDefault();
@@ -470,9 +509,22 @@ export class DigitBoard extends LitElement {
     }
     this.pending = [];
     this.addPoint(event);
+    if (labelGroup !== undefined) {
+      // Not a stroke yet: its first points wait in `pending` until it moves (or is a tap).
+      this.current.onLabel = { groupId: labelGroup, clientX: event.clientX, clientY: event.clientY };
+      return;
+    }
+    this.beginStroke();
+  }
+
+  /** Reports the stroke being drawn, with the points it has so far. */
+  private beginStroke(): void {
+    const current = this.current;
+    if (!current) return;
+    current.onLabel = undefined;
     const points = this.pending;
     this.pending = [];
-    this.emit('stroke-begin', { strokeId: this.current.id, points });
+    this.emit('stroke-begin', { strokeId: current.id, points });
     this.requestFrame();
   }
 
@@ -493,6 +545,8 @@ export class DigitBoard extends LitElement {
       if (current.tool === 'eraser') this.eraseAt(sample);
       else this.addPoint(sample);
     }
+    const onLabel = current.onLabel;
+    if (onLabel && Math.hypot(event.clientX - onLabel.clientX, event.clientY - onLabel.clientY) >= TAP_SLOP) this.beginStroke();
     const [x, y] = this.toBoard(event, current.origin, current.scale);
     this.emit('board-pointer', { x, y });
     if (this.pending.length > 0) this.requestFrame();
@@ -505,6 +559,13 @@ export class DigitBoard extends LitElement {
     if (current.tool === 'eraser') {
       if (event.type === 'pointerup') this.eraseAt(event);
       this.current = undefined;
+      return;
+    }
+    if (current.onLabel) {
+      // A tap on a label: no ink; the label's popover opens (or closes).
+      this.current = undefined;
+      this.pending = [];
+      if (event.type === 'pointerup') this.toggleReadings(current.onLabel.groupId);
       return;
     }
     if (event.type === 'pointerup') this.addPoint(event);
@@ -535,7 +596,7 @@ export class DigitBoard extends LitElement {
 
   private flush(): void {
     const current = this.current;
-    if (!current || this.pending.length === 0) return;
+    if (!current || current.onLabel || this.pending.length === 0) return;
     const points = this.pending;
     this.pending = [];
     if (!current.cancelled) this.emit('stroke-points', { strokeId: current.id, points });

@@ -70,9 +70,7 @@ export class ReadingChoices extends LitElement {
                       aria-pressed=${a.text === shown ? 'true' : 'false'}
                       title=${msg(str`Confidence ${percent(a.confidence)}`)}
                       @click=${() => this.choose(a.text)}
-                    >
-                      ${content}
-                    </button>`
+                    >${content}</button>`
                   : html`<span class="reading" data-testid="alternative" data-text=${a.text}>${content}</span>`}
               </li>`;
             })}
