@@ -806,17 +806,19 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
   const x0 = box.minX - margin, y0 = box.minY - margin;
   const cw = gw + 2 * margin, ch = gh + 2 * margin;
   const inGroup = new Uint8Array(cw * ch);
-  const values: number[] = [];
-  let edges = 0;
+  // The members' contrast, as a histogram (for its 90th percentile).
+  const hist = new Uint32Array(257);
+  let count = 0, edges = 0;
   for (let y = box.minY; y <= box.maxY; y++) {
     for (let x = box.minX; x <= box.maxX; x++) {
       const i = y * w + x;
       if (!member(i, x)) continue;
       inGroup[(y - y0) * cw + (x - x0)] = 1;
-      values.push(ink[i]);
+      hist[Math.round(ink[i] * 256)]++;
+      count++;
     }
   }
-  if (values.length === 0) return new Float32Array(28 * 28);
+  if (count === 0) return new Float32Array(28 * 28);
   // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape.
   for (let cy = 1; cy < ch - 1; cy++) {
     for (let cx = 1; cx < cw - 1; cx++) {
@@ -824,11 +826,18 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
       if (inGroup[i]) edges += 4 - inGroup[i - 1] - inGroup[i + 1] - inGroup[i - cw] - inGroup[i + cw];
     }
   }
-  const stroke = edges > 0 ? (2 * values.length) / edges : 1;
+  const stroke = edges > 0 ? (2 * count) / edges : 1;
   const want = (TARGET_STROKE * extent) / 20;
 
-  values.sort((a, b) => a - b);
-  const level = Math.max(values[Math.floor(0.9 * (values.length - 1))] ?? 1, threshold);
+  let p90 = 256;
+  for (let v = 0, acc = 0; v <= 256; v++) {
+    acc += hist[v];
+    if (acc > 0.9 * (count - 1)) {
+      p90 = v;
+      break;
+    }
+  }
+  const level = Math.max(p90 / 256, threshold);
   const lo = 0.4 * threshold;
 
   // Grey ink of the members and their fringe, averaged over f x f blocks.
