@@ -187,8 +187,8 @@ export function digitPrior(box: Box, lineHeight: number, minExtent: number): num
   if (rel < 0.3) return -Infinity;
   if (rel < 0.6) prior -= 12 * (0.6 - rel);
   const aspect = w / Math.max(h, minExtent);
-  if (aspect > 1.1) prior -= 6 * (aspect - 1.1);
-  if (w / H > 1.2) prior -= 8 * (w / H - 1.2);
+  if (aspect > 0.95) prior -= 10 * (aspect - 0.95);
+  if (w / H > 1) prior -= 10 * (w / H - 1);
   return prior;
 }
 
