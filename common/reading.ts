@@ -56,7 +56,7 @@ const CLASSES_TRIED = 3;
  * Scores are divided by this before they are turned into confidences: summed log-probabilities of
  * several candidates are over-confident when the candidates overlap in what they explain.
  */
-export const TEMPERATURE = 1.5;
+export const TEMPERATURE = 1.2;
 /** Floor on a probability before its log, so that one near-zero class does not dominate a path. */
 const P_FLOOR = 1e-6;
 
