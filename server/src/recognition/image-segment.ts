@@ -6,13 +6,15 @@
  *    side of a coarse background the strong outliers fall; estimate the paper from per-cell
  *    percentiles (cells several strokes wide), which follow lighting gradients and soft shadows
  *    but not strokes; express every pixel as its contrast against that, ink high, in [0, 1].
+ *    Small images, and marks that fill the frame (a tight crop), have one paper level instead.
  * 2. inkMask: threshold above the noise floor (Otsu among the candidate ink pixels, so that faint
  *    ruled lines fall below darker handwriting).
  * 3. removeRuledLines: thin structures spanning half the image (notebook rules, margin lines).
- * 4. labelComponents, then findDigitGroups: drop specks and border bands, merge components that
- *    overlap horizontally (the two strokes of a 4 or 5), order left to right. splitGroup cuts a
- *    wide mark into touching digits (image.ts lets the model choose whole or cut).
- * 5. digitInput: crop a group's grey ink, thicken hairlines to MNIST stroke width, fitImage.
+ * 4. labelComponents, then keepMarks: drop specks and border bands, order left to right, measure
+ *    the line's height. cutColumns proposes where a wide mark may be cut into touching digits.
+ * 5. candidateInput: crop a candidate's grey ink, thicken hairlines to MNIST stroke width, fitImage.
+ *
+ * Which marks make a digit, and where to cut, is decided in image.ts by reading them all.
  */
 import { fitImage, type Box } from '../../../common/preprocess.js';
 import type { GreyImage } from './image-decode.js';
