@@ -134,7 +134,7 @@ for (const input of inputs) {
   const http = await sideBySide(
     input.runs,
     routes.map((r) => async () => {
-      const res = await fetch(r.url, { method: 'POST', body: input.bytes, headers: { 'content-type': input.type } });
+      const res = await fetch(r.url, { method: 'POST', body: new Uint8Array(input.bytes), headers: { 'content-type': input.type } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       await res.json();
     }),
