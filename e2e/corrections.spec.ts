@@ -207,3 +207,44 @@ test('on this device the popover lists the readings but offers no correction', a
   await expect(popover.getByRole('button', { name: /^7/ })).toHaveCount(0);
   await expect(popover).toContainText('Corrections need the connection to the board.');
 });
+
+test('@history the owner corrects a reading in the history, and withdraws it', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openBoard(page);
+  await page.getByTestId('register').click();
+  const email = `e2e-correct-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill('correct horse battery');
+  await page.getByTestId('password').press('Enter');
+  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
+  await drawStrokes(page, [SEVEN]);
+  await expect(page.getByTestId('result-text')).toHaveText('7', { timeout: 5_000 });
+
+  // The board records a number ~2 s after it settles: reopen the list until it is there.
+  const items = page.getByTestId('history-item');
+  await page.getByTestId('open-history').click();
+  await expect(async () => {
+    await page.getByTestId('close-history').click();
+    await page.getByTestId('open-history').click();
+    await expect(items).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  await items.getByTestId('history-text').click();
+  await expect(page.getByTestId('detail-text')).toHaveText('7');
+
+  // Typed: the detail shows 1, marked, with what the model read; so does the list, and a reload.
+  await page.getByTestId('correction-input').fill('1');
+  await page.getByTestId('correction-submit').click();
+  await expect(page.getByTestId('detail-text')).toHaveText(/^\s*1✓\(corrected\)\s*$/);
+  await expect(page.getByTestId('detail-model-text')).toContainText('the model read 7');
+  await page.reload();
+  await expect(page.getByTestId('detail-text')).toHaveText(/^\s*1✓/);
+  await page.getByTestId('back-to-list').click();
+  await expect(items.getByTestId('history-text')).toHaveText(/^1✓/);
+
+  // Back to the model's reading.
+  await items.getByTestId('history-text').click();
+  await page.getByTestId('withdraw-correction').click();
+  await expect(page.getByTestId('detail-text')).toHaveText('7');
+  await expect(page.getByTestId('detail-model-text')).toHaveCount(0);
+});

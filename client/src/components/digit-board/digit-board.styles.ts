@@ -130,6 +130,15 @@ export const styles = css`
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
     pointer-events: auto;
   }
+  /* On a phone the popover spans the board: beside a label it could run off the screen. */
+  @media (max-width: 40rem) {
+    dialog {
+      left: 0 !important;
+      right: 0 !important;
+      width: auto;
+      max-width: none;
+    }
+  }
   .popover-head {
     display: flex;
     align-items: center;

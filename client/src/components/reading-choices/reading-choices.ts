@@ -75,7 +75,10 @@ export class ReadingChoices extends LitElement {
               </li>`;
             })}
           </ul>`
-        : html`<p class="none">${msg('The model gave no other readings.')}</p>`}
+        : this.alternatives
+          ? html`<p class="none">${msg('The model gave no other readings.')}</p>`
+          : // Records stored before readings were kept have none to show.
+            nothing}
       ${this.editable
         ? html`<form @submit=${this.onSubmit}>
               <label for="correction">${msg('The right number')}</label>
