@@ -15,6 +15,8 @@ export const MAX_STROKES = 8;
 const TOUCH = 0.06;
 /** Points of a stroke used to tell whether it touches another. */
 const TOUCH_SAMPLES = 32;
+/** Log-prior against cutting through, or merging, the groups of the old overlap rule. */
+const OVERLAP_RULE = 5;
 /** Candidates whose prior is below this are not worth scoring: they cannot win. */
 const HOPELESS = -15;
 
@@ -84,6 +86,11 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     .filter((a): a is { stroke: Stroke; index: number; box: Box } => a.box !== null)
     .sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.index - b.index);
   const H = lineHeight(atoms.map((a) => a.stroke));
+  // The overlap rule that used to decide (common/segment.ts) is now a prior: cutting through one of
+  // its groups, or merging two, costs (the model can still overrule it).
+  const groupOf = new Map<number, number>();
+  segmentStrokes(atoms.map((a) => a.stroke)).forEach((g, n) => g.indices.forEach((i) => groupOf.set(i, n)));
+  const overlapGroup = atoms.map((_, i) => groupOf.get(i)!);
   // Which strokes touch: the parts of one digit meet; neighbouring digits mostly do not.
   const reach = Math.max(TOUCH * H, minExtent / 2);
   const samples = atoms.map((a) => sample(a.stroke, TOUCH_SAMPLES));
@@ -113,7 +120,9 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     let met = 0;
     const piece = (i: number) => atoms[i].box.maxY - atoms[i].box.minY < 0.75 * H;
     for (let i = Math.max(0, k - MAX_STROKES); i < k; i++) for (const j of touching[i]) if (j >= k && (piece(i) || piece(j))) met++;
-    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4) - 2 * Math.min(met, 3);
+    let splitsGroup = false;
+    for (let i = Math.max(0, k - MAX_STROKES); i < k && !splitsGroup; i++) for (let j = k; j < Math.min(atoms.length, k + MAX_STROKES); j++) if (overlapGroup[i] === overlapGroup[j]) splitsGroup = true;
+    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4) - 2 * Math.min(met, 3) - (splitsGroup ? OVERLAP_RULE : 0);
   });
   const candidates: InkCandidate[] = [];
   for (let from = 0; from < atoms.length; from++) {
@@ -126,7 +135,8 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const order = span.map((a) => a.index).sort((a, b) => a - b);
       const between = order[order.length - 1] - order[0] + 1 - order.length;
       const merged = to - from - 1;
-      const shared = together - 0.5 * Math.min(between, 4);
+      const groupsMerged = new Set(overlapGroup.slice(from, to)).size - 1;
+      const shared = together - 0.5 * Math.min(between, 4) - OVERLAP_RULE * groupsMerged;
       const asDigit = digitPrior(box, H, minExtent) + shared;
       // On a board for digits, ink is read as "not a digit" only when the model is sure of it: more
       // so for several strokes at once, for a mark as wide as digits side by side, and for ink

@@ -6,8 +6,9 @@
  * stroke, several strokes merged, a component, a piece of a cut component, the whole image). The
  * model scores every candidate; geometry adds a prior. A reading is a path from node 0 to node N:
  * each candidate on it is read either as a digit or as "not a digit" (left out of the text). The
- * readings with the highest total log-probability win, and the few best distinct texts become the
- * alternatives, with their share of the probability of all readings found as confidence.
+ * readings with the highest total log-probability are kept; a text's confidence is its readings'
+ * share of the probability of all readings kept, the most probable text is the reading (spelt by
+ * its best segmentation), and the next two are its alternatives.
  *
  * Ink (common/ink-reading.ts) and images (server/src/recognition/image.ts) build their own
  * lattices; this module decides for both, and for the browser's on-device path.
@@ -149,18 +150,20 @@ function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike
   // Confidence of a text: its readings' share of the probability of all the readings found.
   const weights = finals.map((f) => Math.exp((f.score - best.score) / TEMPERATURE));
   const total = weights.reduce((a, b) => a + b, 0);
-  const byText = new Map<string, number>();
+  const byText = new Map<string, { confidence: number; reading: Partial }>();
   finals.forEach((f, k) => {
     const text = textOf(f.picks);
-    byText.set(text, (byText.get(text) ?? 0) + weights[k] / total);
+    const seen = byText.get(text);
+    // finals are best first: a text's first reading is its best one.
+    byText.set(text, { confidence: (seen?.confidence ?? 0) + weights[k] / total, reading: seen?.reading ?? f });
   });
-  const alternatives = [...byText.entries()]
-    .map(([text, confidence]) => ({ text, confidence: round(confidence) }))
-    .slice(0, MAX_ALTERNATIVES);
-  // Map iteration keeps first-insertion order, and finals are best first: the reading comes first.
+  // The most probable text wins (several segmentations may spell it), read as its best segmentation.
+  const ranked = [...byText.entries()].sort((a, b) => b[1].confidence - a[1].confidence);
+  const alternatives = ranked.slice(0, MAX_ALTERNATIVES).map(([text, { confidence }]) => ({ text, confidence: round(confidence) }));
+  const chosen = ranked[0][1].reading;
   const digits: DigitResult[] = [];
   const rejected: Recognition['rejected'] = [];
-  for (const { candidate, label } of best.picks) {
+  for (const { candidate, label } of chosen.picks) {
     const c = candidates[candidate];
     const p = outputs[candidate];
     if (label === NOT_A_DIGIT || !p) {
