@@ -159,7 +159,11 @@ function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike
   });
   // The most probable text wins (several segmentations may spell it), read as its best segmentation.
   const ranked = [...byText.entries()].sort((a, b) => b[1].confidence - a[1].confidence);
-  const alternatives = ranked.slice(0, MAX_ALTERNATIVES).map(([text, { confidence }]) => ({ text, confidence: round(confidence) }));
+  // Texts whose share rounds to nothing are no alternative worth offering.
+  const alternatives = ranked
+    .slice(0, MAX_ALTERNATIVES)
+    .map(([text, { confidence }]) => ({ text, confidence: round(confidence) }))
+    .filter((a, k) => k === 0 || a.confidence > 0);
   const chosen = ranked[0][1].reading;
   const digits: DigitResult[] = [];
   const rejected: Recognition['rejected'] = [];
