@@ -6,7 +6,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { board, drawStrokes, failOnPageErrors, groupLabels, openBoard, openRoom, screenshot, type Area, type Path } from './board.js';
+import { board, drawStrokes, failOnPageErrors, groupLabels, openBoard, openRoom, type Area, type Path } from './board.js';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -118,7 +118,6 @@ test('@collab two numbers written close together get labels that do not overlap;
     const [one, two] = [await boxOf(groupLabels(p).nth(0)), await boxOf(groupLabels(p).nth(1))];
     expect(overlap(one, two), `labels overlap: ${JSON.stringify([one, two])}`).toBe(false);
   }
-  await screenshot(page, 'labels-close');
 
   // The writer corrects the second number in its popover: types 4, Enter.
   const label = groupLabels(page).nth(1);
