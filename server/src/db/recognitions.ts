@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
-import { BoxSchema, DigitResultSchema, StrokeSchema, type Recognition } from '../../../common/recognition.js';
+import { AlternativeSchema, BoxSchema, DigitResultSchema, StrokeSchema, type Recognition } from '../../../common/recognition.js';
 import type { Db, Prisma, RecognitionSource } from './client.js';
 
 export const SOURCES = ['board', 'upload', 'api'] as const satisfies readonly RecognitionSource[];
@@ -54,6 +54,7 @@ export async function insertRecognition(db: Db, rec: NewRecognition): Promise<vo
       latencyMs: rec.latencyMs,
       boardKey: rec.boardKey,
       correctedText: rec.correctedText,
+      alternatives: r.alternatives,
       strokes: ink ? ink.strokes : undefined,
       width: ink?.width,
       height: ink?.height,
@@ -98,6 +99,7 @@ export const RecognitionRecordSchema = Type.Object({
   model: Type.String(),
   latencyMs: Type.Number(),
   inputKind: Type.Union([Type.Literal('strokes'), Type.Literal('image')]),
+  alternatives: Type.Optional(Type.Array(AlternativeSchema, { description: 'Up to three readings, most probable first; absent on records made before there were any' })),
   correctedText: Type.Union([Type.String(), Type.Null()], {
     description: 'What the user (or, for a board number, someone in the room) said was written; null when the reading stands',
   }),
@@ -171,6 +173,7 @@ function toRecord(row: ListRow | Row, withInput: boolean): RecognitionRecord {
     inputKind: row.width !== null ? 'strokes' : 'image',
     correctedText: row.correctedText,
   };
+  if (Array.isArray(row.alternatives)) record.alternatives = row.alternatives as RecognitionRecord['alternatives'];
   if (withInput && 'strokes' in row) {
     record.input =
       row.width !== null

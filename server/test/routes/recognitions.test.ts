@@ -48,6 +48,9 @@ describe.each(PROVIDERS)('history API on %s', (provider) => {
     expect(nextCursor).toBeNull();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ source: 'api', text: answer.text, model: answer.model, digits: answer.digits, rejected: answer.rejected, inputKind: 'strokes' });
+    // The readings offered in the answer are kept, for picking one when correcting from the history.
+    expect(answer.alternatives[0].text).toBe(answer.text);
+    expect(items[0].alternatives).toEqual(answer.alternatives);
     expect(items[0].latencyMs).toBe(answer.ms);
     expect(items[0].input).toBeUndefined();
 
