@@ -40,7 +40,7 @@ import {
   type Tile,
 } from './src/charts.js';
 import { runSession } from './src/evaluate-onnx.js';
-import { isTrainingFamily, TRAINING_LETTERS } from './src/font-letters.js';
+import { DIGIT_LIKE_IN_TRAINING, isTrainingFamily, TRAINING_LETTERS } from './src/font-letters.js';
 import { loadMnist } from './src/mnist.js';
 import { NEGATIVE_AUGMENT, NEGATIVE_MIX, type NegativeKind } from './src/negatives.js';
 import { STROKE_LETTER_NAMES, STROKE_SHAPE_NAMES } from './src/symbol-strokes.js';
@@ -591,7 +591,7 @@ md.push(
       ? `drawn from five kinds (\`training/src/negatives.ts\` NEGATIVE_MIX): ${share('fashion')} Fashion-MNIST *training* images (Debian package \`dataset-fashion-mnist\`, 95% of the file; 5% held out for validation), ` +
         `${share('scribble')} synthetic scribbles (tangles of many sharp turns, hatching, clusters of short strokes), ` +
         `${share('fontLetter')} letters typeset in the fonts of the Debian packages fonts-dejavu-core, fonts-liberation and fonts-liberation2 only ` +
-        `(\`training/src/font-letters.ts\`: ${TRAINING_LETTERS.length} letters, the digit-like ones and b left out; each face as designed and with its outline thickened twice, fitted with \`fitImage\`), ` +
+        `(\`training/src/font-letters.ts\`: ${TRAINING_LETTERS.length} letters: the digit-like ones left out, and ${[...DIGIT_LIKE_IN_TRAINING].join(' ')} too; each face as designed and with its outline thickened, fitted with \`fitImage\`), ` +
         `${share('strokeLetter')} hand-drawn letters (${STROKE_LETTER_NAMES.join(' ')}) and ${share('shape')} hand-drawn shapes and signs (${STROKE_SHAPE_NAMES.join(', ')}) ` +
         'from templates of their own (`training/src/symbol-strokes.ts`: random rotation, slant, aspect, wobble, offset strokes, tremor), drawn by the stroke renderer. ' +
         `Letters and shapes are augmented harder than digits (rotation up to ±${((NEGATIVE_AUGMENT.rotate * 180) / Math.PI).toFixed(0)}°, scale ±${NEGATIVE_AUGMENT.scale * 100}%, a stroke-width change half the time). ` +
@@ -694,6 +694,7 @@ if (training && isEnsemble) {
   });
 } else if (training) {
   const epochs = epochsOf(training);
+  const abstainBias = (training as { abstainBias?: { offset: number; maxFalseAbstain: number; before: { digits: { accuracy: number; falseAbstain: number } }; after: { digits: { accuracy: number; falseAbstain: number } } } }).abstainBias;
   md.push(
     ...table(['', ''], [
       ['command', training.command ? `\`${training.command}\`` : 'unknown'],
@@ -703,6 +704,10 @@ if (training && isEnsemble) {
       ['epochs', Number.isFinite(epochs) ? String(epochs) : 'unknown'],
       ['optimizer', optimizerRow(tcfg)],
       ['seed', String(tcfg.seed ?? 'unknown')],
+      ...(abstainBias && abstainBias.offset !== 0
+        ? [['not-a-digit operating point', `bias of class 10 lowered by ${-abstainBias.offset} after training (\`training/abstain-bias.ts\`: the smallest step bringing validation digits' false-abstain rate to ≤ ${pct(abstainBias.maxFalseAbstain)}; ` +
+            `validation digits ${pct(abstainBias.before.digits.falseAbstain)} -> ${pct(abstainBias.after.digits.falseAbstain)} false-abstain, ${pct(abstainBias.before.digits.accuracy)} -> ${pct(abstainBias.after.digits.accuracy)} accuracy)`]]
+        : []),
       ...(tcfg.initFrom ? [['starting weights', `fine-tuned from \`${String(tcfg.initFrom)}\` as it was then (the model shipped before; docs/training-runs.md says which run made it); the time above is the fine-tuning only`]] : []),
       ['source of these facts', `\`${trainingSource}\``],
     ]),
@@ -961,7 +966,8 @@ lim.push(
   negativeKinds.length
     ? '- **Not-a-digit is learnt from five kinds of negatives** (clothing pictures, scribbles, typeset letters, hand-drawn letters, hand-drawn shapes and signs). Other symbols ' +
       '(punctuation, other scripts, drawings) are rejected only as far as they happen to look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model ' +
-      'cannot be expected to reject them, and training leaves b out too (a 6 with a tall stem). The shapes set below is of the same kinds as the trained shapes (rectangles, triangles, stars, crosses), ' +
+      `cannot be expected to reject them, and training leaves ${[...DIGIT_LIKE_IN_TRAINING].join(' ')} out too (b is a 6 with a tall stem, i and j a 1 with a dot). The shapes set` +
+      ' below is of the same kinds as the trained shapes (rectangles, triangles, stars, crosses), ' +
       'drawn by other code: a fair test of the drawing, not of unseen kinds of shape.'
     : '- **Not-a-digit is learnt from two kinds of negatives** (clothing pictures and scribbles). Anything unlike both (letters, symbols, shapes) is rejected only as far as it happens to ' +
       'look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model cannot be expected to reject them.',

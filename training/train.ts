@@ -129,16 +129,17 @@ function makeBatch(order: Uint32Array, epoch: number, b: number): { xs: tf.Tenso
 }
 
 /**
- * Held-out negatives for validation, 500 of each kind: Fashion items never trained on, and
- * generated kinds drawn with a seed of their own (the font letters are the training glyphs,
- * augmented afresh: unseen poses, not unseen fonts).
+ * Held-out negatives for validation, 500 of each kind (fewer for a --limit run): Fashion items
+ * never trained on, and generated kinds drawn with a seed of their own (the font letters are the
+ * training glyphs, augmented afresh: unseen poses, not unseen fonts).
  */
 const validationNegatives: { kind: NegativeKind; image: Float32Array }[] = (() => {
   const rng = seedrandom(`${config.seed}:validation-negatives`);
+  const perKind = Math.min(500, VALIDATION);
   return mix.flatMap(([kind]): { kind: NegativeKind; image: Float32Array }[] =>
     kind === 'fashion'
-      ? fashionVal.slice(0, 500).map((image) => ({ kind, image }))
-      : Array.from({ length: 500 }, () => ({ kind, image: negative(kind, { fashion: fashionVal, fontLetters }, rng) })),
+      ? fashionVal.slice(0, perKind).map((image) => ({ kind, image }))
+      : Array.from({ length: perKind }, () => ({ kind, image: negative(kind, { fashion: fashionVal, fontLetters }, rng) })),
   );
 })();
 

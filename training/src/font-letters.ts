@@ -14,10 +14,15 @@ import { fitImage } from '../../common/preprocess.js';
 export const EXCLUDED_LETTERS = 'OoIlSsZzBgq';
 
 /**
- * Letters trained as not-a-digit: A-Z and a-z without EXCLUDED_LETTERS and without b, which is
- * a handwritten 6 with a tall stem (teaching the model to reject it would reject such 6s).
+ * Letters typeset in the training fonts but not trained on as not-a-digit, beyond
+ * EXCLUDED_LETTERS: b is a handwritten 6 with a tall stem, and i and j shrunk to 28x28 are a 1
+ * whose dot touches or nearly touches the stem; teaching the model to reject them rejected such
+ * 6s and 1s.
  */
-export const TRAINING_LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !EXCLUDED_LETTERS.includes(c) && c !== 'b');
+export const DIGIT_LIKE_IN_TRAINING = 'bij';
+
+/** Letters trained as not-a-digit: A-Z and a-z without EXCLUDED_LETTERS and DIGIT_LIKE_IN_TRAINING. */
+export const TRAINING_LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !EXCLUDED_LETTERS.includes(c) && !DIGIT_LIKE_IN_TRAINING.includes(c));
 
 /**
  * The font files training may read, by path. fonts-dejavu-extra installs into the same folder as
@@ -60,8 +65,11 @@ export async function trainingFontFaces(): Promise<TrainingFace[]> {
 
 const FONT_SIZE = 64;
 const CELL = 160;
-/** Outline widths (px at FONT_SIZE) added around the glyphs: the face as designed, heavier, much heavier. */
-const OUTLINES = [0, 3, 6];
+/**
+ * Outline widths (px at FONT_SIZE) added around the glyphs: the face as designed and heavier.
+ * Much heavier outlines close a letter's counters into blobs that read as thick 0s and 1s.
+ */
+export const OUTLINES = [0, 3];
 
 /**
  * Every TRAINING_LETTERS glyph of `face` at each outline width, fitted to the model's 28x28 input

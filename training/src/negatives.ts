@@ -69,10 +69,11 @@ export const NEGATIVE_MIX = { fashion: 0.2, scribble: 0.15, fontLetter: 0.35, st
 export type NegativeKind = keyof typeof NEGATIVE_MIX;
 
 /**
- * Augmentation of letters and shapes: wider than the digits' (rotation up to ±20°, scale ±20%,
- * stroke width changed half the time), because nothing about a letter's pose makes it a digit.
+ * Augmentation of letters and shapes: more rotation and scale than the digits' (up to ±20°,
+ * ±20%), because nothing about a letter's pose makes it a digit; stroke width changes as often as
+ * the digits' (thickened letters already look like thick digits more than thin ones do).
  */
-export const NEGATIVE_AUGMENT: AugmentOptions = { rotate: 0.35, scale: 0.2, shear: 0.3, shift: 1.5, morph: 0.5 };
+export const NEGATIVE_AUGMENT: AugmentOptions = { rotate: 0.35, scale: 0.2, shear: 0.3, shift: 1.5, morph: 0.35 };
 
 /** Pre-rendered images the generated kinds draw on; an empty list drops its kind from the mix. */
 export interface NegativePools {

@@ -1,7 +1,7 @@
 /**
  * Hand-drawn-looking letters, shapes and signs as strokes, for training's "not a digit" class:
  * capital letters (and a few lower-case ones) that are not digit-like, rectangles, triangles,
- * stars, diamonds, arrows, check marks, hash, plus, asterisk, equals and zigzags. Templates are
+ * stars, arrows, check marks, hash, plus, asterisk, equals and zigzags. Templates are
  * polylines in a 100-unit box (y down); symbolStrokes varies them the way hands do, and the
  * result goes through renderStrokes like a board's ink.
  *
@@ -83,12 +83,12 @@ export const STROKE_SHAPES: Record<string, (rng: Rng) => Pts[]> = {
     const inner = 18 + rng() * 8;
     return [closed(outer.flatMap((a) => [p(a, 50), p(a + PI / 5, inner)]))];
   },
-  diamond: () => [closed([[50, 0], [100, 50], [50, 100], [0, 50]])],
   arrow: (rng) => {
     // A shaft with an open head, pointing one of 8 ways.
     const dir = (Math.floor(rng() * 8) * PI) / 4;
     const rot = ([x, y]: number[]) => [50 + x * Math.cos(dir) - y * Math.sin(dir), 50 + x * Math.sin(dir) + y * Math.cos(dir)];
-    const head = 20 + rng() * 12;
+    // Heads at least a quarter of the shaft: an up arrow with a small head is a 1 with a flag.
+    const head = 26 + rng() * 10;
     const shaft = [[-50, 0], [50, 0]].map(rot);
     const tip = [[50 - head, -head * 0.8], [50, 0], [50 - head, head * 0.8]].map(rot);
     // Some draw it in one go: shaft, one barb, back to the tip, the other barb.
