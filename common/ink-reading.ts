@@ -7,6 +7,7 @@
  */
 import { cutPrior, digitPrior, gapPrior, readLattice, type Candidate, type Decision } from './reading.js';
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
+import { distanceToSegment } from './render.js';
 import { segmentStrokes } from './segment.js';
 
 /** Most strokes one digit is written with (retraced and pieced-together digits take several). */
@@ -55,13 +56,6 @@ function innerGap(boxes: readonly Box[]): number {
   return gap;
 }
 
-function distanceToSegment(p: Stroke[number], a: Stroke[number], b: Stroke[number]): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
-  const len2 = dx * dx + dy * dy;
-  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2)) : 0;
-  return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
-}
-
 /** At most `count` points of a stroke, evenly picked, its ends included. */
 function sample(stroke: Stroke, count: number): Stroke {
   if (stroke.length <= count) return stroke;
@@ -72,7 +66,7 @@ function sample(stroke: Stroke, count: number): Stroke {
 function touches(a: Stroke, b: Stroke, reach: number): boolean {
   const near = (p: Stroke[number], line: Stroke) => {
     if (line.length === 1) return Math.hypot(p[0] - line[0][0], p[1] - line[0][1]) <= reach;
-    for (let i = 1; i < line.length; i++) if (distanceToSegment(p, line[i - 1], line[i]) <= reach) return true;
+    for (let i = 1; i < line.length; i++) if (distanceToSegment(p[0], p[1], line[i - 1][0], line[i - 1][1], line[i][0], line[i][1]) <= reach) return true;
     return false;
   };
   // Crossing strokes have a sample of each near the other's line, to within the sampling step.

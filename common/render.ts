@@ -9,7 +9,8 @@
 import { INPUT_SIZE } from './model-contract.js';
 import { PEN_WIDTH, centerByMass, fitTransform, strokesBounds, type Stroke } from './preprocess.js';
 
-function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+/** Distance from (px, py) to the segment a-b. */
+export function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax, dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
