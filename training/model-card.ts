@@ -967,7 +967,7 @@ lim.push(
     ? '- **Not-a-digit is learnt from five kinds of negatives** (clothing pictures, scribbles, typeset letters, hand-drawn letters, hand-drawn shapes and signs). Other symbols ' +
       '(punctuation, other scripts, drawings) are rejected only as far as they happen to look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model ' +
       `cannot be expected to reject them, and training leaves ${[...DIGIT_LIKE_IN_TRAINING].join(' ')} out too (b is a 6 with a tall stem, i and j a 1 with a dot). The shapes set` +
-      ' below is of the same kinds as the trained shapes (rectangles, triangles, stars, crosses), ' +
+      ' above is of the same kinds as the trained shapes (rectangles, triangles, stars, crosses), ' +
       'drawn by other code: a fair test of the drawing, not of unseen kinds of shape.'
     : '- **Not-a-digit is learnt from two kinds of negatives** (clothing pictures and scribbles). Anything unlike both (letters, symbols, shapes) is rejected only as far as it happens to ' +
       'look unlike a digit; digit-like letters (O, l, S, Z, B, g, q) are excluded above because the model cannot be expected to reject them.',
