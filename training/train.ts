@@ -2,6 +2,8 @@
  * npm run train -- [--epochs 12] [--batch 64] [--seed 1] [--limit N] [--out training/output]
  *                  [--backend wasm|cpu|tensorflow] [--fresh] [--no-augment] [--neg-ratio 0.12]
  *                  [--init-from <model dir>] (fine-tune a trained model)
+ *                  [--corrections <file.jsonl>] (users' corrections, GET /api/recognitions/corrections)
+ *                  [--regional-ratio 0] (European 1s and crossed 7s per MNIST digit, src/regional-digits.ts)
  *                  [--schedule cosine|step] (learning rate: cosine from --lr down to --lr/100 over all
  *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
  *
@@ -20,6 +22,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES } from '../common/model-contract.js';
 import { augment } from './src/augment.js';
+import { loadCorrections } from './src/corrections.js';
+import { regionalDigit } from './src/regional-digits.js';
 import { initBackend } from './src/backend.js';
 import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
 import { loadMnist } from './src/mnist.js';
@@ -44,6 +48,9 @@ const { values: args } = parseArgs({
     'keep-epochs': { type: 'boolean', default: false },
     /** Start from a trained model's weights (fine-tuning), with this run's own schedule. */
     'init-from': { type: 'string' },
+    /** Users' corrections exported as JSON Lines: extra labelled digits. */
+    corrections: { type: 'string' },
+    'regional-ratio': { type: 'string', default: '0' },
   },
 });
 
@@ -54,6 +61,7 @@ const config = {
   limit: args.limit ? Number(args.limit) : Infinity,
   lr: Number(args.lr),
   negRatio: Number(args['neg-ratio']),
+  regionalRatio: Number(args['regional-ratio']),
   augment: !args['no-augment'],
   schedule: args.schedule!,
   model: { ...DEFAULT_MODEL, seed: Number(args.seed) },
@@ -87,17 +95,29 @@ if (config.negRatio > 0 && fontLetters.length === 0) {
 }
 const pools = { fashion: fashionTrain, fontLetters };
 const mix = negativeMix(pools);
+const corrections = args.corrections ? await loadCorrections(args.corrections) : { images: [], labels: [], skipped: 0 };
+if (args.corrections) console.log(`${corrections.images.length} digits from ${args.corrections} (${corrections.skipped} records skipped)`);
+const nCorrections = corrections.images.length;
+const nRegional = Math.round(nTrain * config.regionalRatio);
 const nNeg = Math.round(nTrain * config.negRatio);
-const perEpoch = nTrain + nNeg;
+const perEpoch = nTrain + nCorrections + nRegional + nNeg;
 const batchesPerEpoch = Math.ceil(perEpoch / config.batch);
 
 const digitImage = (i: number) => train.images.subarray(i * PX, (i + 1) * PX);
 
-/** Example k of an epoch's order: a digit (index < nTrain) or a negative. */
+/** Example k of an epoch's order: an MNIST digit, a corrected digit, a regional 1 or 7, or a negative. */
 function example(k: number, rng: () => number): [Float32Array, number] {
   if (k < nTrain) {
     const img = digitImage(k);
     return [config.augment ? augment(img, rng) : img, train.labels[k]];
+  }
+  if (k < nTrain + nCorrections) {
+    const img = corrections.images[k - nTrain];
+    return [config.augment ? augment(img, rng) : img, corrections.labels[k - nTrain]];
+  }
+  if (k < nTrain + nCorrections + nRegional) {
+    const { image, label } = regionalDigit(rng);
+    return [config.augment ? augment(image, rng) : image, label];
   }
   return [randomNegative(mix, pools, rng, !config.augment), NOT_A_DIGIT];
 }
@@ -191,7 +211,7 @@ model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'
 const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSeconds: 0, history: [], config };
 
 console.log(
-  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nNeg} negatives per epoch ` +
+  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nCorrections} corrected + ${nRegional} regional + ${nNeg} negatives per epoch ` +
     `(${mix.map(([k, share]) => `${k} ${(share * 100).toFixed(0)}%`).join(', ')}; ${fashionTrain.length} fashion items, ` +
     `${fontLetters.length} font letter glyphs); ${batchesPerEpoch} batches of ${config.batch}` +
     (resumed ? `; resuming at epoch ${progress.epoch + 1}, batch ${progress.batch}` : ''),

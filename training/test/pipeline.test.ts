@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,28 @@ describe('train -> resume -> export -> onnxruntime', () => {
   let tmp: string;
   let runDir: string;
   let onnxFile: string;
-  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--keep-epochs', '--out', runDir];
+  let corrections: string;
+  // Corrections and regional digits join the examples: a resume needs the same configuration.
+  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--keep-epochs', '--out', runDir, '--corrections', corrections, '--regional-ratio', '0.05'];
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
     runDir = path.join(tmp, 'run');
     onnxFile = path.join(tmp, 'models', 'digitnet.onnx');
+    // Two corrected records as GET /api/recognitions/corrections exports them: a 1 and a 7 in ink.
+    corrections = path.join(tmp, 'corrections.jsonl');
+    const record = (label: string, strokes: number[][][]) => JSON.stringify({ label, strokes, width: 300, height: 300 });
+    await writeFile(corrections, `${record('1', [[[50, 20], [50, 200]]])}\n${record('7', [[[20, 20], [120, 20], [60, 200]]])}\n`);
   });
 
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('trains one epoch from scratch', async () => {
+  it('trains one epoch from scratch, with corrections and regional digits among the examples', async () => {
     const out = await tsx('training/train.ts', [...trainArgs(), '--fresh']);
+    expect(out).toMatch(/2 digits from .*corrections\.jsonl \(0 records skipped\)/);
+    expect(out).toMatch(/\d+ digits \+ 2 corrected \+ 30 regional \+ \d+ negatives per epoch/);
     expect(out).toMatch(/epoch 1: loss/);
     for (const f of ['model.json', 'weights.bin', 'training.json']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
   });
