@@ -960,7 +960,7 @@ for (const r of negBelow) {
 }
 if (negMin && !negBelow.length) lim.push(`- Abstention met its 90% target everywhere; the lowest was ${negMin.set.name} (${pct(negMin.abstain, 1)}).`);
 lim.push(
-  '- **One digit at a time.** The model sees one segmented digit; splitting touching or overlapping digits is the segmenter\'s job (common/segment.ts), not measured here.',
+  '- **One digit at a time.** The model sees one candidate digit at a time; which strokes or marks form the digits of a number is chosen by segmentation by recognition (common/reading.ts), measured in the section above.',
   '- **Not measured here**: the photo path\'s own preprocessing (server/src/recognition/image-segment.ts normalises the background, drops specks and thickens hairlines before fitImage), ' +
     'so the noisy and thin rows above, which use plain fitImage, are not the photo path\'s numbers; the browser\'s on-device path is assumed to match the server (tested elsewhere).',
   negativeKinds.length
@@ -974,6 +974,22 @@ lim.push(
   `- **Calibration** was fitted and measured on MNIST digits only, where ${pct(before.bins[BINS - 1].count / test.count, 0)} of answers fall in the top confidence bin, so ECE says little about the rare uncertain cases; ` +
     `on unusual input a high probability means little (${negResults.map((r) => `${r.set.name}: digit answers with mean probability ${Number.isFinite(r.wrongConfidence) ? r.wrongConfidence.toFixed(2) : '-'}`).join(', ')}; see the failures figure).`,
 );
+// Whole numbers as users write them: the held-out reading sets, measured through the running
+// service by `npm run bench:reading` (docs/benchmarks.md), copied here as they stand there.
+const benchmarks = await readFile(path.join(path.dirname(outFile), 'benchmarks.md'), 'utf8').catch(() => '');
+const reading = /<!-- bench:reading -->\n([\s\S]*?)\n<!-- \/bench:reading -->/.exec(benchmarks)?.[1];
+if (reading) {
+  md.push(
+    '## Reading whole numbers: held-out sets',
+    '',
+    'The sets above score one digit at a time. These score what a user gets: ink written stroke by stroke on a board and sent to ' +
+      '`POST /api/recognize`, read by segmentation by recognition (common/reading.ts), and images uploaded. None of their sources trained the model. ' +
+      'Copied from docs/benchmarks.md, where `npm run bench:reading` writes them:',
+    '',
+    reading.replace(/^#+ /gm, '### '),
+    '',
+  );
+}
 md.push('## Limitations', '', ...lim, '', ...image('robustness-failures.png', 'The most confident failures per robustness set'));
 
 // Figures and commands.
