@@ -160,10 +160,25 @@ async function decodePixels(bytes: Buffer, format: ImageFormat, meta: sharp.Meta
   const work = workSize(inputWidth, inputHeight, format);
 
   // failOn 'error' rejects truncated files (libvips would otherwise pad a cut JPEG with grey).
-  // Resizing after .rotate() still lets sharp shrink a JPEG on load (it orients after).
+  // Resizing after .rotate() still lets sharp shrink a JPEG on load (it orients after). The
+  // triangle (linear) kernel is enough to average pixels down for segmentation, and cheaper than
+  // the default Lanczos.
   let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
-  if (work.width !== inputWidth || work.height !== inputHeight) pipeline = pipeline.resize({ width: work.width, height: work.height, fit: 'fill' });
+  if (work.width !== inputWidth || work.height !== inputHeight) pipeline = pipeline.resize({ width: work.width, height: work.height, fit: 'fill', kernel: 'linear' });
+  const eightBit = meta.depth === 'uchar' && !meta.hasAlpha;
   try {
+    if (eightBit && meta.channels === 3 && meta.space === 'srgb') {
+      // libvips's greyscale goes through linear light in floats, whose setup costs more than a
+      // small image's whole decode; the luma of the 8-bit values is within a grey level or two.
+      const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
+      return { data: luma(data, info.width * info.height), width: info.width, height: info.height, format, inputWidth, inputHeight };
+    }
+    if (eightBit && meta.channels === 1) {
+      const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      if (info.channels !== 1) throw new Error(`unexpected ${info.channels} channels`);
+      return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, format, inputWidth, inputHeight };
+    }
     if (!meta.hasAlpha) {
       const { data, info } = await pipeline.greyscale().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
       if (info.channels !== 1) throw new Error(`unexpected ${info.channels} channels`);
@@ -175,6 +190,13 @@ async function decodePixels(bytes: Buffer, format: ImageFormat, meta: sharp.Meta
     if (err instanceof Error && /pixel limit/i.test(err.message)) throw new ImageError('image_too_large', 'The image has too many pixels.');
     throw new ImageError('corrupt_image', `The ${format.toUpperCase()} image could not be decoded (corrupt or truncated).`);
   }
+}
+
+/** Rec. 709 luma of 8-bit RGB pixels (the weights of flattenAlpha), in 16-bit fixed point. */
+function luma(rgb: Uint8Array, pixels: number): Uint8Array {
+  const out = new Uint8Array(pixels);
+  for (let i = 0, o = 0; i < pixels; i++, o += 3) out[i] = (13933 * rgb[o] + 46871 * rgb[o + 1] + 4732 * rgb[o + 2] + 32768) >>> 16;
+  return out;
 }
 
 /**

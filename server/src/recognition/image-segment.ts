@@ -120,16 +120,20 @@ interface CellHistograms {
   counts: Uint32Array;
 }
 
-/** Grey-level histograms of square cells of side `cell`. */
-function cellHistograms(data: Uint8Array, w: number, h: number, cell: number): CellHistograms {
+/**
+ * Grey-level histograms of square cells of side `cell`, from every `stride`-th pixel of every
+ * `stride`-th row (a percentile of a cell needs a few hundred of its pixels, not all of them).
+ */
+function cellHistograms(data: Uint8Array, w: number, h: number, cell: number, stride = 1): CellHistograms {
   const gx = Math.ceil(w / cell), gy = Math.ceil(h / cell);
   const hist = new Uint32Array(gx * gy * 256);
   const counts = new Uint32Array(gx * gy);
+  const first = stride >> 1;
   const column = new Int32Array(w);
-  for (let x = 0; x < w; x++) column[x] = Math.floor(x / cell);
-  for (let y = 0; y < h; y++) {
-    const row = Math.floor(y / cell) * gx;
-    for (let x = 0; x < w; x++) hist[(row + column[x]) * 256 + data[y * w + x]]++;
+  for (let x = 0; x < w; x++) column[x] = Math.floor(x / cell) * 256;
+  for (let y = first; y < h; y += stride) {
+    const cells = Math.floor(y / cell) * gx * 256, row = y * w;
+    for (let x = first; x < w; x += stride) hist[cells + column[x] + data[row + x]]++;
   }
   for (let c = 0; c < counts.length; c++) for (let v = 0; v < 256; v++) counts[c] += hist[c * 256 + v];
   return { cell, gx, gy, hist, counts };
@@ -180,6 +184,57 @@ export function strokeWidth(mask: Uint8Array, w: number, h: number): number {
   return edges > 0 ? (2 * area) / edges : 0;
 }
 
+/** The polarity vote and the stroke width are measured on a sample of pixels about this many across (or all of them). */
+const SURVEY_SIDE = 300;
+
+/** Every f-th pixel of every f-th row: the same statistics (noise included) on fewer pixels. */
+function subsample(image: GreyImage, f: number): GreyImage {
+  const { data, width: w, height: h } = image;
+  if (f === 1) return image;
+  const sw = Math.floor(w / f), sh = Math.floor(h / f), first = f >> 1;
+  const out = new Uint8Array(sw * sh);
+  for (let y = 0; y < sh; y++) {
+    const row = (y * f + first) * w + first;
+    for (let x = 0; x < sw; x++) out[y * sw + x] = data[row + x * f];
+  }
+  return { data: out, width: sw, height: sh };
+}
+
+function histogramOf(data: Uint8Array): Uint32Array {
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) hist[data[i]]++;
+  return hist;
+}
+
+/**
+ * Which side of the background the marks are on, and how wide their strokes are (in pixels of
+ * `image`), from a survey copy: with the median of coarse cells (where even thick marker strokes
+ * are a minority) as background, which side do the strong outliers fall on? When that is unclear
+ * (a digit filling the frame, as in an upscaled MNIST sample) the whole image's median decides.
+ * Also the noise: the robust sigma of the residual, in grey levels.
+ */
+function survey(image: GreyImage): { voted: Polarity; stroke: number; sigma: number } {
+  const f = Math.max(1, Math.floor(Math.max(image.width, image.height) / SURVEY_SIDE));
+  const { data, width: w, height: h } = subsample(image, f);
+  const long = Math.max(w, h);
+  const coarse = cellHistograms(data, w, h, Math.max(8, Math.round(long / 5)));
+  const medianBg = upsampleGrid(cellPercentiles(coarse, 0.5), coarse.gx, coarse.gy, coarse.cell, w, h);
+  const residual = new Float32Array(w * h);
+  for (let i = 0; i < residual.length; i++) residual[i] = data[i] - medianBg[i];
+  const sigma = Math.max(1, robustSigma(residual));
+  const local = outlierMass(residual, sigma);
+  const all = histogramOf(data);
+  const global = outlierMassOfHistogram(all, percentileOfHistogram(all, 0, data.length, 0.5), sigma);
+  const ratio = (m: { dark: number; light: number }) => Math.max(m.dark, m.light) / Math.max(1e-9, Math.min(m.dark, m.light));
+  const votes = ratio(local) >= 2 || ratio(global) < 2 ? local : global;
+  const voted: Polarity = votes.light > votes.dark ? 'light-on-dark' : 'dark-on-light';
+  const rough = new Uint8Array(w * h);
+  const strong = Math.max(5 * sigma, 20);
+  const votedDark = voted === 'dark-on-light';
+  for (let i = 0; i < rough.length; i++) rough[i] = (votedDark ? -residual[i] : residual[i]) > strong ? 1 : 0;
+  return { voted, stroke: f * strokeWidth(rough, w, h), sigma };
+}
+
 /**
  * Contrast of every pixel against its local background, ink high. Lighting gradients and soft
  * shadows are divided out (a stroke in shade is as dark, relative to its paper, as one in light).
@@ -187,39 +242,22 @@ export function strokeWidth(mask: Uint8Array, w: number, h: number): number {
 export function normalizeInk(image: GreyImage, forced?: Polarity): InkImage {
   const { data, width: w, height: h } = image;
   const long = Math.max(w, h);
+  // A small image has one paper level: lighting does not change much across it, and cells would
+  // be a few strokes wide.
+  if (long <= SMALL_SIDE) return frameFilling(image, forced);
+  const { voted, stroke, sigma } = survey(image);
 
-  // Polarity: with the median of coarse cells (where even thick marker strokes are a minority)
-  // as background, which side do the strong outliers fall on? When that is unclear (a digit
-  // filling the frame, as in an upscaled MNIST sample) the whole image's median decides.
-  const coarse = cellHistograms(data, w, h, Math.max(8, Math.round(long / 5)));
-  const medianBg = upsampleGrid(cellPercentiles(coarse, 0.5), coarse.gx, coarse.gy, coarse.cell, w, h);
-  const residual = new Float32Array(w * h);
-  for (let i = 0; i < residual.length; i++) residual[i] = data[i] - medianBg[i];
-  const sigma = Math.max(1, robustSigma(residual));
-  const local = outlierMass(residual, sigma);
-  const all = new Uint32Array(256);
-  for (let c = 0; c < coarse.counts.length; c++) for (let v = 0; v < 256; v++) all[v] += coarse.hist[c * 256 + v];
-  const global = outlierMassOfHistogram(all, percentileOfHistogram(all, 0, data.length, 0.5), sigma);
-  const ratio = (m: { dark: number; light: number }) => Math.max(m.dark, m.light) / Math.max(1e-9, Math.min(m.dark, m.light));
-  const votes = ratio(local) >= 2 || ratio(global) < 2 ? local : global;
-  const voted: Polarity = votes.light > votes.dark ? 'light-on-dark' : 'dark-on-light';
-
-  // Background cells must be several strokes wide, or a thick stroke would be taken for paper:
-  // size them from a rough stroke width (a marker in a close-up, an upscaled MNIST sample).
-  const rough = new Uint8Array(w * h);
-  const strong = Math.max(5 * sigma, 20);
-  const votedDark = voted === 'dark-on-light';
-  for (let i = 0; i < rough.length; i++) rough[i] = (votedDark ? -residual[i] : residual[i]) > strong ? 1 : 0;
-  const wanted = Math.max(long * CELL_FRACTION, 4 * strokeWidth(rough, w, h), 8);
+  // Background cells must be several strokes wide, or a thick stroke would be taken for paper
+  // (a marker in a close-up, an upscaled MNIST sample).
+  const wanted = Math.max(long * CELL_FRACTION, 4 * stroke, 8);
   // When such cells would not fit three across, the marks fill the frame (a tight crop, an 8 x 8
-  // scan, a 28 x 28 sample; or the vote took the paper for ink): the paper is one level. So it is
-  // in any small image, where lighting does not change much and cells would be a few strokes wide.
-  if (wanted > long / 3 || long <= SMALL_SIDE) return frameFilling(image, all, forced);
+  // scan, a 28 x 28 sample; or the vote took the paper for ink): the paper is one level.
+  if (wanted > long / 3) return frameFilling(image, forced);
 
   const polarity = forced ?? voted;
   const darkInk = polarity === 'dark-on-light';
   const cell = Math.round(Math.min(wanted, long / 4));
-  const cells = cellHistograms(data, w, h, cell);
+  const cells = cellHistograms(data, w, h, cell, Math.max(1, Math.floor(cell / 16)));
   const { gx, gy } = cells;
 
   // Background: a percentile on the paper's side, robust to cells that are up to 3/4 ink; a
@@ -244,15 +282,47 @@ export function normalizeInk(image: GreyImage, forced?: Polarity): InkImage {
     }
     grid.set(fixed);
   }
-  const background = upsampleGrid(grid, gx, gy, cell, w, h);
+  return { ...contrastAgainst(data, w, h, grid, gx, gy, cell, darkInk), width: w, height: h, polarity };
+}
+/**
+ * Every pixel's contrast against the background `grid` (cell centres, bilinear between them, as
+ * upsampleGrid), clamped to [0, 1], and the noise: the robust sigma of the unclamped contrast, on
+ * a sample of the pixels. One pass over the image.
+ */
+function contrastAgainst(data: Uint8Array, w: number, h: number, grid: Float32Array, gx: number, gy: number, cell: number, darkInk: boolean): { ink: Float32Array; noise: number } {
   const ink = new Float32Array(w * h);
-  for (let i = 0; i < ink.length; i++) {
-    const b = background[i];
-    ink[i] = darkInk ? (b - data[i]) / Math.max(b, 16) : (data[i] - b) / Math.max(255 - b, 16);
+  const x0s = new Int32Array(w), x1s = new Int32Array(w), txs = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gx - 1);
+    x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(x0s[x] + 1, gx - 1);
+    txs[x] = fx - x0s[x];
   }
-  const noise = robustSigma(ink);
-  for (let i = 0; i < ink.length; i++) ink[i] = Math.min(1, Math.max(0, ink[i]));
-  return { ink, width: w, height: h, polarity, noise };
+  const step = Math.max(1, Math.floor(ink.length / 40_000));
+  const sample = new Float64Array(Math.ceil(ink.length / step));
+  let next = 0, k = 0;
+  // Per row: the background between the two rows of cell centres, then per pixel the background
+  // and the factor that turns a difference from it into contrast (ink positive).
+  const between = new Float64Array(gx), background = new Float64Array(w), scale = new Float64Array(w);
+  const sign = darkInk ? 1 : -1;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gy - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, gy - 1), ty = fy - y0;
+    for (let c = 0; c < gx; c++) between[c] = grid[y0 * gx + c] + (grid[y1 * gx + c] - grid[y0 * gx + c]) * ty;
+    for (let x = 0; x < w; x++) {
+      const a = between[x0s[x]];
+      const b = a + (between[x1s[x]] - a) * txs[x];
+      background[x] = b;
+      scale[x] = sign / Math.max(darkInk ? b : 255 - b, 16);
+    }
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = (background[x] - data[row + x]) * scale[x];
+      ink[row + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    for (; next < row + w; next += step) sample[k++] = Math.abs((background[next - row] - data[next]) * scale[next - row]);
+  }
+  return { ink, noise: sample.length ? 1.4826 * select(sample, sample.length >> 1) : 0 };
 }
 
 /** Otsu's threshold of a 256-bin histogram: the grey level that best splits it in two classes (the lower is < it). */
@@ -284,8 +354,9 @@ function otsuOfHistogram(hist: Uint32Array): number {
  * paper surrounds a digit even when the digit touches the edges), and the paper's level is the
  * median of the other class (unless `forced`). The noise is measured on the paper alone.
  */
-function frameFilling(image: GreyImage, hist: Uint32Array, forced?: Polarity): InkImage {
+export function frameFilling(image: GreyImage, forced?: Polarity): InkImage {
   const { data, width: w, height: h } = image;
+  const hist = histogramOf(data);
   const split = otsuOfHistogram(hist);
   let darkAll = 0, darkFrame = 0, frame = 0;
   for (let i = 0; i < data.length; i++) if (data[i] < split) darkAll++;
@@ -322,17 +393,12 @@ function frameFilling(image: GreyImage, hist: Uint32Array, forced?: Polarity): I
   return { ink, width: w, height: h, polarity, noise, fillsFrame: true };
 }
 
-/** Otsu's threshold over values in [lo, 1], or lo when there are none. */
-function otsu(values: Float32Array, lo: number): number {
-  const bins = 128;
-  const hist = new Float64Array(bins);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < lo) continue;
-    hist[Math.min(bins - 1, Math.floor(((v - lo) / (1 - lo)) * bins))]++;
-    n++;
-  }
+/** Bins of the histogram of contrast above the floor that Otsu's threshold is chosen from. */
+const OTSU_BINS = 128;
+
+/** Otsu's threshold from a histogram of `n` values in [lo, 1] (OTSU_BINS bins), or lo when there are none. */
+function otsu(hist: Float64Array, n: number, lo: number): number {
+  const bins = OTSU_BINS;
   if (n === 0) return lo;
   let total = 0;
   for (let b = 0; b < bins; b++) total += b * hist[b];
@@ -371,14 +437,22 @@ const MIN_CONTRAST = 0.12;
 export function inkMask(image: InkImage): InkMask {
   const { ink } = image;
   const floor = Math.max(MIN_CONTRAST, 4 * image.noise);
+  // One pass over the candidate ink: its histogram for Otsu, and a sample (every step-th pixel) for its 90th percentile.
   const step = Math.max(1, Math.floor(ink.length / 200_000));
-  const sample = new Float64Array(Math.ceil(ink.length / step));
-  let n = 0;
-  for (let i = 0; i < ink.length; i += step) if (ink[i] >= floor) sample[n++] = ink[i];
+  const hist = new Float64Array(OTSU_BINS);
+  const sampled: number[] = [];
+  let count = 0;
+  for (let i = 0; i < ink.length; i++) {
+    const v = ink[i];
+    if (v < floor) continue;
+    hist[Math.min(OTSU_BINS - 1, Math.floor(((v - floor) / (1 - floor)) * OTSU_BINS))]++;
+    count++;
+    if (i % step === 0) sampled.push(v);
+  }
   let threshold = floor;
-  if (n > 0) {
-    const level = select(sample.subarray(0, n), Math.floor(0.9 * (n - 1)));
-    threshold = Math.max(floor, Math.min(otsu(ink, floor), 0.5 * level));
+  if (sampled.length > 0) {
+    const level = select(Float64Array.from(sampled), Math.floor(0.9 * (sampled.length - 1)));
+    threshold = Math.max(floor, Math.min(otsu(hist, count, floor), 0.5 * level));
   }
   const mask = new Uint8Array(ink.length);
   for (let i = 0; i < ink.length; i++) mask[i] = ink[i] >= threshold ? 1 : 0;
@@ -435,28 +509,40 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
       labels[i] = l;
     }
   }
+  // Second pass: final labels in order of first appearance, and each component's box and contacts.
   const compact = new Int32Array(parent.length);
-  const components: Component[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    if (!labels[i]) continue;
-    const root = find(labels[i]);
-    let c = compact[root];
-    if (!c) {
-      c = compact[root] = components.length + 1;
-      components.push({ label: c, area: 0, minX: w, minY: h, maxX: -1, maxY: -1, contact: [0, 0, 0, 0] });
+  const n = parent.length + 1;
+  const area = new Int32Array(n), minX = new Int32Array(n).fill(w), minY = new Int32Array(n).fill(h), maxX = new Int32Array(n).fill(-1), maxY = new Int32Array(n).fill(-1);
+  const contact = new Int32Array(4 * n);
+  let count = 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const i = row + x;
+      if (!labels[i]) continue;
+      const root = find(labels[i]);
+      let c = compact[root];
+      if (!c) c = compact[root] = ++count;
+      labels[i] = c;
+      area[c]++;
+      if (x < minX[c]) minX[c] = x;
+      if (x > maxX[c]) maxX[c] = x;
+      if (y < minY[c]) minY[c] = y;
+      if (y > maxY[c]) maxY[c] = y;
     }
-    labels[i] = c;
-    const comp = components[c - 1];
-    const x = i % w, y = (i - x) / w;
-    comp.area++;
-    if (x < comp.minX) comp.minX = x;
-    if (x > comp.maxX) comp.maxX = x;
-    if (y < comp.minY) comp.minY = y;
-    if (y > comp.maxY) comp.maxY = y;
-    if (y === 0) comp.contact[0]++;
-    if (x === w - 1) comp.contact[1]++;
-    if (y === h - 1) comp.contact[2]++;
-    if (x === 0) comp.contact[3]++;
+  }
+  // Contacts: only the border pixels.
+  for (let x = 0; x < w; x++) {
+    if (labels[x]) contact[4 * labels[x]]++;
+    if (labels[(h - 1) * w + x]) contact[4 * labels[(h - 1) * w + x] + 2]++;
+  }
+  for (let y = 0; y < h; y++) {
+    if (labels[y * w + w - 1]) contact[4 * labels[y * w + w - 1] + 1]++;
+    if (labels[y * w]) contact[4 * labels[y * w] + 3]++;
+  }
+  const components: Component[] = [];
+  for (let c = 1; c <= count; c++) {
+    components.push({ label: c, area: area[c], minX: minX[c], minY: minY[c], maxX: maxX[c], maxY: maxY[c], contact: [contact[4 * c], contact[4 * c + 1], contact[4 * c + 2], contact[4 * c + 3]] });
   }
   return { labels, components };
 }
@@ -471,9 +557,9 @@ function transpose(src: Uint8Array, w: number, h: number): Uint8Array {
  * Pixels of horizontal lines: mask pixels whose vertical run is at most `maxThickness`, bridged
  * across gaps of `gap` (where a stroke crosses the line), forming nearly flat pieces that line up
  * over at least `minLength`, one of them at least half that long. Crossing strokes are kept:
- * their vertical runs are long.
+ * their vertical runs are long. Null when there are none.
  */
-function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array {
+function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h: number, maxThickness: number, gap: number, minLength: number): Uint8Array | null {
   const thin = new Uint8Array(w * h);
   let any = false;
   // Vertical runs, scanned row by row (cache-friendly): run[x] is the length of the run above.
@@ -492,7 +578,7 @@ function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h:
       run[x] = 0;
     }
   }
-  if (!any) return thin;
+  if (!any) return null;
   // Bridge gaps along each row: a pixel is bridged when thin pixels lie within `gap` on both sides.
   const bridged = new Uint8Array(w * h);
   const nextThin = new Int32Array(w + 1);
@@ -551,8 +637,8 @@ function horizontalLinePixels(mask: Uint8Array, ink: Float32Array, w: number, h:
     }
     lines++;
   }
+  if (lines === 0) return null;
   const out = new Uint8Array(w * h);
-  if (lines === 0) return out;
   // Handwriting that runs along a rule (the base of a 2 sitting on it) is usually darker than
   // the rule: keep what stands out from the line's own typical contrast.
   const values = new Map<number, number[]>();
@@ -578,9 +664,56 @@ function transposeFloat(src: Float32Array, w: number, h: number): Float32Array {
 }
 
 /**
+ * Whether the mask can hold a horizontal line (`along` = true: thin pixels are those whose vertical
+ * run is at most `maxThickness`, projected onto x) or a vertical one (horizontal runs, onto y) for
+ * horizontalLinePixels: a line's seed is a bridged piece at least `seed` long, so its projection
+ * is a stretch that long whose empty runs are at most `gap` long. One pass for both directions;
+ * a necessary condition only.
+ */
+function mayHoldLines(mask: Uint8Array, w: number, h: number, maxThickness: number, gap: number, seedX: number, seedY: number): { horizontal: boolean; vertical: boolean } {
+  const thinX = new Uint8Array(w), thinY = new Uint8Array(h);
+  const run = new Int32Array(w);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let across = 0;
+    for (let x = 0; x < w; x++) {
+      if (mask[row + x]) {
+        run[x]++;
+        across++;
+        continue;
+      }
+      if (run[x] > 0) {
+        if (run[x] <= maxThickness) thinX[x] = 1;
+        run[x] = 0;
+      }
+      if (across > 0) {
+        if (across <= maxThickness) thinY[y] = 1;
+        across = 0;
+      }
+    }
+    if (across > 0 && across <= maxThickness) thinY[y] = 1;
+  }
+  for (let x = 0; x < w; x++) if (run[x] > 0 && run[x] <= maxThickness) thinX[x] = 1;
+  return { horizontal: hasStretch(thinX, gap, seedX), vertical: hasStretch(thinY, gap, seedY) };
+}
+
+/** Whether `p` has a stretch at least `length` long that starts and ends set, with no unset run longer than `gap`. */
+function hasStretch(p: Uint8Array, gap: number, length: number): boolean {
+  let start = 0, last = -Infinity;
+  for (let i = 0; i < p.length; i++) {
+    if (!p[i]) continue;
+    if (i - last > gap + 1) start = i;
+    last = i;
+    if (i - start + 1 >= length) return true;
+  }
+  return false;
+}
+
+/**
  * Removes ruled lines (horizontal, and vertical margin lines) from a binary mask in place:
  * thin (at most ~0.5% of the longer side thick) structures spanning half of the image, except
- * where the ink on them is clearly darker than the line itself.
+ * where the ink on them is clearly darker than the line itself. A direction is searched only when
+ * its thin pixels could make a line (mayHoldLines): a photo of a number on plain paper has none.
  * Returns the number of pixels removed.
  */
 export function removeRuledLines(mask: Uint8Array, image: InkImage): number {
@@ -588,17 +721,30 @@ export function removeRuledLines(mask: Uint8Array, image: InkImage): number {
   const long = Math.max(w, h);
   const maxThickness = Math.max(2, Math.round(0.005 * long));
   const gap = Math.max(4, Math.round(0.02 * long));
-  const horizontal = horizontalLinePixels(mask, ink, w, h, maxThickness, gap, Math.max(0.5 * w, 30 * maxThickness));
-  const vertical = transpose(
-    horizontalLinePixels(transpose(mask, w, h), transposeFloat(ink, w, h), h, w, maxThickness, gap, Math.max(0.5 * h, 30 * maxThickness)),
-    h,
-    w,
-  );
+  const minLengthX = Math.max(0.5 * w, 30 * maxThickness), minLengthY = Math.max(0.5 * h, 30 * maxThickness);
+  // The seed of a line (see horizontalLinePixels) is at least half the line's length and 2 gaps.
+  const may = mayHoldLines(mask, w, h, maxThickness, gap, Math.max(minLengthX / 2, 2 * gap), Math.max(minLengthY / 2, 2 * gap));
+  const horizontal = may.horizontal ? horizontalLinePixels(mask, ink, w, h, maxThickness, gap, minLengthX) : null;
+  const vertical = may.vertical ? horizontalLinePixels(transpose(mask, w, h), transposeFloat(ink, w, h), h, w, maxThickness, gap, minLengthY) : null;
   let removed = 0;
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i] && (horizontal[i] || vertical[i])) {
-      mask[i] = 0;
-      removed++;
+  if (horizontal) {
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] && horizontal[i]) {
+        mask[i] = 0;
+        removed++;
+      }
+    }
+  }
+  if (vertical) {
+    // `vertical` is transposed: pixel (x, y) is at x * h + y.
+    for (let x = 0; x < w; x++) {
+      for (let y = 0; y < h; y++) {
+        const i = y * w + x;
+        if (vertical[x * h + y] && mask[i]) {
+          mask[i] = 0;
+          removed++;
+        }
+      }
     }
   }
   return removed;
@@ -821,9 +967,11 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
     }
   }
   if (count === 0) return new Float32Array(28 * 28);
+  // Members lie in the box, their fringe one pixel around it: the margin beyond is only room for thickening.
+  const bx0 = box.minX - x0, bx1 = box.maxX - x0, by0 = box.minY - y0, by1 = box.maxY - y0;
   // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape.
-  for (let cy = 1; cy < ch - 1; cy++) {
-    for (let cx = 1; cx < cw - 1; cx++) {
+  for (let cy = by0; cy <= by1; cy++) {
+    for (let cx = bx0; cx <= bx1; cx++) {
       const i = cy * cw + cx;
       if (inGroup[i]) edges += 4 - inGroup[i - 1] - inGroup[i + 1] - inGroup[i - cw] - inGroup[i + cw];
     }
@@ -846,12 +994,12 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
   const rw = Math.floor(cw / f), rh = Math.floor(ch / f);
   let crop: Float32Array = new Float32Array(rw * rh);
   const norm = 1 / (f * f);
-  for (let cy = 1; cy < ch - 1; cy++) {
+  for (let cy = Math.max(1, by0 - 1); cy <= Math.min(ch - 2, by1 + 1); cy++) {
     const y = y0 + cy;
     if (y < 0 || y >= h) continue;
     const ry = Math.floor(cy / f);
     if (ry >= rh) continue;
-    for (let cx = 1; cx < cw - 1; cx++) {
+    for (let cx = Math.max(1, bx0 - 1); cx <= Math.min(cw - 2, bx1 + 1); cx++) {
       const x = x0 + cx;
       if (x < 0 || x >= w) continue;
       const rx = Math.floor(cx / f);

@@ -11,10 +11,11 @@ import { NOT_A_DIGIT } from '../../../common/model-contract.js';
 import { fitImage, type Box } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Inference } from '../plugins/inference.js';
-import { decodeImage, ImageError, type GreyImage } from './image-decode.js';
+import { decodeImage, ImageError } from './image-decode.js';
 import {
   candidateInput,
   cutColumns,
+  frameFilling,
   inkMask,
   keepMarks,
   labelComponents,
@@ -126,9 +127,9 @@ function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, 
 
 /**
  * The lattice of candidate digits of an image's marks, left to right (see the file's comment).
- * `mask` is the image's ink after ruled lines are removed.
+ * `components` are all of the image's ink after ruled lines are removed (`labels` their pixels).
  */
-export function imageLattice(marks: readonly Component[], lineHeight: number, labels: Int32Array, mask: Uint8Array, w: number, h: number, fillsFrame = false): ImageLattice {
+export function imageLattice(marks: readonly Component[], lineHeight: number, labels: Int32Array, components: readonly Component[], w: number, h: number, fillsFrame = false): ImageLattice {
   const H = Math.max(lineHeight, 1);
   const minExtent = Math.max(2, 0.015 * Math.min(w, h));
   const atoms: Atom[] = [];
@@ -200,16 +201,12 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
 
   // The whole ink of the image, as one digit (a tight crop whose marks the steps above broke up).
   let inkPixels = 0, minX = w, minY = h, maxX = -1, maxY = -1;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      if (!mask[row + x]) continue;
-      inkPixels++;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
+  for (const c of components) {
+    inkPixels += c.area;
+    minX = Math.min(minX, c.minX);
+    minY = Math.min(minY, c.minY);
+    maxX = Math.max(maxX, c.maxX);
+    maxY = Math.max(maxY, c.maxY);
   }
   const marksArea = marks.reduce((s, m) => s + m.area, 0);
   // (In a frame-filling image the whole is read from its grey levels: never the same input.)
@@ -227,9 +224,6 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
 
 /** The 28x28 model input of a candidate. */
 function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uint8Array, threshold: number, range: Int32Array): Float32Array {
-  // A frame-filling image whole is its contrast as it is, scaled into the model's input: its grey
-  // levels are the shape (a bold 0 scanned at 8 x 8 keeps its hole only as lighter cells).
-  if (!c.parts && ink.fillsFrame) return wholeInput(ink);
   if (!c.parts) return candidateInput(ink, (i) => mask[i] === 1, c.pixels, threshold);
   // range[2 l], range[2 l + 1]: the columns of mark l in the candidate (x0 > x1: none).
   for (const p of c.parts) [range[2 * p.label], range[2 * p.label + 1]] = [p.x0, p.x1];
@@ -238,51 +232,78 @@ function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uin
   return input;
 }
 
-/** The whole image's contrast fitted into the model's input. */
+/**
+ * The whole image's contrast fitted into the model's input: the whole of a frame-filling image is
+ * its contrast as it is, as its grey levels are the shape (a bold 0 scanned at 8 x 8 keeps its
+ * hole only as lighter cells).
+ */
 const wholeInput = (ink: InkImage): Float32Array => fitImage(ink.ink, ink.width, ink.height);
 
-/**
- * The image's ink. When the marks fill the frame (a tight crop) the paper's side is hard to tell
- * from the pixels alone (a bold digit is most of a small scan), so the model reads the whole image
- * both ways and the polarity in which it sees the surer digit wins.
- */
-async function choosePolarity(inference: Inference, image: GreyImage): Promise<InkImage> {
-  const ink = normalizeInk(image);
-  if (!ink.fillsFrame) return ink;
-  const other = normalizeInk(image, ink.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
-  const [p, q] = await Promise.all([ink, other].map((i) => inference.classify(wholeInput(i))));
-  const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
-  return surest(q) > surest(p) ? other : ink;
+/** The marks of an image's ink, laid out as a lattice, with every candidate's model input. */
+interface Segmented {
+  ink: InkImage;
+  lattice: ImageLattice;
+  /** Per candidate: its model input, or null for the whole of a frame-filling image (read with the polarity). */
+  inputs: (Float32Array | null)[];
+  /** Marks that look like digits, when there are more than MAX_DIGITS (the image is refused). */
+  tooMany?: number;
 }
 
-/** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
-export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
-  const start = performance.now();
-  const decoded = await decodeImage(bytes);
-  const ink = await choosePolarity(inference, decoded);
+function segment(ink: InkImage): Segmented {
   const { width: w, height: h } = ink;
   const { mask, threshold } = inkMask(ink);
   removeRuledLines(mask, ink);
   const { labels, components } = labelComponents(mask, w, h);
   const kept = keepMarks(components, w, h);
-  if (kept.digitLike > MAX_DIGITS) {
-    throw new ImageError('too_many_digits', `Found ${kept.digitLike} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
-  }
+  if (kept.digitLike > MAX_DIGITS) return { ink, lattice: { nodes: 2, candidates: [], cutPriors: [] }, inputs: [], tooMany: kept.digitLike };
   let marks = kept.marks;
   if (marks.length > MAX_MARKS) {
     const largest = new Set([...marks].sort((a, b) => b.area - a.area).slice(0, MAX_MARKS));
     marks = marks.filter((m) => largest.has(m));
   }
-  const lattice = imageLattice(marks, kept.lineHeight, labels, mask, w, h, ink.fillsFrame);
-
-  // Every candidate's input, then all classified together: the micro-batcher makes them one run.
+  const lattice = imageLattice(marks, kept.lineHeight, labels, components, w, h, ink.fillsFrame);
   const range = new Int32Array(2 * (components.length + 1));
   for (let l = 0; l <= components.length; l++) range[2 * l] = 1;
-  const inputs = lattice.candidates.map((c) => inputOf(c, ink, labels, mask, threshold, range));
-  const outputs = await Promise.all(inputs.map((input) => inference.classify(input)));
+  const inputs = lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, range)));
+  return { ink, lattice, inputs };
+}
+
+const classifyAll = (inference: Inference, inputs: (Float32Array | null)[], whole: Float32Array): Promise<Float32Array[]> =>
+  Promise.all(inputs.map((input) => (input ? inference.classify(input) : whole)));
+
+/** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
+export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
+  const start = performance.now();
+  const decoded = await decodeImage(bytes);
+  const first = normalizeInk(decoded);
+  let seg = segment(first);
+  let outputs: Float32Array[];
+  if (!first.fillsFrame) {
+    outputs = seg.tooMany ? [] : await Promise.all(seg.inputs.map((input) => inference.classify(input!)));
+  } else {
+    // When the marks fill the frame (a tight crop) the paper's side is hard to tell from the
+    // pixels alone (a bold digit is most of a small scan), so the model reads the whole image both
+    // ways and the polarity in which it sees the surer digit wins; that reading is also the whole
+    // image's as a candidate. The candidates of the polarity the pixels suggest are read in the
+    // same batch, and those of the other one only if it wins.
+    const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
+    const [p, q, ...rest] = await Promise.all([wholeInput(first), wholeInput(other), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
+    const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
+    if (surest(q) > surest(p)) {
+      seg = segment(other);
+      outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs, q);
+    } else {
+      let k = 0;
+      outputs = seg.inputs.map((input) => (input ? rest[k++] : p));
+    }
+  }
+  if (seg.tooMany) {
+    throw new ImageError('too_many_digits', `Found ${seg.tooMany} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
+  }
+  const { ink, lattice } = seg;
 
   // Boxes in the input image's pixels (maxX, maxY exclusive).
-  const sx = decoded.inputWidth / w, sy = decoded.inputHeight / h;
+  const sx = decoded.inputWidth / ink.width, sy = decoded.inputHeight / ink.height;
   const candidates = lattice.candidates.map((c) => ({
     ...c,
     box: { minX: Math.floor(c.pixels.minX * sx), minY: Math.floor(c.pixels.minY * sy), maxX: Math.ceil((c.pixels.maxX + 1) * sx), maxY: Math.ceil((c.pixels.maxY + 1) * sy) },
