@@ -31,6 +31,18 @@ export interface InkImage {
   noise: number;
   /** The marks fill the frame (a tight crop, a small scan): the paper was taken as one level. */
   fillsFrame?: boolean;
+  /** The contrast above the noise floor, when measured while the contrast was computed (see inkMask). */
+  candidateInk?: CandidateInk;
+}
+
+/** Contrast at or above the noise floor (the candidate ink, see inkMask). */
+export interface CandidateInk {
+  floor: number;
+  /** Histogram over [floor, 1] in OTSU_BINS bins, and the number of values in it. */
+  hist: Float64Array;
+  count: number;
+  /** The values of every step-th pixel among them (step: INK_SAMPLE_STEP of the image's size). */
+  sampled: number[];
 }
 
 /** Background cells are at least this fraction of the longer side (and four stroke widths). */
@@ -214,7 +226,7 @@ function histogramOf(data: Uint8Array): Uint32Array {
  * Also the noise: the robust sigma of the residual, in grey levels.
  */
 function survey(image: GreyImage): { voted: Polarity; stroke: number; sigma: number } {
-  const f = Math.max(1, Math.floor(Math.max(image.width, image.height) / SURVEY_SIDE));
+  const f = Math.max(1, Math.round(Math.max(image.width, image.height) / SURVEY_SIDE));
   const { data, width: w, height: h } = subsample(image, f);
   const long = Math.max(w, h);
   const coarse = cellHistograms(data, w, h, Math.max(8, Math.round(long / 5)));
@@ -286,10 +298,11 @@ export function normalizeInk(image: GreyImage, forced?: Polarity): InkImage {
 }
 /**
  * Every pixel's contrast against the background `grid` (cell centres, bilinear between them, as
- * upsampleGrid), clamped to [0, 1], and the noise: the robust sigma of the unclamped contrast, on
- * a sample of the pixels. One pass over the image.
+ * upsampleGrid), clamped to [0, 1]; the noise: the robust sigma of the unclamped contrast, on a
+ * sample of the pixels measured first; and the candidate ink above the floor that noise sets, for
+ * inkMask. One pass over the image.
  */
-function contrastAgainst(data: Uint8Array, w: number, h: number, grid: Float32Array, gx: number, gy: number, cell: number, darkInk: boolean): { ink: Float32Array; noise: number } {
+function contrastAgainst(data: Uint8Array, w: number, h: number, grid: Float32Array, gx: number, gy: number, cell: number, darkInk: boolean): { ink: Float32Array; noise: number; candidateInk: CandidateInk } {
   const ink = new Float32Array(w * h);
   const x0s = new Int32Array(w), x1s = new Int32Array(w), txs = new Float64Array(w);
   for (let x = 0; x < w; x++) {
@@ -298,17 +311,35 @@ function contrastAgainst(data: Uint8Array, w: number, h: number, grid: Float32Ar
     x1s[x] = Math.min(x0s[x] + 1, gx - 1);
     txs[x] = fx - x0s[x];
   }
+  const sign = darkInk ? 1 : -1;
+  const rowOf = (y: number) => {
+    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gy - 1);
+    const y0 = Math.floor(fy);
+    return { r0: y0 * gx, r1: Math.min(y0 + 1, gy - 1) * gx, ty: fy - y0 };
+  };
+
+  // The noise, from every step-th pixel.
   const step = Math.max(1, Math.floor(ink.length / 40_000));
   const sample = new Float64Array(Math.ceil(ink.length / step));
-  let next = 0, k = 0;
+  for (let i = 0, k = 0; i < ink.length; i += step, k++) {
+    const x = i % w, { r0, r1, ty } = rowOf((i - x) / w);
+    const a = grid[r0 + x0s[x]] + (grid[r1 + x0s[x]] - grid[r0 + x0s[x]]) * ty;
+    const b = a + (grid[r0 + x1s[x]] + (grid[r1 + x1s[x]] - grid[r0 + x1s[x]]) * ty - a) * txs[x];
+    sample[k] = Math.abs((b - data[i]) * (sign / Math.max(darkInk ? b : 255 - b, 16)));
+  }
+  const noise = sample.length ? 1.4826 * select(sample, sample.length >> 1) : 0;
+  const floor = inkFloor(noise);
+  const hist = new Float64Array(OTSU_BINS);
+  const sampled: number[] = [];
+  const inkStep = inkSampleStep(ink.length);
+  let count = 0;
+
   // Per row: the background between the two rows of cell centres, then per pixel the background
   // and the factor that turns a difference from it into contrast (ink positive).
   const between = new Float64Array(gx), background = new Float64Array(w), scale = new Float64Array(w);
-  const sign = darkInk ? 1 : -1;
   for (let y = 0; y < h; y++) {
-    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gy - 1);
-    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, gy - 1), ty = fy - y0;
-    for (let c = 0; c < gx; c++) between[c] = grid[y0 * gx + c] + (grid[y1 * gx + c] - grid[y0 * gx + c]) * ty;
+    const { r0, r1, ty } = rowOf(y);
+    for (let c = 0; c < gx; c++) between[c] = grid[r0 + c] + (grid[r1 + c] - grid[r0 + c]) * ty;
     for (let x = 0; x < w; x++) {
       const a = between[x0s[x]];
       const b = a + (between[x1s[x]] - a) * txs[x];
@@ -317,12 +348,16 @@ function contrastAgainst(data: Uint8Array, w: number, h: number, grid: Float32Ar
     }
     const row = y * w;
     for (let x = 0; x < w; x++) {
-      const v = (background[x] - data[row + x]) * scale[x];
-      ink[row + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+      const v = Math.fround((background[x] - data[row + x]) * scale[x]);
+      const c = v < 0 ? 0 : v > 1 ? 1 : v;
+      ink[row + x] = c;
+      if (c < floor) continue;
+      hist[Math.min(OTSU_BINS - 1, Math.floor(((c - floor) / (1 - floor)) * OTSU_BINS))]++;
+      count++;
+      if ((row + x) % inkStep === 0) sampled.push(c);
     }
-    for (; next < row + w; next += step) sample[k++] = Math.abs((background[next - row] - data[next]) * scale[next - row]);
   }
-  return { ink, noise: sample.length ? 1.4826 * select(sample, sample.length >> 1) : 0 };
+  return { ink, noise, candidateInk: { floor, hist, count, sampled } };
 }
 
 /** Otsu's threshold of a 256-bin histogram: the grey level that best splits it in two classes (the lower is < it). */
@@ -429,16 +464,15 @@ export interface InkMask {
 /** Minimum contrast of ink against its background, whatever the noise. */
 const MIN_CONTRAST = 0.12;
 
-/**
- * Binary ink: above a noise floor, then Otsu among the candidates (separating faint ruled lines
- * and shadow edges from handwriting), but never above half the ink's typical contrast, so that
- * uniformly dark strokes keep their width.
- */
-export function inkMask(image: InkImage): InkMask {
-  const { ink } = image;
-  const floor = Math.max(MIN_CONTRAST, 4 * image.noise);
-  // One pass over the candidate ink: its histogram for Otsu, and a sample (every step-th pixel) for its 90th percentile.
-  const step = Math.max(1, Math.floor(ink.length / 200_000));
+/** Lowest contrast that counts as ink at all: above the noise. */
+const inkFloor = (noise: number) => Math.max(MIN_CONTRAST, 4 * noise);
+
+/** The candidate ink is sampled every this many pixels for its 90th percentile. */
+const inkSampleStep = (pixels: number) => Math.max(1, Math.floor(pixels / 200_000));
+
+/** The contrast at or above `floor`: its histogram for Otsu, and a sample for its 90th percentile. */
+function candidateInk(ink: Float32Array, floor: number): CandidateInk {
+  const step = inkSampleStep(ink.length);
   const hist = new Float64Array(OTSU_BINS);
   const sampled: number[] = [];
   let count = 0;
@@ -449,6 +483,17 @@ export function inkMask(image: InkImage): InkMask {
     count++;
     if (i % step === 0) sampled.push(v);
   }
+  return { floor, hist, count, sampled };
+}
+
+/**
+ * Binary ink: above a noise floor, then Otsu among the candidates (separating faint ruled lines
+ * and shadow edges from handwriting), but never above half the ink's typical contrast, so that
+ * uniformly dark strokes keep their width.
+ */
+export function inkMask(image: InkImage): InkMask {
+  const { ink } = image;
+  const { floor, hist, count, sampled } = image.candidateInk ?? candidateInk(ink, inkFloor(image.noise));
   let threshold = floor;
   if (sampled.length > 0) {
     const level = select(Float64Array.from(sampled), Math.floor(0.9 * (sampled.length - 1)));
@@ -491,10 +536,14 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
     if (l && n !== l) union(l, n);
     return l || n;
   };
+  // Each row's first and last ink pixel (last < first: none), so that the second pass skips the paper.
+  const first = new Int32Array(h).fill(w), last = new Int32Array(h).fill(-1);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!mask[i]) continue;
+      if (x < first[y]) first[y] = x;
+      last[y] = x;
       // Neighbours already visited: west, and the three above.
       let l = x > 0 ? merge(0, labels[i - 1]) : 0;
       if (y > 0) {
@@ -517,7 +566,7 @@ export function labelComponents(mask: Uint8Array, w: number, h: number): { label
   let count = 0;
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) {
+    for (let x = first[y]; x <= last[y]; x++) {
       const i = row + x;
       if (!labels[i]) continue;
       const root = find(labels[i]);
