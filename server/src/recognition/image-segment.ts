@@ -7,9 +7,11 @@
  *    percentiles (cells several strokes wide), which follow lighting gradients and soft shadows
  *    but not strokes; express every pixel as its contrast against that, ink high, in [0, 1].
  *    Small images, and marks that fill the frame (a tight crop), have one paper level instead.
+ *    The statistics come from samples of the pixels; only the contrast itself visits them all.
  * 2. inkMask: threshold above the noise floor (Otsu among the candidate ink pixels, so that faint
  *    ruled lines fall below darker handwriting).
- * 3. removeRuledLines: thin structures spanning half the image (notebook rules, margin lines).
+ * 3. removeRuledLines: thin structures spanning half the image (notebook rules, margin lines),
+ *    searched only when the thin runs of the mask could make one.
  * 4. labelComponents, then keepMarks: drop specks and border bands, order left to right, measure
  *    the line's height. cutColumns proposes where a wide mark may be cut into touching digits.
  * 5. candidateInput: crop a candidate's grey ink, thicken hairlines to MNIST stroke width, fitImage.

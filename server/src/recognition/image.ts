@@ -268,8 +268,12 @@ function segment(ink: InkImage): Segmented {
   return { ink, lattice, inputs };
 }
 
-const classifyAll = (inference: Inference, inputs: (Float32Array | null)[], whole: Float32Array): Promise<Float32Array[]> =>
-  Promise.all(inputs.map((input) => (input ? inference.classify(input) : whole)));
+/**
+ * Every candidate classified together (the micro-batcher makes them one run); `whole` stands for
+ * the whole of a frame-filling image, already read.
+ */
+const classifyAll = (inference: Inference, inputs: (Float32Array | null)[], whole?: Float32Array): Promise<Float32Array[]> =>
+  Promise.all(inputs.map((input) => (input ? inference.classify(input) : whole!)));
 
 /** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
 export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
@@ -279,7 +283,7 @@ export async function recognizeImage(inference: Inference, bytes: Buffer): Promi
   let seg = segment(first);
   let outputs: Float32Array[];
   if (!first.fillsFrame) {
-    outputs = seg.tooMany ? [] : await Promise.all(seg.inputs.map((input) => inference.classify(input!)));
+    outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs);
   } else {
     // When the marks fill the frame (a tight crop) the paper's side is hard to tell from the
     // pixels alone (a bold digit is most of a small scan), so the model reads the whole image both

@@ -125,6 +125,29 @@ describe('pixel steps', () => {
     expect(mask[60 * w + 230]).toBe(1);
   });
 
+  it('removes a vertical margin line and a dashed rule, and finds nothing to remove on blank paper with a digit', () => {
+    const w = 400, h = 300;
+    const mask = new Uint8Array(w * h);
+    const ink = new Float32Array(w * h);
+    const set = (x: number, y: number, v: number) => {
+      mask[y * w + x] = 1;
+      ink[y * w + x] = v;
+    };
+    for (let y = 0; y < h; y++) for (let x = 30; x < 32; x++) set(x, y, 0.3); // the margin line
+    for (let x = 0; x < w; x++) if (x % 20 < 14) for (let y = 200; y < 202; y++) set(x, y, 0.3); // a dashed rule (gaps of 6 px)
+    for (let y = 50; y < 150; y++) for (let x = 200; x < 206; x++) set(x, y, 0.9); // a "1"
+    const image: InkImage = { ink, width: w, height: h, polarity: 'dark-on-light', noise: 0.01 };
+    expect(removeRuledLines(mask, image)).toBeGreaterThan(0);
+    expect(mask[100 * w + 30]).toBe(0);
+    expect(mask[201 * w + 5]).toBe(0);
+    expect(mask[201 * w + 365]).toBe(0);
+    expect(mask[100 * w + 203]).toBe(1);
+    // The "1" alone: its thin pixels (its ends) span nothing like a line.
+    const digit = new Uint8Array(w * h);
+    for (let y = 50; y < 150; y++) for (let x = 200; x < 206; x++) digit[y * w + x] = 1;
+    expect(removeRuledLines(digit, image)).toBe(0);
+  });
+
   it('keeps the marks left to right without specks, and groups overlapping pieces for the line height', () => {
     const { mask, w, h } = bitmap([
       '............................',
