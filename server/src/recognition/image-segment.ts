@@ -149,7 +149,18 @@ function cellHistograms(data: Uint8Array, w: number, h: number, cell: number, st
     const cells = Math.floor(y / cell) * gx * 256, row = y * w;
     for (let x = first; x < w; x += stride) hist[cells + column[x] + data[row + x]]++;
   }
-  for (let c = 0; c < counts.length; c++) for (let v = 0; v < 256; v++) counts[c] += hist[c * 256 + v];
+  for (let c = 0; c < counts.length; c++) {
+    for (let v = 0; v < 256; v++) counts[c] += hist[c * 256 + v];
+    if (counts[c] > 0) continue;
+    // A sliver of a cell at the right or bottom edge that no sampled row or column crossed: all its pixels.
+    const cx = c % gx, cy = (c - cx) / gx;
+    for (let y = cy * cell; y < Math.min(h, (cy + 1) * cell); y++) {
+      for (let x = cx * cell; x < Math.min(w, (cx + 1) * cell); x++) {
+        hist[c * 256 + data[y * w + x]]++;
+        counts[c]++;
+      }
+    }
+  }
   return { cell, gx, gy, hist, counts };
 }
 
@@ -228,7 +239,8 @@ function histogramOf(data: Uint8Array): Uint32Array {
  * Also the noise: the robust sigma of the residual, in grey levels.
  */
 function survey(image: GreyImage): { voted: Polarity; stroke: number; sigma: number } {
-  const f = Math.max(1, Math.round(Math.max(image.width, image.height) / SURVEY_SIDE));
+  // (At least 8 sampled rows and columns: a long thin strip keeps its short side.)
+  const f = Math.max(1, Math.min(Math.round(Math.max(image.width, image.height) / SURVEY_SIDE), Math.floor(Math.min(image.width, image.height) / 8)));
   const { data, width: w, height: h } = subsample(image, f);
   const long = Math.max(w, h);
   const coarse = cellHistograms(data, w, h, Math.max(8, Math.round(long / 5)));

@@ -106,6 +106,16 @@ describe('pixel steps', () => {
     }
   });
 
+  it('takes the paper of a sliver of a cell at the edge from its own pixels (a board 601 px high)', () => {
+    const w = 800, h = 601;
+    const data = new Uint8Array(w * h).fill(40);
+    for (let y = 200; y < 400; y++) for (let x = 396; x < 404; x++) data[y * w + x] = 220;
+    const board = normalizeInk({ data, width: w, height: h });
+    expect(board.polarity).toBe('light-on-dark');
+    expect(board.ink[300 * w + 400]).toBeGreaterThan(0.8);
+    for (const x of [0, 400, 799]) expect(board.ink[(h - 1) * w + x]).toBeLessThan(0.05);
+  });
+
   it('removes a ruled line but keeps the stroke that crosses it and ink darker than the line', () => {
     const w = 400, h = 100;
     const mask = new Uint8Array(w * h);
