@@ -16,6 +16,7 @@ import { errorHandler } from './error-handler.js';
 import security from './plugins/security.js';
 import health from './plugins/health.js';
 import auth from './plugins/auth.js';
+import accountSockets from './realtime/account-sockets.js';
 import history from './plugins/history.js';
 import inference from './plugins/inference.js';
 import prisma from './plugins/prisma.js';
@@ -46,6 +47,8 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   // Accounts first: every route after this, GET /ws included, sees request.user.
   await fastify.register(prisma, { url: config.DATABASE_URL });
   await fastify.register(auth);
+  // Logout and account deletion end the account on its open board sockets, on every node.
+  await fastify.register(accountSockets, { redisUrl: config.REDIS_URL, nodeId: config.NODE_ID });
   await fastify.register(history);
   await fastify.register(inference, { modelPath: config.MODEL_PATH, threads: config.INFERENCE_THREADS, maxBatch: config.INFERENCE_MAX_BATCH });
   // permessage-deflate stays off (ws's default): compression costs CPU and memory per socket.

@@ -3,7 +3,10 @@
  * of which only the SHA-256 is stored, so a copy of the database holds no usable session.
  */
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { createHash, randomBytes } from 'node:crypto';
+import { cleanName } from '../realtime/display-name.js';
 import { Prisma, type Db } from './client.js';
 
 export const PASSWORD_MIN = 8;
@@ -23,6 +26,8 @@ const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 65_536, timeCost: 3, par
 export interface AccountUser {
   id: string;
   email: string;
+  /** The name shown on boards, chosen by the user (null: not chosen). */
+  displayName: string | null;
   createdAt: Date;
 }
 
@@ -33,6 +38,43 @@ export function normalizeEmail(email: string): string {
 /** The same password typed on different keyboards (composed or decomposed accents) matches. */
 function normalizePassword(password: string): string {
   return password.normalize('NFKC');
+}
+
+/**
+ * zxcvbn with its language-independent lists (the ~30,000 most common passwords from breach
+ * corpora, common names, Wikipedia words, keyboard layouts), all inside the npm package: no
+ * network. It runs on the event loop, and its l33t matcher costs up to ~60 ms on 64 crafted
+ * characters, so only the first 64 are scored (register is rate-limited per IP as well).
+ */
+const strength = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, maxLength: 64 });
+/** zxcvbn's score 2: about 10^6 guesses or more, out of reach of an online attack (its guide). */
+const MIN_SCORE = 2;
+
+/**
+ * Why a new password is refused (too guessable: common, from a breach list, a repeat or sequence,
+ * a keyboard walk, or built from the email), or null when it is good enough. Length limits are
+ * the route schema's.
+ */
+export function weakPassword(password: string, email: string): string | null {
+  const local = email.split('@')[0];
+  const result = strength.check(normalizePassword(password), [email, local]);
+  if (result.score >= MIN_SCORE) return null;
+  const why: Record<string, string> = {
+    topTen: 'it is one of the ten most common passwords',
+    topHundred: 'it is one of the hundred most common passwords',
+    common: 'it is on lists of common and leaked passwords',
+    similarToCommon: 'it is close to a common password',
+    simpleRepeat: 'it repeats a character or a short pattern',
+    extendedRepeat: 'it repeats a pattern',
+    sequences: 'it is a sequence like abc or 6543',
+    straightRow: 'it is a row of keys on the keyboard',
+    keyPattern: 'it is a pattern on the keyboard',
+    userInputs: 'it is built from your email',
+    recentYears: 'it ends in a recent year',
+    dates: 'it is a date',
+  };
+  const reason = (result.feedback.warning && why[result.feedback.warning]) || 'it is too easy to guess';
+  return `Choose another password: ${reason}. Longer passphrases of unrelated words work well.`;
 }
 
 export function hashPassword(password: string): Promise<string> {
@@ -55,7 +97,7 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-const publicUser = { id: true, email: true, createdAt: true } as const;
+const publicUser = { id: true, email: true, displayName: true, createdAt: true } as const;
 
 /** Creates the account, or answers 'email_taken'. */
 export async function createUser(db: Db, email: string, password: string): Promise<AccountUser | 'email_taken'> {
@@ -72,7 +114,7 @@ export async function createUser(db: Db, email: string, password: string): Promi
 export async function authenticate(db: Db, email: string, password: string): Promise<AccountUser | null> {
   const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
   const ok = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
-  return user && ok ? { id: user.id, email: user.email, createdAt: user.createdAt } : null;
+  return user && ok ? { id: user.id, email: user.email, displayName: user.displayName, createdAt: user.createdAt } : null;
 }
 
 export function hashToken(token: string): string {
@@ -130,4 +172,21 @@ export async function deleteUser(db: Db, userId: string): Promise<void> {
 
 export async function getUser(db: Db, userId: string): Promise<AccountUser | null> {
   return db.user.findUnique({ where: { id: userId }, select: publicUser });
+}
+
+/**
+ * Sets the name the user shows on boards (cleaned by cleanName; an empty or invisible name, or
+ * null, clears it). Null when the user does not exist.
+ */
+export async function setDisplayName(db: Db, userId: string, name: string | null): Promise<AccountUser | null> {
+  const displayName = cleanName(name);
+  const { count } = await db.user.updateMany({ where: { id: userId }, data: { displayName } });
+  return count === 0 ? null : getUser(db, userId);
+}
+
+/** The name a user shows on boards, or null (none chosen, or no such user). */
+export async function displayNameOf(db: Db, userId: string): Promise<string | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { displayName: true } });
+  // Cleaned again on the way out: a row written before the rules (or by hand) obeys them too.
+  return cleanName(user?.displayName);
 }

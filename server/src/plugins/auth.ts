@@ -7,7 +7,8 @@ import cookie from '@fastify/cookie';
 import createError from '@fastify/error';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createSession, deleteSession, resolveSession, type ResolvedSession } from '../db/accounts.js';
+import { createSession, deleteSession, hashToken, resolveSession, type ResolvedSession } from '../db/accounts.js';
+import { noteOwner } from '../realtime/account-sockets.js';
 
 export const SESSION_COOKIE = 'digitboard_session';
 
@@ -16,6 +17,7 @@ export const authErrors = {
   Unauthorized: createError('unauthorized', 'Sign in first', 401),
   InvalidCredentials: createError('invalid_credentials', 'Wrong email or password', 401),
   EmailTaken: createError('email_taken', 'An account with this email already exists', 409),
+  WeakPassword: createError('weak_password', '%s', 400),
   ForbiddenOrigin: createError('forbidden_origin', '%s', 403),
   RateLimited: createError('rate_limited', 'Too many attempts; retry in %s', 429),
   AccountsUnavailable: createError('accounts_unavailable', 'Accounts are unavailable right now; try again shortly', 503),
@@ -25,6 +27,7 @@ export const authErrors = {
 export interface SessionUser {
   id: string;
   email: string;
+  displayName: string | null;
 }
 
 export interface Auth {
@@ -79,7 +82,7 @@ function lookup(request: FastifyRequest): Promise<ResolvedSession | null | 'erro
  */
 export async function sessionUser(request: FastifyRequest): Promise<SessionUser | null> {
   const found = await lookup(request);
-  return found && found !== 'error' ? { id: found.user.id, email: found.user.email } : null;
+  return found && found !== 'error' ? { id: found.user.id, email: found.user.email, displayName: found.user.displayName } : null;
 }
 
 /**
@@ -139,21 +142,36 @@ export default fp(
       } else if (found === null) {
         clearSessionCookie(request, reply);
       } else {
-        request.user = { id: found.user.id, email: found.user.email };
+        request.user = { id: found.user.id, email: found.user.email, displayName: found.user.displayName };
+        // A board socket opened by this request is registered under its account and session, so
+        // that logout and account deletion can end it (realtime/account-sockets.ts).
+        noteOwner(request.raw, { userId: found.user.id, sessionId: hashToken(token) });
         if (found.renewedUntil) setSessionCookie(request, reply, token, found.renewedUntil);
       }
     });
 
+    // Sockets opened with a session that ends are ended with it (soft: some tests assemble the
+    // app without the registry).
+    const endSockets = (token: string) => {
+      if (app.hasDecorator('accountSockets')) app.accountSockets.signedOut(hashToken(token));
+    };
+
     app.decorate('auth', {
       async startSession(request, reply, userId) {
         const old = tokenOf(request);
-        if (old) await deleteSession(app.prisma, old);
+        if (old) {
+          await deleteSession(app.prisma, old);
+          endSockets(old);
+        }
         const { token, expiresAt } = await createSession(app.prisma, userId);
         setSessionCookie(request, reply, token, expiresAt);
       },
       async endSession(request, reply) {
         const token = tokenOf(request);
-        if (token) await deleteSession(app.prisma, token);
+        if (token) {
+          await deleteSession(app.prisma, token);
+          endSockets(token);
+        }
         clearSessionCookie(request, reply);
       },
       requireUser(request) {

@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { displayNameOf } from '../db/accounts.js';
 import { providerOf } from '../db/provider.js';
 import { BoardRasterizer, rasterizeStrokes } from '../recognition/rasterize.js';
 import { minExtentFor } from '../../../common/ink-reading.js';
@@ -59,13 +60,14 @@ export default fp<RoomsOptions>(
       bus,
       recognize: (strokes) => recognizeStrokes(app.inference, strokes, { cache: digits, rasterize, minExtent: BOARD_MIN_EXTENT }),
       modelVersion: app.inference.manifest.version,
-      // A signed-in writer shows as their email's local part ("ana" for ana@example.org).
-      nameOf: async (userId) => {
-        const user = await app.prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
-        return user ? user.email.split('@')[0].slice(0, 40) : null;
-      },
+      // A signed-in writer shows the display name they chose (PATCH /api/me), cleaned; without
+      // one, the name their client sends, like anyone. Never anything taken from their email.
+      nameOf: (userId) => displayNameOf(app.prisma, userId),
       log: app.log,
-      record: ({ userId, key, strokes, box, recognition, correctedText }) =>
+      record: ({ userId, key, strokes, box, recognition, correctedText }) => {
+        // A number that settles after its writer's account was deleted is not theirs to keep
+        // (and its row would break the foreign key).
+        if (app.hasDecorator('accountSockets') && app.accountSockets.isDeleted(userId)) return;
         app.history.record({
           userId,
           boardKey: key,
@@ -74,7 +76,8 @@ export default fp<RoomsOptions>(
           recognition,
           latencyMs: recognition.ms,
           correctedText,
-        }),
+        });
+      },
       // The room's correction of a number: its record takes it, whoever corrected it.
       correct: (key, text) => app.history.correctBoard(key, text),
     });

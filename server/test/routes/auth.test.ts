@@ -1,12 +1,48 @@
 /** Accounts over HTTP: register, login, logout, /api/me, deletion, cookies, CSRF, rate limits. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type WebSocket from 'ws';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { hashToken } from '../../src/db/accounts.js';
+import { SIGNED_OUT_CLOSE_CODE } from '../../src/realtime/account-sockets.js';
 import { sameOrigin, sessionUser } from '../../src/plugins/auth.js';
 import { digitStrokes } from '../fixtures/digits.js';
 import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
 
 afterAll(() => stopOwnCluster());
+
+/** A board socket opened with a client's cookie: sends, waits for a message type or the close. */
+async function boardSocket(app: FastifyInstance, cookie: string | undefined) {
+  const ws: WebSocket = await app.injectWS('/ws', { headers: cookie ? { cookie } : {} });
+  const inbox: ServerMessage[] = [];
+  let closed: { code: number; reason: string } | null = null;
+  ws.on('message', (data) => {
+    const parsed = JSON.parse(data.toString());
+    inbox.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+  });
+  const closing = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve((closed = { code, reason: reason.toString() }))),
+  );
+  const next = async <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> => {
+    for (let waited = 0; waited < 5_000; waited += 10) {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return inbox.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>;
+      if (closed) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no ${type} message (closed: ${JSON.stringify(closed)})`);
+  };
+  const send = (msg: unknown) => ws.send(JSON.stringify(msg));
+  const closedWithin = (ms: number) => Promise.race([closing, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+  return { ws, send, next, closedWithin };
+}
+
+/** A "1" as the client sends it: one stroke, begin, points, end. */
+function drawOne(send: (m: unknown) => void, id: string) {
+  send({ type: 'stroke-begin', strokeId: id, points: [[800, 300, 0]] });
+  send({ type: 'stroke-points', strokeId: id, points: [[800, 400, 10], [800, 500, 20], [800, 600, 30], [800, 700, 40]] });
+  send({ type: 'stroke-end', strokeId: id });
+}
 
 describe('sameOrigin', () => {
   const req = (host: string, headers: Record<string, string>) => ({ host, headers }) as unknown as FastifyRequest;
@@ -52,7 +88,7 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     const email = uniqueEmail();
     const res = await client.register(email);
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ id: expect.any(String), email, createdAt: expect.any(String) });
+    expect(res.json()).toEqual({ id: expect.any(String), email, displayName: null, createdAt: expect.any(String) });
     const cookie = res.cookies.find((c) => c.name === 'digitboard_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeUndefined();
@@ -70,7 +106,7 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     const behindProxy = await buildApp({ databaseUrl: database.url, fastify: { trustProxy: true } });
     try {
       const res = await new Client(behindProxy).request({
-        method: 'POST', url: '/api/auth/register', payload: { email: uniqueEmail(), password: 'password123' },
+        method: 'POST', url: '/api/auth/register', payload: { email: uniqueEmail(), password: 'correct horse battery' },
         headers: { 'x-forwarded-proto': 'https' }, origin: 'https://localhost:80',
       });
       expect(res.statusCode).toBe(201);
@@ -83,14 +119,14 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
   it('register refuses a bad email, a short or overlong password, and a taken email', async () => {
     const client = new Client(app);
     const post = (payload: object) => client.request({ method: 'POST', url: '/api/auth/register', payload });
-    expect((await post({ email: 'not-an-email', password: 'password123' })).json().code).toBe('invalid_request');
+    expect((await post({ email: 'not-an-email', password: 'correct horse battery' })).json().code).toBe('invalid_request');
     expect((await post({ email: uniqueEmail(), password: 'short12' })).statusCode).toBe(400);
     expect((await post({ email: uniqueEmail(), password: 'x'.repeat(257) })).statusCode).toBe(400);
-    const long = await post({ email: uniqueEmail(), password: 'é'.repeat(256) });
+    const long = await post({ email: uniqueEmail(), password: 'éa9Qz'.repeat(51) + 'x' });
     expect(long.statusCode).toBe(201);
     const email = uniqueEmail();
-    expect((await post({ email, password: 'password123' })).statusCode).toBe(201);
-    const taken = await post({ email: email.toUpperCase(), password: 'password123' });
+    expect((await post({ email, password: 'correct horse battery' })).statusCode).toBe(201);
+    const taken = await post({ email: email.toUpperCase(), password: 'correct horse battery' });
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ statusCode: 409, code: 'email_taken' });
   });
@@ -140,7 +176,7 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     const email = uniqueEmail();
     await client.register(email);
     const who = await client.request({ method: 'GET', url: '/test/who' });
-    expect(who.json()).toEqual({ hook: { id: expect.any(String), email }, fn: { id: expect.any(String), email } });
+    expect(who.json()).toEqual({ hook: { id: expect.any(String), email, displayName: null }, fn: { id: expect.any(String), email, displayName: null } });
     const anonymous = await app.inject({ method: 'GET', url: '/test/who' });
     expect(anonymous.json()).toEqual({ hook: null, fn: null });
   });
@@ -216,5 +252,107 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: copied } })).statusCode).toBe(401);
     // The email is free again.
     expect((await new Client(app).register(email)).statusCode).toBe(201);
+  });
+
+  it('register refuses common, leaked and guessable passwords with weak_password and says why', async () => {
+    const post = (email: string, password: string) => new Client(app).request({ method: 'POST', url: '/api/auth/register', payload: { email, password } });
+    for (const password of ['aaaaaaaa', 'password1', '12345678', 'qwertyuiop', 'iloveyou2']) {
+      const res = await post(uniqueEmail(), password);
+      expect(res.statusCode, password).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'weak_password', message: expect.stringMatching(/^Choose another password: .+/) });
+    }
+    const email = uniqueEmail('marguerite');
+    expect((await post(email, email)).json().code).toBe('weak_password');
+    expect((await post(email, 'correct horse battery')).statusCode).toBe(201);
+  });
+
+  it('PATCH /api/me sets the board name, cleaned of control and bidi characters; null clears it', async () => {
+    const client = new Client(app);
+    const email = uniqueEmail('ana');
+    expect((await client.register(email)).json().displayName).toBeNull();
+    const patch = (displayName: unknown) => client.request({ method: 'PATCH', url: '/api/me', payload: { displayName } });
+    const set = await patch('  Ana\u202E gpj.exe\u0000 \u2066x\n');
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toMatchObject({ email, displayName: 'Ana gpj.exe x' });
+    expect((await client.request({ method: 'GET', url: '/api/me' })).json().displayName).toBe('Ana gpj.exe x');
+    expect((await patch('é'.repeat(60))).json().displayName).toBe('é'.repeat(40));
+    expect((await patch('\u200B\u202E')).json().displayName).toBeNull();
+    expect((await patch(null)).json().displayName).toBeNull();
+    expect((await patch('x'.repeat(161))).statusCode).toBe(400);
+    expect((await new Client(app).request({ method: 'PATCH', url: '/api/me', payload: { displayName: 'x' } })).statusCode).toBe(401);
+  });
+
+  it("a signed-in writer's board name is the one they chose, never their email's local part", async () => {
+    const client = new Client(app);
+    await client.register(uniqueEmail('ana.secret'));
+    const chosen = await boardSocket(app, client.cookie);
+    chosen.send({ type: 'hello', protocol: PROTOCOL_VERSION, name: 'Pen' });
+    expect((await chosen.next('welcome')).you.name).toBe('Pen');
+    chosen.ws.close();
+
+    await client.request({ method: 'PATCH', url: '/api/me', payload: { displayName: 'Ana \u202Eevil' } });
+    const named = await boardSocket(app, client.cookie);
+    named.send({ type: 'hello', protocol: PROTOCOL_VERSION, name: 'Pen' });
+    expect((await named.next('welcome')).you.name).toBe('Ana evil');
+    named.ws.close();
+
+    await client.request({ method: 'PATCH', url: '/api/me', payload: { displayName: null } });
+    const none = await boardSocket(app, client.cookie);
+    none.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    expect((await none.next('welcome')).you.name).not.toMatch(/ana|secret/i);
+    none.ws.close();
+  });
+
+  it('logout ends the account on every open board socket of that session (close 4003), and only there', async () => {
+    const client = new Client(app);
+    await client.register(uniqueEmail());
+    const other = new Client(app);
+    await other.login((await client.request({ method: 'GET', url: '/api/me' })).json().email);
+    const tabs = [await boardSocket(app, client.cookie), await boardSocket(app, client.cookie)];
+    const elsewhere = await boardSocket(app, other.cookie);
+    for (const s of [...tabs, elsewhere]) {
+      s.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+      await s.next('welcome');
+    }
+    const record = vi.spyOn(app.history, 'record');
+    try {
+      expect((await client.request({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(204);
+      // A digit sent right after the logout is not handled as the account's.
+      drawOne(tabs[0].send, 'after-logout');
+      for (const tab of tabs) expect(await tab.closedWithin(2_000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'signed out' });
+      // The account's other session (another browser) keeps its socket.
+      expect(await elsewhere.closedWithin(50)).toBeNull();
+      elsewhere.send({ type: 'ping', t: 1 });
+      await elsewhere.next('pong');
+      expect(record).not.toHaveBeenCalled();
+    } finally {
+      record.mockRestore();
+      elsewhere.ws.close();
+    }
+  });
+
+  it('DELETE /api/me ends every socket of the account and no board record is written for it afterwards', async () => {
+    const client = new Client(app);
+    await client.register(uniqueEmail('gone'));
+    const { id } = (await client.request({ method: 'GET', url: '/api/me' })).json();
+    const tab = await boardSocket(app, client.cookie);
+    tab.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await tab.next('welcome');
+    const record = vi.spyOn(app.history, 'record');
+    try {
+      // A number drawn just before: its record is scheduled for when it settles (2 s later).
+      drawOne(tab.send, 'before-delete');
+      await tab.next('result');
+      expect((await client.request({ method: 'DELETE', url: '/api/me' })).statusCode).toBe(204);
+      expect(await tab.closedWithin(2_000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'signed out' });
+      expect(app.accountSockets.isDeleted(id)).toBe(true);
+      // Waits out the settle time (RECORD_AFTER_MS): the record must not be handed to history.
+      await new Promise((r) => setTimeout(r, 2_300));
+      expect(record.mock.calls.filter(([entry]) => entry.userId === id)).toEqual([]);
+      await app.history.flush();
+      expect(await app.prisma.recognition.count({ where: { userId: id } })).toBe(0);
+    } finally {
+      record.mockRestore();
+    }
   });
 });

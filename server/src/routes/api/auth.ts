@@ -1,14 +1,26 @@
 /**
- * Accounts: register, log in, log out, who am I, delete my account. Registration and login are
- * rate-limited per client IP; login answers the same 401 whether the email or the password is
- * wrong.
+ * Accounts: register, log in, log out, who am I, my board name, delete my account. Registration
+ * and login are rate-limited per client IP; login answers the same 401 whether the email or the
+ * password is wrong. Logout and deletion end the account on its open board sockets too.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { authenticate, createUser, deleteExpiredSessions, deleteUser, getUser, PASSWORD_MAX, PASSWORD_MIN } from '../../db/accounts.js';
+import {
+  authenticate,
+  createUser,
+  deleteExpiredSessions,
+  deleteUser,
+  getUser,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  setDisplayName,
+  weakPassword,
+  type AccountUser,
+} from '../../db/accounts.js';
 import { authErrors, sameOrigin } from '../../plugins/auth.js';
+import { cleanName, DISPLAY_NAME_MAX } from '../../realtime/display-name.js';
 
 export interface AuthRoutesOptions {
   /** Register and login attempts per client IP and time window (each route counts apart). */
@@ -18,13 +30,19 @@ export interface AuthRoutesOptions {
 const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()], { description: 'The name shown on boards; null: not chosen (the board uses the name the client sends, or a generated one)' }),
   createdAt: Type.String({ format: 'date-time' }),
+});
+
+/** Longer input is refused rather than cut: what is shown must be what was typed (after cleaning). */
+const DisplayNameInput = Type.Union([Type.String({ maxLength: DISPLAY_NAME_MAX * 4 }), Type.Null()], {
+  description: `Shown to everyone on the boards you write on. Control and bidi characters are removed and spaces collapsed; at most ${DISPLAY_NAME_MAX} characters remain; empty or null clears it.`,
 });
 
 const NoContent = Type.Null({ description: 'Done; no body' });
 const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 
-const toUser = (u: { id: string; email: string; createdAt: Date }) => ({ id: u.id, email: u.email, createdAt: u.createdAt.toISOString() });
+const toUser = (u: AccountUser) => ({ id: u.id, email: u.email, displayName: u.displayName, createdAt: u.createdAt.toISOString() });
 
 /**
  * Login CSRF: a page elsewhere must not sign a visitor into an account it controls. Browsers send
@@ -55,14 +73,19 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
         body: Type.Object({
           email: Type.String({ format: 'email', maxLength: 254 }),
           password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
+          displayName: Type.Optional(DisplayNameInput),
         }),
-        response: { 201: UserSchema, 409: ErrorSchema },
+        response: { 201: UserSchema, 400: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (request, reply) => {
       refuseForeignOrigin(request);
-      const user = await createUser(app.prisma, request.body.email, request.body.password);
-      if (user === 'email_taken') throw new authErrors.EmailTaken();
+      const { email, password, displayName } = request.body;
+      const weak = weakPassword(password, email);
+      if (weak) throw new authErrors.WeakPassword(weak);
+      const created = await createUser(app.prisma, email, password);
+      if (created === 'email_taken') throw new authErrors.EmailTaken();
+      const user = cleanName(displayName) ? ((await setDisplayName(app.prisma, created.id, displayName ?? null)) ?? created) : created;
       await app.auth.startSession(request, reply, user.id);
       return reply.status(201).send(toUser(user));
     },
@@ -114,6 +137,24 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     },
   );
 
+  app.patch(
+    '/api/me',
+    {
+      schema: {
+        summary: 'Change the signed-in account (its board name)',
+        tags: ['accounts'],
+        body: Type.Object({ displayName: DisplayNameInput }, { additionalProperties: false }),
+        response: { 200: UserSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const { id } = app.auth.requireUser(request);
+      const user = await setDisplayName(app.prisma, id, request.body.displayName);
+      if (!user) throw new authErrors.Unauthorized();
+      return toUser(user);
+    },
+  );
+
   app.delete(
     '/api/me',
     {
@@ -125,7 +166,9 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     },
     async (request, reply) => {
       const { id } = app.auth.requireUser(request);
-      // Records still queued for this user are dropped first, so none lands after the delete.
+      // Its board sockets are ended and the account marked deleted first, so that no board
+      // record is scheduled or written for it from now on; records already queued are dropped.
+      if (app.hasDecorator('accountSockets')) app.accountSockets.accountDeleted(id);
       if (app.hasDecorator('history')) await app.history.removeAll(id);
       await deleteUser(app.prisma, id);
       await app.auth.endSession(request, reply);
