@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CloseCode, MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
+import { providerOf } from './db/provider.js';
 import { errorHandler } from './error-handler.js';
 import security from './plugins/security.js';
 import health from './plugins/health.js';
@@ -82,7 +83,9 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
       wss.close(finish);
     },
   });
-  await fastify.register(healthRoute);
+  // Boards are files under DATA_DIR/rooms with the SQLite default (PostgreSQL holds them otherwise).
+  const boardsDir = providerOf(config.DATABASE_URL) === 'sqlite' ? path.join(config.DATA_DIR, 'rooms') : undefined;
+  await fastify.register(healthRoute, { dataDir: boardsDir, nodeId: config.NODE_ID });
   await fastify.register(modelRoutes);
   await fastify.register(recognizeRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(ortAssets);

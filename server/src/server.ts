@@ -2,10 +2,31 @@
 import v8 from 'node:v8';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import path from 'node:path';
 import { app, fastifyOptions } from './app.js';
 import { loadConfig, trustProxy } from './config.js';
+import { providerOf } from './db/provider.js';
+import { probeDirectory } from './plugins/health.js';
 
 const config = loadConfig();
+
+// Directories the server must write, tried before anything opens them: an unwritable one is one
+// clear line (which path, why), not a database driver's stack trace from deep inside the start.
+if (providerOf(config.DATABASE_URL) === 'sqlite') {
+  const file = config.DATABASE_URL.slice('file:'.length).split('?')[0];
+  const dirs = [['the data directory (DATA_DIR)', config.DATA_DIR]];
+  if (file !== '' && !file.startsWith(':memory:') && !file.startsWith('//')) {
+    const dbDir = path.dirname(path.resolve(file));
+    if (dbDir !== path.resolve(config.DATA_DIR)) dirs.push(["the database's directory (DATABASE_URL)", dbDir]);
+  }
+  for (const [what, dir] of dirs) {
+    const problem = await probeDirectory(dir);
+    if (problem) {
+      process.stderr.write(`digitboard: cannot start: ${what} ${problem}\n`);
+      process.exit(1);
+    }
+  }
+}
 // Read by V8 at every full collection, so setting it now (not on the command line) takes effect.
 if (config.HEAP_GROWING_PERCENT > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
 const server = Fastify({

@@ -8,9 +8,51 @@
  * flood of health requests costs one database round trip per second, not one per request.
  */
 import fp from 'fastify-plugin';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+const WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a file is in the way of the directory',
+  ENOENT: 'a part of the path does not exist',
+};
+
+/**
+ * Can files be created and written in `dir` (made if missing)? A real write: a small file is
+ * created, written, synced and removed, as the board store will do. Null when it can, else why:
+ * the absolute path, the errno code and what it means ("... is not writable: EACCES, permission denied").
+ */
+export async function probeDirectory(dir: string): Promise<string | null> {
+  const absolute = path.resolve(dir);
+  const file = path.join(absolute, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(absolute, { recursive: true });
+    const handle = await open(file, 'wx');
+    try {
+      await handle.writeFile('probe');
+      await handle.sync();
+    } finally {
+      await handle.close();
+      await unlink(file).catch(() => {});
+    }
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code ? `${code}, ${WHY[code] ?? (err as Error).message}` : String(err);
+    return `${absolute} is not writable: ${why}`;
+  }
+}
 
 export interface HealthCheck {
   status: 'ok' | 'down' | 'degraded';
+  /** Why it is not ok, in words (no hosts, ports or paths: health is public). */
+  reason?: string;
   [detail: string]: unknown;
 }
 

@@ -1,4 +1,8 @@
 import Fastify from 'fastify';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startPgCluster } from '../../../scripts/db-pg-cluster.js';
 import { applyMigrations } from '../../src/db/migrations.js';
@@ -116,4 +120,72 @@ describe('GET /api/health', () => {
       await cluster.stop();
     }
   });
+
+  it('says degraded, with a reason, when the boards directory cannot be written (a real write, not a flag)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-health-'));
+    const app = await build({ DATA_DIR: dataDir });
+    try {
+      // A file where the rooms directory should be: nothing can be created in it, root or not.
+      // (Before any health request: a probe's success is kept for 5 s.)
+      rmSync(path.join(dataDir, 'rooms'), { recursive: true, force: true });
+      writeFileSync(path.join(dataDir, 'rooms'), '');
+      const res = await app.inject('/api/health');
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({
+        status: 'degraded',
+        reason: 'writes: the data directory is not writable',
+        model: expect.any(String),
+        checks: { writes: { status: 'down', dataDir: 'not writable', database: 'ok' }, database: { status: 'ok' } },
+      });
+      expect(res.body).not.toContain(dataDir); // paths go to the log, not to a public answer
+      // Writable again: a failure is probed again at the next report.
+      rmSync(path.join(dataDir, 'rooms'));
+      await new Promise((r) => setTimeout(r, 1_100)); // past the report cache
+      expect((await app.inject('/api/health')).json()).toMatchObject({ status: 'ok', checks: { writes: { status: 'ok', dataDir: 'ok', database: 'ok' } } });
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says degraded when the database answers reads but refuses writes', async () => {
+    const app = await build();
+    try {
+      // SQLite's read-only switch on the app's one connection: SELECT 1 still answers.
+      await app.prisma.$executeRawUnsafe('PRAGMA query_only = ON');
+      const body = (await app.inject('/api/health')).json();
+      expect(body).toMatchObject({
+        status: 'degraded',
+        reason: 'writes: the database refuses writes',
+        checks: { writes: { status: 'down', database: 'not writable' }, database: { status: 'ok' } },
+      });
+      await app.prisma.$executeRawUnsafe('PRAGMA query_only = OFF');
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await app.inject('/api/health')).json()).toMatchObject({ status: 'ok', checks: { writes: { status: 'ok' } } });
+      expect((await app.inject('/api/health')).json().reason).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('start', () => {
+  it('refuses to start with an unwritable data directory, in one line naming the path and why', () => {
+    const blocker = mkdtempSync(path.join(tmpdir(), 'digitboard-start-'));
+    writeFileSync(path.join(blocker, 'file'), '');
+    const dataDir = path.join(blocker, 'file', 'data');
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/server.ts'], {
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'db.sqlite')}`, PORT: '0', LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      const lines = `${run.stdout}${run.stderr}`.trim().split('\n');
+      expect(lines).toEqual([`digitboard: cannot start: the data directory (DATA_DIR) ${dataDir} is not writable: ENOTDIR, a part of the path is a file, not a directory`]);
+    } finally {
+      rmSync(blocker, { recursive: true, force: true });
+    }
+  }, 70_000);
 });
