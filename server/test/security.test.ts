@@ -13,7 +13,7 @@ import type WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { app as digitboard, fastifyOptions } from '../src/app.js';
 import { loadConfig, ROOT } from '../src/config.js';
-import security from '../src/plugins/security.js';
+import security, { HSTS } from '../src/plugins/security.js';
 
 let app: FastifyInstance;
 let dir: string;
@@ -46,11 +46,13 @@ function csp(headers: Record<string, unknown>): Map<string, string[]> {
 
 function expectBaseHeaders(headers: Record<string, unknown>): void {
   expect(headers['x-content-type-options']).toBe('nosniff');
-  expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+  // DENY, as docs/security.md says and as frame-ancestors 'none' means (helmet's default was SAMEORIGIN).
+  expect(headers['x-frame-options']).toBe('DENY');
   expect(headers['referrer-policy']).toBe('same-origin');
   expect(headers['cross-origin-opener-policy']).toBe('same-origin');
   expect(headers['cross-origin-resource-policy']).toBe('same-origin');
-  expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+  // The app is served over plain http here: no HSTS (see "sends HSTS only ...").
+  expect(headers['strict-transport-security']).toBeUndefined();
   expect(headers['x-powered-by']).toBeUndefined();
 }
 
@@ -135,6 +137,24 @@ describe('security headers', () => {
     for (const [, attrs, body] of scripts) {
       expect(attrs).toMatch(/\bsrc=/);
       expect(body.trim()).toBe('');
+    }
+  });
+
+  it('sends HSTS only when the request came over TLS: per a trusted proxy, never for a client\'s own header', async () => {
+    const viaProxy = { 'x-forwarded-proto': 'https' };
+    // Not behind a trusted proxy (TRUST_PROXY off): anyone can send X-Forwarded-Proto.
+    expect((await app.inject({ url: '/api/health', headers: viaProxy })).headers['strict-transport-security']).toBeUndefined();
+    const behindProxy = Fastify({ ...fastifyOptions, logger: false, trustProxy: true });
+    const proxyDir = mkdtempSync(path.join(tmpdir(), 'digitboard-security-'));
+    try {
+      await behindProxy.register(digitboard, loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: proxyDir, CLIENT_DIR: dir, DATABASE_URL: `file:${path.join(proxyDir, 'digitboard.db')}` }));
+      const tls = await behindProxy.inject({ url: '/', headers: viaProxy });
+      expect(tls.headers['strict-transport-security']).toBe(HSTS);
+      expect(tls.headers['x-frame-options']).toBe('DENY');
+      expect((await behindProxy.inject({ url: '/', headers: { 'x-forwarded-proto': 'http' } })).headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await behindProxy.close();
+      rmSync(proxyDir, { recursive: true, force: true });
     }
   });
 });

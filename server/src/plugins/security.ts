@@ -1,6 +1,7 @@
 /**
  * Security headers on every response (@fastify/helmet): a Content Security Policy the app runs
- * under, plus helmet's other defaults (nosniff, frame and cross-origin policies, HSTS behind TLS).
+ * under, plus helmet's other defaults (nosniff, cross-origin policies), X-Frame-Options DENY, and
+ * HSTS on answers to requests that came over TLS (directly, or per a trusted proxy: TRUST_PROXY).
  *
  * Register it first in app.ts, before the routes: the /docs routes get their own policy through
  * an onRoute hook, which only sees routes added after it.
@@ -82,8 +83,21 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     referrerPolicy: { policy: 'same-origin' },
     // The client loads nothing cross-origin; a cross-origin opener could not reach it anyway.
     crossOriginEmbedderPolicy: false,
+    // No page of ours is meant to be framed, ours included: DENY, as frame-ancestors 'none' says.
+    frameguard: { action: 'deny' },
+    // helmet sends HSTS on every answer; over plain http it is meaningless (browsers ignore it)
+    // and tells a reader of the headers something false. Sent below, for TLS requests only.
+    strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    // request.protocol is 'https' on a TLS socket, or from X-Forwarded-Proto when TRUST_PROXY
+    // trusts the proxy that set it; an untrusted client's header is ignored.
+    if (request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
   });
 }
+
+/** helmet's own default value. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Not encapsulated: the headers apply to every route of the instance that registers it. */
 export default fp(security, { name: 'security', fastify: '5.x' });
