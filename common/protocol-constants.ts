@@ -23,6 +23,8 @@ export const CloseCode = {
   serverShutdown: 4010,
   /** The board was reloaded after a cluster outage: reconnect (resume) to get it whole. */
   resync: 4011,
+  /** Standard code (RFC 6455), not an application one: binary frames past a small allowance. */
+  unsupportedData: 1003,
 } as const;
 
 /**

@@ -7,10 +7,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../common/protocol.js';
 import { Connection } from './connection.js';
+import { AddressBudget } from './rate-limit.js';
 import { SocketsPerAddress } from './sockets-per-address.js';
 
 /** A client that lets this much unsent data pile up is too slow: drop it; it resumes on reconnect. */
 export const MAX_BUFFERED_BYTES = 1 << 20;
+/** Characters of frames queued while boards load, per client address (each socket: 256 KiB at most). */
+export const MAX_EARLY_CHARS_PER_ADDRESS = 1 << 20;
 
 /**
  * Least time between two frames to one busy socket (ms) while the server keeps up; 0: a socket's
@@ -198,6 +201,7 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
   const maxMs = Math.max(intervalMs, opts.maxFlushIntervalMs ?? MAX_FLUSH_INTERVAL_MS);
   const ticker = new FlushTicker(intervalMs, maxMs);
   const perAddress = new SocketsPerAddress(opts.socketsPerAddress ?? 0);
+  const earlyFrames = new AddressBudget(MAX_EARLY_CHARS_PER_ADDRESS);
   app.addHook('onClose', async () => ticker.close());
   app.get(
     '/ws',
@@ -227,14 +231,15 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
         app.rooms,
         request.log,
         request.user?.id ?? null,
+        { address: request.ip, earlyFrames },
       );
       socket.on('message', (data, isBinary) => {
-        if (isBinary) {
-          socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'binary frames are not accepted; send JSON text' }));
-          return;
-        }
+        // ws still reads what arrives after a close (closed by a limit, or too slow): drop it unread.
+        if (socket.readyState !== socket.OPEN) return;
         try {
-          connection.handle(data.toString());
+          // Binary or text, every frame goes through the connection's rate limit and the outbox.
+          if (isBinary) connection.handleBinary();
+          else connection.handle(data.toString());
         } catch (err) {
           // Connection.handle answers bad input itself; anything thrown is our bug. It costs this
           // socket, never the process (and every other board with it).

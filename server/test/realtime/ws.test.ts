@@ -1,8 +1,10 @@
 /** The board over a real WebSocket (injectWS: no port), with the real model. */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { CloseCode, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { BINARY_FRAME_ALLOWANCE, MAX_EARLY_CHARS, RATE } from '../../src/realtime/connection.js';
+import { MAX_EARLY_CHARS_PER_ADDRESS } from '../../src/realtime/ws-route.js';
 import { digitStrokes, VARIANTS } from '../fixtures/digits.js';
 import { build } from '../helper.js';
 
@@ -242,5 +244,139 @@ describe('/ws open sockets per client address', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+/**
+ * A client that records every message and its close, and waits on events only (no polling): the
+ * server's answers arrive through the in-memory socket pair of injectWS.
+ */
+async function recorder(target: FastifyInstance = app) {
+  const ws: WebSocket = await target.injectWS('/ws');
+  const inbox: ServerMessage[] = [];
+  let closed: { code: number; reason: string } | null = null;
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    const parsed = JSON.parse(data.toString());
+    inbox.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    waiters.forEach((w) => w());
+  });
+  ws.on('close', (code, reason) => {
+    closed = { code, reason: reason.toString() };
+    waiters.forEach((w) => w());
+  });
+  /**
+   * Resolves once `done()` holds, checked at every message and at the close; rejects if the socket
+   * closes first (unless that is what `done` waits for) or after a deadline (a hang, not a wait).
+   */
+  const until = (done: () => boolean, what: string, deadlineMs = 5_000) =>
+    new Promise<void>((resolve, reject) => {
+      const finish = (err?: Error) => {
+        waiters.delete(check);
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      const got = () => `${closed ? `closed ${JSON.stringify(closed)}` : 'open'}; last messages ${JSON.stringify(inbox.slice(-3)).slice(0, 300)} (${inbox.length} in all)`;
+      const check = () => {
+        if (done()) finish();
+        else if (closed) finish(new Error(`${got()} while waiting for ${what}`));
+      };
+      const timer = setTimeout(() => finish(new Error(`no ${what} within ${deadlineMs} ms: ${got()}`)), deadlineMs);
+      waiters.add(check);
+      check();
+    });
+  const errors = () => inbox.filter((m): m is Extract<ServerMessage, { type: 'error' }> => m.type === 'error');
+  return { ws, inbox, errors, until, closed: () => closed, whenClosed: () => until(() => closed !== null, 'a close').then(() => closed!) };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+describe('/ws binary frames and rate limits (issue 17)', () => {
+  it('closes a socket that floods binary frames before hello with 1003 after a few errors', async () => {
+    const c = await recorder();
+    for (let i = 0; i < 1_000; i++) c.ws.send(EMPTY, { binary: true });
+    expect(await c.whenClosed()).toMatchObject({ code: CloseCode.unsupportedData });
+    // One error per binary frame up to the allowance, then nothing: the flood costs no more replies.
+    expect(c.errors().map((e) => e.code)).toEqual(Array(BINARY_FRAME_ALLOWANCE).fill(ErrorCode.badMessage));
+  });
+
+  it("counts a reading client's binary frames against its rate limit: rate_limited, then the close", async () => {
+    // Time stands still: the token bucket refills by elapsed time, and must not refill mid-test.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const c = await recorder();
+      c.ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+      await c.until(() => c.inbox.some((m) => m.type === 'welcome'), 'welcome');
+      // The hello and these pings spend the whole burst (twice the per-second rate).
+      const burst = RATE.messagesPerSecond * 2 - 1;
+      for (let t = 0; t < burst; t++) c.ws.send(JSON.stringify({ type: 'ping', t }));
+      await c.until(() => c.inbox.filter((m) => m.type === 'pong').length === burst, `${burst} pongs`);
+      expect(c.errors()).toEqual([]);
+      for (let i = 0; i < 5_000; i++) c.ws.send(EMPTY, { binary: true });
+      expect(await c.whenClosed()).toMatchObject({ code: CloseCode.unsupportedData });
+      expect(c.errors().map((e) => e.code)).toEqual([ErrorCode.rateLimited]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('/ws frames sent while the board loads (issue 17)', () => {
+  /** A ping padded with spaces to `chars` characters. */
+  const padded = (chars: number) => {
+    const ping = JSON.stringify({ type: 'ping', t: 1 });
+    return ping.slice(0, -1) + ' '.repeat(chars - ping.length) + '}';
+  };
+
+  it('holds at most 256 KiB of them per socket and 1 MiB per address; more closes with 4008', async () => {
+    // A board that never finishes loading (a slow store): every frame after hello is held.
+    const get = vi.spyOn(app.rooms, 'get').mockReturnValue(new Promise(() => {}));
+    try {
+      const frame = padded(60_000);
+      // One socket: four frames fit in its 256 KiB, the fifth does not.
+      const alone = await recorder();
+      alone.ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+      for (let i = 0; i < Math.floor(MAX_EARLY_CHARS / frame.length) + 1; i++) alone.ws.send(frame);
+      expect(await alone.whenClosed()).toMatchObject({ code: CloseCode.rateLimited, reason: expect.stringMatching(/before the board loaded/) });
+
+      // Six sockets of one address (injectWS: all 127.0.0.1), three frames each: each within its
+      // own budget, 18 x 60,000 over the address's. The frame that crosses it closes its socket;
+      // the 17 before it (1,020,000 characters) fit.
+      expect(17 * frame.length).toBeLessThanOrEqual(MAX_EARLY_CHARS_PER_ADDRESS);
+      expect(18 * frame.length).toBeGreaterThan(MAX_EARLY_CHARS_PER_ADDRESS);
+      const sockets = await Promise.all(Array.from({ length: 6 }, () => recorder()));
+      for (const s of sockets) {
+        s.ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+        for (let i = 0; i < 3; i++) s.ws.send(frame);
+      }
+      const first = await Promise.race(sockets.map((s) => s.whenClosed()));
+      expect(first).toMatchObject({ code: CloseCode.rateLimited, reason: expect.stringMatching(/before the board loaded/) });
+      for (const s of sockets) s.ws.terminate();
+    } finally {
+      get.mockRestore();
+    }
+  });
+});
+
+describe('/ws invalid messages (issue 17)', () => {
+  it('names the offending field and the rule', async () => {
+    const c = await recorder();
+    c.ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+    await c.until(() => c.inbox.some((m) => m.type === 'welcome'), 'welcome');
+    const cases: [unknown, string][] = [
+      [{ type: 'stroke-begin', strokeId: 'a b', points: [[1, 2]] }, 'strokeId: must match ^[A-Za-z0-9_-]+$'],
+      [{ type: 'stroke-points', strokeId: 'a', points: [[1, 2, 3, 4]] }, 'points[0]: must have at most 3 items'],
+      [{ type: 'cursor', x: 1 }, 'y: is required'],
+      [{ type: 'undo', all: true }, 'all: is not a field of this message'],
+      [{ type: 'paint' }, 'type: must be one of hello, stroke-begin,'],
+    ];
+    for (const [msg] of cases) c.ws.send(JSON.stringify(msg));
+    await c.until(() => c.errors().length === cases.length, `${cases.length} errors`);
+    c.errors().forEach((e, i) => {
+      expect(e.code).toBe(ErrorCode.badMessage);
+      expect(e.message).toContain(cases[i][1]);
+    });
+    c.ws.close();
   });
 });
