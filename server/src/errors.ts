@@ -12,6 +12,8 @@ export const errors = {
   ImageTooLarge: createError('image_too_large', '%s', 413),
   TooManyDigits: createError('too_many_digits', '%s', 422),
   BodyTooLarge: createError('body_too_large', '%s', 413),
+  /** A multipart upload with more than one file: one image per request. */
+  TooManyFiles: createError('too_many_files', '%s', 400),
   RateLimited: createError('rate_limited', 'Too many requests; retry in %s', 429),
   // Recognition history.
   NotFound: createError('not_found', 'No such recognition', 404),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import sharp from 'sharp';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { app as digitboard, fastifyOptions } from '../src/app.js';
 import { loadConfig, ROOT } from '../src/config.js';
@@ -156,5 +157,32 @@ describe('security headers', () => {
       await behindProxy.close();
       rmSync(proxyDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('uploads', () => {
+  /** A multipart body with these files, all in the field "image" unless named. */
+  function form(files: { field?: string; body: Buffer }[], fields: Record<string, string> = {}): Buffer {
+    const chunks: Buffer[] = [];
+    for (const [name, value] of Object.entries(fields)) chunks.push(Buffer.from(`--b0undary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    files.forEach((f, i) => {
+      chunks.push(Buffer.from(`--b0undary\r\nContent-Disposition: form-data; name="${f.field ?? 'image'}"; filename="${i}.png"\r\nContent-Type: image/png\r\n\r\n`), f.body, Buffer.from('\r\n'));
+    });
+    chunks.push(Buffer.from('--b0undary--\r\n'));
+    return Buffer.concat(chunks);
+  }
+  const post = (body: Buffer) => app.inject({ method: 'POST', url: '/api/recognize', payload: body, headers: { 'content-type': 'multipart/form-data; boundary=b0undary' } });
+
+  it('refuses a multipart upload with more than one file: 400 too_many_files', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#fff' } }).png().toBuffer();
+    const one = await post(form([{ body: png }], { note: 'x' }));
+    expect(one.statusCode).toBe(200);
+    for (const files of [2, 10]) {
+      const res = await post(form(Array.from({ length: files }, () => ({ body: png }))));
+      expect(res.statusCode, `${files} files`).toBe(400);
+      expect(res.json()).toMatchObject({ statusCode: 400, code: 'too_many_files', message: expect.stringContaining('one image per request') });
+    }
+    // A second file under another name is refused the same way.
+    expect((await post(form([{ body: png }, { field: 'other', body: png }]))).json().code).toBe('too_many_files');
   });
 });

@@ -32,31 +32,41 @@ export const imageUploads = fp(
 
 /** @fastify/multipart and busboy failures as the API's errors (their own codes would read as FST_*). */
 function multipartError(err: unknown): Error {
+  if (err instanceof errors.TooManyFiles || err instanceof errors.InvalidRequest) return err;
   const code = (err as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return new errors.BodyTooLarge(`The image is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB.`);
-  if (code === 'FST_FILES_LIMIT') return new errors.InvalidRequest(`Send one image, in the field "${IMAGE_FIELD}".`);
+  if (code === 'FST_FILES_LIMIT') return tooManyFiles();
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new errors.InvalidRequest('The form has too many fields.');
   const detail = err instanceof Error ? `: ${err.message}` : '';
   return new errors.InvalidRequest(`Malformed multipart/form-data body${detail}`);
 }
 
+const tooManyFiles = () => new errors.TooManyFiles(`Send one image per request, in the field "${IMAGE_FIELD}"; this form has more than one file.`);
+
+/**
+ * The form's one file. The whole form is read: a second file is refused (too_many_files) rather
+ * than silently ignored, as request.file() alone would, so what was read is what was sent.
+ */
 async function multipartImage(request: FastifyRequest): Promise<Buffer> {
-  let part;
+  let image: Buffer | null = null;
   try {
-    part = await request.file();
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue; // plain fields are read by the iterator and ignored
+      if (image !== null) {
+        part.file.resume();
+        throw tooManyFiles();
+      }
+      if (part.fieldname !== IMAGE_FIELD) {
+        part.file.resume();
+        throw new errors.InvalidRequest(`Send the image in the field "${IMAGE_FIELD}" (got "${part.fieldname}").`);
+      }
+      image = await part.toBuffer();
+    }
   } catch (err) {
     throw multipartError(err);
   }
-  if (!part) throw new errors.InvalidRequest(`The form has no file: send the image in the field "${IMAGE_FIELD}".`);
-  if (part.fieldname !== IMAGE_FIELD) {
-    part.file.resume();
-    throw new errors.InvalidRequest(`Send the image in the field "${IMAGE_FIELD}" (got "${part.fieldname}").`);
-  }
-  try {
-    return await part.toBuffer();
-  } catch (err) {
-    throw multipartError(err);
-  }
+  if (!image) throw new errors.InvalidRequest(`The form has no file: send the image in the field "${IMAGE_FIELD}".`);
+  return image;
 }
 
 /** The uploaded image's bytes, or null when the request is not an image upload (JSON ink). */
