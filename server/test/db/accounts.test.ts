@@ -9,9 +9,14 @@ import {
   deleteUser,
   hashPassword,
   hashToken,
+  displayNameOf,
+  getUser,
   resolveSession,
   SESSION_TTL_MS,
+  setDisplayName,
+  weakPassword,
 } from '../../src/db/accounts.js';
+import { cleanName } from '../../src/realtime/display-name.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { insertRecognition, newRecognitionId } from '../../src/db/recognitions.js';
 import { recognitionOf } from './fixtures.js';
@@ -26,6 +31,32 @@ describe('passwords', () => {
     console.log(`[timing] argon2id hash: ${(performance.now() - started).toFixed(0)} ms`);
     expect(h).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=1\$/);
     expect(await hashPassword('correct horse battery')).not.toBe(h);
+  });
+});
+
+describe('weakPassword', () => {
+  it('weakPassword refuses guessable passwords and accepts passphrases', () => {
+    const email = 'marguerite.duras@example.org';
+    for (const weak of ['aaaaaaaa', 'password1', 'Password123', '12345678', 'qwertyuiop', 'abcdefgh', 'iloveyou2', 'marguerite.duras', 'p@ssw0rd1']) {
+      expect(weakPassword(weak, email), weak).toMatch(/^Choose another password: it .+\.( .+)?$/);
+    }
+    expect(weakPassword('aaaaaaaa', email)).toContain('repeats');
+    expect(weakPassword('password1', email)).toContain('common');
+    expect(weakPassword('marguerite.duras', email)).toContain('email');
+    for (const strong of ['correct horse battery', 'k9#mQ2vL', 'blue-kettle-under-moss', 'éa9Qz'.repeat(51)]) expect(weakPassword(strong, email), strong).toBeNull();
+  });
+});
+
+describe('cleanName', () => {
+  it('cleanName strips control, bidi and invisible characters, collapses spaces, keeps 40 units', () => {
+    expect(cleanName('Ana')).toBe('Ana');
+    expect(cleanName('evil\u202Egpj.exe')).toBe('evilgpj.exe'); // RIGHT-TO-LEFT OVERRIDE
+    expect(cleanName('\u2066a\u2069\u200Fb\u061Cc\u200Bd')).toBe('abcd'); // isolates, marks, zero width
+    expect(cleanName('  a\u0000b\u001B[31m  c\u2028d\u00A0e ')).toBe('ab[31m c d e');
+    expect(cleanName('e\u0301')).toBe('é'); // NFC
+    expect(cleanName('x'.repeat(39) + '😀')).toBe('x'.repeat(39)); // never half a surrogate pair
+    expect(cleanName('😀'.repeat(30))).toBe('😀'.repeat(20));
+    for (const empty of ['', '   ', '\u202E\u200B', null, undefined]) expect(cleanName(empty)).toBeNull();
   });
 });
 
@@ -113,5 +144,21 @@ describe.each(PROVIDERS)('accounts on %s', (provider) => {
     expect(Number(orphans[0].n)).toBe(0);
     expect(await db.recognition.count({ where: { userId: stays } })).toBe(1);
     expect(await db.recognizedDigit.count({ where: { recognition: { userId: stays } } })).toBe(2);
+  });
+
+  it('stores a cleaned display name, which is never the email', async () => {
+    const email = uniqueEmail('ana');
+    const user = await createUser(db, email, 'correct horse battery');
+    if (user === 'email_taken') throw new Error('taken');
+    expect(user.displayName).toBeNull();
+    expect(await displayNameOf(db, user.id)).toBeNull();
+    expect(await setDisplayName(db, user.id, ' Ana\u202E  B ')).toMatchObject({ displayName: 'Ana B' });
+    expect(await displayNameOf(db, user.id)).toBe('Ana B');
+    expect((await getUser(db, user.id))?.displayName).toBe('Ana B');
+    expect(await setDisplayName(db, user.id, '\u200B')).toMatchObject({ displayName: null });
+    // A row written around the rules is cleaned on the way out.
+    await db.user.update({ where: { id: user.id }, data: { displayName: 'x\u202Ey' } });
+    expect(await displayNameOf(db, user.id)).toBe('xy');
+    expect(await setDisplayName(db, 'no-such-user', 'A')).toBeNull();
   });
 });
