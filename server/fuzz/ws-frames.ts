@@ -6,7 +6,8 @@
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { isUtf8 } from 'node:buffer';
-import { ClientMessageSchema, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, PROTOCOL_VERSION } from '../../common/protocol.js';
+import { ClientMessageSchema, CloseCode, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, PROTOCOL_VERSION } from '../../common/protocol.js';
+import { BINARY_FRAME_ALLOWANCE } from '../src/realtime/connection.js';
 import type { Random } from './random.js';
 
 /** JSON text spliced in as is: `1e999` (Infinity once parsed), `NaN` (not JSON), deep nesting. */
@@ -64,10 +65,13 @@ const check = TypeCompiler.Compile(ClientMessageSchema);
 
 export const frameBytes = (f: Frame) => (typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length);
 
-/** The server's required answer to `frame` on a connection that has (joined) or has not (new) said hello. */
-export function expectedAnswer(frame: Frame, state: 'new' | 'joined'): Expected {
+/**
+ * The server's required answer to `frame` on a connection that has (joined) or has not (new) said
+ * hello, and has sent `binaryBefore` binary frames (within the size limit) before this one.
+ */
+export function expectedAnswer(frame: Frame, state: 'new' | 'joined', binaryBefore = 0): Expected {
   if (frameBytes(frame) > MAX_FRAME_BYTES) return { kind: 'close', codes: [1009] };
-  if (frame.binary) return { kind: 'error', codes: ['bad_message'] };
+  if (frame.binary) return binaryBefore < BINARY_FRAME_ALLOWANCE ? { kind: 'error', codes: ['bad_message'] } : { kind: 'close', codes: [CloseCode.unsupportedData] };
   // ws refuses a text frame that is not UTF-8 (1007) before the app sees it.
   if (Buffer.isBuffer(frame.data) && !isUtf8(frame.data)) return { kind: 'close', codes: [1007] };
   // What the server decodes: lone surrogates in a JS string leave as U+FFFD.

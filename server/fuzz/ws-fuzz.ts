@@ -5,7 +5,8 @@
  * every frame is then known to be processed, and a frame the server must refuse has its
  * error (or close) in the messages before that pong. No answer within the deadline is a hang.
  */
-import { PROTOCOL_VERSION } from '../../common/protocol.js';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../common/protocol.js';
+import { BINARY_FRAME_ALLOWANCE } from '../src/realtime/connection.js';
 import { FuzzSocket, type ServerMsg } from './fuzz-socket.js';
 import { random, type Random } from './random.js';
 import { abbreviate, Tally } from './tally.js';
@@ -18,6 +19,7 @@ import {
   points,
   track,
   validMessage,
+  frameBytes,
   type Expected,
   type Frame,
 } from './ws-frames.js';
@@ -105,8 +107,15 @@ function checkSocket(run: Run, socket: FuzzSocket, where: string): void {
  * Sends one frame to a joined connection and checks its answer. Returns false when the
  * connection is gone (expected or not).
  */
-async function joinedStep(run: Run, socket: FuzzSocket, frame: Frame, where: string, onAccepted?: (msg: { type: string; strokeId?: string }) => void): Promise<boolean> {
-  const expected = expectedAnswer(frame, 'joined');
+async function joinedStep(
+  run: Run,
+  socket: FuzzSocket,
+  frame: Frame,
+  where: string,
+  onAccepted?: (msg: { type: string; strokeId?: string }) => void,
+  binaryBefore = 0,
+): Promise<boolean> {
+  const expected = expectedAnswer(frame, 'joined', binaryBefore);
   const from = socket.inbox.length;
   const fail = (got: string) => run.tally.fail({ where: `${where} [${frame.label}]`, sent: abbreviate(frame.data), expected: describe(expected), got });
   await socket.send(frame);
@@ -154,9 +163,14 @@ async function mutationSession(run: Run, id: number): Promise<void> {
     if (!(await join(run, socket, r, where, r.chance(0.75) ? r.pick(run.rooms) : undefined))) return;
     const ctx = newContext(`s${id}`);
     const n = r.int(20, 60);
+    // Binary frames past the allowance close the socket (1003); the oracle counts them.
+    let binary = 0;
     for (let i = 0; i < n; i++) {
       const started = Date.now();
-      if (!(await joinedStep(run, socket, joinedFrame(r, ctx), `${where} frame ${i}`, (msg) => track(ctx, msg)))) break;
+      const frame = joinedFrame(r, ctx);
+      const step = joinedStep(run, socket, frame, `${where} frame ${i}`, (msg) => track(ctx, msg), binary);
+      if (frame.binary && frameBytes(frame) <= MAX_FRAME_BYTES) binary++;
+      if (!(await step)) break;
       await sleep(PACE_MS - (Date.now() - started));
     }
     checkSocket(run, socket, where);
@@ -309,6 +323,16 @@ const scenarios: Record<string, Scenario> = {
     await s.until(() => s.closed !== null || s.inbox.length > 0, ANSWER_MS);
     if (s.find(0, isError('bad_message'))) run.tally.count('ws scenario: binary before hello -> error bad_message');
     else run.tally.fail({ where, sent: 'binary frame', expected: 'error bad_message', got: s.closed ? `close ${s.closed.code}` : 'silence' });
+    s.terminate();
+  },
+  'binary flood before hello': async (run, _r, where) => {
+    const s = await open(run, where);
+    if (!s) return;
+    for (let i = 0; i < 1_000; i++) await s.send({ data: Buffer.alloc(0), binary: true, label: 'binary' });
+    run.scripted += 1_000;
+    await expectClose(run, s, where, '1,000 empty binary frames', [CloseCode.unsupportedData]);
+    const errors = s.since(0, 'error').length;
+    if (errors > BINARY_FRAME_ALLOWANCE) run.tally.fail({ where, sent: '1,000 empty binary frames', expected: `at most ${BINARY_FRAME_ALLOWANCE} errors`, got: `${errors} errors` });
     s.terminate();
   },
   'huge frame before hello': async (run, _r, where) => {
