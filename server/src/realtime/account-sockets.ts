@@ -115,7 +115,9 @@ export class AccountSockets {
   private end(socket: WebSocket): void {
     // ws still delivers frames that arrive before the client answers the close frame: without
     // their listeners, a digit sent just after logout is dropped rather than handled as the account's.
+    // Again on the next tick: a socket ended as it opens gets the route's listeners just after.
     socket.removeAllListeners('message');
+    process.nextTick(() => socket.removeAllListeners('message'));
     socket.close(SIGNED_OUT_CLOSE_CODE, 'signed out');
   }
 
