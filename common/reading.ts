@@ -6,9 +6,9 @@
  * stroke, several strokes merged, a component, a piece of a cut component, the whole image). The
  * model scores every candidate; geometry adds a prior. A reading is a path from node 0 to node N:
  * each candidate on it is read either as a digit or as "not a digit" (left out of the text). The
- * readings with the highest total log-probability are kept; a text's confidence is its readings'
- * share of the probability of all readings kept, the most probable text is the reading (spelt by
- * its best segmentation), and the next two are its alternatives.
+ * reading with the highest total log-probability wins; the few best distinct texts (each scored by
+ * its best segmentation) become the alternatives, with their share of the texts' probability as
+ * confidence, so the reading is always the first and most confident.
  *
  * Ink (common/ink-reading.ts) and images (server/src/recognition/image.ts) build their own
  * lattices; this module decides for both, and for the browser's on-device path.
@@ -147,27 +147,25 @@ function textOf(picks: readonly Choice[]): string {
 
 function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike<number> | null)[], finals: readonly Partial[]): Decision {
   const best = finals[0];
-  // Confidence of a text: its readings' share of the probability of all the readings found.
-  const weights = finals.map((f) => Math.exp((f.score - best.score) / TEMPERATURE));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const byText = new Map<string, { confidence: number; reading: Partial }>();
-  finals.forEach((f, k) => {
+  // A text counts by its best segmentation: a wrong text that many cuts spell (a touching 0 cut
+  // anywhere) gains nothing from their number. Confidence is its share among the texts found.
+  const byText = new Map<string, { weight: number }>();
+  for (const f of finals) {
     const text = textOf(f.picks);
-    const seen = byText.get(text);
     // finals are best first: a text's first reading is its best one.
-    byText.set(text, { confidence: (seen?.confidence ?? 0) + weights[k] / total, reading: seen?.reading ?? f });
-  });
-  // The most probable text wins (several segmentations may spell it), read as its best segmentation.
-  const ranked = [...byText.entries()].sort((a, b) => b[1].confidence - a[1].confidence);
+    if (!byText.has(text)) byText.set(text, { weight: Math.exp((f.score - best.score) / TEMPERATURE) });
+  }
+  const total = [...byText.values()].reduce((sum, t) => sum + t.weight, 0);
+  // Map order is first insertion, and finals are best first: the reading comes first, the most confident.
+  const ranked = [...byText.entries()].map(([text, t]) => [text, t.weight / total] as const);
   // Texts whose share rounds to nothing are no alternative worth offering.
   const alternatives = ranked
     .slice(0, MAX_ALTERNATIVES)
-    .map(([text, { confidence }]) => ({ text, confidence: round(confidence) }))
+    .map(([text, confidence]) => ({ text, confidence: round(confidence) }))
     .filter((a, k) => k === 0 || a.confidence > 0);
-  const chosen = ranked[0][1].reading;
   const digits: DigitResult[] = [];
   const rejected: Recognition['rejected'] = [];
-  for (const { candidate, label } of chosen.picks) {
+  for (const { candidate, label } of best.picks) {
     const c = candidates[candidate];
     const p = outputs[candidate];
     if (label === NOT_A_DIGIT || !p) {
