@@ -75,10 +75,15 @@ function touches(a: Stroke, b: Stroke, reach: number): boolean {
 
 /** The lattice of candidate digits for one number's strokes. */
 export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions): { nodes: number; candidates: InkCandidate[]; cutPriors: number[] } {
-  const atoms = strokes
+  const inked = strokes
     .map((stroke, index) => ({ stroke, index, box: strokesBounds([stroke]) }))
     .filter((a): a is { stroke: Stroke; index: number; box: Box } => a.box !== null)
     .sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.index - b.index);
+  // Marks (taps, dots) are too small to be digits or to change how one reads: they take no part
+  // in the candidates (dots dropped around a digit would each make new ones to draw and score).
+  const isMark = (b: Box) => Math.max(b.maxX - b.minX, b.maxY - b.minY) < minExtent;
+  const atoms = inked.filter((a) => !isMark(a.box));
+  const marks = inked.filter((a) => isMark(a.box));
   const H = lineHeight(atoms.map((a) => a.stroke));
   // The overlap rule that used to decide (common/segment.ts) is now a prior: cutting through one of
   // its groups, or merging two, costs (the model can still overrule it).
@@ -139,12 +144,17 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const w = box.maxX - box.minX, h = Math.max(box.maxY - box.minY, minExtent);
       const asNoise = shared - 1 - merged - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
       if (merged > 0 && Math.max(asDigit, asNoise) < HOPELESS) continue;
-      // A stroke too small to be a digit is a mark whatever the model says of it blown up.
-      const mark = merged === 0 && asDigit === -Infinity;
-      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, mark, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
+      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
     }
   }
-  return { nodes: atoms.length + 1, candidates, cutPriors };
+  // The marks follow, each read as not a digit by geometry alone (whatever the model would say of
+  // a dot blown up to 28x28).
+  marks.forEach((m, k) => {
+    const at = atoms.length + k;
+    candidates.push({ from: at, to: at + 1, box: m.box, digitPrior: -Infinity, noisePrior: 0, mark: true, strokes: [m.stroke] });
+    cutPriors.push(0);
+  });
+  return { nodes: inked.length + 1, candidates, cutPriors };
 }
 
 /** Model outputs for candidates' strokes (null: no ink), computed however the caller batches and caches. */
