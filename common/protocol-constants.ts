@@ -16,6 +16,8 @@ export const CloseCode = {
   versionMismatch: 4000,
   /** First message was not a hello, or hello came twice. */
   badHandshake: 4001,
+  /** The session signed out (or its account was deleted): reconnect, anonymous. */
+  signedOut: 4003,
   /** The room holds its maximum number of participants. */
   roomFull: 4005,
   /** Too many messages or points per second, or too slow to keep up. */

@@ -17,12 +17,13 @@ import { Redis } from 'ioredis';
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { WebSocket } from 'ws';
+import { CloseCode } from '../../../common/protocol-constants.js';
 
 /**
  * Close code of a socket whose account signed out or was deleted (docs/protocol.md). It belongs
  * in CloseCode (common/protocol-constants.ts) as `signedOut`; it is here until that file takes it.
  */
-export const SIGNED_OUT_CLOSE_CODE = 4003;
+export const SIGNED_OUT_CLOSE_CODE = CloseCode.signedOut;
 
 /** Who opened a socket: the account and the SHA-256 of the session token (sessions' row id). */
 export interface SocketOwner {

@@ -31,6 +31,7 @@ import { LIMITS, type Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { Corrections, correctionKey, currentGroup, type StoredCorrection } from './corrections.js';
+import { cleanName } from './display-name.js';
 import { COLORS, generatedName } from './names.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
 
@@ -253,7 +254,7 @@ export class Room {
         socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
         return null;
       }
-      const name = (userId ? await this.accountName(userId) : null) ?? hello.name ?? generatedName();
+      const name = (userId ? await this.accountName(userId) : null) ?? cleanName(hello.name) ?? generatedName();
       const participant = { id: randomBytes(6).toString('base64url'), name, color: COLORS[this.colorIndex++ % COLORS.length] };
       member = this.newMember(socket, participant, userId);
     }

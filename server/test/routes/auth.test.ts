@@ -356,9 +356,7 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     }
   });
 
-  // Expected to fail until room.ts cleans the hello's name with cleanName (realtime/display-name.ts)
-  // where it takes it (Room.join): remove `.fails` then. docs/security.md, "Names shown on boards".
-  it.fails('the name a client sends in hello is cleaned like a display name', async () => {
+  it('the name a client sends in hello is cleaned like a display name', async () => {
     const tab = await boardSocket(app, undefined);
     tab.send({ type: 'hello', protocol: PROTOCOL_VERSION, name: 'evil\u202Egpj.exe' });
     expect((await tab.next('welcome')).you.name).toBe('evilgpj.exe');
