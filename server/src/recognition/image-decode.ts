@@ -175,7 +175,8 @@ async function decodePixels(bytes: Buffer, format: ImageFormat, meta: sharp.Meta
       return { data: luma(data, info.width * info.height), width: info.width, height: info.height, format, inputWidth, inputHeight };
     }
     if (eightBit && meta.channels === 1) {
-      const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      // A resize makes sharp write sRGB (three equal channels): keep one.
+      const { data, info } = await pipeline.extractChannel(0).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
       if (info.channels !== 1) throw new Error(`unexpected ${info.channels} channels`);
       return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, format, inputWidth, inputHeight };
     }

@@ -391,3 +391,23 @@ describe('decode memory budget', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
   });
 });
+
+describe('decoding at working size', () => {
+  it('decodes a one-channel grey PNG larger than the working size to one channel (sharp writes sRGB after a resize)', async () => {
+    const { decodeImage } = await import('../../src/recognition/image-decode.js');
+    const side = 2400;
+    const grey = Buffer.alloc(side * side, 230);
+    for (let y = 1000; y < 1400; y++) grey.fill(20, y * side + 1150, y * side + 1250);
+    const png = await sharp(grey, { raw: { width: side, height: side, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+    expect((await sharp(png).metadata()).channels).toBe(1);
+    const decoded = await decodeImage(png);
+    const work = workSize(side, side, 'png');
+    expect(work.width).toBeLessThan(side);
+    expect({ width: decoded.width, height: decoded.height }).toEqual(work);
+    expect(decoded.data.length).toBe(work.width * work.height);
+    // The dark bar is still there, at the same place relative to the image.
+    const at = (x: number, y: number) => decoded.data[Math.round(y * work.height) * work.width + Math.round(x * work.width)];
+    expect(at(1200 / side, 1200 / side)).toBeLessThan(100);
+    expect(at(0.1, 0.1)).toBeGreaterThan(200);
+  });
+});
