@@ -312,8 +312,9 @@ export class BoardClient {
 /**
  * Points of a vertical bar (reads as a "1") at x, from y to y + height, with t in ms since
  * pen-down; to a tenth of a pixel, as the browser sends them (rooms keep points to a tenth).
+ * Bars 200 units apart are separate numbers at the default height (over 1.4 heights apart).
  */
-export function oneAt(x: number, y: number, height = 150, n = 30): number[][] {
+export function oneAt(x: number, y: number, height = 100, n = 30): number[][] {
   const tenth = (v: number) => Math.round(v * 10) / 10;
   return Array.from({ length: n }, (_, i) => [tenth(x + Math.sin(i / 7) * 2), tenth(y + (height * i) / (n - 1)), i * 16]);
 }
