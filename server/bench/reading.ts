@@ -89,7 +89,24 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
  * as a hand lifts and comes down again), and returns the board's numbers once every stroke is in
  * exactly one number recognized after the last pen-up.
  */
-async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled']; error?: string }> {
+/**
+ * The protocol version the server speaks: ours, or the one it names when it refuses ours (the
+ * "before" build may be older).
+ */
+async function serverProtocol(port: number): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const answer = new Promise<number>((resolve) => {
+    ws.once('message', () => resolve(PROTOCOL_VERSION));
+    ws.once('close', (_code, reason) => resolve(Number(/speaks (\d+)/.exec(reason.toString())?.[1] ?? PROTOCOL_VERSION)));
+  });
+  ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+  const version = await answer;
+  ws.close();
+  return version;
+}
+
+async function readOnBoard(port: number, protocol: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled']; error?: string }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   let groups: GroupResult[] = [];
   let strokesSeen = 0;
@@ -124,7 +141,7 @@ async function readOnBoard(port: number, item: InkItem): Promise<{ texts: string
   try {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const welcomed = wait('welcome');
-    send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    send({ type: 'hello', protocol });
     await welcomed;
     const ids = item.strokes.map((_, i) => `${item.id}-s${i}`);
     for (const [i, stroke] of item.strokes.entries()) {
@@ -182,13 +199,14 @@ async function measureServer(label: string, script: string, sets: HeldoutSet[], 
   const child = await startServer(port, { DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}` }, { script });
   try {
     const model = ((await (await fetch(`http://127.0.0.1:${port}/api/model`)).json()) as { version?: string }).version ?? '?';
-    console.log(`\n[${label}] ${script} (model ${model})`);
+    const protocol = await serverProtocol(port);
+    console.log(`\n[${label}] ${script} (model ${model}, protocol ${protocol})`);
     const outcomes: Outcome[] = [];
     let photoTimes: number[] = [];
     for (const set of sets) {
       const t0 = performance.now();
       if (set.kind === 'ink') {
-        const boards = await pool(set.items, BOARD_CONCURRENCY, (item) => readOnBoard(port, item));
+        const boards = await pool(set.items, BOARD_CONCURRENCY, (item) => readOnBoard(port, protocol, item));
         const rests = set.rest
           ? await pool(set.items, REST_CONCURRENCY, (item) => post(port, JSON.stringify({ strokes: item.strokes, width: BOARD.width, height: BOARD.height }), 'application/json'))
           : [];
