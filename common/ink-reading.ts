@@ -14,12 +14,20 @@ import { segmentStrokes } from './segment.js';
 export const MAX_STROKES = 8;
 /** Strokes closer than this (a fraction of the line's height) touch: their ink meets. */
 const TOUCH = 0.06;
+/** Share of a stroke's points on another stroke's ink that make it a retrace of it. */
+const RETRACE_SHARE = 0.9;
 /** Points of a stroke used to tell whether it touches another. */
 const TOUCH_SAMPLES = 32;
 /** Log-prior against cutting through, or merging, the groups of the old overlap rule. */
 const OVERLAP_RULE = 5;
 /** Candidates whose prior is below this are not worth scoring: they cannot win. */
 const HOPELESS = -15;
+/**
+ * Boundaries whose prior is below this (the strokes on either side overlap and touch like the parts
+ * of one digit) are not worth reading across: the candidates that end or begin there are not
+ * scored. A reading through such a cut would need every merged reading to be far less likely.
+ */
+const HOPELESS_CUT = -10;
 
 export interface InkCandidate extends Candidate {
   strokes: Stroke[];
@@ -73,6 +81,61 @@ function touches(a: Stroke, b: Stroke, reach: number): boolean {
   return a.some((p) => near(p, b)) || b.some((p) => near(p, a));
 }
 
+/** Strokes taken as one unit of the lattice: a stroke, with the strokes that retrace it. */
+interface Atom {
+  strokes: Stroke[];
+  /** The strokes' places in writing order. */
+  indices: number[];
+  box: Box;
+}
+
+/**
+ * Whether `b` retraces `a`: nearly all of its ink lies on a's ink (a stroke gone over again, the
+ * second line of a double-lined letterform). A retrace adds nothing a digit could be told apart by,
+ * and as a lattice unit of its own it only multiplies the candidates (and lets its copy be read
+ * as a digit next to the original).
+ */
+function retraces(b: Stroke, a: Stroke, reach: number): boolean {
+  if (a.length < 2 || b.length < 2) return false;
+  let on = 0;
+  for (const p of b) {
+    for (let i = 1; i < a.length; i++) {
+      if (distanceToSegment(p[0], p[1], a[i - 1][0], a[i - 1][1], a[i][0], a[i][1]) <= reach) {
+        on++;
+        break;
+      }
+    }
+  }
+  return on >= RETRACE_SHARE * b.length;
+}
+
+/** Strokes (marks left out) grouped into atoms, retraces with the stroke they go over. */
+function atomsOf(inked: readonly { stroke: Stroke; index: number; box: Box }[], reach: number): Atom[] {
+  const owner = inked.map((_, i) => i);
+  const root = (i: number): number => (owner[i] === i ? i : (owner[i] = root(owner[i])));
+  const samples = inked.map((a) => sample(a.stroke, TOUCH_SAMPLES));
+  for (let i = 0; i < inked.length; i++) {
+    for (let j = 0; j < inked.length; j++) {
+      if (i === j || root(i) === root(j)) continue;
+      const a = inked[i].box, b = inked[j].box;
+      const inside = b.minX >= a.minX - reach && b.maxX <= a.maxX + reach && b.minY >= a.minY - reach && b.maxY <= a.maxY + reach;
+      if (inside && retraces(samples[j], samples[i], reach)) owner[root(j)] = root(i);
+    }
+  }
+  const atoms = new Map<number, Atom>();
+  inked.forEach((a, i) => {
+    const atom = atoms.get(root(i));
+    if (!atom) atoms.set(root(i), { strokes: [a.stroke], indices: [a.index], box: a.box });
+    else {
+      atom.strokes.push(a.stroke);
+      atom.indices.push(a.index);
+      atom.box = { minX: Math.min(atom.box.minX, a.box.minX), minY: Math.min(atom.box.minY, a.box.minY), maxX: Math.max(atom.box.maxX, a.box.maxX), maxY: Math.max(atom.box.maxY, a.box.maxY) };
+    }
+  });
+  // Left to right by centres, as the strokes were.
+  return [...atoms.values()].sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.indices[0] - b.indices[0]);
+}
+
 /** The lattice of candidate digits for one number's strokes. */
 export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions): { nodes: number; candidates: InkCandidate[]; cutPriors: number[] } {
   const inked = strokes
@@ -82,23 +145,25 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
   // Marks (taps, dots) are too small to be digits or to change how one reads: they take no part
   // in the candidates (dots dropped around a digit would each make new ones to draw and score).
   const isMark = (b: Box) => Math.max(b.maxX - b.minX, b.maxY - b.minY) < minExtent;
-  const atoms = inked.filter((a) => !isMark(a.box));
+  const drawn = inked.filter((a) => !isMark(a.box));
   const marks = inked.filter((a) => isMark(a.box));
-  const H = lineHeight(atoms.map((a) => a.stroke));
-  // The overlap rule that used to decide (common/segment.ts) is now a prior: cutting through one of
-  // its groups, or merging two, costs (the model can still overrule it).
-  const groupOf = new Map<number, number>();
-  segmentStrokes(atoms.map((a) => a.stroke)).forEach((g, n) => g.indices.forEach((i) => groupOf.set(i, n)));
-  const overlapGroup = atoms.map((_, i) => groupOf.get(i)!);
-  // Which strokes touch: the parts of one digit meet; neighbouring digits mostly do not.
+  const H = lineHeight(drawn.map((a) => a.stroke));
   const reach = Math.max(TOUCH * H, minExtent / 2);
-  const samples = atoms.map((a) => sample(a.stroke, TOUCH_SAMPLES));
+  const atoms = atomsOf(drawn, reach);
+  // The overlap rule that used to decide (common/segment.ts) is now a prior: cutting through one of
+  // its groups, or merging two, costs (the model can still overrule it). A retrace lies on its
+  // stroke, so an atom's strokes are in one group.
+  const groupOf = new Map<Stroke, number>();
+  segmentStrokes(drawn.map((a) => a.stroke)).forEach((g, n) => g.indices.forEach((i) => groupOf.set(drawn[i].stroke, n)));
+  const overlapGroup = atoms.map((a) => groupOf.get(a.strokes[0])!);
+  // Which atoms touch: the parts of one digit meet; neighbouring digits mostly do not.
+  const samples = atoms.map((a) => a.strokes.map((s) => sample(s, TOUCH_SAMPLES)));
   const touching = atoms.map(() => new Set<number>());
   for (let i = 0; i < atoms.length; i++) {
     for (let j = i + 1; j < atoms.length; j++) {
       const a = atoms[i].box, b = atoms[j].box;
       if (a.minX - reach > b.maxX || b.minX - reach > a.maxX || a.minY - reach > b.maxY || b.minY - reach > a.maxY) continue;
-      if (touches(samples[i], samples[j], reach)) {
+      if (samples[i].some((si) => samples[j].some((sj) => touches(si, sj, reach)))) {
         touching[i].add(j);
         touching[j].add(i);
       }
@@ -127,11 +192,11 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
   for (let from = 0; from < atoms.length; from++) {
     for (let to = from + 1; to <= Math.min(atoms.length, from + MAX_STROKES); to++) {
       const span = atoms.slice(from, to);
-      const box = strokesBounds(span.map((a) => a.stroke))!;
+      const box = strokesBounds(span.flatMap((a) => a.strokes))!;
       const together = gapPrior(innerGap(span.map((a) => a.box)), H);
       // Strokes of one mark are mostly written one after another: each stroke of another mark
       // written between them counts against the grouping (a 7 crossed at the end can still win).
-      const order = span.map((a) => a.index).sort((a, b) => a - b);
+      const order = span.flatMap((a) => a.indices).sort((a, b) => a - b);
       const between = order[order.length - 1] - order[0] + 1 - order.length;
       const merged = to - from - 1;
       const groupsMerged = new Set(overlapGroup.slice(from, to)).size - 1;
@@ -143,10 +208,14 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
       const w = box.maxX - box.minX, h = Math.max(box.maxY - box.minY, minExtent);
       const asNoise = shared - 1 - merged - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
-      if (merged > 0 && Math.max(asDigit, asNoise) < HOPELESS) continue;
-      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: span.sort((a, b) => a.index - b.index).map((a) => a.stroke) });
+      if (Math.max(asDigit, asNoise) < HOPELESS) continue;
+      const inOrder = span.flatMap((a) => a.strokes.map((stroke, k) => ({ stroke, index: a.indices[k] }))).sort((a, b) => a.index - b.index);
+      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: inOrder.map((a) => a.stroke) });
     }
   }
+  const kept = withoutHopelessCuts(candidates, cutPriors, atoms.length);
+  candidates.length = 0;
+  candidates.push(...kept);
   // The marks follow, each read as not a digit by geometry alone (whatever the model would say of
   // a dot blown up to 28x28).
   marks.forEach((m, k) => {
@@ -154,7 +223,19 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     candidates.push({ from: at, to: at + 1, box: m.box, digitPrior: -Infinity, noisePrior: 0, mark: true, strokes: [m.stroke] });
     cutPriors.push(0);
   });
-  return { nodes: inked.length + 1, candidates, cutPriors };
+  return { nodes: atoms.length + marks.length + 1, candidates, cutPriors };
+}
+
+/**
+ * The candidates that neither end nor begin at a boundary too unlikely to read across, as long as
+ * they still join the first node to the last; otherwise all of them.
+ */
+function withoutHopelessCuts(candidates: readonly InkCandidate[], cutPriors: readonly number[], last: number): InkCandidate[] {
+  const hopeless = (node: number) => node > 0 && node < last && cutPriors[node] < HOPELESS_CUT;
+  const kept = candidates.filter((c) => !hopeless(c.from) && !hopeless(c.to));
+  const reached = new Set([0]);
+  for (const c of [...kept].sort((a, b) => a.from - b.from)) if (reached.has(c.from)) reached.add(c.to);
+  return reached.has(last) ? kept : [...candidates];
 }
 
 /** Model outputs for candidates' strokes (null: no ink), computed however the caller batches and caches. */

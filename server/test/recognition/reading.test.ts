@@ -5,14 +5,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minExtentFor } from '../../../common/ink-reading.js';
+import { inkLattice, minExtentFor } from '../../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { ROOT } from '../../src/config.js';
 import inference from '../../src/plugins/inference.js';
 import { BoardRasterizer } from '../../src/recognition/rasterize.js';
 import { recognizeStrokes } from '../../src/recognition/recognizer.js';
-import type { Strokes } from '../fixtures/digits.js';
+import type { Pt, Strokes } from '../fixtures/digits.js';
 import { MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, spacedNumber, tap } from '../fixtures/handwriting.js';
 
 let app: FastifyInstance;
@@ -48,6 +48,26 @@ describe('numbers', () => {
       expect(r.text).toBe('2026');
     });
   }
+
+  it('digits gone over again and again (each stroke drawn five times, a little off) read as the same number', async () => {
+    const plain = spacedNumber('2542', 0.3);
+    // Each stroke, then four copies shifted by up to 2% of the digit height (150): a digit thickened
+    // by going over it, 10 strokes for a 5 written in two.
+    const shifts = [[1.5, 1], [-1, 3], [2, -2], [-2.5, 0]];
+    const retraced = plain.flatMap((s) => [s, ...shifts.map(([dx, dy]) => s.map(([x, y, t]): Pt => [x + dx, y + dy, t]))]);
+    expect((await read(retraced)).text).toBe('2542');
+  });
+
+  it('a retrace is no new lattice unit: a retraced 4 has as many candidates as the 4', () => {
+    const four = multiStroke('four-open');
+    const retraced = four.flatMap((s) => [s, s.map(([x, y, t]): Pt => [x + 2, y + 2, t])]);
+    const count = (strokes: Strokes) => inkLattice(strokes, { minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) }).candidates.length;
+    expect(count(retraced)).toBe(count(four));
+  });
+
+  it('strokes that cross like the parts of one digit are not scored apart: a 4 in two strokes is one candidate', () => {
+    expect(inkLattice(multiStroke('four-open'), { minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) }).candidates).toHaveLength(1);
+  });
 
   it('"17" written with ordinary spacing is one number', async () => {
     expect((await read(spacedNumber('17', 0.3))).text).toBe('17');
