@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIT_BOX, INPUT_SIZE } from './model-contract.js';
-import { PEN_WIDTH, centerByMass, centerOfMass, fitImage, fitTransform, inkBounds, shiftImage, strokesBounds } from './preprocess.js';
+import { PEN_WIDTH, centerByMass, centerOfMass, fitImage, fitTransform, inkBounds, nativeInkSide, shiftImage, strokesBounds } from './preprocess.js';
 import { segmentStrokes } from './segment.js';
 
 const N = INPUT_SIZE;
@@ -153,5 +153,17 @@ describe('groupByPlace at board scale', async () => {
     const expected = new Set(strokes.map((_, i) => strokes.filter((_, j) => find(j) === find(i)).map((s) => s.id).sort().join(',')));
     const actual = new Set(groupByPlace(strokes).map((g) => [...g.strokeIds].sort().join(',')));
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('nativeInkSide', () => {
+  it('measures an 8 x 8 picture enlarged by repeating pixels as 8, and a noisy one at its full size', () => {
+    const small = Array.from({ length: 64 }, (_, i) => ((i * 37) % 11) / 10);
+    const enlarged = new Float32Array(64 * 64);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) enlarged[y * 64 + x] = small[(y >> 3) * 8 + (x >> 3)];
+    expect(nativeInkSide(enlarged, 64, 64)).toBeLessThanOrEqual(8);
+    const noisy = enlarged.map((v, i) => Math.min(1, v + ((i * 7919) % 13) / 1000));
+    expect(nativeInkSide(noisy, 64, 64)).toBeGreaterThan(32);
+    expect(nativeInkSide(new Float32Array(64), 8, 8)).toBe(0);
   });
 });

@@ -152,3 +152,50 @@ export function fitImage(pixels: ArrayLike<number>, w: number, h: number): Float
   }
   return centerByMass(out).image;
 }
+
+/** Separable Gaussian blur with standard deviation sigma (pixels), zero outside. */
+export function gaussianBlur(src: ArrayLike<number>, w: number, h: number, sigma: number): Float32Array {
+  const R = Math.ceil(3 * sigma);
+  const k = Array.from({ length: 2 * R + 1 }, (_, i) => Math.exp(-((i - R) ** 2) / (2 * sigma * sigma)));
+  const sum = k.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -R; i <= R; i++) if (x + i >= 0 && x + i < w) s += k[i + R] * src[y * w + x + i];
+      tmp[y * w + x] = s;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -R; i <= R; i++) if (y + i >= 0 && y + i < h) s += k[i + R] * tmp[(y + i) * w + x];
+      out[y * w + x] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * The long side, in the picture's own pixels, of the ink box of an image that may have been enlarged
+ * by repeating pixels (nearest-neighbour): runs of identical rows, and of identical columns, count
+ * once. An 8 x 8 scan enlarged to 64 x 64 measures 8 at most; a photo's noise makes every row count.
+ */
+export function nativeInkSide(pixels: ArrayLike<number>, w: number, h: number): number {
+  const box = inkBounds(pixels, w, h);
+  if (!box) return 0;
+  const sameRow = (y: number) => {
+    for (let x = box.minX; x <= box.maxX; x++) if (pixels[y * w + x] !== pixels[(y - 1) * w + x]) return false;
+    return true;
+  };
+  const sameColumn = (x: number) => {
+    for (let y = box.minY; y <= box.maxY; y++) if (pixels[y * w + x] !== pixels[y * w + x - 1]) return false;
+    return true;
+  };
+  let rows = 1, columns = 1;
+  for (let y = box.minY + 1; y <= box.maxY; y++) if (!sameRow(y)) rows++;
+  for (let x = box.minX + 1; x <= box.maxX; x++) if (!sameColumn(x)) columns++;
+  return Math.max(rows, columns);
+}

@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
 import sharp from 'sharp';
 import { INPUT_SIZE, NOT_A_DIGIT } from '../../common/model-contract.js';
-import { PEN_WIDTH, centerByMass, fitImage, fitTransform, strokesBounds, type Stroke } from '../../common/preprocess.js';
+import { PEN_WIDTH, centerByMass, fitImage, fitTransform, gaussianBlur, strokesBounds, type Stroke } from '../../common/preprocess.js';
 import { digitStrokes } from '../../server/test/fixtures/digits.js';
 import type { Rng } from './augment.js';
 import { EXCLUDED_LETTERS } from './font-letters.js';
@@ -126,30 +126,6 @@ export function morphDisk(src: ArrayLike<number>, w: number, h: number, r: numbe
   return out;
 }
 
-/** Separable Gaussian blur with standard deviation sigma (pixels), zero outside. */
-export function gaussianBlur(src: ArrayLike<number>, w: number, h: number, sigma: number): Float32Array {
-  const R = Math.ceil(3 * sigma);
-  const k = Array.from({ length: 2 * R + 1 }, (_, i) => Math.exp(-((i - R) ** 2) / (2 * sigma * sigma)));
-  const sum = k.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let i = -R; i <= R; i++) if (x + i >= 0 && x + i < w) s += k[i + R] * src[y * w + x + i];
-      tmp[y * w + x] = s;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let i = -R; i <= R; i++) if (y + i >= 0 && y + i < h) s += k[i + R] * tmp[(y + i) * w + x];
-      out[y * w + x] = s;
-    }
-  }
-  return out;
-}
 
 /** A seeded permutation's first `count` indices of [0, total). */
 export function pickIndices(total: number, count: number, seed: string): number[] {

@@ -478,8 +478,14 @@ export interface InkMask {
 /** Minimum contrast of ink against its background, whatever the noise. */
 const MIN_CONTRAST = 0.12;
 
+/**
+ * Most contrast the noise floor may ask of ink: in a small crop of a thin digit, the grey fringe of
+ * the stroke is much of what is taken for paper, and its spread must not hide the stroke itself.
+ */
+const MAX_FLOOR = 0.5;
+
 /** Lowest contrast that counts as ink at all: above the noise. */
-const inkFloor = (noise: number) => Math.max(MIN_CONTRAST, 4 * noise);
+const inkFloor = (noise: number) => Math.min(MAX_FLOOR, Math.max(MIN_CONTRAST, 4 * noise));
 
 /** The candidate ink is sampled every this many pixels for its 90th percentile. */
 const inkSampleStep = (pixels: number) => Math.max(1, Math.floor(pixels / 200_000));

@@ -366,6 +366,26 @@ describe('recognizeImage on tight, low-resolution crops of one digit', () => {
     expect(ok).toBeGreaterThanOrEqual(n - 5);
   });
 
+  /** MNIST test image `index` cropped to its ink and resized (mitchell) to width x height, dark on light unless told. */
+  async function mnistCrop(index: number, width: number, height: number, lightOnDark = false): Promise<Buffer> {
+    const test = await loadMnist('test', index + 1);
+    const grey = Buffer.from(test.images.subarray(index * 784, (index + 1) * 784).map((v) => Math.round(255 * v)));
+    const trimmed = await sharp(grey, { raw: { width: 28, height: 28, channels: 1 } }).trim({ background: '#000', threshold: 1 }).png().toBuffer();
+    const resized = sharp(trimmed).resize(width, height, { kernel: 'mitchell', fit: 'fill' }).extractChannel(0);
+    return (lightOnDark ? resized : resized.negate()).png().toBuffer();
+  }
+
+  it('reads a thin 1 cropped tight (13 x 43), whose grey fringe is most of what is not stroke', async () => {
+    // Test digit 1180 is a 1; the noise floor once rose above all of its contrast and nothing was read.
+    expect((await read(await mnistCrop(1180, 13, 43))).text).toBe('1');
+  });
+
+  it('reads a wide 6 cropped tight (34 x 24) as one digit, not as pieces', async () => {
+    // Test digit 1800 is a 6 wider than high; its pieces used to read as "66".
+    const r = await read(await mnistCrop(1800, 34, 24, true));
+    expect(r.text).toBe('6');
+  });
+
   it('still reads two digits in a small image as two digits, and a 12-megapixel photo', async () => {
     const small = await read(await photo('47', { width: 72, height: 40, digitHeight: 30, style: 'plain', format: 'png' }));
     expect(small.text).toBe('47');
