@@ -92,6 +92,16 @@ describe('POST /api/recognize', () => {
       });
     }
 
+    it('an invalid body names the offending field and the rule it breaks', async () => {
+      const cases: [unknown, RegExp][] = [
+        [{ strokes: [[[1, 2]]], height: 10 }, /'width'/],
+        [{ strokes: 'x', width: 1, height: 1 }, /strokes.*array/],
+        [{ strokes: [[['1', 2]]], width: 10, height: 10 }, /strokes\/0\/0\/0 .*number/],
+        [{ strokes: [], width: 0, height: 10 }, /width must be >/],
+      ];
+      for (const [payload, field] of cases) expect((await recognize(JSON.stringify(payload))).json().message).toMatch(field);
+    });
+
     it('too many points in all', async () => {
       const stroke = Array.from({ length: LIMITS.maxPointsPerStroke }, (_, i) => [i % 100, i % 50]);
       const strokes = Array.from({ length: Math.ceil(LIMITS.maxPointsTotal / LIMITS.maxPointsPerStroke) + 1 }, () => stroke);
