@@ -8,6 +8,10 @@
  *  3. pen-up -> result over WebSockets while 100 clients write (server process + load process);
  *  4. REST throughput with autocannon, micro-batching on vs off (one run per request);
  *  5. reading one number: segmentation by recognition vs the per-group decision it replaced.
+ *
+ * With `--before <dir>` (a built checkout of an earlier commit, e.g. a git worktree with
+ * node_modules symlinked and `npm run build:server` run in it), sections 3 and 4 also run that
+ * build's server, alternating with this one, three rounds each, and report medians.
  */
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -38,6 +42,23 @@ import { summarize } from './stats.js';
 const QUICK = process.argv.includes('--quick');
 const ITER = QUICK ? 200 : 2000;
 const LOAD_SECONDS = QUICK ? 5 : 15;
+const beforeAt = process.argv.indexOf('--before');
+const BEFORE_DIR = beforeAt > 0 ? path.resolve(process.argv[beforeAt + 1]) : null;
+/** The servers measured: this checkout, and the --before build when given (rounds alternate). */
+const BUILDS: { name: string; script?: string }[] = [
+  ...(BEFORE_DIR ? [{ name: `before (${gitHead(BEFORE_DIR)})`, script: path.join(BEFORE_DIR, 'dist/server/src/server.js') }] : []),
+  { name: BEFORE_DIR ? `this checkout (${gitHead(ROOT)})` : 'this checkout' },
+];
+const ROUNDS = BEFORE_DIR ? 3 : 1;
+
+function gitHead(dir: string): string {
+  return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+}
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const lines: string[] = [];
 const log = (s = '') => {
   console.log(s);
@@ -160,51 +181,73 @@ async function reading(): Promise<void> {
 }
 
 async function websocket(port: number): Promise<void> {
-  log(`### 3. Pen-up -> result over WebSockets while 100 clients write (${LOAD_SECONDS} s)\n`);
-  const server = await startServer(port);
-  const before = rssMb(server.pid!);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS)], { encoding: 'utf8' });
-  const after = rssMb(server.pid!);
-  await stopServer(server);
-  const r = JSON.parse(out.trim().split('\n').at(-1)!);
-  log('| clients | pen-ups | p50 (ms) | p99 (ms) | wrong digits | errors | server RSS before / after (MB) |');
-  log('|---|---|---|---|---|---|---|');
-  log(`| ${r.clients} | ${r.penUpToResult.n} | ${r.penUpToResult.p50} | ${r.penUpToResult.p99} | ${r.wrong} | ${r.errors} | ${before} / ${after} |`);
+  log(`### 3. Pen-up -> result over WebSockets while 100 clients write (${LOAD_SECONDS} s${ROUNDS > 1 ? `, median of ${ROUNDS} rounds per server, rounds alternating` : ''})\n`);
+  const runs = new Map<string, { n: number; p50: number; p99: number; wrong: number; errors: number; before: number; after: number }[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const build of BUILDS) {
+      const server = await startServer(port, {}, { script: build.script });
+      const before = rssMb(server.pid!);
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS)], { encoding: 'utf8' });
+      const after = rssMb(server.pid!);
+      await stopServer(server);
+      const r = JSON.parse(out.trim().split('\n').at(-1)!);
+      runs.set(build.name, [...(runs.get(build.name) ?? []), { n: r.penUpToResult.n, p50: r.penUpToResult.p50, p99: r.penUpToResult.p99, wrong: r.wrong, errors: r.errors, before, after }]);
+    }
+  }
+  log('| server | clients | pen-ups | p50 (ms) | p99 (ms) | wrong digits | errors | server RSS before / after (MB) |');
+  log('|---|---|---|---|---|---|---|---|');
+  for (const [name, rs] of runs) {
+    const m = (k: 'n' | 'p50' | 'p99' | 'wrong' | 'errors' | 'before' | 'after') => median(rs.map((r) => r[k]));
+    log(`| ${name} | 100 | ${m('n')} | ${m('p50')} | ${m('p99')} | ${m('wrong')} | ${m('errors')} | ${m('before')} / ${m('after')} |`);
+  }
+  if (ROUNDS > 1) for (const [name, rs] of runs) log(`\n${name}, each round's p50 / p99: ${rs.map((r) => `${r.p50} / ${r.p99}`).join(', ')}`);
   log('\nThe load process measures from sending `stroke-end` to receiving the `result`: network, parsing, segmentation, rasterization, inference and serialization.\n');
 }
 
 async function rest(port: number): Promise<void> {
-  log(`### 4. REST throughput, \`POST /api/recognize\`, one digit per request (autocannon, 32 connections, ${LOAD_SECONDS} s)\n`);
+  log(`### 4. REST throughput, \`POST /api/recognize\`, one digit per request (autocannon, 32 connections, ${LOAD_SECONDS} s${ROUNDS > 1 ? `, median of ${ROUNDS} rounds per server, rounds alternating` : ''})\n`);
+  const bodies = fixtures.map((strokes) => JSON.stringify({ strokes, width: 300, height: 300 }));
+  const configs = [
+    ...BUILDS.map((b) => ({ name: `${b.name}, micro-batching (default)`, script: b.script, env: {} })),
+    { name: `${BUILDS.at(-1)!.name}, one onnxruntime run per request`, script: undefined, env: { INFERENCE_MAX_BATCH: '1' } },
+  ];
+  const runs = new Map<string, { rate: number; p50: number; p99: number; errors: number; rss: number }[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const config of configs) {
+      const server = await startServer(port, config.env, { script: config.script });
+      let i = 0;
+      const r = await autocannon({
+        url: `http://127.0.0.1:${port}/api/recognize`,
+        method: 'POST',
+        connections: 32,
+        duration: LOAD_SECONDS,
+        headers: { 'content-type': 'application/json' },
+        requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+      });
+      const rss = rssMb(server.pid!);
+      await stopServer(server);
+      runs.set(config.name, [...(runs.get(config.name) ?? []), { rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, rss }]);
+    }
+  }
   log('| server | digits/s | p50 (ms) | p99 (ms) | errors | RSS after (MB) |');
   log('|---|---|---|---|---|---|');
-  const bodies = fixtures.map((strokes) => JSON.stringify({ strokes, width: 300, height: 300 }));
-  const results: Record<string, number> = {};
-  for (const [name, env] of [
-    ['micro-batching (default)', {}],
-    ['one onnxruntime run per request', { INFERENCE_MAX_BATCH: '1' }],
-  ] as const) {
-    const server = await startServer(port, env);
-    let i = 0;
-    const r = await autocannon({
-      url: `http://127.0.0.1:${port}/api/recognize`,
-      method: 'POST',
-      connections: 32,
-      duration: LOAD_SECONDS,
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-    });
-    const rss = rssMb(server.pid!);
-    await stopServer(server);
-    results[name] = r.requests.average;
-    log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${rss} |`);
+  const rates: Record<string, number> = {};
+  for (const [name, rs] of runs) {
+    const m = (k: 'rate' | 'p50' | 'p99' | 'errors' | 'rss') => median(rs.map((r) => r[k]));
+    rates[name] = m('rate');
+    log(`| ${name} | ${Math.round(m('rate'))} | ${m('p50')} | ${m('p99')} | ${m('errors')} | ${m('rss')} |`);
   }
-  const [a, b] = Object.values(results);
-  log(`\nMicro-batching gives ${(a / b).toFixed(2)}x the throughput of one run per request.\n`);
+  if (ROUNDS > 1) for (const [name, rs] of runs) log(`\n${name}, each round's digits/s: ${rs.map((r) => Math.round(r.rate)).join(', ')}`);
+  const [batched, single] = configs.slice(-2).map((c) => rates[c.name]);
+  log(`\nMicro-batching gives ${(batched / single).toFixed(2)}x the throughput of one run per request.`);
+  if (BEFORE_DIR) log(`This checkout gives ${(rates[configs[BUILDS.length - 1].name] / rates[configs[0].name]).toFixed(2)}x the throughput of the before build.`);
+  log('');
 }
 
 const started = new Date();
 log('## Recognition service\n');
-log(`Made by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Linux ${os.release()}. All rows of a table were measured in the same run, one after the other; the machine is shared and noisy, so compare ratios rather than absolute figures. Latencies in ms.\n`);
+const command = BEFORE_DIR ? `npm run build:server && npx tsx server/bench/run.ts${QUICK ? ' --quick' : ''} --before ${BEFORE_DIR}` : `npm run bench${QUICK ? ' -- --quick' : ''}`;
+log(`Made by \`${command}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Linux ${os.release()}. All rows of a table were measured in the same run, one after the other; the machine is shared and noisy, so compare ratios rather than absolute figures. Latencies in ms.\n`);
 await rasterization();
 await inference();
 await reading();
