@@ -25,6 +25,8 @@ export const CloseCode = {
   serverShutdown: 4010,
   /** The board was reloaded after a cluster outage: reconnect (resume) to get it whole. */
   resync: 4011,
+  /** The board is too large to load (its stored file is over the server's limit): do not retry automatically. */
+  boardTooLarge: 4012,
   /** Standard code (RFC 6455), not an application one: binary frames past a small allowance. */
   unsupportedData: 1003,
 } as const;

@@ -59,6 +59,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
     redisUrl: config.REDIS_URL,
     nodeId: config.NODE_ID,
     rasterizer: config.BOARD_RASTERIZER,
+    maxBoardBytes: config.BOARD_MAX_FILE_BYTES,
   });
   await fastify.register(websocket, {
     options: { maxPayload: MAX_FRAME_BYTES },

@@ -48,6 +48,12 @@ const ConfigSchema = Type.Object({
   WS_PER_ADDRESS: Type.Integer({ minimum: 0, default: 50 }),
   /** POST /api/recognize per client address per minute; 0 turns the limit off (benchmarks). */
   RECOGNIZE_PER_MINUTE: Type.Integer({ minimum: 0, default: 600 }),
+  /**
+   * A board file (or a board's rows in PostgreSQL) larger than this is not loaded: its joiners are
+   * closed with 4012 and an alert is logged. Compacted boards stay far below it (the live board's
+   * ink limit is a few MB of JSON); the default 64 MiB.
+   */
+  BOARD_MAX_FILE_BYTES: Type.Integer({ minimum: 1, default: 64 * 1024 * 1024 }),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
   DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),

@@ -32,6 +32,8 @@ export interface RoomsOptions {
   nodeId?: string;
   /** What draws a board's digits (BOARD_RASTERIZER; default: at once, on the event loop). */
   rasterizer?: 'event-loop' | 'sharp';
+  /** A stored board larger than this is refused (BOARD_MAX_FILE_BYTES). */
+  maxBoardBytes?: number;
   /** Tests pass a MemoryRoomStore. */
   store?: RoomStore;
 }
@@ -42,8 +44,8 @@ export default fp<RoomsOptions>(
     const store =
       opts.store ??
       (opts.databaseUrl && providerOf(opts.databaseUrl) === 'postgresql'
-        ? new PrismaRoomStore(app.prisma, { log })
-        : new FileRoomStore(path.join(opts.dataDir, 'rooms')));
+        ? new PrismaRoomStore(app.prisma, { log, maxBoardBytes: opts.maxBoardBytes })
+        : new FileRoomStore(path.join(opts.dataDir, 'rooms'), { log, maxFileBytes: opts.maxBoardBytes }));
     if (store instanceof PrismaRoomStore) app.databaseWriters.set('rooms', store.stats);
     if (opts.redisUrl && !(store instanceof PrismaRoomStore) && !opts.store) {
       log.warn('REDIS_URL without a PostgreSQL DATABASE_URL: boards and accounts are stored on this node only, so other nodes cannot load them after a restart');

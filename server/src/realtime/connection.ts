@@ -9,6 +9,7 @@ import { TokenBucket } from 'limiter';
 import { ClientMessageSchema, CloseCode, ErrorCode, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../../common/protocol.js';
 import { AddressBudget } from './rate-limit.js';
 import type { Member, MemberSocket, Room } from './room.js';
+import { BoardTooLargeError } from './board-file.js';
 import { RoomRegistry } from './rooms.js';
 
 const checkClientMessage = TypeCompiler.Compile(ClientMessageSchema);
@@ -218,6 +219,8 @@ export class Connection {
         for (const raw of this.takeEarly()) this.process(raw);
       })
       .catch((err: Error) => {
+        // The store has logged the refusal as an alert.
+        if (err instanceof BoardTooLargeError) return this.close(CloseCode.boardTooLarge, err.message);
         this.log.warn({ err }, 'loading a room failed');
         this.close(1011, 'the board could not be loaded; try again');
       });

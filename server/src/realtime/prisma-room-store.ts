@@ -8,6 +8,14 @@
  * A clear deletes the rows it makes obsolete in the same transaction and stays as a tombstone,
  * so a stroke with a lower seq that arrives after it is not stored.
  *
+ * Undo and erase add rows, so a room's rows are compacted once what was written since the last
+ * compaction outgrows the live board, and when the room is released: in one transaction, the rows
+ * the board no longer needs are deleted (strokes no longer on the board and the erases that
+ * removed them, corrections withdrawn or replaced). The rows that stay are the live board, as they
+ * were written (same seq, same order), so a record that arrives late from another node still
+ * sorts where it belongs. Kept as well: the latest clear, and erases of strokes that have no row
+ * yet (the stroke's write may still arrive).
+ *
  * When the database cannot be reached, appends wait in a bounded in-memory queue and are retried
  * with capped backoff, in order per room, until it answers; nothing is acknowledged before it is
  * committed. Beyond the bound an append fails at once: the caller does not acknowledge, and the
@@ -16,7 +24,8 @@
 import type { Db } from '../db/client.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
 import { correctionKey, type StoredCorrection } from './corrections.js';
-import type { RoomStore, StoredBoard, StoredStroke, StoreRecord } from './room-store.js';
+import { BoardTooLargeError } from './board-file.js';
+import { DEFAULT_MAX_FILE_BYTES, type RoomStore, type StoredBoard, type StoredStroke, type StoreRecord } from './room-store.js';
 
 export interface PrismaRoomStoreLogger {
   info(obj: object, msg: string): void;
@@ -38,6 +47,12 @@ export interface PrismaRoomStoreOptions {
   closeTimeoutMs?: number;
   /** Records per transaction, at most. Default 200. */
   maxBatch?: number;
+  /** A room whose rows hold more than this many characters of JSON is refused (BoardTooLargeError). Default 64 MiB. */
+  maxBoardBytes?: number;
+  /** Rows are compacted once what was written since the last compaction exceeds this many times the live board. Default 1. */
+  compactFactor?: number;
+  /** Characters written below which a room is never compacted. Default 64 Ki. */
+  minCompactBytes?: number;
   /** Replaces the database write of one room's batch (tests inject outages here). */
   write?: (roomId: string, records: StoreRecord[]) => Promise<void>;
   log?: PrismaRoomStoreLogger;
@@ -50,6 +65,9 @@ export interface PrismaRoomStoreStats {
   written: number;
   /** Failed writes that were tried again. */
   retries: number;
+  /** Compactions done, and those that failed (rolled back, rows untouched). */
+  compactions: number;
+  compactionFailures: number;
   /** The last write failed because the database was unreachable (cleared by the next success). */
   failing: boolean;
   lastError?: string;
@@ -71,6 +89,10 @@ interface Row {
   body: string;
 }
 
+/** Rows parsed between two yields while loading, and ids per delete while compacting. */
+const PARSE_SLICE = 500;
+const DELETE_SLICE = 5_000;
+
 const silent: PrismaRoomStoreLogger = { info() {}, warn() {}, error() {} };
 
 function sizeOf(record: StoreRecord): number {
@@ -79,7 +101,12 @@ function sizeOf(record: StoreRecord): number {
 }
 
 export class PrismaRoomStore implements RoomStore {
-  readonly stats: PrismaRoomStoreStats = { queued: 0, written: 0, retries: 0, failing: false };
+  readonly stats: PrismaRoomStoreStats = { queued: 0, written: 0, retries: 0, failing: false, compactions: 0, compactionFailures: 0 };
+  /** Per room: characters of the live board's rows (as of the last load or compaction), and written since. */
+  private readonly sizes = new Map<string, { live: number; written: number }>();
+  /** Rooms to compact at the next turn of their drain, and those to forget afterwards (released). */
+  private readonly wantCompact = new Set<string>();
+  private readonly releasing = new Set<string>();
   private readonly queues = new Map<string, Pending[]>();
   private readonly drains = new Map<string, Promise<void>>();
   private readonly draining = new Set<string>();
@@ -103,21 +130,62 @@ export class PrismaRoomStore implements RoomStore {
       attempts: 3,
       closeTimeoutMs: 10_000,
       maxBatch: 200,
+      maxBoardBytes: DEFAULT_MAX_FILE_BYTES,
+      compactFactor: 1,
+      minCompactBytes: 64 * 1024,
       log: silent,
-      ...options,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
     this.write = options.write ?? ((roomId, records) => this.writeBatch(roomId, records));
   }
 
   async load(roomId: string): Promise<StoredBoard> {
+    const [{ chars }] = await this.db.$queryRaw<{ chars: bigint | number | null }[]>`
+      SELECT SUM(LENGTH(body)) AS chars FROM board_records WHERE "roomId" = ${roomId}`;
+    const total = Number(chars ?? 0);
+    if (total > this.opts.maxBoardBytes) {
+      const err = new BoardTooLargeError(roomId, total, this.opts.maxBoardBytes);
+      this.opts.log.error({ room: roomId, bytes: total, limit: err.limit }, `board ${roomId} not loaded: its rows hold ${total} characters, over the limit of ${err.limit} (BOARD_MAX_FILE_BYTES)`);
+      throw err;
+    }
     const rows: Row[] = await this.db.boardRecord.findMany({
       where: { roomId },
       select: { id: true, seq: true, kind: true, body: true },
       orderBy: { id: 'asc' },
     });
+    // Parsed in slices, yielding between them: other boards keep being served.
+    const records: StoreRecord[] = [];
+    for (let i = 0; i < rows.length; i += PARSE_SLICE) {
+      for (const row of rows.slice(i, i + PARSE_SLICE)) records.push(fromRow(row));
+      if (i + PARSE_SLICE < rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const { needed } = replayRows(records);
+    let live = 0;
+    for (const i of needed) live += rows[i].body.length;
+    // What the board no longer needs counts as written since the last compaction (none, for
+    // rows from before compaction existed): compacted now if it is much, else at release.
+    this.sizes.set(roomId, { live, written: total - live });
+    if (total - live > this.opts.compactFactor * Math.max(live, this.opts.minCompactBytes)) this.requestCompaction(roomId);
     // Records of this room still waiting for the database arrived after every stored row.
     const pending = (this.queues.get(roomId) ?? []).filter((p) => !p.settled).map((p) => p.record);
-    return board([...rows.map(fromRow), ...pending]);
+    return board([...records, ...pending]);
+  }
+
+  /** The room is no longer served here: its rows are compacted (if written to since) and its sizes forgotten. */
+  release(roomId: string): Promise<void> {
+    const s = this.sizes.get(roomId);
+    if (!s || s.written === 0 || this.closed) {
+      if (!this.draining.has(roomId)) this.sizes.delete(roomId);
+      return Promise.resolve();
+    }
+    this.releasing.add(roomId);
+    this.requestCompaction(roomId);
+    return this.drains.get(roomId) ?? Promise.resolve();
+  }
+
+  private requestCompaction(roomId: string): void {
+    this.wantCompact.add(roomId);
+    if (!this.closed) this.startDrain(roomId);
   }
 
   append(roomId: string, record: StoreRecord): Promise<void> {
@@ -135,16 +203,19 @@ export class PrismaRoomStore implements RoomStore {
       queue.push(p);
       this.stats.queued++;
       this.bytes += size;
-      if (!this.draining.has(roomId)) {
-        // The flag, not the promise, says whether a drain runs: a drain that just found its
-        // queue empty has stopped, though its promise settles a tick later.
-        this.draining.add(roomId);
-        const drain = this.drain(roomId).finally(() => {
-          if (this.drains.get(roomId) === drain) this.drains.delete(roomId);
-        });
-        this.drains.set(roomId, drain);
-      }
+      this.startDrain(roomId);
     });
+  }
+
+  private startDrain(roomId: string): void {
+    if (this.draining.has(roomId)) return;
+    // The flag, not the promise, says whether a drain runs: a drain that just found its
+    // queue empty has stopped, though its promise settles a tick later.
+    this.draining.add(roomId);
+    const drain = this.drain(roomId).finally(() => {
+      if (this.drains.get(roomId) === drain) this.drains.delete(roomId);
+    });
+    this.drains.set(roomId, drain);
   }
 
   /** Waits (at most closeTimeoutMs) for the queue to be written, then rejects what remains. */
@@ -173,12 +244,18 @@ export class PrismaRoomStore implements RoomStore {
     while (this.drains.size > 0) await Promise.allSettled([...this.drains.values()]);
   }
 
-  /** Writes a room's queue in order, one batch (one transaction) at a time. */
+  /**
+   * Writes a room's queue in order, one batch (one transaction) at a time, and compacts the room
+   * between batches when asked to or when its rows have outgrown its board.
+   */
   private async drain(roomId: string): Promise<void> {
     for (;;) {
+      if (this.wantCompact.delete(roomId) && !this.aborted) await this.compactQuietly(roomId);
       const queue = this.queues.get(roomId);
       if (!queue || queue.length === 0 || this.aborted) {
         if (queue?.length === 0) this.queues.delete(roomId);
+        if (this.wantCompact.has(roomId) && !this.aborted) continue;
+        if (this.releasing.delete(roomId)) this.sizes.delete(roomId);
         this.draining.delete(roomId);
         return;
       }
@@ -186,6 +263,47 @@ export class PrismaRoomStore implements RoomStore {
       await this.writeWithRetry(roomId, batch);
       // close() may have cleared the queue meanwhile; the batch is still at its head otherwise.
       if (this.queues.get(roomId) === queue) queue.splice(0, batch.length);
+      const s = this.sizes.get(roomId) ?? { live: 0, written: 0 };
+      this.sizes.set(roomId, s);
+      for (const p of batch) s.written += bodyOf(p.record).length;
+      if (s.written > this.opts.compactFactor * Math.max(s.live, this.opts.minCompactBytes)) this.wantCompact.add(roomId);
+    }
+  }
+
+  /**
+   * Deletes, in one transaction, the rows the room's board no longer needs (see the top of the
+   * file). Rows are deleted by id, so a row another node writes meanwhile is never touched.
+   */
+  private async compact(roomId: string): Promise<void> {
+    const live = await this.db.$transaction(
+      async (tx) => {
+        const rows: Row[] = await tx.boardRecord.findMany({
+          where: { roomId },
+          select: { id: true, seq: true, kind: true, body: true },
+          orderBy: { id: 'asc' },
+        });
+        const { needed } = replayRows(rows.map(fromRow));
+        const dead = rows.filter((_, i) => !needed.has(i)).map((r) => r.id);
+        for (let i = 0; i < dead.length; i += DELETE_SLICE) await tx.boardRecord.deleteMany({ where: { id: { in: dead.slice(i, i + DELETE_SLICE) } } });
+        let chars = 0;
+        for (const i of needed) chars += rows[i].body.length;
+        return chars;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+    this.sizes.set(roomId, { live, written: 0 });
+    this.stats.compactions++;
+  }
+
+  private async compactQuietly(roomId: string): Promise<void> {
+    try {
+      await this.compact(roomId);
+    } catch (err) {
+      // Rolled back: the rows are as they were. Tried again once as much has been written again.
+      this.stats.compactionFailures++;
+      const s = this.sizes.get(roomId);
+      if (s) s.written = 0;
+      this.opts.log.warn({ err, roomId }, 'compacting a board failed; its rows are left as they were');
     }
   }
 
@@ -314,6 +432,14 @@ function fromRow(row: Row): StoreRecord {
   return { t: 'clear', ...seq };
 }
 
+/** A record's body as a row stores it. */
+function bodyOf(r: StoreRecord): string {
+  if (r.t === 'stroke') return JSON.stringify(r.stroke);
+  if (r.t === 'erase') return JSON.stringify(r.ids);
+  if (r.t === 'correct') return JSON.stringify(r.correction);
+  return '';
+}
+
 /**
  * The board that records (in arrival order) describe. Records with seq sort by it; one without
  * sorts right after the records that arrived before it (a room written by one node has no seqs
@@ -321,6 +447,15 @@ function fromRow(row: Row): StoreRecord {
  * order). A stroke id is stored once: a second copy is ignored, as the unique index does.
  */
 export function board(records: StoreRecord[]): StoredBoard {
+  return replayRows(records).board;
+}
+
+/**
+ * The board, and the records it needs (by arrival index): those of its strokes and corrections,
+ * clears (they keep refusing older records that arrive late), and erases of strokes that have
+ * no record (the stroke's may still arrive). Compaction deletes the others.
+ */
+export function replayRows(records: StoreRecord[]): { board: StoredBoard; needed: Set<number> } {
   let highest = -Infinity;
   const keyed = records.map((record, arrival) => {
     if (record.seq !== undefined) highest = Math.max(highest, record.seq);
@@ -332,23 +467,31 @@ export function board(records: StoreRecord[]): StoredBoard {
   for (const { record, arrival } of [...keyed].sort((a, b) => a.arrival - b.arrival)) {
     if (record.t === 'stroke' && !firstCopy.has(record.stroke.id)) firstCopy.set(record.stroke.id, arrival);
   }
-  const strokes = new Map<string, StoredStroke>();
+  const strokes = new Map<string, { stroke: StoredStroke; arrival: number }>();
   // As room-store.ts's replay(): the latest correction of each number version, until withdrawn.
-  const corrections = new Map<string, StoredCorrection>();
+  const corrections = new Map<string, { correction: StoredCorrection; arrival: number }>();
+  const needed = new Set<number>();
   for (const { record, arrival } of keyed) {
     if (record.t === 'stroke') {
-      if (firstCopy.get(record.stroke.id) === arrival) strokes.set(record.stroke.id, record.stroke);
+      if (firstCopy.get(record.stroke.id) === arrival) strokes.set(record.stroke.id, { stroke: record.stroke, arrival });
     } else if (record.t === 'erase') {
       for (const id of record.ids) strokes.delete(id);
-      for (const [key, c] of corrections) if (c.strokeIds.some((id) => record.ids.includes(id))) corrections.delete(key);
+      for (const [key, c] of corrections) if (c.correction.strokeIds.some((id) => record.ids.includes(id))) corrections.delete(key);
+      if (record.ids.some((id) => !firstCopy.has(id))) needed.add(arrival);
     } else if (record.t === 'correct') {
       const key = correctionKey(record.correction);
       if (record.correction.text === '') corrections.delete(key);
-      else corrections.set(key, record.correction);
+      else corrections.set(key, { correction: record.correction, arrival });
     } else {
       strokes.clear();
       corrections.clear();
+      needed.add(arrival);
     }
   }
-  return { strokes: [...strokes.values()], corrections: [...corrections.values()] };
+  for (const { arrival } of strokes.values()) needed.add(arrival);
+  for (const { arrival } of corrections.values()) needed.add(arrival);
+  return {
+    board: { strokes: [...strokes.values()].map((s) => s.stroke), corrections: [...corrections.values()].map((c) => c.correction) },
+    needed,
+  };
 }

@@ -44,6 +44,9 @@ export class RoomRegistry {
         if (room.idle() && this.rooms.get(id) === promise) {
           this.rooms.delete(id);
           room.close();
+          // The store compacts the board it will not be asked to write for a while. A join that
+          // comes meanwhile loads it after the compaction (the store runs a room's work in order).
+          this.deps.store.release?.(id).catch((err: Error) => this.deps.log.warn({ err, room: id }, 'releasing a board failed'));
         }
       }, () => {});
     }

@@ -135,6 +135,83 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
     });
   });
 
+  it('keeps a room\'s rows within about twice the live board through 10,000 undo/redo cycles, and at its size once released', async () => {
+    await withStore(async ({ db, store }) => {
+      const inked = (id: string) => ({ id, author: 'a', color: '#000', points: Array.from({ length: 200 }, (_, i) => [i % 1600, (i * 7) % 1000]) });
+      const chars = async () => {
+        const [{ n }] = await db.$queryRaw<{ n: bigint | number }[]>`SELECT SUM(LENGTH(body)) AS n FROM board_records WHERE "roomId" = 'r'`;
+        return Number(n);
+      };
+      await store.load('r');
+      let seq = 0;
+      const current = Array.from({ length: 40 }, (_, i) => `s${i}`);
+      await Promise.all(current.map((id) => store.append('r', { t: 'stroke', stroke: inked(id), seq: ++seq })));
+      // As a room stores them: an undo is an erase, the redo draws the stroke again under a new id.
+      for (let c = 0; c < 10_000; c += 25) {
+        const round: Promise<void>[] = [];
+        for (let k = c; k < c + 25; k++) {
+          round.push(store.append('r', { t: 'erase', ids: [current.pop()!], seq: ++seq }));
+          current.push(`r${k}`);
+          round.push(store.append('r', { t: 'stroke', stroke: inked(`r${k}`), seq: ++seq }));
+        }
+        await Promise.all(round);
+      }
+      const board = await store.load('r');
+      expect(ids(board)).toEqual(current);
+      const live = board.strokes.reduce((n, st) => n + JSON.stringify(st).length, 0);
+      // The board as last compacted, as much again written, and one batch (200 records, ~240 KB).
+      // Without compaction: ~250 times the board.
+      expect((await chars()) / live).toBeLessThanOrEqual(2 + 240_000 / live);
+      expect(store.stats.compactions).toBeGreaterThan(10);
+      await store.release('r');
+      expect(await chars()).toBe(live);
+      expect(await rowCount(db, 'r')).toBe(40);
+      expect(ids(await store.load('r'))).toEqual(current);
+    });
+  }, 300_000);
+
+  it('compacts without changing the board, even for records that arrive late or out of order from other nodes', async () => {
+    await withStore(async ({ db, store }) => {
+      const correct = (groupId: string, strokeIds: string[], text: string, seq: number): StoreRecord => ({ t: 'correct', correction: { groupId, strokeIds, text, by: 'p', name: 'Ada' }, seq });
+      await store.load('r');
+      const records: StoreRecord[] = [
+        stroke('a', 1),
+        stroke('b', 2),
+        { t: 'erase', ids: ['b'], seq: 3 },
+        correct('a', ['a'], '7', 4),
+        correct('a', ['a'], '1', 5),
+        // An erase stored before the stroke it erases (written by another node, late).
+        { t: 'erase', ids: ['late'], seq: 7 },
+        stroke('c', 9),
+      ];
+      for (const r of records) await store.append('r', r);
+      const before = await store.load('r');
+      await store.release('r');
+      expect(await store.load('r')).toEqual(before);
+      // b, its erase and the replaced correction are gone; the erase of the missing stroke stays.
+      expect(await rowCount(db, 'r')).toBe(4);
+      // Records written by another node after the compaction, with older seqs, sort where they belong.
+      await store.append('r', stroke('late', 6));
+      await store.append('r', stroke('slow', 8));
+      expect(ids(await store.load('r'))).toEqual(['a', 'slow', 'c']);
+      expect((await store.load('r')).corrections).toMatchObject([{ groupId: 'a', text: '1' }]);
+    });
+  });
+
+  it('refuses a room whose rows are over the limit, with an alert naming it', async () => {
+    const errors: string[] = [];
+    await withStore(
+      async ({ store }) => {
+        await store.append('big', stroke('a', 1, Array.from({ length: 300 }, () => [1, 2])));
+        await expect(store.load('big')).rejects.toMatchObject({ name: 'BoardTooLargeError', roomId: 'big' });
+        expect(errors).toEqual([expect.stringMatching(/^board big not loaded: its rows hold \d+ characters, over the limit of 1000/)]);
+        await store.append('small', stroke('a', 1));
+        expect(ids(await store.load('small'))).toEqual(['a']);
+      },
+      { maxBoardBytes: 1000, log: { info() {}, warn() {}, error: (_o, m) => errors.push(m) } },
+    );
+  });
+
   it('keeps appends waiting through an outage, acknowledges none early, writes each once after', async () => {
     const database = await migratedDatabase(provider);
     const { db } = await createDb(database.url);
