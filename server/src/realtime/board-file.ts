@@ -27,7 +27,7 @@ export class BoardTooLargeError extends Error {
   }
 }
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const mb = (bytes: number) => (bytes < 2 ** 20 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
 const CHUNK_BYTES = 64 * 1024;
 /** Bytes written to the temporary file per write while rewriting. */

@@ -342,8 +342,13 @@ export class FileRoomStore implements RoomStore {
     });
   }
 
-  async close(): Promise<void> {
+  /** Resolves once no room has work queued or running (writes, loads, compactions). */
+  async settled(): Promise<void> {
     while (this.lanes.size > 0) await Promise.allSettled([...this.lanes.values()]);
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
     const handles = await Promise.allSettled(this.handles.values());
     for (const h of handles) if (h.status === 'fulfilled') await h.value.close();
     this.handles.clear();

@@ -256,7 +256,7 @@ describe('FileRoomStore loading', () => {
     const refused = await store.load('huge').catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(BoardTooLargeError);
     expect(refused).toMatchObject({ roomId: 'huge', bytes: size, limit: 1_000_000 });
-    expect((refused as Error).message).toMatch(/over the 1\.0 MiB a board may load/);
+    expect((refused as Error).message).toMatch(/over the 977 KiB a board may load/);
     expect(errors).toEqual([[{ room: 'huge', bytes: size, limit: 1_000_000 }, expect.stringContaining(`board huge not loaded: its file is ${size} bytes`)]]);
     // Joiners retry: the alert is not repeated for every attempt. Other boards load.
     await expect(store.load('huge')).rejects.toBeInstanceOf(BoardTooLargeError);
