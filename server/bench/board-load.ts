@@ -71,8 +71,8 @@ const messages = (data: Buffer): Msg[] => {
   return Array.isArray(parsed) ? parsed : [parsed];
 };
 
-/** A member of OTHER_ROOM that pings every 10 ms, and a join of BIG_ROOM timed meanwhile. */
-export async function joinWhilePinging(base: string): Promise<JoinResult> {
+/** A member of OTHER_ROOM that pings every 10 ms, and a join of `room` timed meanwhile. */
+export async function joinWhilePinging(base: string, room = BIG_ROOM): Promise<JoinResult> {
   const url = base.replace(/^http/, 'ws') + '/ws';
   const other = await open(url);
   const rtts: { at: number; ms: number }[] = [];
@@ -94,7 +94,7 @@ export async function joinWhilePinging(base: string): Promise<JoinResult> {
       for (const m of messages(data)) if (m.type === 'welcome') resolve({ welcome: m, close: null });
     });
     big.once('close', (code, reason) => resolve({ welcome: null, close: { code, reason: reason.toString() } }));
-    big.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, room: BIG_ROOM }));
+    big.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, room }));
   });
   const end = performance.now();
   // Pings sent during the join may be answered after it: their round trips count.

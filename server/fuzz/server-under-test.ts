@@ -15,6 +15,8 @@ import { ROOT } from '../src/config.js';
 
 export interface ServerUnderTest {
   child: ChildProcess;
+  /** The server's DATA_DIR (a fresh temporary directory, removed by stop()). */
+  dataDir: string;
   port: number;
   base: string;
   /** Set when the process exits (a crash, if before stop()). */
@@ -51,7 +53,8 @@ export function modelPath(): string {
   return model;
 }
 
-export async function startServerUnderTest(): Promise<ServerUnderTest> {
+/** `env` adds to (or overrides) the server's settings. */
+export async function startServerUnderTest(env: Record<string, string> = {}): Promise<ServerUnderTest> {
   // FUZZ_SERVER_ENTRY runs the suite against another build (say, one with a candidate fix).
   const entry = process.env.FUZZ_SERVER_ENTRY || path.join(ROOT, 'dist/server/src/server.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: npm run build:server`);
@@ -70,11 +73,13 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
       // The uploads are meant to reach the decoders; the limit itself is tested in recognize.test.ts.
       RECOGNIZE_PER_MINUTE: '0',
       WS_PER_ADDRESS: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const sut: ServerUnderTest = {
     child,
+    dataDir,
     port,
     base: `http://127.0.0.1:${port}`,
     exit: null,
