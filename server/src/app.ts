@@ -22,6 +22,8 @@ import history from './plugins/history.js';
 import inference from './plugins/inference.js';
 import prisma from './plugins/prisma.js';
 import authRoutes from './routes/api/auth.js';
+import authEmailRoutes from './routes/api/auth-email.js';
+import mailer from './mail/mailer.js';
 import recognitionsRoutes from './routes/api/recognitions.js';
 import rooms from './plugins/rooms.js';
 import roomRoutes from './routes/api/rooms.js';
@@ -48,6 +50,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   // Accounts first: every route after this, GET /ws included, sees request.user.
   await fastify.register(prisma, { url: config.DATABASE_URL });
   await fastify.register(auth);
+  await fastify.register(mailer, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   // Logout and account deletion end the account on its open board sockets, on every node.
   await fastify.register(accountSockets, { redisUrl: config.REDIS_URL, nodeId: config.NODE_ID });
   await fastify.register(history);
@@ -91,7 +94,8 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(recognizeRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
-  await fastify.register(authRoutes);
+  await fastify.register(authRoutes, { publicUrl: config.PUBLIC_URL });
+  await fastify.register(authEmailRoutes, { publicUrl: config.PUBLIC_URL });
   await fastify.register(recognitionsRoutes);
   await fastify.register(wsRoute, {
     allowedOrigins: [],

@@ -54,6 +54,20 @@ const ConfigSchema = Type.Object({
    * ink limit is a few MB of JSON); the default 64 MiB.
    */
   BOARD_MAX_FILE_BYTES: Type.Integer({ minimum: 1, default: 64 * 1024 * 1024 }),
+  /**
+   * Where account emails (confirm the address, reset the password) go out: smtp://user:pass@host:587
+   * or smtps://... (nodemailer's URL form). Without it no mail is sent: each message's link is
+   * logged at info level instead (the embedded default, for a laptop).
+   */
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** The From of account emails. */
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Digitboard <no-reply@localhost>' }),
+  /**
+   * The address users reach the site at (https://digits.example.org), used for the links in
+   * account emails. Without it a link takes the host the request was sent to, which a client
+   * chooses: set it wherever the server is reachable under a Host header you do not control.
+   */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+/?$' })),
   /** Boards (data/rooms/*.jsonl) and, later, the SQLite database live here. */
   DATA_DIR: Type.String({ default: path.join(ROOT, 'data') }),
   MODEL_PATH: Type.String({ default: path.join(ROOT, 'models', 'digitnet.onnx') }),

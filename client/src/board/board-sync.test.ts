@@ -228,4 +228,41 @@ describe('BoardSync', () => {
     expect(sync.model.hitTest(5, 10.5, 1)).toBe('t2');
     expect(sync.model.hitTest(50, 50, 5)).toBeUndefined();
   });
+
+  it('lists own completed ink not yet acknowledged, to keep across a reload', () => {
+    const { sync, sent } = setup(false);
+    sync.penDown('s1', [[0, 0, 0], [5, 5, 9]]);
+    sync.penUp('s1');
+    sync.penDown('s2', [[9, 9, 0]]);
+    // s2 is still being drawn: only finished strokes are kept.
+    expect(sync.pendingInk()).toEqual([{ id: 's1', points: [[0, 0, 0], [5, 5, 9]] }]);
+    expect(sent).toEqual([]);
+  });
+
+  it('restores ink kept from before a reload: drawn at once, sent after the welcome, not doubled when the server has it', () => {
+    const { sync, sent, io, changes } = setup(false);
+    sync.restore([
+      { id: 'old-1', points: [[0, 0, 0], [5, 5, 9]] },
+      { id: 'old-2', points: [[20, 20, 0], [25, 25, 9]] },
+    ]);
+    expect(sync.model.get('old-1')).toMatchObject({ done: true });
+    expect(changes).toEqual([{ type: 'replaced' }]);
+    expect(sync.canUndo).toBe(true);
+
+    // The server already has old-1 (its ack was lost before the reload): only old-2 goes out.
+    io.online = true;
+    sync.welcome(welcome({ strokes: [{ id: 'old-1', author: 'someone-before', color: '#000000', points: [[0, 0, 0], [5, 5, 9]], done: true }] }));
+    sync.resend();
+    expect(sent.filter((m) => m.type === 'stroke-begin').map((m) => (m as { strokeId: string }).strokeId)).toEqual(['old-2']);
+    expect(sync.model.size).toBe(2);
+    sync.apply({ type: 'ack', strokeId: 'old-2' } as Extract<ServerMessage, { type: 'ack' }>);
+    expect(sync.pendingInk()).toEqual([]);
+  });
+
+  it('sends restored ink at once when the session is already up', () => {
+    const { sync, sent } = setup();
+    sync.welcome(welcome({ strokes: [] }));
+    sync.restore([{ id: 'old-1', points: [[0, 0, 0], [5, 5, 9]] }]);
+    expect(sent.map((m) => m.type)).toEqual(['stroke-begin', 'stroke-end']);
+  });
 });

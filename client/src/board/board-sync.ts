@@ -29,6 +29,12 @@ export interface BoardSyncIo {
   onStrokeCancelled(strokeId: string): void;
 }
 
+/** An own stroke, complete, that the server may not have. */
+export interface PendingStroke {
+  id: string;
+  points: number[][];
+}
+
 interface Unacked {
   ended: boolean;
   /** Its stroke-begin went out on some connection (the server may have it). */
@@ -159,6 +165,39 @@ export class BoardSync {
       state.sent = this.sendFrames(id, stroke.points, true);
       if (state.sent && state.ended) this.io.send({ type: 'stroke-end', strokeId: id });
     }
+  }
+
+  /**
+   * Own completed strokes the server has not acknowledged: what closing the page now would lose
+   * (kept in IndexedDB while offline, see offline-ink.ts).
+   */
+  pendingInk(): PendingStroke[] {
+    const out: PendingStroke[] = [];
+    for (const [id, state] of this.unacked) {
+      const stroke = this.model.get(id);
+      if (state.ended && stroke?.done) out.push({ id, points: stroke.points });
+    }
+    return out;
+  }
+
+  /**
+   * Puts back own ink written before a reload and never acknowledged: drawn at once, sent after
+   * the next welcome like any unacknowledged stroke. The server takes a stroke id it already has
+   * as a duplicate, so ink that did arrive before the reload is not doubled.
+   */
+  restore(strokes: readonly PendingStroke[]): void {
+    let added = false;
+    for (const { id, points } of strokes) {
+      if (this.model.has(id) || points.length === 0) continue;
+      this.own.add(id);
+      this.model.put({ id, author: this.me?.id ?? '', color: this.ownColor, points: points.slice(0, this.limits.maxPointsPerStroke), done: true });
+      // Online already (the welcome came before storage answered): out now; otherwise after the welcome.
+      const sent = this.sendFrames(id, points, true);
+      if (sent) this.io.send({ type: 'stroke-end', strokeId: id });
+      this.unacked.set(id, { ended: true, sent });
+      added = true;
+    }
+    if (added) this.io.onInkChange({ type: 'replaced' });
   }
 
   /** A board event or an ack from the server. */

@@ -64,6 +64,11 @@ export class ConnectionController implements ReactiveController {
   rttMs: number | undefined;
   /** The board this connection joins (set from the welcome when we asked for a new one). */
   room: string | undefined;
+  /**
+   * The server could not be reached: a connection failed before its welcome, or the browser says
+   * it is offline. Unlike `offline`, not set while a first connection is merely being made.
+   */
+  unreachable = false;
 
   private readonly host: ReactiveControllerHost;
   private readonly options: ConnectionOptions;
@@ -76,6 +81,8 @@ export class ConnectionController implements ReactiveController {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = true;
+  /** The current socket got its welcome. */
+  private welcomed = false;
 
   constructor(host: ReactiveControllerHost, options: ConnectionOptions) {
     this.host = host;
@@ -88,12 +95,15 @@ export class ConnectionController implements ReactiveController {
   hostConnected(): void {
     this.stopped = false;
     window.addEventListener('online', this.onBrowserOnline);
+    window.addEventListener('offline', this.onBrowserOffline);
+    if (!navigator.onLine) this.unreachable = true;
     this.connect();
   }
 
   hostDisconnected(): void {
     this.stopped = true;
     window.removeEventListener('online', this.onBrowserOnline);
+    window.removeEventListener('offline', this.onBrowserOffline);
     clearTimeout(this.reconnectTimer);
     this.dropSocket(1000, 'page closed');
     if (this.status === 'online') this.status = 'offline';
@@ -153,6 +163,7 @@ export class ConnectionController implements ReactiveController {
       return;
     }
     this.socket = socket;
+    this.welcomed = false;
     this.lastHeard = performance.now();
     socket.onopen = () => {
       this.lastHeard = performance.now();
@@ -213,6 +224,8 @@ export class ConnectionController implements ReactiveController {
     this.attempt = 0;
     this.lastPing = performance.now();
     this.room = welcome.room;
+    this.welcomed = true;
+    this.unreachable = false;
     const previous = this.resumePoints.get(welcome.room);
     // With the whole board we are current with its seq; without it, the replayed events that
     // follow bring lastSeq up to date one by one.
@@ -231,6 +244,10 @@ export class ConnectionController implements ReactiveController {
 
   private onSocketClose(event: CloseEvent): void {
     this.socket = undefined;
+    if (!this.welcomed && !this.unreachable) {
+      this.unreachable = true;
+      this.host.requestUpdate();
+    }
     clearInterval(this.pingTimer);
     // 1000 "replaced": the same session resumed on another connection, which now has it.
     if (FATAL_CLOSE_CODES.has(event.code) || (event.code === 1000 && /replaced/i.test(event.reason))) {
@@ -250,7 +267,9 @@ export class ConnectionController implements ReactiveController {
       // Closing a socket whose peer is gone can take the browser a long time to report, so
       // forget it now and start over instead of waiting for its close event.
       this.dropSocket(1000, 'no pong');
+      this.unreachable = true;
       this.setStatus('offline');
+      this.host.requestUpdate();
       this.scheduleReconnect();
       return;
     }
@@ -291,6 +310,11 @@ export class ConnectionController implements ReactiveController {
       this.attempt = 0;
       this.connect();
     }
+  };
+
+  private readonly onBrowserOffline = (): void => {
+    this.unreachable = true;
+    this.host.requestUpdate();
   };
 
   private setStatus(status: ConnectionStatus): void {

@@ -192,4 +192,10 @@ export const templates = byEnglish({
   'Digits only, up to 40.': 'केवल अंक, अधिकतम 40।',
   'Use the model’s reading': 'मॉडल की पहचान इस्तेमाल करें',
   'Confidence {0}': str`विश्वसनीयता ${0}`,
+  // Offline, phones and tablets, identity (issue 18).
+  Offline: 'ऑफ़लाइन',
+  'No connection to the server: your digits are read on this device, and your ink joins the board when the connection is back.':
+    'सर्वर से कनेक्शन नहीं है: आपके अंक इसी डिवाइस पर पढ़े जा रहे हैं, और कनेक्शन लौटते ही आपकी लिखावट बोर्ड पर जुड़ जाएगी।',
+  'A new version of Digitboard is ready.': 'Digitboard का नया संस्करण तैयार है।',
+  'Update now': 'अभी अपडेट करें',
 });

@@ -192,4 +192,10 @@ export const templates = byEnglish({
   'Digits only, up to 40.': 'இலக்கங்கள் மட்டும், 40 வரை.',
   'Use the model’s reading': 'மாதிரியின் வாசிப்பைப் பயன்படுத்து',
   'Confidence {0}': str`நம்பகத்தன்மை ${0}`,
+  // Offline, phones and tablets, identity (issue 18).
+  Offline: 'இணைப்பில் இல்லை',
+  'No connection to the server: your digits are read on this device, and your ink joins the board when the connection is back.':
+    'சேவையகத்துடன் இணைப்பு இல்லை: உங்கள் இலக்கங்கள் இந்தச் சாதனத்திலேயே வாசிக்கப்படுகின்றன, இணைப்பு திரும்பியதும் உங்கள் எழுத்து பலகையில் சேரும்.',
+  'A new version of Digitboard is ready.': 'Digitboard-இன் புதிய பதிப்பு தயார்.',
+  'Update now': 'இப்போது புதுப்பி',
 });

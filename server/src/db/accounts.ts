@@ -28,6 +28,8 @@ export interface AccountUser {
   email: string;
   /** The name shown on boards, chosen by the user (null: not chosen). */
   displayName: string | null;
+  /** When the address was confirmed (through an emailed link), or null. */
+  emailConfirmedAt: Date | null;
   createdAt: Date;
 }
 
@@ -97,7 +99,7 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-const publicUser = { id: true, email: true, displayName: true, createdAt: true } as const;
+const publicUser = { id: true, email: true, displayName: true, emailConfirmedAt: true, createdAt: true } as const;
 
 /** Creates the account, or answers 'email_taken'. */
 export async function createUser(db: Db, email: string, password: string): Promise<AccountUser | 'email_taken'> {
@@ -114,7 +116,7 @@ export async function createUser(db: Db, email: string, password: string): Promi
 export async function authenticate(db: Db, email: string, password: string): Promise<AccountUser | null> {
   const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
   const ok = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
-  return user && ok ? { id: user.id, email: user.email, displayName: user.displayName, createdAt: user.createdAt } : null;
+  return user && ok ? { id: user.id, email: user.email, displayName: user.displayName, emailConfirmedAt: user.emailConfirmedAt, createdAt: user.createdAt } : null;
 }
 
 export function hashToken(token: string): string {
@@ -172,6 +174,11 @@ export async function deleteUser(db: Db, userId: string): Promise<void> {
 
 export async function getUser(db: Db, userId: string): Promise<AccountUser | null> {
   return db.user.findUnique({ where: { id: userId }, select: publicUser });
+}
+
+/** The account of an email address (normalized first), or null. */
+export async function findUserByEmail(db: Db, email: string): Promise<AccountUser | null> {
+  return db.user.findUnique({ where: { email: normalizeEmail(email) }, select: publicUser });
 }
 
 /**

@@ -5,9 +5,11 @@
  */
 import cookie from '@fastify/cookie';
 import createError from '@fastify/error';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createSession, deleteSession, hashToken, resolveSession, type ResolvedSession } from '../db/accounts.js';
+import { isStorageUnavailable } from '../db/unwritable.js';
+import { errorHandler } from '../error-handler.js';
 import { noteOwner } from '../realtime/account-sockets.js';
 
 export const SESSION_COOKIE = 'digitboard_session';
@@ -21,7 +23,42 @@ export const authErrors = {
   ForbiddenOrigin: createError('forbidden_origin', '%s', 403),
   RateLimited: createError('rate_limited', 'Too many attempts; retry in %s', 429),
   AccountsUnavailable: createError('accounts_unavailable', 'Accounts are unavailable right now; try again shortly', 503),
+  /** The database refuses writes (read-only, full disk) or cannot be reached: nothing can be saved. */
+  StorageUnavailable: createError('storage_unavailable', 'Accounts cannot be saved right now (the database refuses writes); try again later', 503),
+  // The links of account emails.
+  InvalidToken: createError('invalid_token', 'This link is not valid (it may have been cut short); ask for a new one', 400),
+  TokenUsed: createError('token_used', 'This link has already been used; ask for a new one if you need it', 410),
+  TokenExpired: createError('token_expired', 'This link has expired; ask for a new one', 410),
+  AlreadyConfirmed: createError('already_confirmed', 'Your email is already confirmed', 409),
 };
+
+/** The coded error for a refused link (db/account-tokens.ts). */
+export function tokenError(refusal: 'invalid' | 'used' | 'expired'): Error {
+  return refusal === 'used' ? new authErrors.TokenUsed() : refusal === 'expired' ? new authErrors.TokenExpired() : new authErrors.InvalidToken();
+}
+
+/**
+ * The error handler of the account routes: the app's (errorHandler), except that a database
+ * that refuses writes or cannot be reached is a 503 storage_unavailable, not a 500.
+ */
+export function accountsErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (!err.statusCode && isStorageUnavailable(err)) {
+    errorHandler(new authErrors.StorageUnavailable({ cause: err }) as FastifyError, request, reply);
+    return;
+  }
+  errorHandler(err, request, reply);
+}
+
+/**
+ * Login CSRF: a page elsewhere must not sign a visitor into an account it controls (nor use a
+ * visitor's browser for the other account forms). Browsers send an Origin with every POST;
+ * non-browser clients send none and are let through.
+ */
+export function refuseForeignOrigin(request: FastifyRequest): void {
+  if ((request.headers.origin || request.headers.referer) && !sameOrigin(request)) {
+    throw new authErrors.ForbiddenOrigin('Sign-in must come from this site');
+  }
+}
 
 /** Who a request is from. */
 export interface SessionUser {

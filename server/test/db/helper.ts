@@ -13,7 +13,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { startPgCluster, type PgCluster } from '../../../scripts/db-pg-cluster.js';
 import { app, fastifyOptions } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import type { Provider } from '../../src/db/provider.js';
 import prisma from '../../src/plugins/prisma.js';
 import auth from '../../src/plugins/auth.js';
@@ -95,6 +95,8 @@ export interface BuildOptions {
    */
   history?: HistoryOptions;
   fastify?: FastifyServerOptions;
+  /** Configuration beside the database and the temp DATA_DIR (e.g. SMTP_URL). */
+  config?: Partial<Config>;
   /** Extra routes for a test, registered with the rest. */
   extra?: (instance: FastifyInstance) => void;
 }
@@ -107,7 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-test-'));
   const instance = Fastify({ ...fastifyOptions, logger: false, ...opts.fastify }).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: opts.databaseUrl });
+  const config = loadConfig(process.env, { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: opts.databaseUrl, ...opts.config });
   try {
     if (opts.history) {
       instance.setErrorHandler(errorHandler);

@@ -88,7 +88,7 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     const email = uniqueEmail();
     const res = await client.register(email);
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ id: expect.any(String), email, displayName: null, createdAt: expect.any(String) });
+    expect(res.json()).toEqual({ id: expect.any(String), email, displayName: null, emailConfirmed: false, createdAt: expect.any(String) });
     const cookie = res.cookies.find((c) => c.name === 'digitboard_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeUndefined();

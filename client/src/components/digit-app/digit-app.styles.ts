@@ -209,4 +209,28 @@ export const styles = css`
     border-radius: 0.75rem;
     background: #ffffff;
   }
+  .offline {
+    margin: 0;
+    padding: 0.5rem 0.75rem;
+    border-left: 4px solid #6d28d9;
+    background: #f5f3ff;
+    color: #3b0764;
+  }
+  /* A new version of the app is ready: a bar at the bottom, out of the board's way. */
+  .update {
+    position: fixed;
+    inset: auto 1rem 1rem;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: center;
+    gap: 0.75rem;
+    max-width: 32rem;
+    margin: 0 auto;
+    padding: 0.75rem 1rem;
+    border-radius: 0.75rem;
+    background: #1f2937;
+    color: #ffffff;
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.25);
+  }
 `;

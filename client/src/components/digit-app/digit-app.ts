@@ -10,6 +10,8 @@ import { config } from '../../config.js';
 import { getLocale, LOCALE_NAMES, setLocale, type Locale } from '../../localization.js';
 import { ConnectionController, type ConnectionStatus, type WelcomeMessage } from '../../controllers/connection.js';
 import { OnDeviceController } from '../../controllers/on-device.js';
+import { AppUpdateController } from '../../offline/app-update.js';
+import { offlineInk } from '../../offline/offline-ink.js';
 import type { RecognitionChange } from '../../recognizer/board-recognition.js';
 import '../account-menu/account-menu.js';
 import type { AccountChange } from '../account-menu/account-menu.js';
@@ -91,6 +93,11 @@ export class DigitApp extends LitElement {
   });
   private readonly connection: ConnectionController;
   private readonly onDevice = new OnDeviceController(this);
+  private readonly appUpdate = new AppUpdateController(this);
+  /** What offlineInk holds for this page: the board's key and the ids of the strokes, to write only on a change. */
+  private keptInk = { room: undefined as string | undefined, ids: '' };
+  /** Until the kept ink is read back, nothing is written over it. */
+  private inkRestored = false;
   /** The status at the last render: a change is noticed in willUpdate. */
   private shownStatus: ConnectionStatus = 'offline';
   /** The server's latest answer, kept while the device's are shown. */
@@ -124,6 +131,7 @@ export class DigitApp extends LitElement {
     document.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('popstate', this.onPopState);
     window.addEventListener('hashchange', this.onHashChange);
+    this.restoreOfflineInk();
   }
 
   override disconnectedCallback(): void {
@@ -176,6 +184,8 @@ export class DigitApp extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    // The server cannot be reached (from the start, or again): recognize here now, not at the first stroke.
+    if (this.connection.unreachable && this.connection.status !== 'online' && this.onDevice.state === 'idle') this.onDevice.warmUp();
     const status = this.connection.status;
     if (status === this.shownStatus) return;
     const wasOnline = this.shownStatus === 'online';
@@ -190,7 +200,14 @@ export class DigitApp extends LitElement {
   override render() {
     const { status, errorReason, errorCode, rttMs } = this.connection;
     const online = status === 'online';
-    const statusText = online ? msg('Online') : status === 'error' ? msg(str`Error: ${errorReason}`) : msg('Connecting…');
+    const offline = !online && status !== 'error' && this.connection.unreachable;
+    const statusText = online
+      ? msg('Online')
+      : status === 'error'
+        ? msg(str`Error: ${errorReason}`)
+        : offline
+          ? msg('Offline')
+          : msg('Connecting…');
     const onDevice = this.recognizingOnDevice;
     const unavailable = onDevice && this.onDevice.state === 'unavailable';
     // Not while the first connection is being made (idle: nothing asked for the recognizer yet).
@@ -304,6 +321,11 @@ export class DigitApp extends LitElement {
               ${msg('Recognize on this device')}
             </label>
           </div>
+          ${offline
+            ? html`<p class="offline" data-testid="offline-notice">
+                ${msg('No connection to the server: your digits are read on this device, and your ink joins the board when the connection is back.')}
+              </p>`
+            : nothing}
           ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
           ${this.shareState === 'failed'
             ? html`<p class="notice" role="alert">${msg('Copy this link to share the board:')} <code>${location.href}</code></p>`
@@ -316,7 +338,50 @@ export class DigitApp extends LitElement {
         </section>
         <result-panel .result=${this.result} .latest=${this.latestDigit} .source=${this.source}></result-panel>
       </main>
+      ${this.appUpdate.waiting
+        ? html`<div class="update" role="status" data-testid="app-update">
+            ${msg('A new version of Digitboard is ready.')}
+            <button type="button" class="secondary" @click=${() => this.appUpdate.update()}>${msg('Update now')}</button>
+          </div>`
+        : nothing}
     `;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.keepOfflineInk();
+  }
+
+  // --- Ink kept across reloads while offline ------------------------------------------------
+
+  /** Puts back own ink that a previous page on this board wrote and the server never acknowledged. */
+  private restoreOfflineInk(): void {
+    const room = this.connection.room;
+    void offlineInk.load(room).then((strokes) => {
+      this.keptInk = { room, ids: strokes.map((s) => s.id).join(',') };
+      this.inkRestored = true;
+      // Not if the page moved to another board meanwhile.
+      if (strokes.length > 0 && this.connection.room === room) {
+        // The latest number is the one the last kept stroke belongs to, as before the reload.
+        this.lastStrokeId = strokes[strokes.length - 1].id;
+        this.sync.restore(strokes);
+      }
+      this.requestUpdate();
+    });
+  }
+
+  /** Writes the unacknowledged own ink to IndexedDB when it changed (after each render: acks, pen-ups, welcomes all render). */
+  private keepOfflineInk(): void {
+    if (!this.inkRestored) return;
+    const room = this.connection.room;
+    const pending = this.sync.pendingInk();
+    const ids = pending.map((s) => s.id).join(',');
+    const kept = this.keptInk;
+    if (room === kept.room && ids === kept.ids) return;
+    // A board created on reconnection (opened offline at /): its ink moved to the new board's key.
+    if (room !== kept.room && kept.ids !== '') void offlineInk.save(kept.room, []);
+    this.keptInk = { room, ids };
+    void offlineInk.save(room, pending);
   }
 
   // --- The user's actions -----------------------------------------------------------------

@@ -2,11 +2,11 @@
  * Accounts: register, log in, log out, who am I, my board name, delete my account. Registration
  * and login are rate-limited per client IP; login answers the same 401 whether the email or the
  * password is wrong. Logout and deletion end the account on its open board sockets too.
+ * Registration sends the confirmation email (its links: auth-email.ts).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import {
   authenticate,
   createUser,
@@ -19,18 +19,22 @@ import {
   weakPassword,
   type AccountUser,
 } from '../../db/accounts.js';
-import { authErrors, sameOrigin } from '../../plugins/auth.js';
+import { accountsErrorHandler, authErrors, refuseForeignOrigin } from '../../plugins/auth.js';
 import { cleanName, DISPLAY_NAME_MAX } from '../../realtime/display-name.js';
+import { sendConfirmation } from './auth-email.js';
 
 export interface AuthRoutesOptions {
   /** Register and login attempts per client IP and time window (each route counts apart). */
   rateLimit?: { max: number; timeWindow: number | string };
+  /** PUBLIC_URL: the base of the links in account emails (else the request's host). */
+  publicUrl?: string;
 }
 
 const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
   displayName: Type.Union([Type.String(), Type.Null()], { description: 'The name shown on boards; null: not chosen (the board uses the name the client sends, or a generated one)' }),
+  emailConfirmed: Type.Boolean({ description: 'Whether the owner followed the link of the confirmation email (the account works either way)' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -42,19 +46,17 @@ const DisplayNameInput = Type.Union([Type.String({ maxLength: DISPLAY_NAME_MAX *
 const NoContent = Type.Null({ description: 'Done; no body' });
 const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 
-const toUser = (u: AccountUser) => ({ id: u.id, email: u.email, displayName: u.displayName, createdAt: u.createdAt.toISOString() });
-
-/**
- * Login CSRF: a page elsewhere must not sign a visitor into an account it controls. Browsers send
- * an Origin with every POST; non-browser clients send none and are let through.
- */
-function refuseForeignOrigin(request: FastifyRequest): void {
-  if ((request.headers.origin || request.headers.referer) && !sameOrigin(request)) {
-    throw new authErrors.ForbiddenOrigin('Sign-in must come from this site');
-  }
-}
+const toUser = (u: AccountUser) => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  emailConfirmed: u.emailConfirmedAt !== null,
+  createdAt: u.createdAt.toISOString(),
+});
 
 const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
+  // A read-only or full database is a 503 storage_unavailable here, not a 500.
+  app.setErrorHandler(accountsErrorHandler);
   // Registered here, not globally: only the routes below are limited, and another plugin's
   // @fastify/rate-limit elsewhere is not disturbed. A per-route config replaces the global one.
   await app.register(rateLimit, {
@@ -68,14 +70,14 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     {
       config: limited,
       schema: {
-        summary: 'Create an account and sign in',
+        summary: 'Create an account and sign in; a confirmation email goes to the address',
         tags: ['accounts'],
         body: Type.Object({
           email: Type.String({ format: 'email', maxLength: 254 }),
           password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
           displayName: Type.Optional(DisplayNameInput),
         }),
-        response: { 201: UserSchema, 400: ErrorSchema, 409: ErrorSchema },
+        response: { 201: UserSchema, 400: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema },
       },
     },
     async (request, reply) => {
@@ -87,6 +89,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       if (created === 'email_taken') throw new authErrors.EmailTaken();
       const user = cleanName(displayName) ? ((await setDisplayName(app.prisma, created.id, displayName ?? null)) ?? created) : created;
       await app.auth.startSession(request, reply, user.id);
+      sendConfirmation(app, request, user, opts.publicUrl);
       return reply.status(201).send(toUser(user));
     },
   );
