@@ -12,7 +12,14 @@
  * same directory and does it again: a build that compacts has rewritten the file meanwhile.
  *
  * --entry runs another build (e.g. a worktree of an older commit); --max-bytes sets
- * BOARD_MAX_FILE_BYTES (builds that know it refuse larger boards; 64 MiB by default).
+ * BOARD_MAX_FILE_BYTES (builds that know it refuses larger boards; 64 MiB by default).
+ *
+ *   npx tsx server/bench/board-load.ts --undo-cycles 10000 [--entry <dist/server/src/server.js>]
+ *
+ * instead drives that build's FileRoomStore (dist/server/src/realtime/room-store.js) with the
+ * records a room stores for 40 strokes of 200 points and then N undo/redo cycles of the last one
+ * (an erase, and the stroke drawn again under a new id), 10 cycles per group-committed round, and
+ * prints the file's size against the live board's (the board's records, one line each).
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -137,8 +144,52 @@ export function describeJoin(r: JoinResult): string {
   );
 }
 
+interface StoreLike {
+  load(room: string): Promise<{ strokes: unknown[] }>;
+  append(room: string, record: unknown): Promise<void>;
+  release?(room: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function undoCycles(entry: string, cycles: number): Promise<void> {
+  const dist = path.resolve(path.dirname(entry), 'realtime/room-store.js');
+  const { FileRoomStore } = (await import(dist)) as { FileRoomStore: new (dir: string) => StoreLike };
+  const dir = mkdtempSync(path.join(tmpdir(), 'undo-cycles-'));
+  const room = 'UndoCyclesUndoCyclesUn';
+  const inked = (id: string) => ({ id, author: 'p', color: '#1f77b4', points: Array.from({ length: 200 }, (_, i) => [i % 1600, (i * 7) % 1000]) });
+  try {
+    const store = new FileRoomStore(dir);
+    await store.load(room);
+    const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    await Promise.all(ids.map((id) => store.append(room, { t: 'stroke', stroke: inked(id) })));
+    const started = performance.now();
+    for (let c = 0; c < cycles; c += 10) {
+      const round: Promise<void>[] = [];
+      for (let k = c; k < Math.min(cycles, c + 10); k++) {
+        round.push(store.append(room, { t: 'erase', ids: [ids.pop()!] }));
+        ids.push(`r${k}`);
+        round.push(store.append(room, { t: 'stroke', stroke: inked(`r${k}`) }));
+      }
+      await Promise.all(round);
+    }
+    const ms = performance.now() - started;
+    const file = path.join(dir, `${room}.jsonl`);
+    const live = ids.reduce((n, id) => n + Buffer.byteLength(JSON.stringify({ t: 'stroke', stroke: inked(id) }) + '\n'), 0);
+    const size = statSync(file).size;
+    console.log(`build: ${entry}; ${cycles} undo/redo cycles in ${(ms / 1000).toFixed(1)} s: file ${size} bytes, live board ${live} bytes (${(size / live).toFixed(2)}x)`);
+    if (store.release) {
+      await store.release(room);
+      console.log(`once released (the room dropped when idle): file ${statSync(file).size} bytes (${(statSync(file).size / live).toFixed(2)}x)`);
+    }
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, entry: { type: 'string' }, 'max-bytes': { type: 'string' } } });
+  const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, entry: { type: 'string' }, 'max-bytes': { type: 'string' }, 'undo-cycles': { type: 'string' } } });
+  if (values['undo-cycles']) return undoCycles(values.entry ?? path.resolve('dist/server/src/server.js'), Number(values['undo-cycles']));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'board-load-'));
   const file = path.join(dataDir, 'rooms', `${BIG_ROOM}.jsonl`);
   const size = await writeBigBoard(file, Number(values.mb));
