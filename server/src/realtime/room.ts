@@ -72,6 +72,8 @@ export interface RoomDeps {
 
 /** A room holds many writers: more ink than a private board allows. */
 export const ROOM_LIMITS = { maxStrokes: 5_000, maxPoints: 500_000 } as const;
+/** What a writer is told when the board's ink is at its limit: the limit itself. */
+const BOARD_FULL = `this board is full of ink (at most ${ROOM_LIMITS.maxPoints.toLocaleString('en')} points); erase or clear some`;
 /**
  * Events kept for resuming clients, as sent: at most this many, and this many bytes of JSON (a
  * room of 100 writers fills 5,000 events in about a second). A client further behind gets the
@@ -366,7 +368,7 @@ export class Room {
     if (!existing && this.strokes.size >= ROOM_LIMITS.maxStrokes) {
       return this.error(member, ErrorCode.tooMuchInk, `a board holds at most ${ROOM_LIMITS.maxStrokes} strokes; erase or clear some`, id);
     }
-    if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, 'this board is full of ink; clear it first', id);
+    if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, BOARD_FULL, id);
     this.dropped.delete(id);
     member.drawing.set(id, [...points]);
     const { id: author, color } = member.participant;
@@ -380,7 +382,8 @@ export class Room {
       const done = this.strokes.get(id)?.done && this.strokes.get(id)?.author === member.participant.id;
       return this.error(member, ErrorCode.unknownStroke, done ? `stroke ${id} is already complete` : `stroke ${id} was not begun`, id);
     }
-    if (drawing.length + points.length > LIMITS.maxPointsPerStroke || this.totalPoints + points.length > ROOM_LIMITS.maxPoints) {
+    if (this.totalPoints + points.length > ROOM_LIMITS.maxPoints) return this.error(member, ErrorCode.tooMuchInk, BOARD_FULL, id);
+    if (drawing.length + points.length > LIMITS.maxPointsPerStroke) {
       return this.error(member, ErrorCode.tooMuchInk, `too many points (at most ${LIMITS.maxPointsPerStroke} per stroke)`, id);
     }
     for (const p of points) drawing.push(p);
