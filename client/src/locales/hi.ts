@@ -198,4 +198,5 @@ export const templates = byEnglish({
     'सर्वर से कनेक्शन नहीं है: आपके अंक इसी डिवाइस पर पढ़े जा रहे हैं, और कनेक्शन लौटते ही आपकी लिखावट बोर्ड पर जुड़ जाएगी।',
   'A new version of Digitboard is ready.': 'Digitboard का नया संस्करण तैयार है।',
   'Update now': 'अभी अपडेट करें',
+  Menu: 'मेनू',
 });

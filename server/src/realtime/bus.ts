@@ -74,12 +74,13 @@ export interface RoomBus {
   close(): Promise<void>;
 }
 
-/** One node alone: seq numbers count from the board's load, delivery is immediate. */
+/** One node alone: seq numbers continue from the stored board's (or 0), delivery is immediate. */
 export class LocalBus implements RoomBus {
   readonly node = 'local';
 
   async open(_roomId: string, handlers: ChannelHandlers, seed: () => Promise<StoredBoard>): Promise<{ channel: Channel; snapshot: Snapshot }> {
-    let seq = 0;
+    const board = await seed();
+    let seq = board.seq ?? 0;
     // Members never leave this node, so the room's own member list is all there is to share.
     const channel: Channel = {
       publish(change) {
@@ -92,7 +93,7 @@ export class LocalBus implements RoomBus {
       loadMember: () => Promise.resolve(null),
       close() {},
     };
-    return { channel, snapshot: { seq, ...(await seed()) } };
+    return { channel, snapshot: { seq, strokes: board.strokes, corrections: board.corrections } };
   }
 
   health() {

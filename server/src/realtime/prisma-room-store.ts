@@ -490,8 +490,7 @@ export function replayRows(records: StoreRecord[]): { board: StoredBoard; needed
   }
   for (const { arrival } of strokes.values()) needed.add(arrival);
   for (const { arrival } of corrections.values()) needed.add(arrival);
-  return {
-    board: { strokes: [...strokes.values()].map((s) => s.stroke), corrections: [...corrections.values()].map((c) => c.correction) },
-    needed,
-  };
+  const board: StoredBoard = { strokes: [...strokes.values()].map((s) => s.stroke), corrections: [...corrections.values()].map((c) => c.correction) };
+  if (highest > -Infinity) board.seq = highest;
+  return { board, needed };
 }

@@ -205,7 +205,7 @@ export class RedisBus implements RoomBus {
         const k = keys(open.roomId);
         const snapshot = toSnapshot(
           stored
-            ? await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '1', open.lastSeq, ...seedArgs(stored))
+            ? await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '1', Math.max(open.lastSeq, stored.seq ?? 0), ...seedArgs(stored))
             : await this.pub.boardSnapshot(k.seq, k.strokes, k.corrections),
         );
         // The room takes this board and seq as they are; its members get the whole board on
@@ -247,7 +247,11 @@ export class RedisBus implements RoomBus {
       // and delivered, and the room skips deliveries at or below the snapshot's seq.
       await this.sub.subscribe(k.channel);
       let raw = await this.pub.boardSnapshot(k.seq, k.strokes, k.corrections);
-      if (raw[0] === null) raw = await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '0', 0, ...seedArgs(await seed()));
+      if (raw[0] === null) {
+        // Redis has no board (a new room, or keys expired or lost): seq continues after the store's.
+        const stored = await seed();
+        raw = await this.pub.boardSeed(k.seq, k.strokes, k.corrections, TTL_SECONDS, '0', stored.seq ?? 0, ...seedArgs(stored));
+      }
       snapshot = toSnapshot(raw);
     } catch (err) {
       if (this.up()) {
@@ -260,7 +264,8 @@ export class RedisBus implements RoomBus {
       this.lost = true;
       // The subscription is queued by ioredis and made on reconnect.
       void this.sub.subscribe(k.channel).catch(() => {});
-      snapshot = { seq: 0, ...(await seed()) };
+      const stored = await seed();
+      snapshot = { seq: stored.seq ?? 0, strokes: stored.strokes, corrections: stored.corrections };
     }
     open.lastSeq = Math.max(open.lastSeq, snapshot.seq);
 

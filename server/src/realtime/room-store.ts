@@ -49,6 +49,12 @@ export interface StoredBoard {
    * strokes); the room keeps those that match its numbers.
    */
   corrections: StoredCorrection[];
+  /**
+   * The highest seq among the stored records, when the store orders by seq (PrismaRoomStore): a
+   * bus that numbers a room's changes afresh (LocalBus, a Redis that lost its keys) continues after
+   * it, so that a new change never sorts before an old one.
+   */
+  seq?: number;
 }
 
 export const emptyBoard = (): StoredBoard => ({ strokes: [], corrections: [] });
