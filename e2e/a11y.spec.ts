@@ -122,7 +122,8 @@ test('@a11y axe finds no serious or critical problems on the board, upload, mode
   await page.getByTestId('register').click();
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill('correct horse battery');
-  await page.getByTestId('password').press('Enter');
+  await page.getByTestId('password-again').fill('correct horse battery');
+  await page.getByTestId('password-again').press('Enter');
   await expect(page.getByTestId('account-email')).toHaveText(email);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
   await drawStrokes(page, [SEVEN]);

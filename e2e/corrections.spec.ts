@@ -212,7 +212,8 @@ test('@history the owner corrects a reading in the history, and withdraws it', a
   const email = `e2e-correct-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill('correct horse battery');
-  await page.getByTestId('password').press('Enter');
+  await page.getByTestId('password-again').fill('correct horse battery');
+  await page.getByTestId('password-again').press('Enter');
   await expect(page.getByTestId('account-email')).toHaveText(email);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
   await drawStrokes(page, [SEVEN]);

@@ -19,8 +19,9 @@ async function registerAccount(page: Page): Promise<string> {
   await page.getByTestId('register').click();
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('password-again').fill(PASSWORD);
   // Enter submits the form.
-  await page.getByTestId('password').press('Enter');
+  await page.getByTestId('password-again').press('Enter');
   await expect(page.getByTestId('account-email')).toHaveText(email);
   return email;
 }

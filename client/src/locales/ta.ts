@@ -199,4 +199,49 @@ export const templates = byEnglish({
   'A new version of Digitboard is ready.': 'Digitboard-இன் புதிய பதிப்பு தயார்.',
   'Update now': 'இப்போது புதுப்பி',
   Menu: 'பட்டியல்',
+  // Accounts: email confirmation, forgotten password, board name.
+  'Choose a board name': 'பலகையில் காட்டும் பெயரைத் தேர்ந்தெடு',
+  'Board name: {0}': str`பலகைப் பெயர்: ${0}`,
+  'Confirm your email: open the link we sent you.': 'உங்கள் மின்னஞ்சலை உறுதிசெய்யுங்கள்: நாங்கள் அனுப்பிய இணைப்பைத் திறவுங்கள்.',
+  'Send it again': 'மீண்டும் அனுப்பு',
+  'Sent: check your inbox.': 'அனுப்பப்பட்டது: உங்கள் இன்பாக்ஸைப் பாருங்கள்.',
+  'Forgot your password?': 'கடவுச்சொல்லை மறந்துவிட்டீர்களா?',
+  'Forgot password?': 'கடவுச்சொல் மறந்துவிட்டதா?',
+  'Choose a new password': 'புதிய கடவுச்சொல்லைத் தேர்ந்தெடுங்கள்',
+  'Your board name': 'பலகையில் உங்கள் பெயர்',
+  'Your email': 'உங்கள் மின்னஞ்சல்',
+  'Enter the email of your account: we will send it a link to choose a new password.':
+    'உங்கள் கணக்கின் மின்னஞ்சலை உள்ளிடுங்கள்: புதிய கடவுச்சொல்லைத் தேர்ந்தெடுக்க அதற்கு ஓர் இணைப்பை அனுப்புவோம்.',
+  'Everyone on the boards you write on sees this name. Leave it empty to use a made-up one.':
+    'நீங்கள் எழுதும் பலகைகளில் உள்ள அனைவரும் இந்தப் பெயரைப் பார்ப்பார்கள். உருவாக்கப்பட்ட ஒரு பெயரைப் பயன்படுத்த இதைக் காலியாக விடுங்கள்.',
+  'Board name': 'பலகைப் பெயர்',
+  'Strength: very weak': 'வலிமை: மிகவும் பலவீனம்',
+  'Strength: weak': 'வலிமை: பலவீனம்',
+  'Strength: fair': 'வலிமை: பரவாயில்லை',
+  'Strength: good': 'வலிமை: நன்று',
+  'Strength: strong': 'வலிமை: வலுவானது',
+  '(too easy to guess)': '(ஊகிப்பது மிக எளிது)',
+  'New password': 'புதிய கடவுச்சொல்',
+  'At least 8 characters. Several unrelated words make a strong password.':
+    'குறைந்தது 8 எழுத்துகள். தொடர்பில்லாத பல சொற்கள் சேர்ந்தால் வலுவான கடவுச்சொல் ஆகும்.',
+  'Password again': 'கடவுச்சொல் மீண்டும்',
+  'The two passwords are not the same.': 'இரண்டு கடவுச்சொற்களும் ஒன்றாக இல்லை.',
+  'Send the link': 'இணைப்பை அனுப்பு',
+  'Back to log in': 'உள்நுழைவுக்குத் திரும்பு',
+  'Set the new password': 'புதிய கடவுச்சொல்லை அமை',
+  Save: 'சேமி',
+  'If an account uses this address, a link to choose a new password is on its way. It works once, within one hour.':
+    'இந்த முகவரியில் ஒரு கணக்கு இருந்தால், புதிய கடவுச்சொல்லைத் தேர்ந்தெடுக்கும் இணைப்பு வந்துகொண்டிருக்கிறது. அது ஒரு மணி நேரத்துக்குள், ஒரே ஒரு முறை மட்டும் வேலை செய்யும்.',
+  'Your password is changed, and the account is signed out everywhere. Log in with the new password.':
+    'உங்கள் கடவுச்சொல் மாற்றப்பட்டது, கணக்கு எல்லா இடங்களிலிருந்தும் வெளியேற்றப்பட்டது. புதிய கடவுச்சொல்லுடன் உள்நுழையுங்கள்.',
+  'This link is not valid (it may have been cut short). Ask for a new one.':
+    'இந்த இணைப்பு செல்லாது (அது பாதியில் வெட்டப்பட்டிருக்கலாம்). புதிய இணைப்பைக் கேளுங்கள்.',
+  'This link has already been used. Ask for a new one if you need it.':
+    'இந்த இணைப்பு ஏற்கெனவே பயன்படுத்தப்பட்டது. தேவைப்பட்டால் புதிய இணைப்பைக் கேளுங்கள்.',
+  'This link has expired. Ask for a new one.': 'இந்த இணைப்பின் காலம் முடிந்துவிட்டது. புதிய இணைப்பைக் கேளுங்கள்.',
+  'Too many attempts: wait a minute and try again.': 'மிக அதிக முயற்சிகள்: ஒரு நிமிடம் காத்திருந்து மீண்டும் முயலுங்கள்.',
+  'Accounts cannot be saved right now. Try again later.': 'இப்போது கணக்குகளைச் சேமிக்க முடியாது. பிறகு மீண்டும் முயலுங்கள்.',
+  'Confirming your email…': 'உங்கள் மின்னஞ்சல் உறுதிசெய்யப்படுகிறது…',
+  'Your email is confirmed. Thank you.': 'உங்கள் மின்னஞ்சல் உறுதிசெய்யப்பட்டது. நன்றி.',
+  'Could not log out: {0}': str`வெளியேற முடியவில்லை: ${0}`,
 });

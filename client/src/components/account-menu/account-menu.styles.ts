@@ -39,7 +39,38 @@ export const styles = css`
     color: #1d4ed8;
     padding: 0.375rem 0;
     text-decoration: underline;
+  }
+  .links {
     margin-left: auto;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+  }
+  .notice {
+    flex-basis: 100%;
+    margin: 0;
+    padding: 0.375rem 0.75rem;
+    border-radius: 0.375rem;
+    background: #fef3c7;
+    color: #78350f;
+    font-size: 0.875rem;
+  }
+  .notice button.link {
+    padding: 0 0.25rem;
+    font-size: inherit;
+  }
+  .info {
+    margin: 0;
+    color: #065f46;
+    font-size: 0.875rem;
+  }
+  .info:empty,
+  .error:empty {
+    display: none;
+  }
+  meter {
+    width: 100%;
+    height: 0.5rem;
   }
   button:disabled {
     border-color: #d1d5db;

@@ -1,16 +1,35 @@
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { fetchMe, login, logout, register, type User } from '../../api/account-api.js';
-import { describeError } from '../../api/api-request.js';
+import {
+  confirmEmail,
+  fetchMe,
+  forgotPassword,
+  login,
+  logout,
+  register,
+  resendConfirmation,
+  resetPassword,
+  setDisplayName,
+  type User,
+} from '../../api/account-api.js';
+import { ApiError, describeError } from '../../api/api-request.js';
 import { styles } from './account-menu.styles.js';
+import { accountRouteFromHash } from './account-route.js';
+import { MIN_SCORE, passwordScore, preloadStrength, type Score } from './password-strength.js';
 
-type Mode = 'login' | 'register';
+/**
+ * What the dialog shows: the sign-in forms, "forgot password", a new password from a reset link,
+ * the board name, or a message (e.g. the outcome of a confirmation link).
+ */
+type Mode = 'login' | 'register' | 'forgot' | 'reset' | 'name' | 'message';
 
 /**
  * The account control of the header: "Log in" / "Register" (a modal form) when signed out; the
- * email, "History" and "Log out" when signed in. Asks the server who is signed in when it
- * connects, and says so with `account-change` then and after each log in and log out.
+ * email, the board name, "History" and "Log out" when signed in, with a notice until the email
+ * is confirmed. Follows the links of account emails (#confirm-email/..., #reset-password/...).
+ * Asks the server who is signed in when it connects, and says so with `account-change` then and
+ * after each log in and log out.
  *
  * @fires account-change - CustomEvent<AccountChange>
  * @fires open-history - the user asked for their history
@@ -23,10 +42,23 @@ export class AccountMenu extends LitElement {
   @state() private user: User | null | undefined = undefined;
   @state() private mode: Mode = 'login';
   @state() private error = '';
+  /** A non-error line in the dialog (e.g. "check your inbox"). */
+  @state() private info = '';
   @state() private busy = false;
+  /** The strength of the new password typed so far (null: empty, or not scored yet). */
+  @state() private score: Score | null = null;
+  /** The two new passwords differ (shown as soon as the second is typed). */
+  @state() private mismatch = false;
+  /** The outcome of "send again", beside the notice. */
+  @state() private resent = '';
+
+  /** The token of the reset link being used. */
+  private resetToken = '';
+  /** What the email field starts with (after a reset: the account's address). */
+  private emailValue = '';
 
   @query('dialog') private dialog!: HTMLDialogElement;
-  @query('input[name=email]') private emailInput!: HTMLInputElement;
+  @query('form') private form!: HTMLFormElement;
 
   constructor() {
     super();
@@ -35,7 +67,13 @@ export class AccountMenu extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
     void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
   }
 
   private async load(): Promise<void> {
@@ -45,6 +83,21 @@ export class AccountMenu extends LitElement {
       // The server is unreachable: stay signed out here; the board still works without an account.
       this.setUser(null, 'load');
     }
+    await this.updateComplete;
+    this.followLink();
+  }
+
+  private readonly onHashChange = () => {
+    if (this.user !== undefined) this.followLink();
+  };
+
+  /** Acts on an account email's link in the address, and takes the token out of it. */
+  private followLink(): void {
+    const route = accountRouteFromHash(location.hash);
+    if (!route) return;
+    history.replaceState(history.state, '', location.pathname + location.search);
+    if (route.kind === 'confirm-email') void this.confirm(route.token);
+    else this.open('reset', route.token);
   }
 
   private setUser(user: User | null, reason: AccountChange['reason']): void {
@@ -58,70 +111,199 @@ export class AccountMenu extends LitElement {
     return html`
       ${user
         ? html`<span class="email" data-testid="account-email" title=${msg('Signed in')}>${user.email}</span>
+            <button type="button" class="secondary" data-testid="edit-name" @click=${() => this.open('name')}>
+              ${user.displayName ? msg(str`Board name: ${user.displayName}`) : msg('Choose a board name')}
+            </button>
             <button type="button" class="secondary" data-testid="open-history" @click=${this.openHistory}>${msg('History')}</button>
-            <button type="button" class="secondary" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>${msg('Log out')}</button>`
+            <button type="button" class="secondary" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>${msg('Log out')}</button>
+            ${user.emailConfirmed ? nothing : this.renderConfirmNotice()}`
         : html`<button type="button" class="secondary" data-testid="login" @click=${() => this.open('login')}>${msg('Log in')}</button>
             <button type="button" class="secondary" data-testid="register" @click=${() => this.open('register')}>${msg('Register')}</button>`}
-      ${this.error && user ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
+      ${this.error && user && !this.dialog?.open ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       ${this.renderDialog()}
     `;
   }
 
+  private renderConfirmNotice() {
+    return html`<p class="notice" data-testid="confirm-notice" role="status">
+      ${msg('Confirm your email: open the link we sent you.')}
+      <button type="button" class="link" data-testid="resend-confirmation" ?disabled=${this.busy} @click=${this.resend}>${msg('Send it again')}</button>
+      ${this.resent ? html`<span data-testid="resend-result">${this.resent}</span>` : nothing}
+    </p>`;
+  }
+
   private renderDialog() {
-    const registering = this.mode === 'register';
-    const title = registering ? msg('Create an account') : msg('Log in');
     return html`<dialog aria-labelledby="auth-title" @close=${this.onDialogClose}>
       <form @submit=${this.onSubmit} novalidate>
-        <h2 id="auth-title">${title}</h2>
-        <p class="hint">
-          ${registering
-            ? msg('With an account, every number you write on a board is kept in your history.')
-            : msg('Log in to keep the numbers you write in your history.')}
-        </p>
-        <label
-          >${msg('Email')}
-          <input name="email" type="email" autocomplete="email" required data-testid="email" aria-describedby="auth-error"
-        /></label>
-        <label
-          >${msg('Password')}
-          <input
-            name="password"
-            type="password"
-            autocomplete=${registering ? 'new-password' : 'current-password'}
-            required
-            minlength=${registering ? 8 : 1}
-            data-testid="password"
-            aria-describedby=${registering ? 'password-rule auth-error' : 'auth-error'}
-          />
-        </label>
-        ${registering ? html`<small id="password-rule">${msg('At least 8 characters.')}</small>` : nothing}
+        <h2 id="auth-title">${this.dialogTitle()}</h2>
+        ${this.renderFields()}
+        <p id="auth-info" class="info" role="status" data-testid="auth-info">${this.info}</p>
         <p id="auth-error" class="error" role="alert" data-testid="auth-error">${this.error}</p>
-        <div class="buttons">
-          <button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${registering ? msg('Register') : msg('Log in')}</button>
-          <button type="button" class="secondary" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>
-          <button type="button" class="link" @click=${() => this.switchMode(registering ? 'login' : 'register')}>
-            ${registering ? msg('I have an account') : msg('Create an account')}
-          </button>
-        </div>
+        <div class="buttons">${this.renderButtons()}</div>
       </form>
     </dialog>`;
   }
 
-  private open(mode: Mode): void {
-    this.mode = mode;
-    this.error = '';
-    this.dialog.showModal();
-    this.emailInput.focus();
+  private dialogTitle(): string {
+    switch (this.mode) {
+      case 'register':
+        return msg('Create an account');
+      case 'login':
+        return msg('Log in');
+      case 'forgot':
+        return msg('Forgot your password?');
+      case 'reset':
+        return msg('Choose a new password');
+      case 'name':
+        return msg('Your board name');
+      case 'message':
+        return msg('Your email');
+    }
+  }
+
+  private renderFields() {
+    const emailField = html`<label
+      >${msg('Email')}
+      <input name="email" type="email" autocomplete="email" required data-testid="email" aria-describedby="auth-error" .value=${this.emailValue}
+    /></label>`;
+    switch (this.mode) {
+      case 'login':
+        return html`<p class="hint">${msg('Log in to keep the numbers you write in your history.')}</p>
+          ${emailField}
+          <label
+            >${msg('Password')}
+            <input name="password" type="password" autocomplete="current-password" required data-testid="password" aria-describedby="auth-error"
+          /></label>`;
+      case 'register':
+        return html`<p class="hint">${msg('With an account, every number you write on a board is kept in your history.')}</p>
+          ${emailField} ${this.renderNewPassword()}`;
+      case 'forgot':
+        return html`<p class="hint">${msg('Enter the email of your account: we will send it a link to choose a new password.')}</p>
+          ${emailField}`;
+      case 'reset':
+        return this.renderNewPassword();
+      case 'name':
+        return html`<p class="hint">${msg('Everyone on the boards you write on sees this name. Leave it empty to use a made-up one.')}</p>
+          <label
+            >${msg('Board name')}
+            <input name="displayName" type="text" maxlength="40" autocomplete="nickname" data-testid="display-name" .value=${this.user?.displayName ?? ''}
+          /></label>`;
+      case 'message':
+        return nothing;
+    }
+  }
+
+  /** The new password, typed twice, with its strength as it is typed. */
+  private renderNewPassword() {
+    const labels: Record<Score, string> = {
+      0: msg('Strength: very weak'),
+      1: msg('Strength: weak'),
+      2: msg('Strength: fair'),
+      3: msg('Strength: good'),
+      4: msg('Strength: strong'),
+    };
+    return html`<label
+        >${this.mode === 'reset' ? msg('New password') : msg('Password')}
+        <input
+          name="password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minlength="8"
+          data-testid="password"
+          aria-describedby="password-rule password-strength auth-error"
+          @input=${this.onNewPasswordInput}
+      /></label>
+      <small id="password-rule">${msg('At least 8 characters. Several unrelated words make a strong password.')}</small>
+      <meter min="0" max="4" low="2" high="3" optimum="4" .value=${this.score ?? 0} aria-hidden="true"></meter>
+      <small id="password-strength" class=${this.score !== null && this.score < MIN_SCORE ? 'error' : ''} aria-live="polite" data-testid="password-strength"
+        >${this.score === null ? '' : labels[this.score]}${this.score !== null && this.score < MIN_SCORE ? ` ${msg('(too easy to guess)')}` : ''}</small
+      >
+      <label
+        >${msg('Password again')}
+        <input
+          name="password2"
+          type="password"
+          autocomplete="new-password"
+          required
+          data-testid="password-again"
+          aria-invalid=${this.mismatch ? 'true' : 'false'}
+          aria-describedby="password-mismatch"
+          @input=${this.onNewPasswordInput}
+      /></label>
+      <small id="password-mismatch" class="error" aria-live="polite" data-testid="password-mismatch">${this.mismatch ? msg('The two passwords are not the same.') : ''}</small>`;
+  }
+
+  private renderButtons() {
+    const cancel = html`<button type="button" class="secondary" data-testid="cancel-auth" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>`;
+    switch (this.mode) {
+      case 'login':
+        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Log in')}</button>
+          ${cancel}
+          <span class="links">
+            <button type="button" class="link" data-testid="forgot-password" @click=${() => this.switchMode('forgot')}>${msg('Forgot password?')}</button>
+            <button type="button" class="link" @click=${() => this.switchMode('register')}>${msg('Create an account')}</button>
+          </span>`;
+      case 'register':
+        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Register')}</button>
+          ${cancel}
+          <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('I have an account')}</button></span>`;
+      case 'forgot':
+        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy || this.info !== ''}>${msg('Send the link')}</button>
+          ${cancel}
+          <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('Back to log in')}</button></span>`;
+      case 'reset':
+        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Set the new password')}</button> ${cancel}`;
+      case 'name':
+        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Save')}</button> ${cancel}`;
+      case 'message':
+        return html`<button type="button" data-testid="close-message" @click=${() => this.dialog.close()}>${msg('Close')}</button>`;
+    }
+  }
+
+  private open(mode: Mode, token = ''): void {
+    this.switchMode(mode);
+    this.resetToken = token;
+    if (!this.dialog.open) this.dialog.showModal();
+    void this.updateComplete.then(() => this.form.querySelector<HTMLInputElement>('input')?.focus());
   }
 
   private switchMode(mode: Mode): void {
+    // The form is cleared between modes: a password typed for one never goes to another.
+    this.form?.reset();
     this.mode = mode;
     this.error = '';
+    this.info = '';
+    this.score = null;
+    this.mismatch = false;
+    if (mode === 'register' || mode === 'reset') preloadStrength();
   }
 
   private onDialogClose(): void {
     this.error = '';
+    this.info = '';
     this.busy = false;
+    this.emailValue = '';
+    this.form.reset();
+  }
+
+  private async onNewPasswordInput(): Promise<void> {
+    const data = new FormData(this.form);
+    const password = String(data.get('password') ?? '');
+    const again = String(data.get('password2') ?? '');
+    this.mismatch = again !== '' && again !== password;
+    if (!password) {
+      this.score = null;
+      return;
+    }
+    const email = String(data.get('email') ?? '') || (this.mode === 'reset' ? '' : this.user?.email ?? '');
+    try {
+      const score = await passwordScore(password, email);
+      // A later keystroke may have answered first.
+      if (String(new FormData(this.form).get('password') ?? '') === password) this.score = score;
+    } catch {
+      this.score = null;
+    }
   }
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
@@ -131,28 +313,117 @@ export class AccountMenu extends LitElement {
     const data = new FormData(form);
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
+    const again = String(data.get('password2') ?? '');
+    const emailInput = form.elements.namedItem('email') as HTMLInputElement | null;
     // The server checks too; saying it here spares a round trip and reads better than a schema message.
-    if (!email || !password) {
-      this.error = msg('Enter your email and password.');
-      return;
+    if (this.mode === 'login' || this.mode === 'register') {
+      if (!email || !password) return void (this.error = msg('Enter your email and password.'));
     }
-    if (this.mode === 'register' && !(form.elements.namedItem('email') as HTMLInputElement).checkValidity()) {
-      this.error = msg('That email address does not look right.');
-      return;
+    if ((this.mode === 'register' || this.mode === 'forgot') && (!email || !emailInput?.checkValidity())) {
+      return void (this.error = msg('That email address does not look right.'));
     }
-    if (this.mode === 'register' && password.length < 8) {
-      this.error = msg('The password needs at least 8 characters.');
-      return;
+    if (this.mode === 'register' || this.mode === 'reset') {
+      if (password.length < 8) return void (this.error = msg('The password needs at least 8 characters.'));
+      if (password !== again) {
+        this.mismatch = true;
+        return void (this.error = msg('The two passwords are not the same.'));
+      }
     }
     this.busy = true;
     this.error = '';
     try {
-      const user = await (this.mode === 'register' ? register({ email, password }) : login({ email, password }));
-      form.reset();
-      this.dialog.close();
-      this.setUser(user, 'login');
+      await this.submit(this.mode, { email, password, displayName: String(data.get('displayName') ?? '') });
     } catch (error) {
-      this.error = describeError(error);
+      this.error = this.describe(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async submit(mode: Mode, input: { email: string; password: string; displayName: string }): Promise<void> {
+    switch (mode) {
+      case 'login':
+      case 'register': {
+        const user = await (mode === 'register' ? register(input) : login(input));
+        this.dialog.close();
+        this.setUser(user, 'login');
+        return;
+      }
+      case 'forgot':
+        await forgotPassword(input.email);
+        // The server's answer is the same for every address; so is ours.
+        this.info = msg('If an account uses this address, a link to choose a new password is on its way. It works once, within one hour.');
+        return;
+      case 'reset': {
+        const { email } = await resetPassword(this.resetToken, input.password);
+        // Every session of the account ended, this browser's too if it was signed in to it.
+        if (this.user && this.user.email === email) this.setUser(null, 'logout');
+        this.switchMode('login');
+        this.emailValue = email;
+        this.info = msg('Your password is changed, and the account is signed out everywhere. Log in with the new password.');
+        await this.updateComplete;
+        this.form.querySelector<HTMLInputElement>('input[name=password]')?.focus();
+        return;
+      }
+      case 'name': {
+        const user = await setDisplayName(input.displayName.trim() || null);
+        this.user = user;
+        this.dialog.close();
+        return;
+      }
+      case 'message':
+        return;
+    }
+  }
+
+  /** A sentence for the failure, in the page's language for the codes of account links. */
+  private describe(error: unknown): string {
+    if (error instanceof ApiError) {
+      switch (error.code) {
+        case 'invalid_token':
+          return msg('This link is not valid (it may have been cut short). Ask for a new one.');
+        case 'token_used':
+          return msg('This link has already been used. Ask for a new one if you need it.');
+        case 'token_expired':
+          return msg('This link has expired. Ask for a new one.');
+        case 'rate_limited':
+          return msg('Too many attempts: wait a minute and try again.');
+        case 'storage_unavailable':
+          return msg('Accounts cannot be saved right now. Try again later.');
+      }
+    }
+    return describeError(error);
+  }
+
+  /** Uses a confirmation link, and says how it went. */
+  private async confirm(token: string): Promise<void> {
+    this.open('message');
+    this.busy = true;
+    this.info = msg('Confirming your email…');
+    try {
+      await confirmEmail(token);
+      this.info = msg('Your email is confirmed. Thank you.');
+      if (this.user) this.user = (await fetchMe()) ?? this.user;
+    } catch (error) {
+      this.info = '';
+      this.error = this.describe(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async resend(): Promise<void> {
+    this.busy = true;
+    this.resent = '';
+    try {
+      await resendConfirmation();
+      this.resent = msg('Sent: check your inbox.');
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'already_confirmed') {
+        this.user = (await fetchMe()) ?? this.user;
+      } else {
+        this.resent = this.describe(error);
+      }
     } finally {
       this.busy = false;
     }
@@ -165,11 +436,12 @@ export class AccountMenu extends LitElement {
   private async logOut(): Promise<void> {
     this.busy = true;
     this.error = '';
+    this.resent = '';
     try {
       await logout();
       this.setUser(null, 'logout');
     } catch (error) {
-      this.error = `Could not log out: ${describeError(error)}`;
+      this.error = msg(str`Could not log out: ${describeError(error)}`);
     } finally {
       this.busy = false;
     }
