@@ -45,4 +45,19 @@ export const styles = css`
     outline: 3px solid #1d4ed8;
     outline-offset: 2px;
   }
+  /* Phones: one row of tools, so that the board keeps the height. Buttons stay at least 2.75rem tall to the touch. */
+  @media (max-width: 40rem) {
+    :host {
+      flex-wrap: nowrap;
+      gap: 0.375rem;
+    }
+    [role='group'] {
+      gap: 0.25rem;
+    }
+    button {
+      min-height: 2.75rem;
+      padding: 0.25rem 0.5rem;
+      font-size: 0.875rem;
+    }
+  }
 `;

@@ -233,4 +233,100 @@ export const styles = css`
     color: #ffffff;
     box-shadow: 0 4px 16px rgb(0 0 0 / 0.25);
   }
+  /*
+   * The secondary controls (who is here, pages, language, account): in the header's row on wide
+   * screens, kept in their old order around the status; folded into the Menu button on phones.
+   */
+  .more {
+    display: contents;
+  }
+  .mode,
+  .status,
+  [data-testid='retry'] {
+    order: 1;
+  }
+  .language,
+  account-menu {
+    order: 2;
+  }
+  .menu-button {
+    display: none;
+  }
+  /* Keyboard hints only where there is a keyboard: a pointer that hovers and is fine (a mouse, a trackpad). */
+  .shortcut {
+    display: none;
+  }
+  @media (hover: hover) and (pointer: fine) {
+    .shortcut {
+      display: inline;
+    }
+  }
+  /* Phones: the board takes most of the screen, the reading stays in view below it. */
+  @media (max-width: 40rem) {
+    :host {
+      padding: 0.5rem 0.5rem 1rem;
+    }
+    header {
+      position: relative;
+      flex-wrap: nowrap;
+      gap: 0.5rem;
+    }
+    h1 {
+      font-size: 1.25rem;
+      margin-right: auto;
+    }
+    .menu-button {
+      display: inline-block;
+    }
+    .more {
+      display: none;
+    }
+    .more.open {
+      position: absolute;
+      top: 100%;
+      right: 0;
+      z-index: 10;
+      display: flex;
+      flex-direction: column;
+      align-items: stretch;
+      gap: 0.75rem;
+      width: min(20rem, calc(100vw - 1rem));
+      box-sizing: border-box;
+      margin-top: 0.25rem;
+      padding: 0.75rem;
+      border: 1px solid #d1d5db;
+      border-radius: 0.75rem;
+      background: #ffffff;
+      box-shadow: 0 8px 24px rgb(0 0 0 / 0.15);
+    }
+    .more.open participant-list {
+      flex: none;
+    }
+    .more.open account-menu {
+      margin-left: 0;
+    }
+    .mode,
+    .status {
+      font-size: 0.75rem;
+      padding: 0.125rem 0.5rem;
+    }
+    .how-to {
+      display: none;
+    }
+    main {
+      gap: 0.5rem;
+      margin-top: 0.5rem;
+    }
+    .board {
+      gap: 0.375rem;
+    }
+    /* Taller than the board's 16:10: the board shows a part as tall as itself (two fingers pan). */
+    digit-board {
+      aspect-ratio: auto;
+      height: 62svh;
+    }
+    result-panel {
+      padding: 0.5rem 0.75rem;
+    }
+  }
 `;

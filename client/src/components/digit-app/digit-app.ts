@@ -77,6 +77,8 @@ export class DigitApp extends LitElement {
   @state() private tool: Tool = 'pen';
   @state() private participants: readonly Participant[] = [];
   @state() private shareState: 'idle' | 'copied' | 'failed' = 'idle';
+  /** The folded menu of secondary controls is open (phones). */
+  @state() private menuOpen = false;
   /** The signed-in user's id ('' when signed out, undefined until known). */
   @state() private userId: string | undefined;
   /** The history shown over the board (#history), or null for the board. */
@@ -215,27 +217,6 @@ export class DigitApp extends LitElement {
     return html`
       <header>
         <h1>Digitboard</h1>
-        <participant-list .participants=${this.participants} you=${this.sync.me?.id ?? ''}></participant-list>
-        <nav class="links" aria-label=${msg('Pages')}>
-          <a class="button secondary" href="#upload" data-testid="open-upload" aria-current=${this.view === 'upload' ? 'page' : 'false'}
-            >${msg('Upload')}</a
-          >
-          <a class="button secondary" href="#model" data-testid="open-model" aria-current=${this.view === 'model' ? 'page' : 'false'}
-            >${msg('Model')}</a
-          >
-          <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>${msg('New board')}</button>
-          <button
-            type="button"
-            class="secondary"
-            data-testid="share"
-            aria-label=${msg('Share link: copy the address of this board')}
-            ?disabled=${!this.connection.room}
-            @click=${this.share}
-          >
-            ${this.shareState === 'copied' ? msg('Copied') : msg('Share link')}
-          </button>
-          <span class="sr-only" aria-live="polite">${this.shareState === 'copied' ? msg('Link copied') : ''}</span>
-        </nav>
         ${badge
           ? html`<span class="mode" data-testid="on-device" data-state=${this.onDevice.state} title=${msg('Ink is recognized in this browser')}
               >${msg('On this device')}${this.onDevice.state === 'loading' ? html` <small>${msg('(loading)')}</small>` : nothing}</span
@@ -252,15 +233,49 @@ export class DigitApp extends LitElement {
         ${status === 'error' && errorCode === 4005
           ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => this.connection.retry()}>${msg('Try again')}</button>`
           : nothing}
-        <label class="language"
-          ><span class="sr-only">${msg('Language')}</span>
-          <select data-testid="language" @change=${this.onLanguageChange}>
-            ${(Object.keys(LOCALE_NAMES) as Locale[]).map(
-              (locale) => html`<option value=${locale} lang=${locale} ?selected=${getLocale() === locale}>${LOCALE_NAMES[locale]}</option>`,
-            )}
-          </select></label
+        <!-- On a phone the secondary controls fold into this menu; elsewhere the button is hidden and they sit in the header. -->
+        <button
+          type="button"
+          class="secondary menu-button"
+          data-testid="menu"
+          aria-expanded=${this.menuOpen ? 'true' : 'false'}
+          aria-controls="more"
+          @click=${() => (this.menuOpen = !this.menuOpen)}
         >
-        <account-menu @account-change=${this.onAccountChange} @open-history=${this.openHistory}></account-menu>
+          ${msg('Menu')}
+        </button>
+        <div id="more" class=${this.menuOpen ? 'more open' : 'more'} @click=${this.onMenuClick}>
+          <participant-list .participants=${this.participants} you=${this.sync.me?.id ?? ''}></participant-list>
+          <nav class="links" aria-label=${msg('Pages')}>
+            <a class="button secondary" href="#upload" data-testid="open-upload" aria-current=${this.view === 'upload' ? 'page' : 'false'}
+              >${msg('Upload')}</a
+            >
+            <a class="button secondary" href="#model" data-testid="open-model" aria-current=${this.view === 'model' ? 'page' : 'false'}
+              >${msg('Model')}</a
+            >
+            <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>${msg('New board')}</button>
+            <button
+              type="button"
+              class="secondary"
+              data-testid="share"
+              aria-label=${msg('Share link: copy the address of this board')}
+              ?disabled=${!this.connection.room}
+              @click=${this.share}
+            >
+              ${this.shareState === 'copied' ? msg('Copied') : msg('Share link')}
+            </button>
+            <span class="sr-only" aria-live="polite">${this.shareState === 'copied' ? msg('Link copied') : ''}</span>
+          </nav>
+          <label class="language"
+            ><span class="sr-only">${msg('Language')}</span>
+            <select data-testid="language" @change=${this.onLanguageChange}>
+              ${(Object.keys(LOCALE_NAMES) as Locale[]).map(
+                (locale) => html`<option value=${locale} lang=${locale} ?selected=${getLocale() === locale}>${LOCALE_NAMES[locale]}</option>`,
+              )}
+            </select></label
+          >
+          <account-menu @account-change=${this.onAccountChange} @open-history=${this.openHistory}></account-menu>
+        </div>
       </header>
       ${this.historyRoute && this.userId
         ? html`<history-page
@@ -386,7 +401,19 @@ export class DigitApp extends LitElement {
 
   // --- The user's actions -----------------------------------------------------------------
 
+  /** A page link or a board action chosen in the folded menu closes it (the account's own buttons open dialogs and leave it). */
+  private onMenuClick(event: Event): void {
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && target.closest('nav.links a, nav.links button') && !target.closest('account-menu')) this.menuOpen = false;
+  }
+
   private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.menuOpen) {
+      // Escape closes the menu; it clears the board only when nothing else is open.
+      event.preventDefault();
+      this.menuOpen = false;
+      return;
+    }
     if (event.repeat || event.altKey || this.showingOther) return;
     // A modal (the log in form) has the keyboard: Escape there closes it, not clears the board.
     if (event.composedPath().some((target) => target instanceof HTMLDialogElement)) return;

@@ -211,4 +211,12 @@ export const styles = css`
       transition: none;
     }
   }
+  /* Where the view is on the board, when it shows only a part of it (a phone held upright). */
+  .view-bar {
+    position: absolute;
+    bottom: 0.25rem;
+    height: 0.25rem;
+    border-radius: 999px;
+    background: rgb(29 78 216 / 0.35);
+  }
 `;

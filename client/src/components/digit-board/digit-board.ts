@@ -82,8 +82,9 @@ interface PlacedLabel {
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
-const percentX = (x: number): string => `${(x / BOARD_WIDTH) * 100}%`;
-const percentY = (y: number): string => `${(y / BOARD_HEIGHT) * 100}%`;
+const px = (value: number): string => `${value}px`;
+/** Pen pressure (0-1, 0.5 where the device reports none) to a width factor: a light touch draws thinner, a firm one thicker. */
+const pressureWidth = (pressure: number): number => 0.45 + 1.1 * Math.min(1, Math.max(0, pressure));
 const labelId = (groupId: string): string => `label-${groupId}`;
 
 /**
@@ -92,6 +93,12 @@ const labelId = (groupId: string): string => `label-${groupId}`;
  * reports ink drawn here as `stroke-begin` (pen down), `stroke-points` (at most once per
  * animation frame) and `stroke-end` (pen up); with the eraser, `erase-stroke` for each stroke it
  * touches. Coordinates are board units, whatever the size of the canvas.
+ *
+ * The canvas shows the board at one scale, filling its box: a box of the board's proportions
+ * (16:10) shows all of it; a taller one (a phone held upright) shows a part as tall as the board,
+ * and two fingers pan it sideways. Two-finger gestures never draw, and while a pen is down,
+ * touches (a resting palm) are ignored. A pen's pressure sets the width of its ink here, for
+ * display only: the points sent, and so what is recognized, are the same.
  *
  * Each label is a button: it opens a popover with the model's other readings and, when
  * `correctable`, a way to say what the number is, reported as `correct-number`.
@@ -128,6 +135,9 @@ export class DigitBoard extends LitElement {
     | {
         id: string;
         pointerId: number;
+        pointerType: string;
+        /** stroke-begin has gone out: cancelling it now means taking it back. */
+        begun: boolean;
         origin: DOMRect;
         scale: number;
         startTime: number;
@@ -147,6 +157,14 @@ export class DigitBoard extends LitElement {
   private cssHeight = 0;
   /** The root font size in CSS pixels: labels are sized in rem. */
   private rem = 16;
+  /** The board's left edge of the view, in board units (non-zero only when the view is narrower than the board). */
+  private viewX = 0;
+  /** Touch pointers down on the board, by id: their latest x (CSS pixels). */
+  private readonly touches = new Map<number, number>();
+  /** Two fingers are down: they pan; the midpoint's x at the last move. */
+  private pan: { midX: number } | undefined;
+  /** Width factors (pressure) of the points of pen strokes drawn here, by stroke id: display only. */
+  private readonly pressures = new Map<string, number[]>();
   /** The last layout and what it was computed from: renders for cursors need not redo it. */
   private layoutCache: { key: string; labels: PlacedLabel[] } | undefined;
   /** Move focus into the popover after the render that opens it. */
@@ -229,12 +247,19 @@ export class DigitBoard extends LitElement {
               class="cursor"
               data-testid="cursor"
               ?data-idle=${c.idle}
-              style=${styleMap({ left: percentX(c.x), top: percentY(c.y), '--cursor-color': c.color })}
+              style=${styleMap({ left: px(this.screenX(c.x)), top: px(this.screenY(c.y)), '--cursor-color': c.color })}
             >
               <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1 1l5 14 2-6 6-2z" /></svg>
               <span class="name">${c.name}</span>
             </div>`,
         )}
+        ${this.viewWidth() < BOARD_WIDTH - 1
+          ? html`<div
+              class="view-bar"
+              aria-hidden="true"
+              style=${styleMap({ left: `${(this.viewX / BOARD_WIDTH) * 100}%`, width: `${(this.viewWidth() / BOARD_WIDTH) * 100}%` })}
+            ></div>`
+          : nothing}
       </div>
       ${open ? this.renderPopover(open) : nothing}`;
   }
@@ -252,7 +277,7 @@ export class DigitBoard extends LitElement {
         : msg(str`${text}: show other readings`);
     const title = corrected ? (by ? msg(str`Corrected by ${by}`) : msg('Corrected')) : rejected ? msg('Not a digit') : msg(str`Read as ${text}`);
     return html`<li
-      style=${styleMap({ left: percentX(rect.x), top: percentY(rect.y), width: percentX(rect.width), height: percentY(rect.height) })}
+      style=${styleMap({ left: px(this.screenX(rect.x)), top: px(this.screenY(rect.y)), width: px(rect.width / this.unitsPerPx()), height: px(rect.height / this.unitsPerPx()) })}
     >
       <button
         type="button"
@@ -274,11 +299,15 @@ export class DigitBoard extends LitElement {
 
   /** The open label's popover, beside the label on the side with more room (it may spill out of the board). */
   private renderPopover({ group, text, corrected, rect }: PlacedLabel) {
-    const below = rect.y + rect.height / 2 < BOARD_HEIGHT / 2;
-    const rightward = rect.x + rect.width / 2 < BOARD_WIDTH / 2;
+    const top = this.screenY(rect.y);
+    const bottom = this.screenY(rect.y + rect.height);
+    const left = this.screenX(rect.x);
+    const right = this.screenX(rect.x + rect.width);
+    const below = (top + bottom) / 2 < this.cssHeight / 2;
+    const rightward = (left + right) / 2 < this.cssWidth / 2;
     const position = {
-      ...(below ? { top: percentY(rect.y + rect.height) } : { bottom: percentY(BOARD_HEIGHT - rect.y) }),
-      ...(rightward ? { left: percentX(rect.x) } : { right: percentX(BOARD_WIDTH - rect.x - rect.width) }),
+      ...(below ? { top: px(bottom) } : { bottom: px(this.cssHeight - top) }),
+      ...(rightward ? { left: px(left) } : { right: px(this.cssWidth - right) }),
     };
     const by = group.correctedBy ?? '';
     return html`<div class="popover-layer">
@@ -403,7 +432,7 @@ export class DigitBoard extends LitElement {
    */
   private placedLabels(): PlacedLabel[] {
     const groups = this.labelled();
-    const scale = this.cssWidth > 0 ? BOARD_WIDTH / this.cssWidth : 1;
+    const scale = this.unitsPerPx();
     const items = groups.map((group) => {
       const text = shownReading(group.result.text, group.correctedText);
       return { group, text, corrected: !!group.correctedText };
@@ -437,6 +466,7 @@ export class DigitBoard extends LitElement {
       this.requestFrame();
       if (change === 'ink') return;
       this.countStrokes();
+      for (const id of this.pressures.keys()) if (!this.model.has(id)) this.pressures.delete(id);
       // Labels depend on which strokes are on the board.
       if (this.groups.length > 0) this.requestUpdate();
     });
@@ -458,8 +488,9 @@ export class DigitBoard extends LitElement {
     if (cssWidth !== this.cssWidth || rem !== this.rem) {
       this.cssWidth = cssWidth;
       this.rem = rem;
-      if (this.groups.length > 0) this.requestUpdate();
+      this.requestUpdate();
     }
+    this.viewX = this.clampViewX(this.viewX);
     const device = entry.devicePixelContentBoxSize?.[0];
     const width = device ? device.inlineSize : Math.round(this.cssWidth * devicePixelRatio);
     const height = device ? device.blockSize : Math.round(this.cssHeight * devicePixelRatio);
@@ -478,11 +509,35 @@ export class DigitBoard extends LitElement {
     const left = rect.left + parseFloat(style.borderLeftWidth);
     const top = rect.top + parseFloat(style.borderTopWidth);
     const width = rect.width - parseFloat(style.borderLeftWidth) - parseFloat(style.borderRightWidth);
-    return { origin: new DOMRect(left, top), scale: width > 0 ? BOARD_WIDTH / width : 1 };
+    const height = rect.height - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+    return { origin: new DOMRect(left, top), scale: width > 0 && height > 0 ? Math.min(BOARD_WIDTH / width, BOARD_HEIGHT / height) : 1 };
   }
 
   private toBoard(event: PointerEvent, origin: DOMRect, scale: number): [number, number] {
-    return [round1((event.clientX - origin.x) * scale), round1((event.clientY - origin.y) * scale)];
+    return [round1((event.clientX - origin.x) * scale + this.viewX), round1((event.clientY - origin.y) * scale)];
+  }
+
+  /** Board units per CSS pixel: the board fills the canvas's height, or its width, whichever shows it whole in that direction. */
+  private unitsPerPx(): number {
+    return this.cssWidth > 0 && this.cssHeight > 0 ? Math.min(BOARD_WIDTH / this.cssWidth, BOARD_HEIGHT / this.cssHeight) : 1;
+  }
+
+  /** How wide the part of the board on screen is, in board units. */
+  private viewWidth(): number {
+    return this.cssWidth > 0 ? Math.min(BOARD_WIDTH, this.cssWidth * this.unitsPerPx()) : BOARD_WIDTH;
+  }
+
+  private clampViewX(x: number): number {
+    return Math.min(Math.max(0, x), BOARD_WIDTH - this.viewWidth());
+  }
+
+  /** A board x or y on screen, in CSS pixels from the canvas's content box. */
+  private screenX(x: number): number {
+    return (x - this.viewX) / this.unitsPerPx();
+  }
+
+  private screenY(y: number): number {
+    return y / this.unitsPerPx();
   }
 
   /**
@@ -496,13 +551,38 @@ export class DigitBoard extends LitElement {
   }
 
   private onPointerDown(event: PointerEvent, labelGroup?: string): void {
-    // One stroke at a time: a second finger or a right click does not draw.
-    if (this.current || !event.isPrimary || (event.pointerType === 'mouse' && event.button !== 0)) return;
+    if (event.pointerType === 'touch') {
+      // Palm rejection: while a pen writes, a hand resting on the screen does nothing.
+      if (this.current?.pointerType === 'pen') return;
+      this.touches.set(event.pointerId, event.clientX);
+      if (this.touches.size >= 2) {
+        // Two fingers: a gesture (they pan), never ink; the first finger's stroke is taken back.
+        event.preventDefault();
+        this.takeBackStroke();
+        this.pan = { midX: this.touchMidX() };
+        return;
+      }
+    }
+    // A pen comes down while a touch (a palm that landed first) draws: the pen wins.
+    if (event.pointerType === 'pen' && this.current?.pointerType === 'touch') this.takeBackStroke();
+    // One stroke at a time: a second pointer or a right click does not draw.
+    if (this.current || this.pan || !event.isPrimary || (event.pointerType === 'mouse' && event.button !== 0)) return;
     event.preventDefault();
     this.canvas.setPointerCapture(event.pointerId);
     const { origin, scale } = this.placement();
     const tool = this.tool;
-    this.current = { id: nextStrokeId(), pointerId: event.pointerId, origin, scale, startTime: event.timeStamp, last: undefined, tool, cancelled: false };
+    this.current = {
+      id: nextStrokeId(),
+      pointerId: event.pointerId,
+      pointerType: event.pointerType,
+      begun: false,
+      origin,
+      scale,
+      startTime: event.timeStamp,
+      last: undefined,
+      tool,
+      cancelled: false,
+    };
     if (tool === 'eraser') {
       this.eraseAt(event);
       return;
@@ -522,6 +602,7 @@ export class DigitBoard extends LitElement {
     const current = this.current;
     if (!current) return;
     current.onLabel = undefined;
+    current.begun = true;
     const points = this.pending;
     this.pending = [];
     this.emit('stroke-begin', { strokeId: current.id, points });
@@ -529,6 +610,19 @@ export class DigitBoard extends LitElement {
   }
 
   private onPointerMove(event: PointerEvent): void {
+    if (this.touches.has(event.pointerId)) this.touches.set(event.pointerId, event.clientX);
+    if (this.pan) {
+      if (!this.touches.has(event.pointerId)) return;
+      const midX = this.touchMidX();
+      const viewX = this.clampViewX(this.viewX - (midX - this.pan.midX) * this.unitsPerPx());
+      this.pan.midX = midX;
+      if (viewX !== this.viewX) {
+        this.viewX = viewX;
+        this.requestUpdate();
+        this.requestFrame();
+      }
+      return;
+    }
     const current = this.current;
     if (event.pointerId !== current?.pointerId) {
       // Hovering: where the pointer is, for others' view of our cursor.
@@ -553,6 +647,8 @@ export class DigitBoard extends LitElement {
   }
 
   private onPointerUp(event: PointerEvent): void {
+    this.touches.delete(event.pointerId);
+    if (this.pan && this.touches.size === 0) this.pan = undefined;
     const current = this.current;
     if (event.pointerId !== current?.pointerId) return;
     if (this.canvas.hasPointerCapture(event.pointerId)) this.canvas.releasePointerCapture(event.pointerId);
@@ -581,6 +677,28 @@ export class DigitBoard extends LitElement {
     const [x, y] = this.toBoard(event, current.origin, current.scale);
     const hit = this.model.hitTest(x, y, PEN_WIDTH / 2 + ERASER_REACH);
     if (hit) this.emit('erase-stroke', { strokeId: hit });
+  }
+
+  /** The midpoint of the fingers down, in client x. */
+  private touchMidX(): number {
+    let sum = 0;
+    for (const x of this.touches.values()) sum += x;
+    return this.touches.size > 0 ? sum / this.touches.size : 0;
+  }
+
+  /** The stroke being drawn was not meant as ink (a second finger came, or a pen after a palm): it goes, here and for everyone. */
+  private takeBackStroke(): void {
+    const current = this.current;
+    if (!current) return;
+    this.current = undefined;
+    this.pending = [];
+    this.pressures.delete(current.id);
+    if (this.canvas.hasPointerCapture(current.pointerId)) this.canvas.releasePointerCapture(current.pointerId);
+    if (current.tool === 'pen' && current.begun && !current.cancelled) {
+      this.emit('stroke-end', { strokeId: current.id });
+      this.emit('erase-stroke', { strokeId: current.id });
+    }
+    this.requestFrame();
   }
 
   private requestFrame(): void {
@@ -617,6 +735,11 @@ export class DigitBoard extends LitElement {
     const point: Point = [x, y, t];
     current.last = point;
     this.pending.push(point);
+    if (current.pointerType === 'pen') {
+      const widths = this.pressures.get(current.id) ?? [];
+      widths.push(pressureWidth(event.pressure));
+      this.pressures.set(current.id, widths);
+    }
   }
 
   /**
@@ -631,15 +754,21 @@ export class DigitBoard extends LitElement {
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (this.cssWidth === 0 || this.cssHeight === 0) return;
-    // Board units to device pixels (the CSS aspect ratio is the board's).
-    context.setTransform(this.canvas.width / BOARD_WIDTH, 0, 0, this.canvas.height / BOARD_HEIGHT, 0, 0);
+    // Board units to device pixels, the view's left edge at the canvas's.
+    const k = this.canvas.width / this.cssWidth / this.unitsPerPx();
+    context.setTransform(k, 0, 0, k, -this.viewX * k, 0);
     context.lineCap = 'round';
     context.lineJoin = 'round';
     context.lineWidth = PEN_WIDTH;
-    for (const { points, color } of this.model.values()) {
+    for (const { id, points, color } of this.model.values()) {
       const first = points[0];
       if (!first) continue;
       context.strokeStyle = context.fillStyle = color;
+      const widths = this.pressures.get(id);
+      if (widths && widths.length === points.length && points.length > 1) {
+        this.drawPressured(context, points, widths);
+        continue;
+      }
       context.beginPath();
       // A tap (all points in one place) is drawn as a dot: canvas draws nothing for a zero-length line.
       if (points.every((p) => p[0] === first[0] && p[1] === first[1])) {
@@ -657,6 +786,18 @@ export class DigitBoard extends LitElement {
       context.lineTo(last[0], last[1]);
       context.stroke();
     }
+  }
+
+  /** A pen stroke drawn here, segment by segment, each as wide as the pressure at its end (round caps hide the joins). */
+  private drawPressured(context: CanvasRenderingContext2D, points: readonly number[][], widths: readonly number[]): void {
+    for (let i = 1; i < points.length; i++) {
+      context.lineWidth = PEN_WIDTH * widths[i];
+      context.beginPath();
+      context.moveTo(points[i - 1][0], points[i - 1][1]);
+      context.lineTo(points[i][0], points[i][1]);
+      context.stroke();
+    }
+    context.lineWidth = PEN_WIDTH;
   }
 
   private emit<K extends 'stroke-begin' | 'stroke-points' | 'stroke-end' | 'erase-stroke' | 'board-pointer' | 'correct-number'>(
