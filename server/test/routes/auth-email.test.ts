@@ -255,6 +255,28 @@ describe.each(PROVIDERS)('account emails on %s', (provider) => {
   });
 });
 
+describe('start', () => {
+  it("with SMTP_URL and without PUBLIC_URL, warns that links take the request's host", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const database = await migratedDatabase('sqlite');
+    // Nothing is sent, so nothing needs to listen there.
+    const app = await buildApp({ databaseUrl: database.url, config: { SMTP_URL: 'smtp://127.0.0.1:9', PUBLIC_URL: undefined }, fastify: { logger: { level: 'info', stream } } });
+    try {
+      expect(lines.filter((l) => /PUBLIC_URL is not set/.test(l.msg)).map((l) => l.level)).toEqual([40]);
+      expect(lines.filter((l) => /mail is not being sent/.test(l.msg))).toEqual([]);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('without SMTP_URL', () => {
   it('says once at start that mail is not sent, and logs each link at info level (PUBLIC_URL as its base)', async () => {
     const lines: { level: number; msg: string; link?: string; to?: string }[] = [];

@@ -54,6 +54,10 @@ export function sendConfirmation(app: FastifyInstance, request: FastifyRequest, 
 
 const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async (app, opts) => {
   app.setErrorHandler(accountsErrorHandler);
+  if (!opts.publicUrl && app.hasDecorator('mailer') && app.mailer.sending) {
+    // A client chooses its Host: a reset link it asked for someone else would point where it says.
+    app.log.warn('PUBLIC_URL is not set: the links in account emails use the host each request was sent to; set it in production');
+  }
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new authErrors.RateLimited(context.after),
