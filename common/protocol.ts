@@ -21,6 +21,9 @@ export const ClientMessageSchema = Type.Union([
    * names it in the welcome).
    * `resume` is sent by a reconnecting client: its previous session id and the last `seq` it saw,
    * so that the server sends only what it missed.
+   * `client` (protocol 5) is a random key the browser keeps: a hello without a resume that brings
+   * the key of a writer who left the board makes it that writer again (same participant id, name
+   * and colour; undo reaches their strokes). A secret: never shown to other participants.
    */
   Type.Object(
     {
@@ -29,6 +32,7 @@ export const ClientMessageSchema = Type.Union([
       room: Type.Optional(Type.String({ pattern: ROOM_ID_PATTERN })),
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
       resume: Type.Optional(Type.Object({ session: Id, lastSeq: Type.Integer({ minimum: 0 }) }, strict)),
+      client: Type.Optional(Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
     },
     strict,
   ),

@@ -18,6 +18,8 @@ export const config = {
   noticeMs: 8_000,
   /** localStorage key remembering the name the server gave us, to keep it on every board. */
   nameKey: 'digitboard.name',
+  /** localStorage key of this browser's key on boards (board/client-key.ts). */
+  clientKeyKey: 'digitboard.client-key',
   /** On-device recognition: the model and its manifest, and onnxruntime-web's files, all from our server. */
   onDevice: {
     manifestUrl: '/api/model',

@@ -374,7 +374,8 @@ export class BoardSync {
       this.unacked.delete(id);
       if (!stroke) continue;
       if (this.drawing === id) this.cancelDrawing();
-      if (undone && this.own.has(id)) this.redoStack.push(stroke.points);
+      // Ours, from this page or (same participant after a reload) an earlier one.
+      if (undone && this.isMine(stroke)) this.redoStack.push(stroke.points);
       if (stroke.done) removed.push(stroke);
     }
     if (removed.length > 0) this.io.onInkChange({ type: 'removed', box: boundsOf(removed) });

@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   room?: string;
   /** The name to join with (the server makes one up otherwise). */
   name?(): string | undefined;
+  /** This browser's key, to be the same writer after a reload (hello.client). */
+  client?(): string | undefined;
   /** After each successful handshake. Without `welcome.board`, the missed events follow. */
   onWelcome(welcome: WelcomeMessage): void;
   /** Every message after the handshake, pongs excepted. */
@@ -170,12 +172,14 @@ export class ConnectionController implements ReactiveController {
       const room = this.room;
       const resume = room ? this.resumePoints.get(room) : undefined;
       const name = this.options.name?.();
+      const client = this.options.client?.();
       const hello: ClientMessage = {
         type: 'hello',
         protocol: PROTOCOL_VERSION,
         ...(room ? { room } : {}),
         ...(name ? { name } : {}),
         ...(resume ? { resume } : {}),
+        ...(client ? { client } : {}),
       };
       socket.send(JSON.stringify(hello));
     };

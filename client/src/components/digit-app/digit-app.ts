@@ -5,6 +5,7 @@ import type { GroupResult, Participant, ServerMessage } from '../../../../common
 import type { Recognition } from '../../../../common/recognition.js';
 import { applyDelta } from '../../../../common/result-delta.js';
 import { BoardSync, type InkChange } from '../../board/board-sync.js';
+import { clientKey } from '../../board/client-key.js';
 import { roomFromPath, roomPath } from '../../board/room-url.js';
 import { config } from '../../config.js';
 import { getLocale, LOCALE_NAMES, setLocale, type Locale } from '../../localization.js';
@@ -122,6 +123,7 @@ export class DigitApp extends LitElement {
     this.connection = new ConnectionController(this, {
       room,
       name: readName,
+      client: clientKey,
       onWelcome: (welcome) => this.onWelcome(welcome),
       onMessage: (message) => this.onServerMessage(message),
       onSynced: () => this.sync.resend(),
