@@ -139,3 +139,70 @@ test('@a11y axe finds no serious or critical problems on the board, upload, mode
   await screenshot(page, 'history');
 });
 });
+
+/** Every aria-label and title on the page, through open shadow roots, with where it is. */
+async function accessibleLabels(page: Page): Promise<{ where: string; text: string }[]> {
+  return page.evaluate(() => {
+    const found: { where: string; text: string }[] = [];
+    const visit = (root: Document | ShadowRoot) => {
+      for (const element of root.querySelectorAll('*')) {
+        for (const name of ['aria-label', 'title']) {
+          const text = element.getAttribute(name);
+          if (text) found.push({ where: `${element.tagName.toLowerCase()}[${name}]`, text });
+        }
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(document);
+    return found;
+  });
+}
+
+/** Words that stay as they are in every language: names of things, units, keys. */
+const UNTRANSLATED = /\b(Digitboard|English|ONNX|SHA-256|MNIST|MB|PNG|JPEG|WebP|Ctrl|Shift|Esc|Delete|Control|Meta)\b/g;
+
+for (const [locale, language] of [
+  ['ta', 'Tamil'],
+  ['hi', 'Hindi'],
+] as const) {
+  test.describe(() => {
+    test.use({ bypassCSP: true });
+
+    test(`@a11y in ${language}: axe finds no violations, no label is left in English, and the load logs no error`, async ({ page }) => {
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      await page.addInitScript((chosen) => localStorage.setItem('digitboard.locale', chosen), locale);
+      await openBoard(page);
+      await expect(page.locator('html')).toHaveAttribute('lang', locale);
+      await drawStrokes(page, [SEVEN]);
+      await expect(page.getByTestId('result-text')).toHaveText('7', { timeout: 5_000 });
+      await expect(page.getByTestId('group-label')).toHaveText(['7']);
+      expect(consoleErrors, 'console errors on a normal load').toEqual([]);
+
+      await expectNoViolations(page, `board (${locale})`);
+      const english = (await accessibleLabels(page)).filter(({ text }) => /[A-Za-z]{3,}/.test(text.replace(UNTRANSLATED, '')));
+      expect(english, `labels left in English (${locale})`).toEqual([]);
+
+      await page.goto('/#model');
+      await expect(page.getByTestId('model-accuracy')).toBeVisible();
+      await expect(page.getByTestId('model-sha256')).toHaveText(/^[0-9a-f]{64}$/);
+      await expect(page.getByTestId('model-size')).toHaveText(/MB/);
+      await expectNoViolations(page, `model (${locale})`);
+      const englishOnModel = (await accessibleLabels(page)).filter(({ text }) => /[A-Za-z]{3,}/.test(text.replace(UNTRANSLATED, '')));
+      expect(englishOnModel, `labels left in English on the model page (${locale})`).toEqual([]);
+    });
+  });
+}
+
+/** Runs axe-core on the page; fails on any violation, listing them. */
+async function expectNoViolations(page: Page, view: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  expect(violations, `${view}: axe violations`).toEqual([]);
+}

@@ -16,19 +16,59 @@ export interface Credentials {
   password: string;
 }
 
-/** The signed-in user, or null when signed out (a 401). */
-export async function fetchMe(): Promise<User | null> {
+/**
+ * Whether this browser signed in here and has not signed out since (localStorage). The session
+ * cookie is HttpOnly, so the page cannot see it: without this hint every visit of a signed-out
+ * writer would ask GET /api/me and get a 401, which browsers log as an error in the console.
+ */
+const SIGNED_IN_KEY = 'digitboard.signed-in';
+
+function signedInHere(): boolean {
   try {
-    return await apiRequest<User>('GET', '/api/me');
+    return localStorage.getItem(SIGNED_IN_KEY) !== null;
+  } catch {
+    // No storage: ask the server every time.
+    return true;
+  }
+}
+
+function noteSignedIn(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(SIGNED_IN_KEY, '1');
+    else localStorage.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // As above.
+  }
+}
+
+/** The signed-in user, or null when signed out (a 401, or never signed in from this browser: then nothing is asked). */
+export async function fetchMe(): Promise<User | null> {
+  if (!signedInHere()) return null;
+  try {
+    const user = await apiRequest<User>('GET', '/api/me');
+    noteSignedIn(true);
+    return user;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
+    if (error instanceof ApiError && error.status === 401) {
+      noteSignedIn(false);
+      return null;
+    }
     throw error;
   }
 }
 
-export const register = (credentials: Credentials): Promise<User> => apiRequest<User>('POST', '/api/auth/register', credentials);
-export const login = (credentials: Credentials): Promise<User> => apiRequest<User>('POST', '/api/auth/login', credentials);
-export const logout = (): Promise<void> => apiRequest<void>('POST', '/api/auth/logout');
+async function signingIn(request: Promise<User>): Promise<User> {
+  const user = await request;
+  noteSignedIn(true);
+  return user;
+}
+
+export const register = (credentials: Credentials): Promise<User> => signingIn(apiRequest<User>('POST', '/api/auth/register', credentials));
+export const login = (credentials: Credentials): Promise<User> => signingIn(apiRequest<User>('POST', '/api/auth/login', credentials));
+export const logout = async (): Promise<void> => {
+  await apiRequest<void>('POST', '/api/auth/logout');
+  noteSignedIn(false);
+};
 /** Sets (or, with null or blank, clears) the name shown on boards. */
 export const setDisplayName = (displayName: string | null): Promise<User> => apiRequest<User>('PATCH', '/api/me', { displayName });
 

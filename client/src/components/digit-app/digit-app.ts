@@ -283,24 +283,24 @@ export class DigitApp extends LitElement {
         ? html`<history-page
             class="history"
             role="main"
-            aria-label="History"
+            aria-label=${msg('History')}
             .userId=${this.userId}
             .recordId=${this.historyRoute.recordId}
             @history-close=${this.closeHistory}
           ></history-page>`
         : nothing}
       ${this.view === 'upload' && !this.showingHistory
-        ? html`<upload-page class="view" role="main" aria-label="Upload" @view-close=${this.closeView}></upload-page>`
+        ? html`<upload-page class="view" role="main" aria-label=${msg('Upload')} @view-close=${this.closeView}></upload-page>`
         : nothing}
       ${this.view === 'model' && !this.showingHistory
-        ? html`<model-page class="view" role="main" aria-label="Model" @view-close=${this.closeView}></model-page>`
+        ? html`<model-page class="view" role="main" aria-label=${msg('Model')} @view-close=${this.closeView}></model-page>`
         : nothing}
       <!-- Hidden, not removed, under the history: the board keeps its canvas and its ink. -->
       <main ?hidden=${this.showingOther}>
         <p class="how-to">
           ${msg('Write digits with your mouse, finger or pen. Everyone with the link writes on this board, and each number is read where it is written.')}
         </p>
-        <section class="board" aria-label="Board">
+        <section class="board" aria-label=${msg('Board')}>
           <board-toolbar
             tool=${this.tool}
             ?online=${online}

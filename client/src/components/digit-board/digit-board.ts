@@ -6,6 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { GroupResult } from '../../../../common/protocol.js';
 import { BoardModel } from '../../board/board-model.js';
 import { BOARD_HEIGHT, BOARD_WIDTH, PEN_WIDTH } from '../../board/board-space.js';
+import { displayName } from '../../board/generated-names.js';
 import { layoutLabels, type Rect } from '../../board/label-layout.js';
 import { nextStrokeId } from '../../board/stroke-ids.js';
 import { shownReading } from '../reading-choices/correction.js';
@@ -250,7 +251,7 @@ export class DigitBoard extends LitElement {
               style=${styleMap({ left: px(this.screenX(c.x)), top: px(this.screenY(c.y)), '--cursor-color': c.color })}
             >
               <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1 1l5 14 2-6 6-2z" /></svg>
-              <span class="name">${c.name}</span>
+              <span class="name">${displayName(c.name)}</span>
             </div>`,
         )}
         ${this.viewWidth() < BOARD_WIDTH - 1
@@ -266,7 +267,7 @@ export class DigitBoard extends LitElement {
 
   private renderLabel({ group, text, corrected, rect }: PlacedLabel) {
     const rejected = text === '';
-    const by = group.correctedBy ?? '';
+    const by = displayName(group.correctedBy ?? '');
     const expanded = this.openGroup === group.id;
     const name = corrected
       ? by
@@ -309,7 +310,7 @@ export class DigitBoard extends LitElement {
       ...(below ? { top: px(bottom) } : { bottom: px(this.cssHeight - top) }),
       ...(rightward ? { left: px(left) } : { right: px(this.cssWidth - right) }),
     };
-    const by = group.correctedBy ?? '';
+    const by = displayName(group.correctedBy ?? '');
     return html`<div class="popover-layer">
       <dialog
         open

@@ -74,5 +74,31 @@ export const styles = [
       font-size: 0.875rem;
       color: #4b5563;
     }
+    /* The download's size, checksum and opset: term above value, the checksum whole and wrapping. */
+    .file div {
+      margin: 0.5rem 0;
+    }
+    .file dt {
+      font-size: 0.875rem;
+      color: #4b5563;
+    }
+    .file dd {
+      margin: 0.125rem 0 0;
+    }
+    .file .hash {
+      margin-right: 0.5rem;
+      font-size: 0.875rem;
+    }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      margin: -1px;
+      padding: 0;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+      border: 0;
+    }
   `,
 ];

@@ -12,6 +12,12 @@ function percent(p: number): string {
   return `${Number(value.toPrecision(value >= 10 ? 3 : 2))}%`;
 }
 
+/** 1330617 -> "1.27 MB (1,330,617 bytes)", in the page's language's digits and separators. */
+function fileSize(bytes: number): string {
+  const mb = (bytes / (1024 * 1024)).toLocaleString(undefined, { maximumFractionDigits: 2 });
+  return msg(str`${mb} MB (${bytes.toLocaleString()} bytes)`);
+}
+
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const minutes = Math.floor(seconds / 60);
@@ -46,6 +52,10 @@ export class ModelPage extends LitElement {
 
   @state() private model: ModelManifest | null = null;
   @state() private error = '';
+  /** The .onnx file's size in bytes (its Content-Length), once known. */
+  @state() private size: number | null = null;
+  @state() private copied: 'idle' | 'copied' | 'failed' = 'idle';
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -63,7 +73,37 @@ export class ModelPage extends LitElement {
       this.model = await getModel();
     } catch (error) {
       this.error = msg(str`Could not load the model's description: ${describeError(error)}`);
+      return;
     }
+    // The manifest does not state the file's size: the download's headers do (a HEAD, no body).
+    try {
+      const response = await fetch(MODEL_DOWNLOAD_URL, { method: 'HEAD' });
+      const length = Number(response.headers.get('content-length'));
+      if (response.ok && length > 0) this.size = length;
+    } catch {
+      // Offline: the size is simply not shown.
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.copiedTimer);
+  }
+
+  private async copyHash(): Promise<void> {
+    const hash = this.model?.sha256;
+    if (!hash) return;
+    try {
+      await navigator.clipboard.writeText(hash);
+      this.copied = 'copied';
+    } catch {
+      // No clipboard permission: select the hash, for the user to copy.
+      const code = this.renderRoot.querySelector('[data-testid="model-sha256"]');
+      if (code) getSelection()?.selectAllChildren(code);
+      this.copied = 'failed';
+    }
+    clearTimeout(this.copiedTimer);
+    this.copiedTimer = setTimeout(() => (this.copied = 'idle'), 2_000);
   }
 
   override render() {
@@ -144,8 +184,29 @@ export class ModelPage extends LitElement {
       <h3>${msg('Use it elsewhere')}</h3>
       <p>
         <a class="button" data-testid="download-onnx" href=${MODEL_DOWNLOAD_URL} download>${msg('Download ONNX')}</a>
-        <span class="meta">opset ${model.opset} · sha256 <code>${model.sha256.slice(0, 16)}…</code></span>
       </p>
+      <dl class="file">
+        <div>
+          <dt>${msg('File size')}</dt>
+          <dd data-testid="model-size">${this.size === null ? '…' : fileSize(this.size)}</dd>
+        </div>
+        <div>
+          <dt>${msg('SHA-256 checksum')}</dt>
+          <dd>
+            <code class="hash" data-testid="model-sha256">${model.sha256}</code>
+            <button type="button" class="secondary" data-testid="copy-sha256" aria-label=${msg('Copy the SHA-256 checksum')} @click=${this.copyHash}>
+              ${this.copied === 'copied' ? msg('Copied') : msg('Copy')}
+            </button>
+            <span class="sr-only" aria-live="polite"
+              >${this.copied === 'copied' ? msg('Checksum copied') : this.copied === 'failed' ? msg('Checksum selected: copy it with your device') : ''}</span
+            >
+          </dd>
+        </div>
+        <div>
+          <dt>${msg('ONNX opset')}</dt>
+          <dd>${model.opset}</dd>
+        </div>
+      </dl>
       <p>${msg('In Python, with onnxruntime:')}</p>
       <pre data-testid="python-snippet"><code>${pythonSnippet(model)}</code></pre>
     `;

@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Participant } from '../../../../common/protocol.js';
+import { displayName } from '../../board/generated-names.js';
 import { styles } from './participant-list.styles.js';
 
 /** Who is on the board: a dot in each writer's ink colour and their name, "you" first and marked. */
@@ -29,7 +30,7 @@ export class ParticipantList extends LitElement {
         (p) =>
           html`<li data-participant=${p.id} data-color=${p.color} ?data-you=${p.id === this.you}>
             <span class="dot" style=${styleMap({ background: p.color })}></span>
-            <span class="name">${p.name}</span>${p.id === this.you ? html`<span class="you">${msg('(you)')}</span>` : nothing}
+            <span class="name">${displayName(p.name)}</span>${p.id === this.you ? html`<span class="you">${msg('(you)')}</span>` : nothing}
           </li>`,
       )}
     </ul>`;
