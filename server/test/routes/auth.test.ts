@@ -5,6 +5,7 @@ import type WebSocket from 'ws';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { hashToken } from '../../src/db/accounts.js';
 import { SIGNED_OUT_CLOSE_CODE } from '../../src/realtime/account-sockets.js';
+import { RECORD_AFTER_MS } from '../../src/realtime/room.js';
 import { sameOrigin, sessionUser } from '../../src/plugins/auth.js';
 import { digitStrokes } from '../fixtures/digits.js';
 import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
@@ -339,19 +340,22 @@ describe.each(PROVIDERS)('accounts API on %s', (provider) => {
     tab.send({ type: 'hello', protocol: PROTOCOL_VERSION });
     await tab.next('welcome');
     const record = vi.spyOn(app.history, 'record');
+    // Timers run on a clock that follows real time, and that the test moves past RECORD_AFTER_MS at once.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
     try {
-      // A number drawn just before: its record is scheduled for when it settles (2 s later).
+      // A number drawn just before: its record is scheduled for when it settles.
       drawOne(tab.send, 'before-delete');
       await tab.next('result');
       expect((await client.request({ method: 'DELETE', url: '/api/me' })).statusCode).toBe(204);
       expect(await tab.closedWithin(2_000)).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: 'signed out' });
       expect(app.accountSockets.isDeleted(id)).toBe(true);
-      // Waits out the settle time (RECORD_AFTER_MS): the record must not be handed to history.
-      await new Promise((r) => setTimeout(r, 2_300));
+      // Past the settle time: the record must not be handed to history.
+      await vi.advanceTimersByTimeAsync(RECORD_AFTER_MS + 300);
       expect(record.mock.calls.filter(([entry]) => entry.userId === id)).toEqual([]);
       await app.history.flush();
       expect(await app.prisma.recognition.count({ where: { userId: id } })).toBe(0);
     } finally {
+      vi.useRealTimers();
       record.mockRestore();
     }
   });
