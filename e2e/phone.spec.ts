@@ -97,3 +97,65 @@ test('@phone at 390x844 the board takes most of the screen, a digit written with
   await expect(page.getByTestId('open-upload')).toBeHidden();
   await expect(page.getByTestId('board')).toHaveAttribute('data-stroke-count', strokes ?? '1');
 });
+
+test.describe('a tablet with a pen', () => {
+  test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+
+  test('@phone while a pen is down, a palm on the screen draws nothing; the pen\'s 7 is read', async ({ page }) => {
+    await openBoard(page);
+    const box = await boardBox(page);
+    const cdp = await page.context().newCDPSession(page);
+    const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', x: number, y: number) =>
+      cdp.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1, pointerType: 'pen', force: 0.6 });
+    const side = box.height * 0.5;
+    const left = box.x + box.width * 0.3;
+    const top = box.y + box.height * 0.2;
+    const seven: [number, number][] = [
+      [left, top],
+      [left + side * 0.6, top],
+      [left + side * 0.2, top + side],
+    ];
+    await pen('mousePressed', ...seven[0]);
+    // The palm lands and slides while the pen writes.
+    const palm = { x: box.x + box.width * 0.8, y: box.y + box.height * 0.8, id: 7 };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [palm] });
+    for (let i = 1; i < seven.length; i++) {
+      const [x0, y0] = seven[i - 1];
+      const [x1, y1] = seven[i];
+      for (let s = 1; s <= 8; s++) {
+        await pen('mouseMoved', x0 + ((x1 - x0) * s) / 8, y0 + ((y1 - y0) * s) / 8);
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ ...palm, x: palm.x - s * 3 }] });
+      }
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await pen('mouseReleased', ...seven[2]);
+    await cdp.detach();
+
+    await expect(page.getByTestId('result-text')).toHaveText('7', { timeout: 5_000 });
+    await expect(page.getByTestId('board')).toHaveAttribute('data-stroke-count', '1');
+  });
+
+  test('@phone a palm that lands first and moves is taken back when the pen comes down', async ({ page }) => {
+    await openBoard(page);
+    const box = await boardBox(page);
+    const cdp = await page.context().newCDPSession(page);
+    const palm = { x: box.x + box.width * 0.8, y: box.y + box.height * 0.7, id: 3 };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [palm] });
+    for (let s = 1; s <= 6; s++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ ...palm, y: palm.y + s * 5 }] });
+    // The palm's smudge is a stroke for now.
+    await expect(page.getByTestId('board')).toHaveAttribute('data-stroke-count', '1');
+    const x = box.x + box.width * 0.3;
+    const y = box.y + box.height * 0.2;
+    const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', py: number) =>
+      cdp.send('Input.dispatchMouseEvent', { type, x, y: py, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1, pointerType: 'pen', force: 0.5 });
+    await pen('mousePressed', y);
+    for (let s = 1; s <= 10; s++) await pen('mouseMoved', y + s * box.height * 0.05);
+    await pen('mouseReleased', y + box.height * 0.5);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await cdp.detach();
+
+    // Only the pen's stroke (a 1) is on the board.
+    await expect(page.getByTestId('result-text')).toHaveText('1', { timeout: 5_000 });
+    await expect(page.getByTestId('board')).toHaveAttribute('data-stroke-count', '1');
+  });
+});
