@@ -159,3 +159,18 @@ test.describe('a tablet with a pen', () => {
     await expect(page.getByTestId('board')).toHaveAttribute('data-stroke-count', '1');
   });
 });
+
+test.describe('a phone on its side', () => {
+  test.use({ viewport: { width: 844, height: 390 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+
+  test('@phone at 844x390 the whole board and the reading are in view, the board most of the height', async ({ page }) => {
+    await openBoard(page);
+    const box = await boardBox(page);
+    console.log(`phone 844x390: board ${box.width.toFixed(0)}x${box.height.toFixed(0)} px at y=${box.y.toFixed(0)}, ${((box.height / 390) * 100).toFixed(1)}% of the height`);
+    expect(box.height / 390).toBeGreaterThanOrEqual(0.6);
+    expect(box.y + box.height).toBeLessThanOrEqual(390);
+    // The whole board at 16:10 (no part hidden sideways).
+    expect(Math.abs(box.width / box.height - 1.6)).toBeLessThan(0.05);
+    expect(await inViewport(page, 'result-text')).toBe(true);
+  });
+});

@@ -46,7 +46,7 @@ export const styles = css`
     outline-offset: 2px;
   }
   /* Phones: one row of tools, so that the board keeps the height. Buttons stay at least 2.75rem tall to the touch. */
-  @media (max-width: 40rem) {
+  @media (max-width: 40rem), (max-height: 30rem) {
     :host {
       flex-wrap: nowrap;
       gap: 0.375rem;

@@ -261,8 +261,8 @@ export const styles = css`
       display: inline;
     }
   }
-  /* Phones: the board takes most of the screen, the reading stays in view below it. */
-  @media (max-width: 40rem) {
+  /* Phones, upright or on their side: the board takes most of the screen, the reading stays in view. */
+  @media (max-width: 40rem), (max-height: 30rem) {
     :host {
       padding: 0.5rem 0.5rem 1rem;
     }
@@ -320,13 +320,24 @@ export const styles = css`
     .board {
       gap: 0.375rem;
     }
-    /* Taller than the board's 16:10: the board shows a part as tall as itself (two fingers pan). */
+    result-panel {
+      padding: 0.5rem 0.75rem;
+    }
+  }
+  /* Upright: taller than the board's 16:10, the board shows a part as tall as itself (two fingers pan). */
+  @media (max-width: 40rem) {
     digit-board {
       aspect-ratio: auto;
       height: 62svh;
     }
-    result-panel {
-      padding: 0.5rem 0.75rem;
+  }
+  /* On its side: the whole board, as tall as the screen leaves room for, the reading beside it. */
+  @media (max-height: 30rem) and (min-width: 40.0625rem) {
+    digit-board {
+      align-self: center;
+      width: auto;
+      max-width: 100%;
+      height: calc(100svh - 7rem);
     }
   }
 `;
