@@ -36,8 +36,8 @@ cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { allowlist: [/^\/$/, /^\/r\/[\w-]+$/] }));
 
 const MODEL_URLS = ['/api/model', '/api/model.onnx'];
-// A server that is down refuses at once; one that does not answer is given a few seconds.
-const model = new NetworkFirst({ cacheName: 'digitboard-model', networkTimeoutSeconds: 4 });
+// A server that is down refuses at once; one that does not answer (headers) is given two seconds.
+const model = new NetworkFirst({ cacheName: 'digitboard-model', networkTimeoutSeconds: 2 });
 registerRoute(({ url, sameOrigin }) => sameOrigin && MODEL_URLS.includes(url.pathname), model);
 
 const RUNTIME_URLS = [`/ort/${__ORT_VERSION__}/ort-wasm-simd-threaded.mjs`, `/ort/${__ORT_VERSION__}/ort-wasm-simd-threaded.wasm`];
