@@ -14,12 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROTOCOL_VERSION } from '../../common/protocol-constants.js';
 import type { GroupResult } from '../../common/protocol.js';
 import { applyDelta } from '../../common/result-delta.js';
 import { ROOT } from '../src/config.js';
 import { BOARD, heldoutSets, timingPngs, type HeldoutSet, type ImageItem, type InkItem } from './heldout/index.js';
-import { replaceSection, startServer, stopServer } from './server-process.js';
+import { replaceSection, serverProtocol, startServer, stopServer } from './server-process.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -89,22 +88,6 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
  * as a hand lifts and comes down again), and returns the board's numbers once every stroke is in
  * exactly one number recognized after the last pen-up.
  */
-/**
- * The protocol version the server speaks: ours, or the one it names when it refuses ours (the
- * "before" build may be older).
- */
-async function serverProtocol(port: number): Promise<number> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const answer = new Promise<number>((resolve) => {
-    ws.once('message', () => resolve(PROTOCOL_VERSION));
-    ws.once('close', (_code, reason) => resolve(Number(/speaks (\d+)/.exec(reason.toString())?.[1] ?? PROTOCOL_VERSION)));
-  });
-  ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
-  const version = await answer;
-  ws.close();
-  return version;
-}
 
 async function readOnBoard(port: number, protocol: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled']; error?: string }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);

@@ -36,7 +36,7 @@ import { inkLattice, minExtentFor } from '../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../common/protocol-constants.js';
 import { segmentStrokes } from '../../common/segment.js';
 import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../test/fixtures/digits.js';
-import { replaceSection, rssMb, startServer, stopServer } from './server-process.js';
+import { replaceSection, rssMb, serverProtocol, startServer, stopServer } from './server-process.js';
 import { summarize } from './stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -187,7 +187,8 @@ async function websocket(port: number): Promise<void> {
     for (const build of BUILDS) {
       const server = await startServer(port, {}, { script: build.script });
       const before = rssMb(server.pid!);
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS)], { encoding: 'utf8' });
+      const protocol = String(await serverProtocol(port));
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/bench/ws-load.ts'), `ws://127.0.0.1:${port}/ws`, '100', String(LOAD_SECONDS), protocol], { encoding: 'utf8' });
       const after = rssMb(server.pid!);
       await stopServer(server);
       const r = JSON.parse(out.trim().split('\n').at(-1)!);

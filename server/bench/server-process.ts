@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../common/protocol-constants.js';
 import { ROOT } from '../src/config.js';
 
 export interface StartOptions {
@@ -56,4 +58,21 @@ export function replaceSection(doc: string, name: string, body: string): string 
   const block = `${start}\n${body.trim()}\n${end}`;
   const i = doc.indexOf(start), j = doc.indexOf(end);
   return i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+/**
+ * The protocol version the server speaks: ours, or the one it names when it refuses ours (the
+ * "before" build may be older).
+ */
+export async function serverProtocol(port: number): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const answer = new Promise<number>((resolve) => {
+    ws.once('message', () => resolve(PROTOCOL_VERSION));
+    ws.once('close', (_code, reason) => resolve(Number(/speaks (\d+)/.exec(reason.toString())?.[1] ?? PROTOCOL_VERSION)));
+  });
+  ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
+  const version = await answer;
+  ws.close();
+  return version;
 }

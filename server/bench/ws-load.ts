@@ -2,13 +2,16 @@
  * WebSocket load generator, run as its own process: `clients` writers each draw a digit
  * (points streamed every 16 ms), lift the pen, wait for the result, clear, and start again.
  * Prints JSON: pen-up -> result latencies (ms) and counts.
+ *   npx tsx server/bench/ws-load.ts <ws url> [clients] [seconds] [protocol version]
  */
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
 import { digitStrokes, VARIANTS } from '../test/fixtures/digits.js';
 import { summarize } from './stats.js';
 
-const [url, clientsArg, secondsArg] = process.argv.slice(2);
+const [url, clientsArg, secondsArg, protocolArg] = process.argv.slice(2);
+/** The protocol version to speak: ours unless told (an earlier build's server may speak an older one). */
+const protocol = protocolArg ? Number(protocolArg) : PROTOCOL_VERSION;
 const clients = Number(clientsArg ?? 100);
 const seconds = Number(secondsArg ?? 10);
 const latencies: number[] = [];
@@ -31,7 +34,7 @@ async function writer(index: number): Promise<void> {
   });
   const next = (type: string) => new Promise<any>((resolve) => waiting.set(type, resolve));
   const send = (m: unknown) => ws.send(JSON.stringify(m));
-  send({ type: 'hello', protocol: PROTOCOL_VERSION });
+  send({ type: 'hello', protocol });
   await next('welcome');
   // Stagger writers so pen-ups do not all land in the same millisecond.
   await sleep((index * 16) % 500);
