@@ -16,6 +16,11 @@ export interface StartOptions {
 
 export async function startServer(port: number, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ChildProcess> {
   const script = opts.script ?? path.join(ROOT, 'dist/server/src/server.js');
+  // A server left on the port (an earlier run that crashed) would answer the health checks below
+  // in place of this one, and be measured instead.
+  if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) {
+    throw new Error(`port ${port} is already in use by another server: stop it first`);
+  }
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
     // As `npm start` runs it: a larger libuv pool so file flushes do not starve sharp. Per-address
     // limits off: every load client comes from 127.0.0.1.
