@@ -89,4 +89,17 @@ describe('ConnectionController', () => {
     expect(connection.unreachable).toBe(true);
     connection.hostDisconnected();
   });
+  it('does not retry a board too large to open (4012), and says why', async () => {
+    const { connection } = await connect();
+    const socket = FakeSocket.all[0];
+    socket.open();
+    socket.readyState = 3;
+    socket.onclose?.({ code: 4012, reason: "this board's file is 95.6 MiB, over the 64.0 MiB a board may load" });
+    expect(connection.status).toBe('error');
+    expect(connection.errorCode).toBe(4012);
+    expect(connection.errorReason).toMatch(/too large to open.*95\.6 MiB/);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    connection.hostDisconnected();
+  });
 });

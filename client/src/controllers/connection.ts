@@ -31,7 +31,7 @@ interface ResumePoint {
 }
 
 /** Close codes after which reconnecting on our own cannot help. */
-const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.versionMismatch, CloseCode.badHandshake, CloseCode.roomFull]);
+const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.versionMismatch, CloseCode.badHandshake, CloseCode.roomFull, CloseCode.boardTooLarge]);
 
 function describeFatal(event: CloseEvent): string {
   switch (event.code) {
@@ -39,6 +39,8 @@ function describeFatal(event: CloseEvent): string {
       return 'This page is out of date. Please reload.';
     case CloseCode.roomFull:
       return 'This board is full: it already has as many writers as it can take. Try again later, or start a new board.';
+    case CloseCode.boardTooLarge:
+      return `This board is too large to open${event.reason ? ` (${event.reason})` : ''}. Start a new board.`;
     case 1000:
       return 'This board was opened again with the same session elsewhere. Reload to continue here.';
     default:
