@@ -56,7 +56,13 @@ test.describe('on a phone', () => {
 
   test('@touch a vertical finger stroke draws a 1 and does not scroll the page', async ({ page }) => {
     await openBoard(page);
-    // The page is taller than the phone's screen, so a scroll would be possible: drawing must not cause one.
+    // The board fits the phone's screen, so nothing could scroll: content below it (a spacer here)
+    // makes a scroll possible, and drawing must not cause one.
+    await page.evaluate(() => {
+      const spacer = document.createElement('div');
+      spacer.style.height = '2000px';
+      document.body.append(spacer);
+    });
     const layout = await page.evaluate(() => ({
       height: document.documentElement.scrollHeight,
       viewport: window.innerHeight,
