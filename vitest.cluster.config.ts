@@ -13,7 +13,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     sequence: { concurrent: false },
-    // Writes the cluster figures into docs/benchmarks.md once every file has run.
+    // With WRITE_BENCH=1, writes the cluster figures into docs/benchmarks.md once every file has run.
     globalSetup: ['server/cluster/global-setup.ts'],
   },
 });

@@ -1,7 +1,8 @@
 /**
  * Vitest globalSetup for the cluster suite: a folder for the figures the tests measure, and at
- * the end the `cluster` section of docs/benchmarks.md written from them. The section is written
- * only when every measuring test recorded its figures (a red run leaves the last good figures).
+ * the end, with WRITE_BENCH=1, the `cluster` section of docs/benchmarks.md written from them (a
+ * test run changes no tracked file). The section is written only when every measuring test
+ * recorded its figures (a red run leaves the last good figures).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ function section(f: Record<string, Figures>): string {
   return [
     '## Cluster: nodes behind a load balancer',
     '',
-    `Made by \`npm run test:cluster\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, redis-server ${redisVersion}, Debian's PostgreSQL. Every node, Redis, PostgreSQL, the round-robin TCP balancer and the test clients share the machine's cores on loopback. Latencies in ms, times to recover in ms, RSS in MB (peak over the test, kernel high-water mark included).`,
+    `Made by \`WRITE_BENCH=1 npm run test:cluster\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, redis-server ${redisVersion}, Debian's PostgreSQL. Every node, Redis, PostgreSQL, the round-robin TCP balancer and the test clients share the machine's cores on loopback. Latencies in ms, times to recover in ms, RSS in MB (peak over the test, kernel high-water mark included).`,
     '',
     '### Fan-out across nodes',
     '',
@@ -80,6 +81,10 @@ export default function setup(project: TestProject): () => void {
     const missing = GROUPS.filter((g) => !figures[g]);
     if (missing.length > 0) {
       console.log(`cluster figures incomplete (no ${missing.join(', ')}): docs/benchmarks.md not updated`);
+      return;
+    }
+    if (process.env['WRITE_BENCH'] !== '1') {
+      console.log('cluster figures measured; WRITE_BENCH=1 writes them into docs/benchmarks.md');
       return;
     }
     const file = path.join(ROOT, 'docs', 'benchmarks.md');
