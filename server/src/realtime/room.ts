@@ -33,6 +33,7 @@ import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Sn
 import { Corrections, correctionKey, currentGroup, type StoredCorrection } from './corrections.js';
 import { cleanName } from './display-name.js';
 import { COLORS, generatedName } from './names.js';
+import { ReturningWriters } from './returning-writers.js';
 import type { RoomStore, StoreRecord } from './room-store.js';
 
 export interface MemberSocket {
@@ -147,6 +148,8 @@ export class Room {
   /** Ids removed by a clear or erase while their author was still drawing: later points are dropped quietly. */
   private readonly dropped = new Set<string>();
   private colorIndex = 0;
+  /** Writers by their browser's key (hello.client): the same participant after a reload. */
+  private readonly writers = new ReturningWriters();
   private channel!: Channel;
   /** Changes delivered before the snapshot was in place. */
   private early: [number, Change][] | null = [];
@@ -256,10 +259,20 @@ export class Room {
         socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
         return null;
       }
-      const name = (userId ? await this.accountName(userId) : null) ?? cleanName(hello.name) ?? generatedName();
-      const participant = { id: randomBytes(6).toString('base64url'), name, color: COLORS[this.colorIndex++ % COLORS.length] };
-      member = this.newMember(socket, participant, userId);
+      const accountName = userId ? await this.accountName(userId) : null;
+      const returning = this.writers.find(hello.client, this.members.values(), this.strokes.values());
+      if (returning) {
+        // Their previous connection (the page before the reload) will not resume: it is this one now.
+        if (returning.replaces) this.members.delete(returning.replaces);
+        member = this.newMember(socket, accountName ? { ...returning.participant, name: accountName } : returning.participant, userId);
+        member.own = returning.own;
+      } else {
+        const name = accountName ?? cleanName(hello.name) ?? generatedName();
+        const participant = { id: randomBytes(6).toString('base64url'), name, color: COLORS[this.colorIndex++ % COLORS.length] };
+        member = this.newMember(socket, participant, userId);
+      }
     }
+    this.writers.remember(hello.client, member.participant);
     this.members.set(member.session, member);
     this.byParticipant.set(member.participant.id, member);
     this.share(member);

@@ -1,8 +1,107 @@
-/** ReturningWriters: a writer who comes back (hello.client, protocol 5) is found with their strokes. */
+/**
+ * Writers who come back (hello.client, protocol 5), in scenario tests with in-memory sockets: a
+ * reload is the same participant with the same colour, and undo reaches the strokes written
+ * before it; a second tab with the same key, or another key, is another writer.
+ */
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { Connection } from '../../src/realtime/connection.js';
 import { ReturningWriters } from '../../src/realtime/returning-writers.js';
+import { MemoryRoomStore } from '../../src/realtime/room-store.js';
+import { RoomRegistry } from '../../src/realtime/rooms.js';
 
+const ROOM = 'BBBBBBBBBBBBBBBBBBBBBB';
 const KEY = 'k'.repeat(22);
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+function world() {
+  const registry = new RoomRegistry({
+    store: new MemoryRoomStore(),
+    record: () => {},
+    correct: () => {},
+    recognize: async (strokes) => ({ text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 }),
+    modelVersion: 'test',
+    log: { warn: () => {} },
+  });
+  const client = (client?: string) => {
+    const inbox: ServerMessage[] = [];
+    const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: () => {} };
+    const conn = new Connection(socket, registry, { warn: () => {} }, null);
+    const send = (m: unknown) => conn.handle(JSON.stringify(m));
+    send({ type: 'hello', protocol: PROTOCOL_VERSION, room: ROOM, ...(client ? { client } : {}) });
+    const of = <T extends ServerMessage['type']>(type: T) => inbox.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+    const draw = (id: string) => {
+      send({ type: 'stroke-begin', strokeId: id, points: [[0, 0]] });
+      send({ type: 'stroke-end', strokeId: id });
+    };
+    return { inbox, send, of, draw, welcome: () => of('welcome')[0], close: () => conn.dispose() };
+  };
+  return { client };
+}
+
+describe('writers who come back', () => {
+  it('a reload with the same key is the same participant, and undo reaches the strokes written before it', async () => {
+    const w = world();
+    const before = w.client(KEY);
+    const other = w.client();
+    await settle();
+    before.draw('s1');
+    before.draw('s2');
+    await settle();
+    const you = before.welcome().you;
+    before.close();
+
+    const after = w.client(KEY);
+    await settle();
+    expect(after.welcome().you).toEqual(you);
+    expect(after.welcome().board?.strokes.map((s) => [s.id, s.author])).toEqual([
+      ['s1', you.id],
+      ['s2', you.id],
+    ]);
+    // Listed once: the page before the reload is gone.
+    expect(other.of('presence').at(-1)!.participants.filter((p) => p.id === you.id)).toHaveLength(1);
+
+    after.send({ type: 'undo' });
+    after.send({ type: 'undo' });
+    await settle();
+    expect(other.of('erased').map((e) => [e.strokeIds, e.by])).toEqual([
+      [['s2'], you.id],
+      [['s1'], you.id],
+    ]);
+  });
+
+  it('a second tab with the same key while the first is connected is another writer', async () => {
+    const w = world();
+    const first = w.client(KEY);
+    await settle();
+    const second = w.client(KEY);
+    await settle();
+    expect(second.welcome().you.id).not.toBe(first.welcome().you.id);
+    // Its own undo does not reach the first tab's strokes.
+    first.draw('s1');
+    await settle();
+    second.send({ type: 'undo' });
+    await settle();
+    expect(second.of('error').map((e) => e.code)).toEqual(['nothing_to_undo']);
+  });
+
+  it('another key, or none, is a new writer; keys are not shown to anyone', async () => {
+    const w = world();
+    const a = w.client(KEY);
+    await settle();
+    a.draw('s1');
+    await settle();
+    a.close();
+    const b = w.client('z'.repeat(22));
+    const c = w.client();
+    await settle();
+    expect(b.welcome().you.id).not.toBe(a.welcome().you.id);
+    expect(c.welcome().you.id).not.toBe(a.welcome().you.id);
+    expect(JSON.stringify([...a.inbox, ...b.inbox, ...c.inbox])).not.toContain(KEY);
+  });
+});
 
 describe('ReturningWriters', () => {
   it('after the old session is forgotten, finds the writer\'s strokes on the board in order', () => {
