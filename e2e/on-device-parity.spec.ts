@@ -155,17 +155,19 @@ test('on-device and server recognition agree', async ({ page, request }) => {
   expect(maxDiff, worst).toBeLessThanOrEqual(MAX_PROBABILITY_DIFF);
 });
 
-test('on-device time per digit, once warm', async ({ page }) => {
+// The time is a figure for docs/benchmarks.md, printed, not asserted (a shared machine's timings
+// are no test); the test holds the warm recognizer to reading the digits right.
+test('on-device time per digit, once warm, reading the digits right', async ({ page }) => {
   const inputs = Array.from({ length: 60 }, (_, i) => digitStrokes(i % 10, VARIANTS[i % VARIANTS.length]));
   await loadLocalRecognizer(page);
   const times = await page.evaluate(async (digits) => {
     const recognizer = (window as any).__local as import('../client/src/recognizer/local-recognizer.js').LocalRecognizer;
     for (const strokes of digits.slice(0, 10)) await recognizer.recognize(strokes, { minExtent: 4 });
-    const out: { total: number; reported: number }[] = [];
+    const out: { total: number; reported: number; text: string }[] = [];
     for (const strokes of digits.slice(10)) {
       const start = performance.now();
       const result = await recognizer.recognize(strokes, { minExtent: 4 });
-      out.push({ total: performance.now() - start, reported: result.ms });
+      out.push({ total: performance.now() - start, reported: result.ms, text: result.text });
     }
     return out;
   }, inputs);
@@ -175,5 +177,8 @@ test('on-device time per digit, once warm', async ({ page }) => {
   const summary = `median ${median(total).toFixed(2)} ms, p90 ${p90(total).toFixed(2)} ms over ${total.length} digits (segment + rasterize + infer + decide)`;
   console.log(`on-device per digit: ${summary}`);
   test.info().annotations.push({ type: 'latency', description: summary });
-  expect(median(total)).toBeLessThanOrEqual(5);
+  // 50 drawings of the server's fixture digits: at most one miss, as the server's own test allows.
+  const misses = times.filter((t, k) => t.text !== String((k + 10) % 10));
+  expect(misses.length, misses.map((m) => m.text).join(', ')).toBeLessThanOrEqual(1);
 });
+
