@@ -65,6 +65,14 @@ test('@history a logged-in writer finds their 7 in the history, opens it, and de
   await page.getByTestId('back-to-list').click();
 
   await expect(items).toHaveCount(1);
+  // Deleting asks first: dismissed, the item stays; accepted, it goes.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await items.getByTestId('delete-item').click();
+  await expect(items).toHaveCount(1);
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('7');
+    void dialog.accept();
+  });
   await items.getByTestId('delete-item').click();
   await expect(items).toHaveCount(0);
   await expect(page.getByTestId('history-empty')).toBeVisible();

@@ -136,6 +136,7 @@ export const templates = byEnglish({
   Delete: 'हटाएँ',
   'Could not load your history: {0}': str`आपका इतिहास लोड नहीं हो सका: ${0}`,
   'Could not delete it: {0}': str`इसे हटाया नहीं जा सका: ${0}`,
+  'Delete {0} from your history? This cannot be undone.': str`${0} को अपने इतिहास से हटाएँ? इसे पूर्ववत नहीं किया जा सकता।`,
   'Delete your whole history? This cannot be undone.': 'अपना पूरा इतिहास हटाएँ? इसे पूर्ववत नहीं किया जा सकता।',
   'Could not delete your history: {0}': str`आपका इतिहास हटाया नहीं जा सका: ${0}`,
   '{0} on this board': str`इस बोर्ड पर ${0}`,

@@ -136,6 +136,7 @@ export const templates = byEnglish({
   Delete: 'நீக்கு',
   'Could not load your history: {0}': str`உங்கள் வரலாற்றை ஏற்ற முடியவில்லை: ${0}`,
   'Could not delete it: {0}': str`இதை நீக்க முடியவில்லை: ${0}`,
+  'Delete {0} from your history? This cannot be undone.': str`${0} ஐ உங்கள் வரலாற்றிலிருந்து நீக்கவா? இதைத் திரும்பப் பெற முடியாது.`,
   'Delete your whole history? This cannot be undone.': 'உங்கள் முழு வரலாற்றையும் நீக்கவா? இதைத் திரும்பப் பெற முடியாது.',
   'Could not delete your history: {0}': str`உங்கள் வரலாற்றை நீக்க முடியவில்லை: ${0}`,
   '{0} on this board': str`இந்தப் பலகையில் ${0} பேர்`,

@@ -177,6 +177,8 @@ export class HistoryDetail extends LitElement {
 
   private async delete(): Promise<void> {
     const id = this.recordId;
+    const text = this.record ? (this.record.correctedText ?? this.record.text) : '';
+    if (!confirm(msg(str`Delete ${text} from your history? This cannot be undone.`))) return;
     try {
       await deleteRecord(id);
       this.dispatchEvent(new CustomEvent('record-deleted', { detail: id }));

@@ -213,6 +213,7 @@ export class HistoryPage extends LitElement {
   }
 
   private async deleteOne(record: HistoryRecord): Promise<void> {
+    if (!confirm(msg(str`Delete ${record.correctedText ?? record.text} from your history? This cannot be undone.`))) return;
     try {
       await deleteRecord(record.id);
       this.removeItem(record.id);
