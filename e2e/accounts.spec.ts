@@ -7,25 +7,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../server/cluster/ports.js';
 import { startSmtpSink, type SmtpSink } from '../server/test/mail/smtp-sink.js';
 import { failOnPageErrors } from './board.js';
 
 failOnPageErrors(test);
 test.setTimeout(90_000);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let smtp: SmtpSink;
 let server: ChildProcess;

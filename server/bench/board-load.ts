@@ -22,12 +22,12 @@
  * prints the file's size against the live board's (the board's records, one line each).
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
+import { freePort } from '../cluster/ports.js';
 import { rssMb, startServer, stopServer } from './server-process.js';
 
 export const BIG_ROOM = 'BigBoardBigBoardBigBoa';
@@ -120,16 +120,6 @@ export async function joinWhilePinging(base: string, room = BIG_ROOM): Promise<J
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -89,16 +89,5 @@ export const styles = [
       margin-right: 0.5rem;
       font-size: 0.875rem;
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-      border: 0;
-    }
   `,
 ];
