@@ -118,7 +118,7 @@ log('## Image uploads');
 log();
 log(
   `Made by \`npm run build:server && npx tsx server/bench/uploads.ts${QUICK ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
-    `${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the start ${os.loadavg()[0].toFixed(1)} (the machine is shared with a training run: compare ratios). ` +
+    `${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the start ${os.loadavg()[0].toFixed(1)} (the machine is shared: compare ratios). ` +
     `**before** = the image path of commit 40e4ec4 (built in a worktree), **after** = this checkout; both in one process with the same model session, runs alternating. ` +
     '"recognizeImage" is the time the server spends on the upload (decode, segmentation, inference); "HTTP" is a POST of the bytes over loopback to a minimal Fastify route calling it. Medians in ms (p99 in brackets).',
 );
