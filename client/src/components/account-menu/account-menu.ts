@@ -238,26 +238,26 @@ export class AccountMenu extends LitElement {
     const cancel = html`<button type="button" class="secondary" data-testid="cancel-auth" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>`;
     switch (this.mode) {
       case 'login':
-        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Log in')}</button>
+        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Log in')}</button>
           ${cancel}
           <span class="links">
             <button type="button" class="link" data-testid="forgot-password" @click=${() => this.switchMode('forgot')}>${msg('Forgot password?')}</button>
             <button type="button" class="link" @click=${() => this.switchMode('register')}>${msg('Create an account')}</button>
           </span>`;
       case 'register':
-        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Register')}</button>
+        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Register')}</button>
           ${cancel}
           <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('I have an account')}</button></span>`;
       case 'forgot':
-        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy || this.info !== ''}>${msg('Send the link')}</button>
+        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy || this.info !== ''}>${msg('Send the link')}</button>
           ${cancel}
           <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('Back to log in')}</button></span>`;
       case 'reset':
-        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Set the new password')}</button> ${cancel}`;
+        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Set the new password')}</button> ${cancel}`;
       case 'name':
-        return html`<button type="submit" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Save')}</button> ${cancel}`;
+        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Save')}</button> ${cancel}`;
       case 'message':
-        return html`<button type="button" data-testid="close-message" @click=${() => this.dialog.close()}>${msg('Close')}</button>`;
+        return html`<button type="button" class="primary" data-testid="close-message" @click=${() => this.dialog.close()}>${msg('Close')}</button>`;
     }
   }
 

@@ -1,9 +1,11 @@
 import { css } from 'lit';
-import { buttonStyles } from '../history-page/buttons.styles.js';
+import { buttonStyles } from '../../styles/button.styles.js';
+import { textStyles } from '../../styles/page.styles.js';
 import { chartStyles } from '../result-panel/chart.styles.js';
 
 export const styles = [
   buttonStyles,
+  textStyles,
   chartStyles,
   css`
     :host {

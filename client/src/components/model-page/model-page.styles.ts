@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { pageStyles } from '../history-page/buttons.styles.js';
+import { pageStyles } from '../../styles/page.styles.js';
 
 export const styles = [
   ...pageStyles,
@@ -61,13 +61,6 @@ export const styles = [
       background: #111827;
       color: #f9fafb;
       font-size: 0.875rem;
-    }
-    a.button {
-      background: #1d4ed8;
-      color: #ffffff;
-    }
-    a.button:hover {
-      background: #1e40af;
     }
     .meta {
       margin-left: 0.75rem;

@@ -183,7 +183,7 @@ export class ModelPage extends LitElement {
 
       <h3>${msg('Use it elsewhere')}</h3>
       <p>
-        <a class="button" data-testid="download-onnx" href=${MODEL_DOWNLOAD_URL} download>${msg('Download ONNX')}</a>
+        <a class="button primary" data-testid="download-onnx" href=${MODEL_DOWNLOAD_URL} download>${msg('Download ONNX')}</a>
       </p>
       <dl class="file">
         <div>

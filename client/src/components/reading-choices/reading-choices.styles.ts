@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttonStyles } from '../history-page/buttons.styles.js';
+import { buttonStyles } from '../../styles/button.styles.js';
 
 export const styles = [
   buttonStyles,

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { pageStyles } from '../history-page/buttons.styles.js';
+import { pageStyles } from '../../styles/page.styles.js';
 
 export const styles = [
   ...pageStyles,

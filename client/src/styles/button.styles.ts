@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** The app's buttons (as in digit-app), for the history's components, plus a red one for deleting. */
+/**
+ * The app's one button look, shared by every component (each has its own shadow root, so each
+ * adopts this sheet). A button, or a link styled as one (`a.button`), is outlined by default;
+ * `.primary` fills it (a form's main action), `.danger` is red (deleting, clearing). Components
+ * add only what is theirs (a pressed tool, a phone size) after it.
+ */
 export const buttonStyles = css`
   button,
   a.button {
@@ -19,6 +24,17 @@ export const buttonStyles = css`
   a.button:hover {
     background: #eff6ff;
   }
+  button.primary,
+  a.button.primary {
+    padding: 0.5rem 1.25rem;
+    background: #1d4ed8;
+    color: #ffffff;
+  }
+  button.primary:hover:not(:disabled),
+  a.button.primary:hover {
+    background: #1e40af;
+    border-color: #1e40af;
+  }
   button.danger {
     border-color: #b91c1c;
     color: #b91c1c;
@@ -28,6 +44,7 @@ export const buttonStyles = css`
   }
   button:disabled {
     border-color: #d1d5db;
+    background: #ffffff;
     color: #6b7280;
     cursor: not-allowed;
   }
@@ -38,40 +55,4 @@ export const buttonStyles = css`
     outline: 3px solid #1d4ed8;
     outline-offset: 2px;
   }
-  .error {
-    color: #b91c1c;
-  }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
-  }
 `;
-
-/** The frame of a full-page view (history, upload, model): the buttons plus its header row and title. */
-export const pageStyles = [
-  buttonStyles,
-  css`
-    :host {
-      display: block;
-    }
-    .header {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5rem;
-      margin-bottom: 1rem;
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.375rem;
-    }
-  `,
-];
