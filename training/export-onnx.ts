@@ -1,17 +1,19 @@
 /**
- * npm run export:onnx -- [--model training/output [--model training/seed2 ...]] [--out models/digitnet.onnx]
- *                        [--manifest] [--name digitnet] [--model-version V] [--opset 13]
+ * npm run export:onnx -- [--model training/output [--model training/seed2 ...]] [--gate training/run9-bias]
+ *                        [--out models/digitnet.onnx] [--manifest] [--name digitnet] [--model-version V] [--opset 13]
  *
  * Converts the TF.js model in --model (model.json + weights.bin) to ONNX. Given --model more than
  * once, writes ONE ONNX graph that runs every model on the input and averages their softmax
  * outputs (an ensemble), with the same input/output names, shapes, dynamic batch and opset as a
- * single model, so the server and the browser load it unchanged.
+ * single model, so the server and the browser load it unchanged. With --gate, writes one graph in
+ * which --model (one model, the reader) says which digit and --gate says whether the input is a
+ * digit at all (see training/src/abstain-gate.ts).
  *
  * With --manifest it also scores the .onnx file on MNIST test through onnxruntime-node, writes
  * manifest.json beside it (see ModelManifest in common/model-contract.ts), writes the TF.js twin
  * to <out without .onnx>-tfjs/ so the parity test can compare the shipped model with its source
- * (a copy of the model's files; for an ensemble, the members joined by a TF.js Average layer, see
- * training/src/ensemble.ts), and writes training.json beside it: the run's training record (for an
+ * (a copy of the model's files; for an ensemble, the members joined by a TF.js Average layer; for
+ * a gated model, reader and gate joined by an AbstainGate layer; see training/src/ensemble.ts), and writes training.json beside it: the run's training record (for an
  * ensemble, every member's, under "members"), with <run>/time-to-accuracy.json when present.
  */
 import { createHash } from 'node:crypto';
@@ -31,13 +33,14 @@ import {
 } from '../common/model-contract.js';
 import { initBackend } from './src/backend.js';
 import { loadModel, saveModel } from './src/checkpoint.js';
-import { ensembleModel } from './src/ensemble.js';
+import { ensembleModel, gatedModel } from './src/ensemble.js';
 import { evaluateOnnx } from './src/evaluate-onnx.js';
 import { DEFAULT_OPSET, exportOnnx, memberChains } from './src/onnx-export.js';
 
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string', multiple: true, default: ['training/output'] },
+    gate: { type: 'string' },
     out: { type: 'string', default: 'models/digitnet.onnx' },
     manifest: { type: 'boolean', default: false },
     name: { type: 'string', default: 'digitnet' },
@@ -47,8 +50,10 @@ const { values: args } = parseArgs({
 });
 
 const modelDirs = args.model!;
+const gateDir = args.gate;
 const outFile = args.out!;
-for (const dir of modelDirs) {
+if (gateDir && modelDirs.length !== 1) throw new Error('--gate takes exactly one --model: the reader');
+for (const dir of gateDir ? [...modelDirs, gateDir] : modelDirs) {
   if (!existsSync(path.join(dir, 'model.json'))) {
     throw new Error(`${dir}/model.json not found: train first (npm run train) or pass --model <dir>`);
   }
@@ -57,18 +62,26 @@ for (const dir of modelDirs) {
 // Exporting only reads weights: the plain CPU backend avoids starting the wasm runtime.
 await initBackend('cpu');
 const models = await Promise.all(modelDirs.map((dir) => loadModel(dir)));
+const gate = gateDir ? await loadModel(gateDir) : null;
 const members = models.reduce((a, m) => a + memberChains(m).length, 0);
-const bytes = exportOnnx(models, {
+const combine = gate ? 'gated' : members > 1 ? 'ensemble' : null;
+const exported = gate ? gatedModel(models[0], gate) : models;
+const bytes = exportOnnx(exported, {
   opset: Number(args.opset),
-  metadata: { labels: JSON.stringify(LABELS), preprocessingVersion: String(PREPROCESSING_VERSION), ...(members > 1 ? { ensemble: `mean of ${members} models' softmax outputs` } : {}) },
+  metadata: {
+    labels: JSON.stringify(LABELS),
+    preprocessingVersion: String(PREPROCESSING_VERSION),
+    ...(combine === 'ensemble' ? { ensemble: `mean of ${members} models' softmax outputs` } : {}),
+    ...(combine === 'gated' ? { gate: "digits from the reader network, 'not a digit' from the gate network" } : {}),
+  },
 });
 await mkdir(path.dirname(outFile), { recursive: true });
 await writeFile(outFile, bytes);
-console.log(`wrote ${outFile} (${bytes.length} bytes, opset ${args.opset}${members > 1 ? `, ensemble of ${members}` : ''})`);
+console.log(`wrote ${outFile} (${bytes.length} bytes, opset ${args.opset}${combine === 'ensemble' ? `, ensemble of ${members}` : combine === 'gated' ? ', gated' : ''})`);
 
 if (args.manifest) {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const records = await Promise.all(modelDirs.map((dir) => readRecord(dir)));
+  const records = await Promise.all((gateDir ? [...modelDirs, gateDir] : modelDirs).map((dir) => readRecord(dir)));
   const training = manifestTraining(records);
 
   console.log('scoring on MNIST test with onnxruntime-node...');
@@ -79,10 +92,10 @@ if (args.manifest) {
   const twin = path.join(path.dirname(outFile), `${path.basename(outFile, '.onnx')}-tfjs`);
   await rm(twin, { recursive: true, force: true });
   await mkdir(twin, { recursive: true });
-  if (models.length === 1) {
+  if (combine === null) {
     for (const f of ['model.json', 'weights.bin']) await copyFile(path.join(modelDirs[0], f), path.join(twin, f));
   } else {
-    await saveModel(ensembleModel(models), twin);
+    await saveModel(Array.isArray(exported) ? ensembleModel(exported) : exported, twin);
   }
 
   const manifest: ModelManifest = {
@@ -115,8 +128,11 @@ if (args.manifest) {
       known.length === 1
         ? known[0]
         : {
-            kind: 'ensemble',
-            combine: "mean of the members' softmax outputs in one ONNX graph (training/src/onnx-export.ts)",
+            kind: combine,
+            combine:
+              combine === 'gated'
+                ? "digit identities from the first member (the reader), 'not a digit' from the second (the gate), in one ONNX graph (training/src/abstain-gate.ts)"
+                : "mean of the members' softmax outputs in one ONNX graph (training/src/onnx-export.ts)",
             command: training.command,
             date: training.date,
             backend: training.backend,
@@ -185,9 +201,10 @@ function epochOf(run: TrainingRecord, n: number, dir: string): TrainingRecord {
 type ManifestTraining = ModelManifest['training'] & { members?: ModelManifest['training'][] };
 
 /**
- * The manifest's training block. For an ensemble: the members' commands joined by " && ", the
- * latest date, the total seconds and epochs (the compute it took), the first member's seed, and
- * every member's own block under "members" (an extra field older readers ignore).
+ * The manifest's training block. For an ensemble or a gated model (reader, then gate): the
+ * members' commands joined by " && ", the latest date, the total seconds and epochs (the compute
+ * it took), the first member's seed, and every member's own block under "members" (an extra
+ * field older readers ignore).
  */
 function manifestTraining(records: (TrainingRecord | null)[]): ManifestTraining {
   const blocks = records.map((t) =>

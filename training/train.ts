@@ -6,6 +6,7 @@
  *                  [--regional-ratio 0] (European 1s and crossed 7s per MNIST digit, src/regional-digits.ts)
  *                  [--schedule cosine|step] (learning rate: cosine from --lr down to --lr/100 over all
  *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
+ *                  [--size 24,48,128] (conv filters and dense units; smaller for an abstain gate)
  *
  * Trains the digit CNN on MNIST's training set (augmented), with an 11th class of negatives
  * (Fashion-MNIST items, scribbles, letters typeset in the DejaVu and Liberation fonts, and
@@ -26,8 +27,8 @@ import { loadCorrections } from './src/corrections.js';
 import { regionalDigit } from './src/regional-digits.js';
 import { initBackend } from './src/backend.js';
 import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type Progress } from './src/checkpoint.js';
-import { loadMnist } from './src/mnist.js';
-import { buildModel, DEFAULT_MODEL } from './src/model.js';
+import { loadMnist } from '../test-support/mnist.js';
+import { buildModel, DEFAULT_MODEL, type ModelOptions } from './src/model.js';
 import { loadFontLetters } from './src/font-letters.js';
 import { loadFashion, negative, negativeMix, randomNegative, type NegativeKind } from './src/negatives.js';
 
@@ -51,6 +52,8 @@ const { values: args } = parseArgs({
     /** Users' corrections exported as JSON Lines: extra labelled digits. */
     corrections: { type: 'string' },
     'regional-ratio': { type: 'string', default: '0' },
+    /** The network's size: two conv layers' filters and the dense layer's units, e.g. 12,24,64 (a small gate). */
+    size: { type: 'string' },
   },
 });
 
@@ -64,7 +67,7 @@ const config = {
   regionalRatio: Number(args['regional-ratio']),
   augment: !args['no-augment'],
   schedule: args.schedule!,
-  model: { ...DEFAULT_MODEL, seed: Number(args.seed) },
+  model: { ...DEFAULT_MODEL, ...parseSize(args.size), seed: Number(args.seed) },
   initFrom: args['init-from'] ?? null,
 };
 if (config.schedule !== 'cosine' && config.schedule !== 'step') throw new Error('--schedule must be cosine or step');
@@ -291,3 +294,11 @@ await writeFile(
   ),
 );
 console.log(`saved ${outDir}/model.json, weights.bin, training.json (${progress.elapsedSeconds.toFixed(0)} s of training)`);
+
+/** `--size c1,c2,dense` as model options; none given keeps the default network. */
+function parseSize(size: string | undefined): Partial<ModelOptions> {
+  if (size === undefined) return {};
+  const n = size.split(',').map(Number);
+  if (n.length !== 3 || !n.every((x) => Number.isInteger(x) && x > 0)) throw new Error(`--size ${size}: expected three positive integers c1,c2,dense`);
+  return { filters: [n[0], n[1]], dense: n[2] };
+}

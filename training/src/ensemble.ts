@@ -1,5 +1,5 @@
 /**
- * Ensembles of trained digit models: the TF.js twin of an ensemble ONNX export.
+ * Ensembles of trained digit models: the TF.js twins of ensemble and gated ONNX exports.
  *
  * `ensembleModel` puts N sequential models side by side on one input and averages their outputs
  * with TF.js's own Average layer, as one functional LayersModel. Saved with saveModel it is an
@@ -10,6 +10,7 @@
  * test compares two implementations, not one with itself.
  */
 import * as tf from '@tensorflow/tfjs';
+import { AbstainGate } from './abstain-gate.js';
 import { memberChains, OnnxExportError } from './onnx-export.js';
 
 /** Mean of N models' outputs as one TF.js model; members' layers are renamed m1_..., m2_... */
@@ -23,21 +24,44 @@ export function ensembleModel(models: tf.LayersModel[], name = 'digitnet_ensembl
     }
     const chains = memberChains(m);
     if (chains.length !== 1) throw new OnnxExportError(`Model ${i + 1} is already an ensemble: pass its members instead`);
-    let y = input;
-    for (const layer of chains[0]) {
-      const { batchInputShape: _b, inputShape: _i, ...config } = layer.getConfig() as Record<string, unknown>;
-      // Same class, same configuration (initializers are serialized dicts the constructors accept), new name.
-      const Layer = layer.constructor as new (args: Record<string, unknown>) => tf.layers.Layer;
-      const copy = new Layer({ ...config, name: `m${i + 1}_${layer.name}` });
-      y = copy.apply(y) as tf.SymbolicTensor;
-      copy.setWeights(layer.getWeights());
-    }
-    return y;
+    return applyChain(input, chains[0], `m${i + 1}_`);
   });
   const shapes = outputs.map((o) => JSON.stringify(o.shape));
   if (new Set(shapes).size !== 1) throw new OnnxExportError(`Members output different shapes: ${shapes.join(', ')}`);
   const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: mean, name });
+}
+
+/** The reader and the gate side by side on one input, joined by an AbstainGate layer. */
+export function gatedModel(reader: tf.LayersModel, gate: tf.LayersModel, name = 'digitnet_gated'): tf.LayersModel {
+  const shape = reader.inputs[0].shape;
+  for (const [what, model] of [['gate', gate], ['reader', reader]] as const) {
+    if (JSON.stringify(model.inputs[0].shape) !== JSON.stringify(shape) || JSON.stringify(model.outputs[0].shape) !== JSON.stringify(reader.outputs[0].shape)) {
+      throw new OnnxExportError(`The ${what} and the reader must share input and output shapes`);
+    }
+    if (memberChains(model).length !== 1) throw new OnnxExportError(`The ${what} must be one sequential model, not an ensemble`);
+  }
+  const input = tf.input({ shape: shape.slice(1) as number[], name: 'image' });
+  const branches = [applyChain(input, memberChains(reader)[0], 'reader_'), applyChain(input, memberChains(gate)[0], 'gate_')];
+  const output = new AbstainGate({ name: 'abstain_gate' }).apply(branches) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output, name });
+}
+
+/**
+ * Applies copies of `layers` (a sequential chain) to `input`: same classes, configurations and
+ * weights, names prefixed so that several chains can live in one model.
+ */
+export function applyChain(input: tf.SymbolicTensor, layers: tf.layers.Layer[], prefix: string): tf.SymbolicTensor {
+  let y = input;
+  for (const layer of layers) {
+    const { batchInputShape: _b, inputShape: _i, ...config } = layer.getConfig() as Record<string, unknown>;
+    // Same class, same configuration (initializers are serialized dicts the constructors accept), new name.
+    const Layer = layer.constructor as new (args: Record<string, unknown>) => tf.layers.Layer;
+    const copy = new Layer({ ...config, name: `${prefix}${layer.name}` });
+    y = copy.apply(y) as tf.SymbolicTensor;
+    copy.setWeights(layer.getWeights());
+  }
+  return y;
 }
 
 /** Number of members: 1 for a plain model, N for an ensemble twin. */

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
 import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
+import { GATE_EPSILON } from './abstain-gate.js';
 
 // onnx-proto is CommonJS assigning `module.exports = $root`, which Node cannot split into named
 // ESM exports: take the namespace from the default export.
@@ -82,6 +83,20 @@ class GraphBuilder {
     const unique = this.fresh(name);
     this.initializers.push({ name: unique, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw });
     return unique;
+  }
+
+  int64s(name: string, values: number[]): string {
+    const raw = new Uint8Array(values.length * 8);
+    const view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+    const unique = this.fresh(name);
+    this.initializers.push({ name: unique, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: raw });
+    return unique;
+  }
+
+  /** Columns [from, to) of a [batch, n] tensor (ONNX Slice, inputs form since opset 10). */
+  columns(v: string, from: number, to: number, name: string): string {
+    return this.node('Slice', [v, this.int64s(`${name}/starts`, [from]), this.int64s(`${name}/ends`, [to]), this.int64s(`${name}/axes`, [1])], name);
   }
 
   toLayout(v: Value, layout: Layout, name: string): Value {
@@ -242,9 +257,19 @@ function chainTo(input: tf.SymbolicTensor, output: tf.SymbolicTensor): tf.layers
 }
 
 /**
+ * How a model's member chains are joined: 'mean' for an ensemble twin (an Average layer, see
+ * training/src/ensemble.ts), 'gate' for a gated twin (an AbstainGate layer over [reader, gate],
+ * see training/src/abstain-gate.ts), null for a plain sequential model.
+ */
+export function combinerOf(model: tf.LayersModel): 'mean' | 'gate' | null {
+  const last = model.layers.at(-1)?.getClassName();
+  return last === 'Average' ? 'mean' : last === 'AbstainGate' ? 'gate' : null;
+}
+
+/**
  * The member chains of a model, in order, without the InputLayer: one chain for a sequential
- * model; one per branch for an ensemble twin (training/src/ensemble.ts: chains from the same
- * input whose outputs meet in one Average layer). Anything else is refused.
+ * model; one per branch for an ensemble or gated twin (chains from the same input whose outputs
+ * meet in one Average or AbstainGate layer). Anything else is refused.
  */
 export function memberChains(model: tf.LayersModel): tf.layers.Layer[][] {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -252,13 +277,13 @@ export function memberChains(model: tf.LayersModel): tf.layers.Layer[][] {
   }
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const last = layers.at(-1);
-  if (last && last.getClassName() === 'Average' && last.inboundNodes.length === 1 && Array.isArray(last.input)) {
+  if (last && combinerOf(model) && last.inboundNodes.length === 1 && Array.isArray(last.input)) {
     const chains = (last.input as tf.SymbolicTensor[]).map((t) => chainTo(model.inputs[0], t));
     const counted = chains.reduce((a, c) => a + (c?.length ?? 0), 0) + 1;
     // Every layer must belong to exactly one branch: shared or dangling layers are not an ensemble.
     const distinct = new Set(chains.flatMap((c) => c ?? [])).size + 1;
     if (chains.every((c): c is tf.layers.Layer[] => c !== null && c.length > 0) && counted === layers.length && distinct === layers.length) return chains;
-    throw new OnnxExportError(`Layer ${last.name} (Average) must average independent sequential chains from the input: only such ensembles are supported`);
+    throw new OnnxExportError(`Layer ${last.name} (${last.getClassName()}) must join independent sequential chains from the input: only such ensembles are supported`);
   }
   let previous = model.inputs[0];
   for (const layer of layers) {
@@ -329,7 +354,18 @@ export function exportOnnx(model: tf.LayersModel | tf.LayersModel[], opts: Expor
     }
   }
   const last = g.nodes.at(-1);
-  if (outputs.length > 1) {
+  const gated = models.length === 1 && combinerOf(models[0]) === 'gate';
+  if (gated) {
+    // The AbstainGate formula (training/src/abstain-gate.ts) over [reader, gate].
+    const classes = v.shape[0];
+    const [reader, gate] = outputs.map((o) => o.name);
+    const gateNot = g.columns(gate, classes - 1, classes, 'gate/not');
+    const one = g.constant('gate/one', [], Float32Array.of(1));
+    const readerMass = g.node('Max', [g.node('Sub', [one, g.columns(reader, classes - 1, classes, 'gate/reader_not')], 'gate/reader_mass'), g.constant('gate/epsilon', [], Float32Array.of(GATE_EPSILON))], 'gate/reader_mass_floor');
+    const scale = g.node('Div', [g.node('Sub', [one, gateNot], 'gate/digit_mass'), readerMass], 'gate/scale');
+    const digits = g.node('Mul', [g.columns(reader, 0, classes - 1, 'gate/reader_digits'), scale], 'gate/digits');
+    g.nodes.push({ opType: 'Concat', input: [digits, gateNot], output: [outputName], name: 'abstain_gate', attribute: [int('axis', 1)] });
+  } else if (outputs.length > 1) {
     // Mean of the members' outputs (ONNX Mean: element-wise, variadic, since opset 1; v13 here).
     g.nodes.push({ opType: 'Mean', input: outputs.map((o) => o.name), output: [outputName], name: 'ensemble_mean' });
   } else if (!last || last.output?.[0] !== v.name) {
@@ -340,8 +376,9 @@ export function exportOnnx(model: tf.LayersModel | tf.LayersModel[], opts: Expor
   }
 
   const name = models.length === 1 ? models[0].name : `${models[0].name}_ensemble`;
-  const what =
-    chains.length === 1
+  const what = gated
+    ? `Gated digit classifier exported from TF.js model '${models[0].name}': digit identities from its reader network, "not a digit" from its gate network.`
+    : chains.length === 1
       ? `Digit classifier exported from TF.js model '${models[0].name}'.`
       : `Ensemble of ${chains.length} digit classifiers exported from TF.js (${models.map((m) => `'${m.name}'`).join(', ')}): the output is the mean of the members' outputs.`;
   const batch: IDimension = { dimParam: 'batch' };
