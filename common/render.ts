@@ -66,16 +66,20 @@ export function renderFitted(strokes: readonly Stroke[], penWidth = PEN_WIDTH): 
   return out;
 }
 
-/** Strokes in any coordinates -> the model's 28x28 input (fit, render, centre by mass); blank without ink. */
-export function renderStrokes(strokes: readonly Stroke[]): Float32Array {
-  const fitted = fitStrokes(strokes);
-  return fitted ? centerByMass(renderFitted(fitted)).image : new Float32Array(INPUT_SIZE * INPUT_SIZE);
+/**
+ * Strokes in any coordinates -> the model's 28x28 input (fit, render, centre by mass); blank
+ * without ink. Boards and the server draw with PEN_WIDTH; another width is for measuring the
+ * model on ink drawn with other pens.
+ */
+export function renderStrokes(strokes: readonly Stroke[], penWidth = PEN_WIDTH): Float32Array {
+  const fitted = fitStrokes(strokes, penWidth);
+  return fitted ? centerByMass(renderFitted(fitted, penWidth)).image : new Float32Array(INPUT_SIZE * INPUT_SIZE);
 }
 
 /** Strokes mapped into the 28x28 frame as the model's input wants them (see fitTransform); null without ink. */
-export function fitStrokes(strokes: readonly Stroke[]): Stroke[] | null {
+export function fitStrokes(strokes: readonly Stroke[], penWidth = PEN_WIDTH): Stroke[] | null {
   const box = strokesBounds(strokes);
   if (!box) return null;
-  const { scale, offsetX, offsetY } = fitTransform(box);
+  const { scale, offsetX, offsetY } = fitTransform(box, penWidth);
   return strokes.map((s) => s.map((p) => [p[0] * scale + offsetX, p[1] * scale + offsetY]));
 }

@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { minExtentFor } from '../common/ink-reading.js';
 import type { Recognition } from '../common/recognition.js';
-import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../server/test/fixtures/digits.js';
+import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../test-support/digit-strokes.js';
 
 const MAX_PROBABILITY_DIFF = 0.02;
 const MIN_AGREEMENT = 0.999;

@@ -1,4 +1,4 @@
-import { digitStrokes, VARIANTS } from '../server/test/fixtures/digits.js';
+import { digitStrokes, VARIANTS } from '../test-support/digit-strokes.js';
 import { renderStrokes } from '../common/render.js';
 const d = Number(process.argv[2]); const v = Number(process.argv[3] ?? 0);
 const img = renderStrokes(digitStrokes(d, VARIANTS[v]));

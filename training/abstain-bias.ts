@@ -21,7 +21,7 @@ import { INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES } from '../common/model-contract.j
 import { initBackend } from './src/backend.js';
 import { loadModel, saveModel } from './src/checkpoint.js';
 import { loadFontLetters } from './src/font-letters.js';
-import { loadMnist } from './src/mnist.js';
+import { loadMnist } from '../test-support/mnist.js';
 import { negative, negativeMix, type NegativeKind } from './src/negatives.js';
 
 const { values: args } = parseArgs({

@@ -3,7 +3,7 @@
  *                       [--out docs/model-card.md] [--img docs/img] [--threads N] [--seed model-card]
  *
  * Measures an exported ONNX model through onnxruntime-node (the server's runtime) on MNIST test
- * and on robustness sets built from other sources (training/src/robustness.ts), fits a softmax
+ * and on robustness sets built from other sources (training/src/robustness-set.ts), fits a softmax
  * temperature on held-out MNIST training images, draws the charts (training/src/charts.ts) and
  * writes the model card. Reads the manifest and the TF.js twin beside the model when present.
  */
@@ -25,43 +25,18 @@ import {
   softmaxT,
   topClass,
 } from './src/calibration.js';
-import {
-  COLORS,
-  confusionHeatmap,
-  lineChart,
-  reliabilityPanel,
-  sampleStrips,
-  stackedBars,
-  svgDoc,
-  text,
-  tileGrid,
-  tileUri,
-  writePng,
-  type Tile,
-} from './src/charts.js';
+import { confusionHeatmap, lineChart, reliabilityPanel, sampleStrips, stackedBars, tileGrid, tileUri, type Tile } from './src/charts.js';
+import { loadMnist } from '../test-support/mnist.js';
+import { COLORS, svgDoc, text, writePng } from '../test-support/svg-doc.js';
 import { runSession } from './src/evaluate-onnx.js';
-import { DIGIT_LIKE_IN_TRAINING, isTrainingFamily, TRAINING_LETTERS } from './src/font-letters.js';
-import { loadMnist } from './src/mnist.js';
+import { DIGIT_LIKE_IN_TRAINING, EXCLUDED_LETTERS, isTrainingFamily, TRAINING_LETTERS } from './src/font-letters.js';
 import { NEGATIVE_AUGMENT, NEGATIVE_MIX, type NegativeKind } from './src/negatives.js';
 import { STROKE_LETTER_NAMES, STROKE_SHAPE_NAMES } from './src/symbol-strokes.js';
-import {
-  EXCLUDED_FAMILIES,
-  EXCLUDED_LETTERS,
-  MNIST_TRANSFORMS,
-  canvasAltDigits,
-  canvasDigits,
-  faceLabel,
-  fashionTest,
-  fontDigits,
-  fontLetters,
-  listFontFaces,
-  mnistTransformSet,
-  pickIndices,
-  scribbleSet,
-  shapeSet,
-  type MnistTransform,
-  type RobustnessSet,
-} from './src/robustness.js';
+import { canvasAltDigits, canvasDigits } from './src/canvas-digits.js';
+import { EXCLUDED_FAMILIES, faceLabel, fontDigits, fontLetters, listFontFaces } from './src/font-sets.js';
+import { MNIST_TRANSFORMS, mnistTransformSet, type MnistTransform } from './src/mnist-transforms.js';
+import { fashionTest, scribbleSet, shapeSet } from './src/non-digit-sets.js';
+import { pickIndices, type RobustnessSet } from './src/robustness-set.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -780,7 +755,7 @@ md.push(
 md.push(
   '## Beyond MNIST: robustness sets',
   '',
-  'Built by `training/src/robustness.ts` from sources other than MNIST train, for measuring only (never trained on), deterministic for the seed ' +
+  'Built by `training/src/robustness-set.ts` and the set builders beside it from sources other than MNIST train, for measuring only (never trained on), deterministic for the seed ' +
     `\`${seed}\`. Every image goes through the production preprocessing: strokes through \`renderStrokes\` (common/render.ts: what boards draw with, the twin of the sharp rasterizer behind POST /api/recognize), ` +
     'images through `fitImage` (the upload path). "Abstain" is the share answered not-a-digit: a mistake on digit sets, the right answer on non-digit sets.',
   '',

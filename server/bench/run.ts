@@ -20,12 +20,11 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
 import { centerByMass } from '../../common/preprocess.js';
-import { initBackend } from '../../training/src/backend.js';
-import { loadModel } from '../../training/src/checkpoint.js';
 import { renderStrokes } from '../../common/render.js';
 import { ROOT } from '../src/config.js';
 import { BoardRasterizer, rasterizeStrokes } from '../src/recognition/rasterize.js';
@@ -35,7 +34,7 @@ import { decide } from '../../common/decide.js';
 import { inkLattice, minExtentFor } from '../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../common/protocol-constants.js';
 import { segmentStrokes } from '../../common/segment.js';
-import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../test/fixtures/digits.js';
+import { digitStrokes, numberStrokes, VARIANTS, type Strokes } from '../../test-support/digit-strokes.js';
 import { replaceSection, rssMb, serverProtocol, startServer, stopServer } from './server-process.js';
 import { summarize } from './stats.js';
 
@@ -109,6 +108,20 @@ async function rasterization(): Promise<void> {
   );
 }
 
+/**
+ * The TF.js twin the ONNX file was exported from, on TF.js's wasm backend, read with TF.js's own
+ * API: training's loader stays in training/, which server/ never imports. Inference needs no
+ * gradient kernels, so the plain wasm backend is what training's would run here.
+ */
+async function loadTfjsTwin(dir: string): Promise<tf.LayersModel> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend failed to initialise');
+  const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8'));
+  const weights = await readFile(path.join(dir, 'weights.bin'));
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+}
+
 async function inference(): Promise<void> {
   log('### 2. Inference, same model (ms)\n');
   const modelPath = path.join(ROOT, 'models', 'digitnet.onnx');
@@ -122,8 +135,7 @@ async function inference(): Promise<void> {
   const ortRun = (n: number) => (i: number) => session.run({ [INPUT_NAME]: new ort.Tensor('float32', batch(n, i), [n, 28, 28, 1]) }).then((o) => o[OUTPUT_NAME].data);
   const ort1 = await time(ortRun(1));
   const ort32 = await time(ortRun(32), ITER / 10);
-  await initBackend('wasm');
-  const model = await loadModel(path.join(ROOT, 'models', 'digitnet-tfjs'));
+  const model = await loadTfjsTwin(path.join(ROOT, 'models', 'digitnet-tfjs'));
   const tfRun = (n: number) => (i: number) => {
     const out = tf.tidy(() => model.predict(tf.tensor4d(batch(n, i), [n, 28, 28, 1])) as tf.Tensor);
     const data = out.dataSync();

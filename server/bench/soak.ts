@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerMessage } from '../../common/protocol.js';
-import { COLORS, svgDoc, text, writePng } from '../../training/src/charts.js';
+import { COLORS, svgDoc, text, writePng } from '../../test-support/svg-doc.js';
 import { BoardClient, oneAt } from '../cluster/client.js';
 import { createRoom, startCluster, strokeRowCounts } from '../cluster/cluster.js';
 import { sleep, waitFor } from '../cluster/ports.js';

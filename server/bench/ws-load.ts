@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../common/protocol.js';
-import { digitStrokes, VARIANTS } from '../test/fixtures/digits.js';
+import { digitStrokes, VARIANTS } from '../../test-support/digit-strokes.js';
 import { summarize } from './stats.js';
 
 const [url, clientsArg, secondsArg, protocolArg] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import http from 'node:http';
 import sharp from 'sharp';
 import { RecognitionSchema } from '../../common/recognition.js';
-import { digitStrokes, numberStrokes } from '../test/fixtures/digits.js';
+import { digitStrokes, numberStrokes } from '../../test-support/digit-strokes.js';
 import { photo } from '../test/fixtures/photos.js';
 import { deflateZeros, HOSTILE_SVGS, jpegClaiming, multipart, OTHER_FORMATS, png, pngBomb, pngChunk, PNG_SIGNATURE, webpClaiming, zip, type Part } from './hostile-files.js';
 import { random, type Random } from './random.js';

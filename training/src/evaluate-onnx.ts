@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { INPUT_NAME, INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES, OUTPUT_NAME } from '../../common/model-contract.js';
-import { loadMnist } from './mnist.js';
+import { loadMnist } from '../../test-support/mnist.js';
 
 export interface EvaluateOptions {
   /** Score only the first n test images. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME, type ModelManifest } from '../../common/model-contract.js';
 import { loadModelFile } from '../../server/src/model/manifest.js';
-import { loadMnist } from '../src/mnist.js';
+import { loadMnist } from '../../test-support/mnist.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_A_DIGIT } from '../../common/model-contract.js';
-import { loadMnist } from '../src/mnist.js';
-import {
-  EXCLUDED_LETTERS,
-  MNIST_TRANSFORMS,
-  SHAPES,
-  canvasAltDigits,
-  canvasDigits,
-  downscale,
-  fashionTest,
-  fontDigits,
-  fontLetters,
-  listFontFaces,
-  mnistTransformSet,
-  morphDisk,
-  pickIndices,
-  scribbleSet,
-  shapeSet,
-  type MnistTransform,
-  type RobustnessSet,
-} from '../src/robustness.js';
+import { loadMnist } from '../../test-support/mnist.js';
+import { SHAPES } from '../../test-support/shape-strokes.js';
+import { canvasAltDigits, canvasDigits } from '../src/canvas-digits.js';
+import { EXCLUDED_LETTERS } from '../src/font-letters.js';
+import { fontDigits, fontLetters, listFontFaces } from '../src/font-sets.js';
+import { downscale, morphDisk } from '../src/image-ops.js';
+import { MNIST_TRANSFORMS, mnistTransformSet, type MnistTransform } from '../src/mnist-transforms.js';
+import { fashionTest, scribbleSet, shapeSet } from '../src/non-digit-sets.js';
+import { pickIndices, type RobustnessSet } from '../src/robustness-set.js';
 
 /** Every image is a 28x28 model input in [0, 1] with some ink; labels and tags line up. */
 function expectWellFormed(set: RobustnessSet, count: number): void {

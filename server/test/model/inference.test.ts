@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NUM_CLASSES } from '../../../common/model-contract.js';
-import { loadMnist } from '../../../training/src/mnist.js';
+import { loadMnist } from '../../../test-support/mnist.js';
 import { ROOT } from '../../src/config.js';
 import inference from '../../src/plugins/inference.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME } from '../../../common/model-contract.js';
-import { loadMnist } from '../../../training/src/mnist.js';
+import { loadMnist } from '../../../test-support/mnist.js';
 import { ROOT } from '../../src/config.js';
 import { SyncSession } from '../../src/model/session.js';
 

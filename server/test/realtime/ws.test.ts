@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import { CloseCode, ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { BINARY_FRAME_ALLOWANCE, MAX_EARLY_CHARS, RATE } from '../../src/realtime/connection.js';
 import { MAX_EARLY_CHARS_PER_ADDRESS } from '../../src/realtime/ws-route.js';
-import { digitStrokes, VARIANTS } from '../fixtures/digits.js';
+import { digitStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
 import { build } from '../helper.js';
 
 let app: FastifyInstance;

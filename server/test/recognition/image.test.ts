@@ -11,9 +11,9 @@ import inference from '../../src/plugins/inference.js';
 import { ImageError, recognizeImage, sniffImageFormat } from '../../src/recognition/image.js';
 import { workSize } from '../../src/recognition/image-decode.js';
 import { keepMarks, labelComponents, normalizeInk, overlapGroups, removeRuledLines, type InkImage } from '../../src/recognition/image-segment.js';
-import { loadMnist } from '../../../training/src/mnist.js';
+import { loadMnist } from '../../../test-support/mnist.js';
 import { renderStrokes } from '../../../common/render.js';
-import { digitStrokes, numberStrokes, VARIANTS } from '../fixtures/digits.js';
+import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
 import { photo, tightCrop } from '../fixtures/photos.js';
 
 const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');

@@ -4,11 +4,12 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { INPUT_NAME, INPUT_SIZE, NOT_A_DIGIT, NUM_CLASSES, OUTPUT_NAME } from '../../../common/model-contract.js';
 import { centerOfMass, inkBounds, type Stroke } from '../../../common/preprocess.js';
-import { SHAPES, altDigitStrokes, canvasDigitStrokes, shapeStrokes } from '../../../training/src/robustness.js';
+import { altDigitStrokes, canvasDigitStrokes } from '../../../test-support/canvas-digit-strokes.js';
+import { digitStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
+import { SHAPES, shapeStrokes } from '../../../test-support/shape-strokes.js';
 import { ROOT } from '../../src/config.js';
 import { fitStrokes, renderCost } from '../../../common/render.js';
 import { BoardRasterizer, rasterizeStrokes } from '../../src/recognition/rasterize.js';
-import { digitStrokes, VARIANTS } from '../fixtures/digits.js';
 
 const N = INPUT_SIZE;
 

@@ -12,7 +12,7 @@ import { ROOT } from '../../src/config.js';
 import inference from '../../src/plugins/inference.js';
 import { BoardRasterizer } from '../../src/recognition/rasterize.js';
 import { recognizeStrokes } from '../../src/recognition/recognizer.js';
-import type { Pt, Strokes } from '../fixtures/digits.js';
+import type { Pt, Strokes } from '../../../test-support/digit-strokes.js';
 import { MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, spacedNumber, tap } from '../fixtures/handwriting.js';
 
 let app: FastifyInstance;

@@ -4,7 +4,7 @@ import type { Inference } from '../../src/plugins/inference.js';
 import { BoardRasterizer, rasterizeStrokes } from '../../src/recognition/rasterize.js';
 import { DigitCache, recognizeStrokes, type Rasterize } from '../../src/recognition/recognizer.js';
 import { inkLattice } from '../../../common/ink-reading.js';
-import { numberStrokes, type Strokes } from '../fixtures/digits.js';
+import { numberStrokes, type Strokes } from '../../../test-support/digit-strokes.js';
 
 const OPTIONS = { minExtent: 4 };
 

@@ -7,7 +7,7 @@ import { hashToken } from '../../src/db/accounts.js';
 import { SIGNED_OUT_CLOSE_CODE } from '../../src/realtime/account-sockets.js';
 import { RECORD_AFTER_MS } from '../../src/realtime/room.js';
 import { sameOrigin, sessionUser } from '../../src/plugins/auth.js';
-import { digitStrokes } from '../fixtures/digits.js';
+import { digitStrokes } from '../../../test-support/digit-strokes.js';
 import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
 
 afterAll(() => stopOwnCluster());

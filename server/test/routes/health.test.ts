@@ -9,7 +9,7 @@ import { applyMigrations } from '../../src/db/migrations.js';
 import health from '../../src/plugins/health.js';
 import { recognitionOf, STROKES } from '../db/fixtures.js';
 import { buildApp, Client, uniqueEmail } from '../db/helper.js';
-import { digitStrokes } from '../fixtures/digits.js';
+import { digitStrokes } from '../../../test-support/digit-strokes.js';
 import { build } from '../helper.js';
 
 describe('app.health', () => {

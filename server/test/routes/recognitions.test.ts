@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digitStrokes, numberStrokes } from '../fixtures/digits.js';
+import { digitStrokes, numberStrokes } from '../../../test-support/digit-strokes.js';
 import { recognitionOf, STROKES } from '../db/fixtures.js';
 import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
 

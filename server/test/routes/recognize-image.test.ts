@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digitStrokes } from '../fixtures/digits.js';
+import { digitStrokes } from '../../../test-support/digit-strokes.js';
 import { photo } from '../fixtures/photos.js';
 import { png } from '../../fuzz/hostile-files.js';
 import { build } from '../helper.js';

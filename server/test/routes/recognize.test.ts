@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../common/recognition.js';
-import { digitStrokes, numberStrokes, VARIANTS } from '../fixtures/digits.js';
+import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
 import { build } from '../helper.js';
 
 let app: FastifyInstance;
