@@ -1,7 +1,8 @@
 /**
  * What the server, the browser and the training pipeline agree on about the model.
  * The manifest beside the .onnx file states these values; the server refuses a model whose
- * manifest disagrees (see server/src/model/manifest.ts).
+ * manifest disagrees (manifestProblems, checked by server/src/model/manifest.ts), and the
+ * training pipeline's tests hold the manifests it writes to the same check.
  */
 
 /** Bumped whenever the meaning of a 28x28 input changes (crop, centring, stroke width...). */
@@ -41,4 +42,23 @@ export interface ModelManifest {
   preprocessingVersion: number;
   metrics: { mnistTestAccuracy: number; [name: string]: number };
   training: { command: string; date: string; backend: string; seconds: number; epochs: number; seed: number };
+}
+
+/**
+ * What keeps a model with this manifest from being run here (another input contract, other
+ * labels, another preprocessing version): one line per problem, empty when it fits. The file's
+ * integrity (its sha256) is the reader's to check.
+ */
+export function manifestProblems(manifest: ModelManifest): string[] {
+  const problems: string[] = [];
+  const expect = (ok: boolean, what: string) => ok || problems.push(what);
+  expect(manifest.manifestVersion === MANIFEST_VERSION, `manifestVersion ${manifest.manifestVersion} (this server reads ${MANIFEST_VERSION})`);
+  expect(manifest.preprocessingVersion === PREPROCESSING_VERSION, `preprocessingVersion ${manifest.preprocessingVersion} (this server prepares inputs as version ${PREPROCESSING_VERSION})`);
+  expect(manifest.input?.name === INPUT_NAME, `input name ${manifest.input?.name} (expected ${INPUT_NAME})`);
+  expect(JSON.stringify(manifest.input?.shape) === JSON.stringify([-1, INPUT_SIZE, INPUT_SIZE, 1]), `input shape ${JSON.stringify(manifest.input?.shape)}`);
+  expect(manifest.input?.layout === 'NHWC' && manifest.input?.polarity === 'ink-high', 'input layout/polarity (expected NHWC, ink-high)');
+  expect(JSON.stringify(manifest.input?.range) === '[0,1]', `input range ${JSON.stringify(manifest.input?.range)}`);
+  expect(manifest.output?.name === OUTPUT_NAME && manifest.output?.kind === 'softmax', `output ${manifest.output?.name}/${manifest.output?.kind}`);
+  expect(JSON.stringify(manifest.labels) === JSON.stringify(LABELS), `labels ${JSON.stringify(manifest.labels)}`);
+  return problems;
 }
