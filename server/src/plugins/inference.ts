@@ -4,17 +4,16 @@
  */
 import fp from 'fastify-plugin';
 import { Tensor } from 'onnxruntime-node';
-import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME, type ModelManifest } from '../../../common/model-contract.js';
+import { INPUT_NAME, INPUT_SIZE, NUM_CLASSES, OUTPUT_NAME } from '../../../common/model-contract.js';
 import { Batcher } from '../model/batcher.js';
 import { loadModelFile } from '../model/manifest.js';
 import { SyncSession } from '../model/session.js';
+import type { Classifier } from '../recognition/classifier.js';
 
-export interface Inference {
-  manifest: ModelManifest;
+/** The model as recognition sees it (a Classifier), plus what the routes and /health need. */
+export interface Inference extends Classifier {
   /** The exact bytes of the model file (served for download). */
   bytes: Buffer;
-  /** Classifies one 28x28 input; resolves with NUM_CLASSES probabilities. */
-  classify(image: Float32Array): Promise<Float32Array>;
   stats: Batcher['stats'];
 }
 

@@ -10,7 +10,7 @@ import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } fr
 import { FIT_BOX, INPUT_SIZE, NOT_A_DIGIT } from '../../../common/model-contract.js';
 import { centerByMass, fitImage, gaussianBlur, nativeInkSide, type Box } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
-import type { Inference } from '../plugins/inference.js';
+import type { Classifier } from './classifier.js';
 import { decodeImage, ImageError } from './image-decode.js';
 import {
   candidateInput,
@@ -293,11 +293,11 @@ function segment(ink: InkImage): Segmented {
  * Every candidate classified together (the micro-batcher makes them one run); `whole` stands for
  * the whole of a frame-filling image, already read.
  */
-const classifyAll = (inference: Inference, inputs: (Float32Array | null)[], whole?: Float32Array): Promise<Float32Array[]> =>
+const classifyAll = (inference: Classifier, inputs: (Float32Array | null)[], whole?: Float32Array): Promise<Float32Array[]> =>
   Promise.all(inputs.map((input) => (input ? inference.classify(input) : whole!)));
 
 /** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
-export async function recognizeImage(inference: Inference, bytes: Buffer): Promise<Recognition> {
+export async function recognizeImage(inference: Classifier, bytes: Buffer): Promise<Recognition> {
   const start = performance.now();
   const decoded = await decodeImage(bytes);
   const first = normalizeInk(decoded);

@@ -4,7 +4,7 @@ import { readInk, type InkOptions } from '../../../common/ink-reading.js';
 import type { Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { round } from '../../../common/reading.js';
-import type { Inference } from '../plugins/inference.js';
+import type { Classifier } from './classifier.js';
 import { rasterizeStrokes } from './rasterize.js';
 
 /**
@@ -30,7 +30,7 @@ export interface RecognizeOptions extends InkOptions {
   rasterize?: Rasterize;
 }
 
-async function classifyDigit(inference: Inference, strokes: readonly Stroke[], { cache, rasterize = rasterizeStrokes }: RecognizeOptions): Promise<Float32Array | null> {
+async function classifyDigit(inference: Classifier, strokes: readonly Stroke[], { cache, rasterize = rasterizeStrokes }: RecognizeOptions): Promise<Float32Array | null> {
   const key = cache ? DigitCache.keyOf(strokes) : '';
   const known = cache?.get(key);
   if (known) return known;
@@ -46,7 +46,7 @@ async function classifyDigit(inference: Inference, strokes: readonly Stroke[], {
  * classified (each through the cache, all of them in the micro-batcher's same batch), and the
  * model's scores choose the grouping.
  */
-export async function recognizeStrokes(inference: Inference, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
+export async function recognizeStrokes(inference: Classifier, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
   const start = performance.now();
   const decision = await readInk(strokes, (candidates) => Promise.all(candidates.map((c) => classifyDigit(inference, c, options))), options);
   return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
