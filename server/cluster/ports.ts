@@ -1,4 +1,4 @@
-/** Loopback helpers shared by the cluster harness. */
+/** Loopback helpers shared by the cluster harness, the fuzz suite, benches and the throwaway PostgreSQL. */
 import net from 'node:net';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

@@ -6,11 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { procStatusMb, rssMb } from '../bench/server-process.js';
+import { freePort } from '../cluster/ports.js';
 import { ROOT } from '../src/config.js';
 
 export interface ServerUnderTest {
@@ -33,17 +33,6 @@ export interface ServerUnderTest {
   /** Reads VmHWM (peak RSS, from the kernel) in MB; null where /proc is missing. */
   highWaterMb(): number | null;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** MODEL_PATH from the environment, else the committed model. */
