@@ -200,7 +200,7 @@ export class BoardCore {
     this.listener.completed(seq, { id: stored.id, author: stored.author, color: stored.color, points: [...stroke.points] });
     this.recognition.add({ id: stored.id, points: stroke.points });
     this.dropStaleCorrections(seq, stored.author);
-    this.recognition.touch({ strokeId: stored.id });
+    this.recognition.noteChange({ strokeId: stored.id });
   }
 
   private applyErase(seq: number, ids: string[], by: string): void {
@@ -224,7 +224,7 @@ export class BoardCore {
     this.emit({ type: 'erased', seq, strokeIds: removed, by });
     this.listener.erased(seq, removed, by);
     this.dropStaleCorrections(seq, by);
-    this.recognition.touch(box ? { box } : null);
+    this.recognition.noteChange(box ? { box } : null);
   }
 
   private applyClear(seq: number, by: string): void {
@@ -235,7 +235,7 @@ export class BoardCore {
     this.recognition.clear();
     this.emit({ type: 'cleared', seq, by });
     this.listener.cleared(seq, by);
-    this.recognition.touch(null);
+    this.recognition.noteChange(null);
   }
 
   /**

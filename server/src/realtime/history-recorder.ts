@@ -40,7 +40,7 @@ export interface HistoryRecorderDeps {
   isOnBoard(strokeId: string): boolean;
   pointsOf(strokeId: string): number[][];
   /** The number members hold this stroke in. */
-  heldGroupOf(strokeId: string): GroupResult | undefined;
+  shownGroupOf(strokeId: string): GroupResult | undefined;
 }
 
 interface Pending {
@@ -61,7 +61,7 @@ export class HistoryRecorder {
     let mine = this.pending.get(writer);
     if (!mine) this.pending.set(writer, (mine = new Map()));
     // A newer pen-up in the same number replaces its pending record; other numbers keep theirs.
-    const group = this.deps.heldGroupOf(strokeId);
+    const group = this.deps.shownGroupOf(strokeId);
     for (const [penUp, { cancel }] of mine) {
       if (!this.deps.isOnBoard(penUp) || group?.strokeIds.includes(penUp)) {
         cancel();
@@ -89,7 +89,7 @@ export class HistoryRecorder {
   }
 
   private write(writer: Writer, strokeId: string): void {
-    const settled = this.deps.heldGroupOf(strokeId);
+    const settled = this.deps.shownGroupOf(strokeId);
     if (!settled || !writer.userId || settled.result.text === '') return;
     this.deps.record?.({
       userId: writer.userId,

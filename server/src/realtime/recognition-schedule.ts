@@ -15,7 +15,7 @@ import { applyDelta } from '../../../common/result-delta.js';
 import { Corrections, currentGroup, type StoredCorrection } from './corrections.js';
 
 /** What a change touched: a pen-up's number, the number nearest erased ink, or nothing in particular (a clear). */
-export type Touched = { strokeId: string } | { box: Box } | null;
+export type ChangeSite = { strokeId: string } | { box: Box } | null;
 
 export interface RecognitionScheduleDeps {
   recognize(strokes: readonly number[][][]): Promise<Recognition>;
@@ -40,7 +40,7 @@ export class RecognitionSchedule {
   /** Numbers the current message changed (or whose recognition failed): recognized in flush(). */
   private readonly changed = new Set<StrokeGroup>();
   /** What those changes touched: a change whose number members already hold is answered at once. */
-  private touched: Touched[] = [];
+  private sitesToAnswer: ChangeSite[] = [];
   private flushing = false;
   private recognizing = 0;
   /** Pen-ups whose number was not broadcast yet: each is reported by numberShown once it is. */
@@ -99,8 +99,8 @@ export class RecognitionSchedule {
   }
 
   /** Notes what a change touched; the numbers it changed are recognized once the message is handled. */
-  touch(change: Touched): void {
-    this.touched.push(change);
+  noteChange(site: ChangeSite): void {
+    this.sitesToAnswer.push(site);
     this.flushSoon();
   }
 
@@ -119,8 +119,8 @@ export class RecognitionSchedule {
    * its result will carry the correction.
    */
   showCorrection(group: StrokeGroup): void {
-    const held = this.lastResult?.groups.get(group.strokeIds[0]);
-    if (held && this.sameStrokes(held, group)) this.broadcastResult(held.result, this.corrections.decorate(held, group));
+    const shown = this.lastResult?.groups.get(group.strokeIds[0]);
+    if (shown && this.sameStrokes(shown, group)) this.broadcastResult(shown.result, this.corrections.decorate(shown, group));
   }
 
   /** Corrections of numbers whose strokes changed no longer apply: dropped, and returned. */
@@ -129,7 +129,7 @@ export class RecognitionSchedule {
   }
 
   /** The number members hold this stroke in. */
-  heldGroupOf(strokeId: string): GroupResult | undefined {
+  shownGroupOf(strokeId: string): GroupResult | undefined {
     for (const g of this.lastResult?.groups.values() ?? []) if (g.strokeIds.includes(strokeId)) return g;
     return undefined;
   }
@@ -153,16 +153,16 @@ export class RecognitionSchedule {
   private flush(): void {
     this.flushing = false;
     if (this.closed) return;
-    for (const group of this.changed) if (this.isCurrent(group) && !this.held(group)) this.recognizeGroup(group);
+    for (const group of this.changed) if (this.isCurrent(group) && !this.shownAsIs(group)) this.recognizeGroup(group);
     this.changed.clear();
     // A change whose number is being recognized is answered by that number's result.
     let answer: Recognition | undefined;
-    for (const change of this.touched) {
-      const group = this.touchedGroup(change);
+    for (const change of this.sitesToAnswer) {
+      const group = this.groupAt(change);
       if (!group) answer = emptyRecognition(this.deps.modelVersion);
-      else answer = this.held(group)?.result ?? answer;
+      else answer = this.shownAsIs(group)?.result ?? answer;
     }
-    this.touched = [];
+    this.sitesToAnswer = [];
     if (answer) this.broadcastResult(answer);
   }
 
@@ -208,18 +208,18 @@ export class RecognitionSchedule {
    * The number as members hold it, if they hold exactly these strokes under its id, with its
    * correction as it stands (a correction dropped since is sent again as a new result).
    */
-  private held(group: StrokeGroup): GroupResult | undefined {
-    const held = this.lastResult?.groups.get(group.strokeIds[0]);
-    const same = held && this.sameStrokes(held, group) && held.correctedText === this.corrections.of(group)?.text;
-    return same ? held : undefined;
+  private shownAsIs(group: StrokeGroup): GroupResult | undefined {
+    const shown = this.lastResult?.groups.get(group.strokeIds[0]);
+    const same = shown && this.sameStrokes(shown, group) && shown.correctedText === this.corrections.of(group)?.text;
+    return same ? shown : undefined;
   }
 
-  private sameStrokes(held: GroupResult, group: StrokeGroup): boolean {
-    return held.strokeIds.length === group.strokeIds.length && held.strokeIds.every((id) => this.grouping.groupOf(id) === group);
+  private sameStrokes(shown: GroupResult, group: StrokeGroup): boolean {
+    return shown.strokeIds.length === group.strokeIds.length && shown.strokeIds.every((id) => this.grouping.groupOf(id) === group);
   }
 
   /** The number a change touched: the pen-up's, or the one nearest the erased ink. */
-  private touchedGroup(change: Touched): StrokeGroup | undefined {
+  private groupAt(change: ChangeSite): StrokeGroup | undefined {
     if (!change) return undefined;
     if ('strokeId' in change) return this.grouping.groupOf(change.strokeId);
     const cx = (change.box.minX + change.box.maxX) / 2, cy = (change.box.minY + change.box.maxY) / 2;

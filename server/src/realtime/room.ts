@@ -100,7 +100,7 @@ export class Room {
       },
       isOnBoard: (strokeId) => this.board.stroke(strokeId) !== undefined,
       pointsOf: (strokeId) => this.board.stroke(strokeId)?.points ?? [],
-      heldGroupOf: (strokeId) => this.board.recognition.heldGroupOf(strokeId),
+      shownGroupOf: (strokeId) => this.board.recognition.shownGroupOf(strokeId),
     });
   }
 

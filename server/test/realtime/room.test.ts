@@ -12,9 +12,11 @@ import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type GroupResult, t
 import type { Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
 import { Connection, RATE } from '../../src/realtime/connection.js';
-import { RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/room.js';
+import type { Clock } from '../../src/realtime/clock.js';
+import { RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/history-recorder.js';
 import { MemoryRoomStore } from '../../src/realtime/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
+import { ManualClock } from './manual-clock.js';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const settle = async () => {
@@ -31,7 +33,7 @@ function heldBack() {
   return { calls, recognize };
 }
 
-function world(store = new MemoryRoomStore(), recognize = countStrokes) {
+function world(store = new MemoryRoomStore(), recognize = countStrokes, clock?: Clock) {
   const records: BoardRecord[] = [];
   /** History corrections the room asked for: [board key, text]. */
   const corrected: [string, string | null][] = [];
@@ -43,6 +45,7 @@ function world(store = new MemoryRoomStore(), recognize = countStrokes) {
     modelVersion: 'test',
     log: { warn: () => {} },
     nameOf: async (userId) => (userId === 'user-1' ? 'ana' : null),
+    clock,
   });
   const client = (opts: { room?: string; resume?: { session: string; lastSeq: number }; hello?: unknown; userId?: string } = {}) => {
     const inbox: ServerMessage[] = [];
@@ -363,12 +366,14 @@ describe('rooms', () => {
   });
 
   it('records every writer\'s number when their pen-ups land during one recognition run, each under its own key', async () => {
-    const w = world();
+    const clock = new ManualClock();
+    const w = world(undefined, undefined, clock);
     const writers = ['user-1', 'user-2', 'user-3'].map((userId) => w.client({ userId }));
     await settle();
     // Back to back: the 2nd and 3rd pen-ups arrive while the 1st one's recognition runs.
     writers.forEach((c, i) => c.draw(`p${i}`, [[1000 * i, 0], [1000 * i, 100]]));
-    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 300));
+    await settle();
+    clock.advance(RECORD_AFTER_MS + 300);
     expect(w.records.map((r) => [r.userId, r.key]).sort()).toEqual([
       ['user-1', `${ROOM}:p0`],
       ['user-2', `${ROOM}:p1`],
@@ -389,7 +394,8 @@ describe('rooms', () => {
   });
 
   it("records a logged-in writer's settled number in their history, once; anonymous writers' never", async () => {
-    const w = world();
+    const clock = new ManualClock();
+    const w = world(undefined, undefined, clock);
     const logged = w.client({ userId: 'user-1' });
     const anon = w.client();
     await settle();
@@ -398,20 +404,21 @@ describe('rooms', () => {
     anon.draw('a1', [[900, 0], [900, 100]]);
     await settle();
     expect(w.records).toEqual([]);
-    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 200));
+    clock.advance(RECORD_AFTER_MS + 200);
     expect(w.records).toHaveLength(1);
     expect(w.records[0]).toMatchObject({ userId: 'user-1', recognition: { text: '2' } });
     expect(w.records[0].strokes).toHaveLength(2);
   });
 
   it('records two numbers written less than the settling time apart as two records', async () => {
-    const w = world();
+    const clock = new ManualClock();
+    const w = world(undefined, undefined, clock);
     const logged = w.client({ userId: 'user-1' });
     await settle();
     logged.draw('a', [[0, 0], [0, 100]]);
     logged.draw('b', [[2000, 0], [2000, 100]]); // far away: another number
     await settle();
-    await new Promise((r) => setTimeout(r, RECORD_AFTER_MS + 200));
+    clock.advance(RECORD_AFTER_MS + 200);
     expect(w.records.map((r) => r.strokes.length)).toEqual([1, 1]);
   });
   it("broadcasts a number's result without waiting for another number's recognition", async () => {
