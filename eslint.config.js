@@ -2,6 +2,29 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * One no-restricted-imports block per top-level folder, naming the folders it must not import from.
+ * @param {Record<string, string[]>} rules
+ */
+function boundaries(rules) {
+  return Object.entries(rules).map(([files, folders]) => ({
+    files: [files],
+    // TODO(issue 19): the word lists of generated names belong in common/ (server/src/realtime/names.ts).
+    ignores: files === 'client/**' ? ['client/src/board/generated-names.test.ts'] : [],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: folders.map((folder) => ({
+            regex: `^(\\.\\./)+${folder}/`,
+            message: `${files.slice(0, -3)} must not import from ${folder}/ (see the boundaries in eslint.config.js).`,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'client/dist/', 'training/output/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
@@ -14,6 +37,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // Boundaries: serving never loads training code, training stands alone, common imports neither,
+  // the browser reaches the server only over the wire. Fixtures, dataset loaders and chart
+  // primitives that tests, benches and training share live in test-support/, which imports none
+  // of them either. Relative imports only (nothing is aliased), so a path segment names the folder.
+  ...boundaries({
+    'server/**': ['training', 'client'],
+    'training/**': ['server', 'client'],
+    'common/**': ['server', 'training', 'client', 'test-support'],
+    'client/**': ['server', 'training'],
+    'test-support/**': ['server', 'training', 'client'],
+  }),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
