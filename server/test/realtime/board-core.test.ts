@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardEvent, ServerMessage } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { BoardCore, type BoardListener } from '../../src/realtime/board-core.js';
-import type { Change } from '../../src/realtime/bus.js';
+import type { Change, Signal } from '../../src/realtime/bus.js';
 import { EventLog } from '../../src/realtime/event-log.js';
 import { HistoryRecorder, RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/history-recorder.js';
 import { Presence, PRESENCE_BEAT_MS } from '../../src/realtime/presence.js';
@@ -173,7 +173,7 @@ describe('event log', () => {
 describe('presence', () => {
   it("counts other nodes' participants until they fall silent for three beats", () => {
     const presence = new Presence('n1', () => [{ id: 'me', name: 'Me', color: '#000' }]);
-    const other = { type: 'presence', node: 'n2', participants: [{ id: 'you', name: 'You', color: '#111' }] } as const;
+    const other: Signal & { type: 'presence' } = { type: 'presence', node: 'n2', participants: [{ id: 'you', name: 'You', color: '#111' }] };
     expect(presence.heard(other, 0)).toBe(true);
     expect(presence.heard(other, PRESENCE_BEAT_MS)).toBe(false);
     expect(presence.participants().map((p) => p.id)).toEqual(['me', 'you']);
