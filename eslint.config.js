@@ -40,9 +40,11 @@ export default tseslint.config(
   // Boundaries: serving never loads training code, training stands alone, common imports neither,
   // the browser reaches the server only over the wire. Fixtures, dataset loaders and chart
   // primitives that tests, benches and training share live in test-support/, which imports none
-  // of them either. Relative imports only (nothing is aliased), so a path segment names the folder.
+  // of them either and which serving never loads. Relative imports only (nothing is aliased), so a path segment names the folder.
   ...boundaries({
     'server/**': ['training', 'client'],
+    // Later blocks replace earlier options for the same rule: serving repeats server's list.
+    'server/src/**': ['training', 'client', 'test-support'],
     'training/**': ['server', 'client'],
     'common/**': ['server', 'training', 'client', 'test-support'],
     'client/**': ['server', 'training'],
