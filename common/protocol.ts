@@ -67,20 +67,8 @@ export const ClientMessageSchema = Type.Union([
 ]);
 export type ClientMessage = Static<typeof ClientMessageSchema>;
 
-export const ErrorCode = {
-  badJson: 'bad_json',
-  badMessage: 'bad_message',
-  unknownStroke: 'unknown_stroke',
-  duplicateStroke: 'duplicate_stroke',
-  tooMuchInk: 'too_much_ink',
-  nothingToUndo: 'nothing_to_undo',
-  recognitionFailed: 'recognition_failed',
-  storageFailed: 'storage_failed',
-  rateLimited: 'rate_limited',
-  /** A correction names a number that is not on the board with those strokes (any more). */
-  unknownGroup: 'unknown_group',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** The codes of `{type: 'error'}` messages, from the one list of coded errors. */
+export { ErrorCode } from './error-codes.js';
 
 export const ParticipantSchema = Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() });
 export type Participant = Static<typeof ParticipantSchema>;

@@ -4,37 +4,19 @@
  * cookie (CSRF). Routes that need an account call `app.auth.requireUser(request)`.
  */
 import cookie from '@fastify/cookie';
-import createError from '@fastify/error';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createSession, deleteSession, hashToken, resolveSession, type ResolvedSession } from '../db/accounts.js';
 import { isStorageUnavailable } from '../db/unwritable.js';
 import { errorHandler } from '../error-handler.js';
+import { errors } from '../errors.js';
 import { noteOwner } from '../realtime/account-sockets.js';
 
 export const SESSION_COOKIE = 'digitboard_session';
 
-/** The HTTP errors of accounts, each with its stable code. */
-export const authErrors = {
-  Unauthorized: createError('unauthorized', 'Sign in first', 401),
-  InvalidCredentials: createError('invalid_credentials', 'Wrong email or password', 401),
-  EmailTaken: createError('email_taken', 'An account with this email already exists', 409),
-  WeakPassword: createError('weak_password', '%s', 400),
-  ForbiddenOrigin: createError('forbidden_origin', '%s', 403),
-  RateLimited: createError('rate_limited', 'Too many attempts; retry in %s', 429),
-  AccountsUnavailable: createError('accounts_unavailable', 'Accounts are unavailable right now; try again shortly', 503),
-  /** The database refuses writes (read-only, full disk) or cannot be reached: nothing can be saved. */
-  StorageUnavailable: createError('storage_unavailable', 'Accounts cannot be saved right now (the database refuses writes); try again later', 503),
-  // The links of account emails.
-  InvalidToken: createError('invalid_token', 'This link is not valid (it may have been cut short); ask for a new one', 400),
-  TokenUsed: createError('token_used', 'This link has already been used; ask for a new one if you need it', 410),
-  TokenExpired: createError('token_expired', 'This link has expired; ask for a new one', 410),
-  AlreadyConfirmed: createError('already_confirmed', 'Your email is already confirmed', 409),
-};
-
 /** The coded error for a refused link (db/account-tokens.ts). */
 export function tokenError(refusal: 'invalid' | 'used' | 'expired'): Error {
-  return refusal === 'used' ? new authErrors.TokenUsed() : refusal === 'expired' ? new authErrors.TokenExpired() : new authErrors.InvalidToken();
+  return refusal === 'used' ? new errors.TokenUsed() : refusal === 'expired' ? new errors.TokenExpired() : new errors.InvalidToken();
 }
 
 /**
@@ -43,7 +25,7 @@ export function tokenError(refusal: 'invalid' | 'used' | 'expired'): Error {
  */
 export function accountsErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (!err.statusCode && isStorageUnavailable(err)) {
-    errorHandler(new authErrors.StorageUnavailable({ cause: err }) as FastifyError, request, reply);
+    errorHandler(new errors.StorageUnavailable({ cause: err }) as FastifyError, request, reply);
     return;
   }
   errorHandler(err, request, reply);
@@ -56,7 +38,7 @@ export function accountsErrorHandler(err: FastifyError, request: FastifyRequest,
  */
 export function refuseForeignOrigin(request: FastifyRequest): void {
   if ((request.headers.origin || request.headers.referer) && !sameOrigin(request)) {
-    throw new authErrors.ForbiddenOrigin('Sign-in must come from this site');
+    throw new errors.ForbiddenOrigin('Sign-in must come from this site');
   }
 }
 
@@ -169,7 +151,7 @@ export default fp(
       const token = tokenOf(request);
       if (!token) return;
       if (UNSAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-        throw new authErrors.ForbiddenOrigin('A request that changes something must come from this site (Origin or Referer)');
+        throw new errors.ForbiddenOrigin('A request that changes something must come from this site (Origin or Referer)');
       }
       const found = await lookup(request);
       if (found === 'error') {
@@ -213,8 +195,8 @@ export default fp(
       },
       requireUser(request) {
         if (request.user) return request.user;
-        if (sessionErrors.has(request)) throw new authErrors.AccountsUnavailable();
-        throw new authErrors.Unauthorized();
+        if (sessionErrors.has(request)) throw new errors.AccountsUnavailable();
+        throw new errors.Unauthorized();
       },
     } satisfies Auth);
   },

@@ -12,7 +12,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { confirmEmail, issueToken, lastIssued, peekToken, purgeOldTokens, resetPassword, TOKEN_TTL_MS, type TokenPurpose } from '../../db/account-tokens.js';
 import { findUserByEmail, getUser, PASSWORD_MAX, PASSWORD_MIN, weakPassword, type AccountUser } from '../../db/accounts.js';
 import { accountLink, confirmationMail, publicBase, resetMail } from '../../mail/account-mail.js';
-import { accountsErrorHandler, authErrors, refuseForeignOrigin, tokenError } from '../../plugins/auth.js';
+import { ErrorResponseSchema, errors } from '../../errors.js';
+import { accountsErrorHandler, refuseForeignOrigin, tokenError } from '../../plugins/auth.js';
 
 export interface AuthEmailRoutesOptions {
   /** Attempts per client IP and time window, each route apart (as register and login). */
@@ -24,7 +25,6 @@ export interface AuthEmailRoutesOptions {
 /** At most one message of a kind to one address in this time, whoever asks (no mail bombing through us). */
 export const MAIL_SPACING_MS = 60_000;
 
-const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 const NoContent = Type.Null({ description: 'Done; no body' });
 /** Tokens are 43 base64url characters; anything else is answered invalid_token, not a schema error. */
 const TokenInput = Type.String({ minLength: 1, maxLength: 256, description: 'The token from the link (after #confirm-email/ or #reset-password/)' });
@@ -60,7 +60,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
   }
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => new authErrors.RateLimited(context.after),
+    errorResponseBuilder: (_request, context) => new errors.RateLimited('attempts', context.after),
   });
   const limited = { rateLimit: { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' } };
 
@@ -72,7 +72,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
         summary: 'Confirm the account’s email with the token of the confirmation link (works once, within 24 hours)',
         tags: ['accounts'],
         body: Type.Object({ token: TokenInput }),
-        response: { 204: NoContent, 400: ErrorSchema, 410: ErrorSchema },
+        response: { 204: NoContent, 400: ErrorResponseSchema, 410: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -90,15 +90,15 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
       schema: {
         summary: 'Send the confirmation email again (signed in, email not confirmed yet)',
         tags: ['accounts'],
-        response: { 202: NoContent, 401: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
+        response: { 202: NoContent, 401: ErrorResponseSchema, 409: ErrorResponseSchema, 429: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
       const { id } = app.auth.requireUser(request);
       const user = await getUser(app.prisma, id);
-      if (!user) throw new authErrors.Unauthorized();
-      if (user.emailConfirmedAt) throw new authErrors.AlreadyConfirmed();
-      if (await spacedOut(app, id, 'confirm_email')) throw new authErrors.RateLimited('a minute');
+      if (!user) throw new errors.Unauthorized();
+      if (user.emailConfirmedAt) throw new errors.AlreadyConfirmed();
+      if (await spacedOut(app, id, 'confirm_email')) throw new errors.RateLimited('attempts', 'a minute');
       sendConfirmation(app, request, user, opts.publicUrl);
       return reply.status(202).send(null);
     },
@@ -112,7 +112,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
         summary: 'Mail a link to choose a new password (the same answer whether or not the address has an account)',
         tags: ['accounts'],
         body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }),
-        response: { 202: Type.Object({ message: Type.String() }), 400: ErrorSchema, 429: ErrorSchema },
+        response: { 202: Type.Object({ message: Type.String() }), 400: ErrorResponseSchema, 429: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -139,7 +139,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
         summary: `Choose a new password with the token of a reset link (works once, within ${TOKEN_TTL_MS.reset_password / 60_000} minutes); ends every session and board socket of the account`,
         tags: ['accounts'],
         body: Type.Object({ token: TokenInput, password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }) }),
-        response: { 200: Type.Object({ email: Type.String() }), 400: ErrorSchema, 410: ErrorSchema },
+        response: { 200: Type.Object({ email: Type.String() }), 400: ErrorResponseSchema, 410: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -149,7 +149,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
       const owner = await peekToken(app.prisma, token, 'reset_password');
       if (typeof owner === 'string') throw tokenError(owner);
       const weak = weakPassword(password, owner.email);
-      if (weak) throw new authErrors.WeakPassword(weak);
+      if (weak) throw new errors.WeakPassword(weak);
       const reset = await resetPassword(app.prisma, token, password);
       if (typeof reset === 'string') throw tokenError(reset);
       // As logout does for one session: their board sockets close with 4003 (on every node).

@@ -19,7 +19,8 @@ import {
   weakPassword,
   type AccountUser,
 } from '../../db/accounts.js';
-import { accountsErrorHandler, authErrors, refuseForeignOrigin } from '../../plugins/auth.js';
+import { ErrorResponseSchema, errors } from '../../errors.js';
+import { accountsErrorHandler, refuseForeignOrigin } from '../../plugins/auth.js';
 import { cleanName, DISPLAY_NAME_MAX } from '../../realtime/display-name.js';
 import { sendConfirmation } from './auth-email.js';
 
@@ -44,7 +45,6 @@ const DisplayNameInput = Type.Union([Type.String({ maxLength: DISPLAY_NAME_MAX *
 });
 
 const NoContent = Type.Null({ description: 'Done; no body' });
-const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 
 const toUser = (u: AccountUser) => ({
   id: u.id,
@@ -61,7 +61,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   // @fastify/rate-limit elsewhere is not disturbed. A per-route config replaces the global one.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => new authErrors.RateLimited(context.after),
+    errorResponseBuilder: (_request, context) => new errors.RateLimited('attempts', context.after),
   });
   const limited = { rateLimit: { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' } };
 
@@ -77,16 +77,16 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
           password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
           displayName: Type.Optional(DisplayNameInput),
         }),
-        response: { 201: UserSchema, 400: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema },
+        response: { 201: UserSchema, 400: ErrorResponseSchema, 409: ErrorResponseSchema, 503: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
       refuseForeignOrigin(request);
       const { email, password, displayName } = request.body;
       const weak = weakPassword(password, email);
-      if (weak) throw new authErrors.WeakPassword(weak);
+      if (weak) throw new errors.WeakPassword(weak);
       const created = await createUser(app.prisma, email, password);
-      if (created === 'email_taken') throw new authErrors.EmailTaken();
+      if (created === 'email_taken') throw new errors.EmailTaken();
       const user = cleanName(displayName) ? ((await setDisplayName(app.prisma, created.id, displayName ?? null)) ?? created) : created;
       await app.auth.startSession(request, reply, user.id);
       sendConfirmation(app, request, user, opts.publicUrl);
@@ -106,13 +106,13 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
           email: Type.String({ minLength: 1, maxLength: 254 }),
           password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
         }),
-        response: { 200: UserSchema, 401: ErrorSchema },
+        response: { 200: UserSchema, 401: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
       refuseForeignOrigin(request);
       const user = await authenticate(app.prisma, request.body.email, request.body.password);
-      if (!user) throw new authErrors.InvalidCredentials();
+      if (!user) throw new errors.InvalidCredentials();
       await app.auth.startSession(request, reply, user.id);
       // Housekeeping where it costs nothing noticeable: one indexed delete per sign-in.
       await deleteExpiredSessions(app.prisma).catch((err: unknown) => request.log.warn({ err }, 'expired session cleanup failed'));
@@ -131,11 +131,11 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
 
   app.get(
     '/api/me',
-    { schema: { summary: 'The signed-in account', tags: ['accounts'], response: { 200: UserSchema, 401: ErrorSchema } } },
+    { schema: { summary: 'The signed-in account', tags: ['accounts'], response: { 200: UserSchema, 401: ErrorResponseSchema } } },
     async (request) => {
       const { id } = app.auth.requireUser(request);
       const user = await getUser(app.prisma, id);
-      if (!user) throw new authErrors.Unauthorized();
+      if (!user) throw new errors.Unauthorized();
       return toUser(user);
     },
   );
@@ -147,13 +147,13 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
         summary: 'Change the signed-in account (its board name)',
         tags: ['accounts'],
         body: Type.Object({ displayName: DisplayNameInput }, { additionalProperties: false }),
-        response: { 200: UserSchema, 401: ErrorSchema },
+        response: { 200: UserSchema, 401: ErrorResponseSchema },
       },
     },
     async (request) => {
       const { id } = app.auth.requireUser(request);
       const user = await setDisplayName(app.prisma, id, request.body.displayName);
-      if (!user) throw new authErrors.Unauthorized();
+      if (!user) throw new errors.Unauthorized();
       return toUser(user);
     },
   );
@@ -164,7 +164,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       schema: {
         summary: 'Delete the account with its sessions and its whole recognition history',
         tags: ['accounts'],
-        response: { 204: NoContent, 401: ErrorSchema },
+        response: { 204: NoContent, 401: ErrorResponseSchema },
       },
     },
     async (request, reply) => {

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { Readable } from 'node:stream';
 import { CORRECTED_TEXT_PATTERN, decodeCursor, RecognitionRecordSchema, SourceSchema, type HistoryFilter, type RecognitionRecord } from '../../db/recognitions.js';
-import { errors } from '../../errors.js';
+import { ErrorResponseSchema, errors } from '../../errors.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -39,7 +39,6 @@ const CorrectionBody = Type.Object({
   }),
 });
 const NoContent = Type.Null({ description: 'Done; no body' });
-const ErrorSchema = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() });
 
 function parseDate(value: string, name: string, endOfDay: boolean): Date {
   const dateOnly = value.length === 10;
@@ -108,7 +107,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Pages of at most `limit` records; pass `nextCursor` back as `cursor` for the next page (null at the end).',
         tags: ['history'],
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(RecognitionRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorSchema },
+        response: { 200: Type.Object({ items: Type.Array(RecognitionRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorResponseSchema },
       },
     },
     async (request) => {
@@ -199,7 +198,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One recognition, with its input',
         tags: ['history'],
         params: IdParams,
-        response: { 200: RecognitionRecordSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: RecognitionRecordSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema },
       },
     },
     async (request) => {
@@ -219,7 +218,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['history'],
         params: IdParams,
         body: CorrectionBody,
-        response: { 200: RecognitionRecordSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: RecognitionRecordSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema },
       },
     },
     async (request) => {
@@ -232,7 +231,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/recognitions/:id',
-    { schema: { summary: 'Delete one recognition', tags: ['history'], params: IdParams, response: { 204: NoContent, 401: ErrorSchema, 404: ErrorSchema } } },
+    { schema: { summary: 'Delete one recognition', tags: ['history'], params: IdParams, response: { 204: NoContent, 401: ErrorResponseSchema, 404: ErrorResponseSchema } } },
     async (request, reply) => {
       const user = app.auth.requireUser(request);
       if (!(await app.history.remove(user.id, request.params.id))) throw new errors.NotFound();
@@ -242,7 +241,7 @@ const recognitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/recognitions',
-    { schema: { summary: 'Delete the whole history', tags: ['history'], response: { 204: NoContent, 401: ErrorSchema } } },
+    { schema: { summary: 'Delete the whole history', tags: ['history'], response: { 204: NoContent, 401: ErrorResponseSchema } } },
     async (request, reply) => {
       const user = app.auth.requireUser(request);
       await app.history.removeAll(user.id);

@@ -17,7 +17,7 @@ const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (
   // Recognition costs CPU: one address cannot take the node's whole budget.
   const perMinute = opts.perMinute ?? 0;
   if (perMinute > 0) {
-    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited(context.after) });
+    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited('requests', context.after) });
   }
   app.post(
     '/api/recognize',
