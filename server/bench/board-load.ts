@@ -16,12 +16,12 @@
  *
  *   npx tsx server/bench/board-load.ts --undo-cycles 10000 [--entry <dist/server/src/server.js>]
  *
- * instead drives that build's FileRoomStore (dist/server/src/realtime/room-store.js) with the
+ * instead drives that build's FileRoomStore (dist/server/src/db/room-store.js) with the
  * records a room stores for 40 strokes of 200 points and then N undo/redo cycles of the last one
  * (an erase, and the stroke drawn again under a new id), 10 cycles per group-committed round, and
  * prints the file's size against the live board's (the board's records, one line each).
  */
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -142,7 +142,8 @@ interface StoreLike {
 }
 
 async function undoCycles(entry: string, cycles: number): Promise<void> {
-  const dist = path.resolve(path.dirname(entry), 'realtime/room-store.js');
+  // Where the build keeps its FileRoomStore: db/ now, realtime/ in builds before issue 19.
+  const dist = ['db/room-store.js', 'realtime/room-store.js'].map((p) => path.resolve(path.dirname(entry), p)).find((p) => existsSync(p)) ?? '';
   const { FileRoomStore } = (await import(dist)) as { FileRoomStore: new (dir: string) => StoreLike };
   const dir = mkdtempSync(path.join(tmpdir(), 'undo-cycles-'));
   const room = 'UndoCyclesUndoCyclesUn';

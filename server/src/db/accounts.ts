@@ -15,9 +15,9 @@ export const PASSWORD_MAX = 256;
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * argon2id with RFC 9106's second recommended memory and passes (64 MiB, t=3), one lane: about
- * 20-40 ms here, and 64 MiB per hash in flight (libuv runs at most 4). OWASP's floor is
- * 19 MiB/t=2, which this machine does in ~6 ms: too cheap for an attacker with the hashes.
+ * argon2id with RFC 9106's second recommended memory and passes (64 MiB, t=3), one lane, and
+ * 64 MiB per hash in flight (libuv runs at most 4). OWASP's floor (19 MiB, t=2) is too cheap for
+ * an attacker who has the hashes.
  * `2` is Algorithm.Argon2id: the library declares an ambient const enum, which isolatedModules
  * does not let us read.
  */

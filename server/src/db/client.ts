@@ -23,7 +23,7 @@ export interface OpenDb {
 
 /**
  * A client for `url`, not yet connected. The PostgreSQL client and node-postgres are imported
- * only for a postgres:// URL: the SQLite default does not pay for them (~5 MB resident).
+ * only for a postgres:// URL: the SQLite default does not pay for their memory.
  */
 export async function createDb(url: string): Promise<OpenDb> {
   const provider = providerOf(url);

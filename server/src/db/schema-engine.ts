@@ -31,9 +31,9 @@ let loaded: Promise<typeof glue.SchemaEngine> | undefined;
  * The instance is kept: it cannot be released anyway. engine.free() frees the engine, but one
  * closure of wasm-bindgen's glue stays registered in the glue's FinalizationRegistry, whose held
  * value (the closure's destructor, a wasm function) keeps the instance alive, and the instance's
- * externref table keeps the closure alive. It costs ~8 MB resident, only in a process that ran a
- * migration (a server whose database is up to date never loads this module); a worker thread
- * that exits after migrating gave back only 0-3 MB of those.
+ * externref table keeps the closure alive. Only a process that ran a migration pays that memory
+ * (a server whose database is up to date never loads this module); a worker thread that exits
+ * after migrating does not give it back either.
  */
 function loadEngine(): Promise<typeof glue.SchemaEngine> {
   loaded ??= (async () => {

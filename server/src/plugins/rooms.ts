@@ -8,13 +8,13 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { displayNameOf } from '../db/accounts.js';
 import { providerOf } from '../db/provider.js';
+import { FileRoomStore, type RoomStore } from '../db/room-store.js';
 import { BoardRasterizer, rasterizeStrokes } from '../recognition/rasterize.js';
 import { minExtentFor } from '../../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
 import { DigitCache, recognizeStrokes } from '../recognition/recognizer.js';
-import { PrismaRoomStore } from '../realtime/prisma-room-store.js';
+import { PrismaRoomStore } from '../db/prisma-room-store.js';
 import { RedisBus } from '../realtime/redis-bus.js';
-import { FileRoomStore, type RoomStore } from '../realtime/room-store.js';
 import { RoomRegistry } from '../realtime/rooms.js';
 
 declare module 'fastify' {

@@ -14,11 +14,10 @@
 import type { Box } from '../../../common/preprocess.js';
 import type { BoardEvent, BoardStroke, ServerMessage } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
+import type { StoredCorrection, StoredStroke } from '../db/room-store.js';
 import type { Change, Snapshot } from './bus.js';
-import type { StoredCorrection } from './corrections.js';
 import { EventLog } from './event-log.js';
 import { RecognitionSchedule } from './recognition-schedule.js';
-import type { StoredStroke } from './room-store.js';
 
 /** A room holds many writers: more ink than a private board allows. */
 export const ROOM_LIMITS = { maxStrokes: 5_000, maxPoints: 500_000 } as const;

@@ -8,8 +8,7 @@
  * scenario tests deterministic. RedisBus (redis-bus.ts) spans nodes.
  */
 import type { BoardStroke, Participant } from '../../../common/protocol.js';
-import type { StoredCorrection } from './corrections.js';
-import type { StoredBoard, StoredStroke } from './room-store.js';
+import type { StoredBoard, StoredCorrection, StoredStroke } from '../db/room-store.js';
 
 /** A board change before it has its seq. stroke-end carries the whole stroke: a node that joined mid-stroke still gets it right. */
 export type Change =

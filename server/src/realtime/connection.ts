@@ -9,7 +9,7 @@ import { TokenBucket } from 'limiter';
 import { ClientMessageSchema, CloseCode, ErrorCode, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../../common/protocol.js';
 import { AddressBudget } from './rate-limit.js';
 import type { Member, MemberSocket, Room } from './room.js';
-import { BoardTooLargeError } from './board-file.js';
+import { BoardTooLargeError } from '../db/board-file.js';
 import { RoomRegistry } from './rooms.js';
 
 const checkClientMessage = TypeCompiler.Compile(ClientMessageSchema);

@@ -7,25 +7,7 @@
  */
 import type { PlaceGroups, StrokeGroup } from '../../../common/grouping.js';
 import type { GroupResult } from '../../../common/protocol.js';
-
-/** A correction as the bus carries it and the stores keep it. */
-export interface StoredCorrection {
-  /** The number's id (its oldest stroke). */
-  groupId: string;
-  /** The number's strokes when it was corrected, in the order they were added. */
-  strokeIds: string[];
-  /** What was written, digits; "" withdraws. */
-  text: string;
-  /** The corrector's participant id. */
-  by: string;
-  /** The corrector's display name, as GroupResult.correctedBy shows it. */
-  name: string;
-}
-
-/** One correction per number version: "<group id> <its stroke ids, sorted>" (stores key by it). */
-export function correctionKey(c: Pick<StoredCorrection, 'groupId' | 'strokeIds'>): string {
-  return `${c.groupId} ${[...c.strokeIds].sort().join(',')}`;
-}
+import type { StoredCorrection } from '../db/room-store.js';
 
 /** The current number with this id and exactly these strokes (in any order), if there is one. */
 export function currentGroup(grouping: PlaceGroups, groupId: string, strokeIds: readonly string[]): StrokeGroup | undefined {

@@ -12,7 +12,8 @@ import type { Box } from '../../../common/preprocess.js';
 import { ErrorCode, type GroupResult, type ServerMessage } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
-import { Corrections, currentGroup, type StoredCorrection } from './corrections.js';
+import type { StoredCorrection } from '../db/room-store.js';
+import { Corrections, currentGroup } from './corrections.js';
 
 /** What a change touched: a pen-up's number, the number nearest erased ink, or nothing in particular (a clear). */
 export type ChangeSite = { strokeId: string } | { box: Box } | null;

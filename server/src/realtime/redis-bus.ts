@@ -15,8 +15,7 @@
  * numbers, kept like strokes), db:{room}:members (session -> json). Channel: db:{room}.
  */
 import { Redis } from 'ioredis';
-import { correctionKey, type StoredCorrection } from './corrections.js';
-import type { StoredBoard, StoredStroke } from './room-store.js';
+import { correctionKey, type StoredBoard, type StoredCorrection, type StoredStroke } from '../db/room-store.js';
 import type { Change, Channel, ChannelHandlers, RoomBus, SharedMember, Signal, Snapshot } from './bus.js';
 
 const TTL_SECONDS = 7 * 24 * 3600;

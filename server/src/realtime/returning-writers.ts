@@ -4,7 +4,7 @@
  * same id, name and colour, and undo reaches the strokes written before.
  *
  * Per board and per node, in memory, bounded: a key not seen for long, or a board left alone
- * until the node forgets it, starts afresh (a new name and colour, as before protocol 5).
+ * until the node forgets it, starts afresh (a new name and colour).
  */
 import { LRUCache } from 'lru-cache';
 import type { Participant } from '../../../common/protocol.js';

@@ -20,17 +20,16 @@ import {
   type ServerMessage,
 } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
+import { correctionKey, type RoomStore, type StoreRecord } from '../db/room-store.js';
 import { BoardCore, ROOM_LIMITS, type BoardListener } from './board-core.js';
 import { boardRequest, unknownGroup } from './board-request.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { systemClock, type Cancel, type Clock } from './clock.js';
-import { correctionKey } from './corrections.js';
 import { cleanName } from './display-name.js';
 import { HistoryRecorder, type BoardRecord } from './history-recorder.js';
 import { Membership, type Member, type MemberSocket } from './membership.js';
 import { generatedName } from './names.js';
 import { Presence, PRESENCE_BEAT_MS } from './presence.js';
-import type { RoomStore, StoreRecord } from './room-store.js';
 
 export { ROOM_LIMITS } from './board-core.js';
 export { RECORD_AFTER_MS, type BoardRecord } from './history-recorder.js';

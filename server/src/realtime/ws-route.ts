@@ -17,23 +17,22 @@ export const MAX_EARLY_CHARS_PER_ADDRESS = 1 << 20;
 
 /**
  * Least time between two frames to one busy socket (ms) while the server keeps up; 0: a socket's
- * messages leave at the end of the event-loop turn they were queued in. A fixed 8 ms cost 10 ms
- * at p99 of fan-out in a room of 100 writers on a server that kept up (docs/benchmarks.md), so
- * the pause is only added under load, by FlushTicker.
+ * messages leave at the end of the event-loop turn they were queued in. A fixed pause delays
+ * fan-out on a server that keeps up (docs/benchmarks.md), so it is only added under load, by
+ * FlushTicker.
  */
 export const DEFAULT_FLUSH_INTERVAL_MS = 0;
 /**
  * While the event loop runs late the pause grows up to this (see FlushTicker): fewer, larger
- * frames, as every frame is a writev. With 2,000 sockets in 200 busy rooms it cut the median
- * pen-up -> result from ~190 to ~40 ms; in one room of 100 writers, where it engages less, it
- * cost 4-8 ms of fan-out p99 (docs/benchmarks.md, realtime). WS_FLUSH_MAX_MS=0 turns it off.
+ * frames, as every frame is a writev, so many busy rooms get their results sooner; one room alone
+ * pays a little fan-out latency for it (docs/benchmarks.md, realtime). WS_FLUSH_MAX_MS=0 turns
+ * it off.
  */
 export const MAX_FLUSH_INTERVAL_MS = 64;
 /**
  * Event-loop delay (p99 over the last half second, ms) above which the pause doubles, and below
- * which it halves. Delay, not utilization: a loop 75% busy that still answers within a few ms (a
- * room of 100 writers) needs no pause, which cost it 10-15 ms at p99 of fan-out when utilization
- * above 70% triggered it (measured side by side).
+ * which it halves. Delay, not utilization: a busy loop that still answers within a few ms needs
+ * no pause, and a pause would only slow its fan-out.
  */
 const BEHIND_MS = 20;
 const ON_TIME_MS = 8;
@@ -52,7 +51,7 @@ export interface WsRouteOptions {
 /**
  * One shared timer for every socket that has something to send and was written to recently.
  * A busy room then costs each socket one frame (one writev) per tick instead of one per
- * event-loop turn: with 100 writers at 60 Hz that is ~6,000 writes/s instead of up to ~600,000.
+ * event-loop turn: writes grow with the sockets, not with sockets times messages.
  */
 export class FlushTicker {
   private readonly due = new Set<Outbox>();

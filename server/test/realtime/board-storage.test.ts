@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
-import { lineOf } from '../../src/realtime/board-file.js';
+import { lineOf } from '../../src/db/board-file.js';
 import { Connection } from '../../src/realtime/connection.js';
-import { FileRoomStore, type FileRoomStoreOptions } from '../../src/realtime/room-store.js';
+import { FileRoomStore, type FileRoomStoreOptions } from '../../src/db/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';

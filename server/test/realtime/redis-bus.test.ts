@@ -9,7 +9,7 @@ import { CloseCode, PROTOCOL_VERSION, type ServerMessage } from '../../../common
 import { startRedis, type RedisServer } from '../../cluster/redis.js';
 import { Connection } from '../../src/realtime/connection.js';
 import { RedisBus } from '../../src/realtime/redis-bus.js';
-import { MemoryRoomStore } from '../../src/realtime/room-store.js';
+import { MemoryRoomStore } from '../../src/db/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 
 const ROOM = 'BBBBBBBBBBBBBBBBBBBBBB';

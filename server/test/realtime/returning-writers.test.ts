@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { Connection } from '../../src/realtime/connection.js';
 import { ReturningWriters } from '../../src/realtime/returning-writers.js';
-import { MemoryRoomStore } from '../../src/realtime/room-store.js';
+import { MemoryRoomStore } from '../../src/db/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 
 const ROOM = 'BBBBBBBBBBBBBBBBBBBBBB';

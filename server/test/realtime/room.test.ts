@@ -14,7 +14,7 @@ import { applyDelta } from '../../../common/result-delta.js';
 import { Connection, RATE } from '../../src/realtime/connection.js';
 import type { Clock } from '../../src/realtime/clock.js';
 import { RECORD_AFTER_MS, type BoardRecord } from '../../src/realtime/history-recorder.js';
-import { MemoryRoomStore } from '../../src/realtime/room-store.js';
+import { MemoryRoomStore } from '../../src/db/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 import { ManualClock } from './manual-clock.js';
 

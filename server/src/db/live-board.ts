@@ -4,8 +4,7 @@
  * of the caller's choosing (the record to load, its line to rewrite, nothing to count) and the
  * bytes it takes in the store, so a store knows its live size without holding the board.
  */
-import { correctionKey } from './corrections.js';
-import type { StoreRecord } from './room-store.js';
+import { correctionKey, type StoreRecord } from './room-store.js';
 
 interface Entry<T> {
   value: T;

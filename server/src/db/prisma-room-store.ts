@@ -21,11 +21,10 @@
  * committed. Beyond the bound an append fails at once: the caller does not acknowledge, and the
  * client keeps the stroke and sends it again.
  */
-import type { Db } from '../db/client.js';
-import { isDatabaseUnreachable } from '../db/unreachable.js';
-import { correctionKey, type StoredCorrection } from './corrections.js';
+import type { Db } from './client.js';
+import { isDatabaseUnreachable } from './unreachable.js';
 import { BoardTooLargeError } from './board-file.js';
-import { DEFAULT_MAX_FILE_BYTES, type RoomStore, type StoredBoard, type StoredStroke, type StoreRecord } from './room-store.js';
+import { correctionKey, DEFAULT_MAX_FILE_BYTES, type RoomStore, type StoredBoard, type StoredCorrection, type StoredStroke, type StoreRecord } from './room-store.js';
 
 export interface PrismaRoomStoreLogger {
   info(obj: object, msg: string): void;

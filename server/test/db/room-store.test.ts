@@ -3,8 +3,8 @@ import { appendFile, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { lineOf, type CompactionStep } from '../../src/realtime/board-file.js';
-import { BoardTooLargeError, FileRoomStore, replay, type StoredBoard, type StoreRecord } from '../../src/realtime/room-store.js';
+import { lineOf, type CompactionStep } from '../../src/db/board-file.js';
+import { BoardTooLargeError, FileRoomStore, replay, type StoredBoard, type StoreRecord } from '../../src/db/room-store.js';
 
 const dirs: string[] = [];
 const tempDir = async () => {

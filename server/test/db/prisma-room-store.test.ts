@@ -3,8 +3,8 @@ import { startPgCluster } from '../../../scripts/db-pg-cluster.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { LocalBus } from '../../src/realtime/bus.js';
-import { board, PrismaRoomStore, type PrismaRoomStoreOptions } from '../../src/realtime/prisma-room-store.js';
-import type { StoredBoard, StoreRecord } from '../../src/realtime/room-store.js';
+import { board, PrismaRoomStore, type PrismaRoomStoreOptions } from '../../src/db/prisma-room-store.js';
+import type { StoredBoard, StoreRecord } from '../../src/db/room-store.js';
 import { migratedDatabase, PROVIDERS, stopOwnCluster } from '../db/helper.js';
 
 afterAll(stopOwnCluster);

@@ -10,17 +10,35 @@
  * when the room is released. Loading streams the file and yields between chunks, so one large
  * board does not stall the others; a file over the size limit is refused (BoardTooLargeError).
  *
- * Chosen over SQLite for now because accounts/Prisma are not in yet; the interface is small so a
- * Prisma-backed store can replace it.
+ * A single node stores boards here; a cluster stores them in the database (prisma-room-store.ts),
+ * behind the same small RoomStore interface.
  */
 import { constants } from 'node:fs';
 import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BoardTooLargeError, lineOf, readBoardFile, writeBoardFile, type CompactionStep } from './board-file.js';
-import { correctionKey, type StoredCorrection } from './corrections.js';
 import { LiveBoard } from './live-board.js';
 
 export { BoardTooLargeError } from './board-file.js';
+
+/** A correction as the bus carries it and the stores keep it. */
+export interface StoredCorrection {
+  /** The number's id (its oldest stroke). */
+  groupId: string;
+  /** The number's strokes when it was corrected, in the order they were added. */
+  strokeIds: string[];
+  /** What was written, digits; "" withdraws. */
+  text: string;
+  /** The corrector's participant id. */
+  by: string;
+  /** The corrector's display name, as GroupResult.correctedBy shows it. */
+  name: string;
+}
+
+/** One correction per number version: "<group id> <its stroke ids, sorted>" (stores key by it). */
+export function correctionKey(c: Pick<StoredCorrection, 'groupId' | 'strokeIds'>): string {
+  return `${c.groupId} ${[...c.strokeIds].sort().join(',')}`;
+}
 
 export interface StoredStroke {
   id: string;
@@ -253,7 +271,7 @@ export class FileRoomStore implements RoomStore {
     let h = this.handles.get(roomId);
     if (!h) {
       // O_DSYNC instead of a datasync after each write: one thread-pool job per batch, not two
-      // (each job's hand-off cost the main thread ~4% with 200 busy rooms, profiled).
+      // (every job's hand-off costs the main thread).
       const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
       h = mkdir(this.dir, { recursive: true }).then(() => open(this.file(roomId), flags));
       this.handles.set(roomId, h);
