@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../../common/error-codes.js';
 import type { Box } from '../../../common/preprocess.js';
 import type { BoardEvent, ClientMessage, Participant, ServerMessage } from '../../../common/protocol.js';
 import { BoardModel, type InkStroke } from './board-model.js';
@@ -238,10 +239,10 @@ export class BoardSync {
   /** An error from the server about what we sent. True when it is ours to absorb, not the user's to read. */
   absorbError(code: string): boolean {
     switch (code) {
-      case 'nothing_to_undo':
+      case ErrorCode.nothingToUndo:
         this.pendingUndos = Math.max(0, this.pendingUndos - 1);
         return false;
-      case 'too_much_ink': {
+      case ErrorCode.tooMuchInk: {
         // The board refused our latest stroke (errors name no stroke: it is the one being sent),
         // at its start or part way (then the server holds a piece of it, erased here to match).
         // Take it off here too, so that everyone sees the same board; the user reads why.
@@ -256,8 +257,8 @@ export class BoardSync {
       }
       // Erasing a stroke that someone removed first, reconciling after a clear, or re-sending a
       // stroke under a new identity after the server forgot our session: nothing to tell anyone.
-      case 'unknown_stroke':
-      case 'duplicate_stroke':
+      case ErrorCode.unknownStroke:
+      case ErrorCode.duplicateStroke:
         return true;
       default:
         return false;

@@ -62,7 +62,7 @@ export class ConnectionController implements ReactiveController {
   status: ConnectionStatus = 'offline';
   /** Why the status is `error`, for people. */
   errorReason = '';
-  /** The close code behind `error` (4005: the board is full, worth a "try again"). */
+  /** The close code behind `error` (CloseCode.roomFull: worth a "try again"). */
   errorCode: number | undefined;
   /** Round-trip time of the last ping, in ms. */
   rttMs: number | undefined;

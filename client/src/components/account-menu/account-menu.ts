@@ -1,6 +1,7 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
+import { ErrorCode } from '../../../../common/error-codes.js';
 import {
   confirmEmail,
   fetchMe,
@@ -15,7 +16,7 @@ import {
 } from '../../api/account-api.js';
 import { ApiError, describeError } from '../../api/api-request.js';
 import { styles } from './account-menu.styles.js';
-import { accountRouteFromHash } from './account-route.js';
+import { accountLinkFromHash } from '../../router.js';
 import { MIN_SCORE, passwordScore, preloadStrength, type Score } from './password-strength.js';
 
 /**
@@ -93,7 +94,7 @@ export class AccountMenu extends LitElement {
 
   /** Acts on an account email's link in the address, and takes the token out of it. */
   private followLink(): void {
-    const route = accountRouteFromHash(location.hash);
+    const route = accountLinkFromHash(location.hash);
     if (!route) return;
     history.replaceState(history.state, '', location.pathname + location.search);
     if (route.kind === 'confirm-email') void this.confirm(route.token);
@@ -380,15 +381,15 @@ export class AccountMenu extends LitElement {
   private describe(error: unknown): string {
     if (error instanceof ApiError) {
       switch (error.code) {
-        case 'invalid_token':
+        case ErrorCode.invalidToken:
           return msg('This link is not valid (it may have been cut short). Ask for a new one.');
-        case 'token_used':
+        case ErrorCode.tokenUsed:
           return msg('This link has already been used. Ask for a new one if you need it.');
-        case 'token_expired':
+        case ErrorCode.tokenExpired:
           return msg('This link has expired. Ask for a new one.');
-        case 'rate_limited':
+        case ErrorCode.rateLimited:
           return msg('Too many attempts: wait a minute and try again.');
-        case 'storage_unavailable':
+        case ErrorCode.storageUnavailable:
           return msg('Accounts cannot be saved right now. Try again later.');
       }
     }
@@ -419,7 +420,7 @@ export class AccountMenu extends LitElement {
       await resendConfirmation();
       this.resent = msg('Sent: check your inbox.');
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'already_confirmed') {
+      if (error instanceof ApiError && error.code === ErrorCode.alreadyConfirmed) {
         this.user = (await fetchMe()) ?? this.user;
       } else {
         this.resent = this.describe(error);

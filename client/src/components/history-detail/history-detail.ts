@@ -8,7 +8,7 @@ import '../reading-choices/reading-choices.js';
 import type { ReadingCorrectDetail } from '../reading-choices/reading-choices.js';
 import '../ink-thumbnail/ink-thumbnail.js';
 import type { InkThumbnail } from '../ink-thumbnail/ink-thumbnail.js';
-import { historyHash } from '../history-page/history-route.js';
+import { historyHash } from '../../router.js';
 import { styles } from './history-detail.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;

@@ -17,7 +17,7 @@ import {
 import '../history-detail/history-detail.js';
 import { shownReading } from '../reading-choices/correction.js';
 import '../ink-thumbnail/ink-thumbnail.js';
-import { historyHash } from './history-route.js';
+import { historyHash } from '../../router.js';
 import { styles } from './history-page.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
