@@ -112,14 +112,14 @@ export class AccountMenu extends LitElement {
     return html`
       ${user
         ? html`<span class="email" data-testid="account-email" title=${msg('Signed in')}>${user.email}</span>
-            <button type="button" class="secondary" data-testid="edit-name" @click=${() => this.open('name')}>
+            <button type="button" data-testid="edit-name" @click=${() => this.open('name')}>
               ${user.displayName ? msg(str`Board name: ${user.displayName}`) : msg('Choose a board name')}
             </button>
-            <button type="button" class="secondary" data-testid="open-history" @click=${this.openHistory}>${msg('History')}</button>
-            <button type="button" class="secondary" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>${msg('Log out')}</button>
+            <button type="button" data-testid="open-history" @click=${this.openHistory}>${msg('History')}</button>
+            <button type="button" data-testid="logout" ?disabled=${this.busy} @click=${this.logOut}>${msg('Log out')}</button>
             ${user.emailConfirmed ? nothing : this.renderConfirmNotice()}`
-        : html`<button type="button" class="secondary" data-testid="login" @click=${() => this.open('login')}>${msg('Log in')}</button>
-            <button type="button" class="secondary" data-testid="register" @click=${() => this.open('register')}>${msg('Register')}</button>`}
+        : html`<button type="button" data-testid="login" @click=${() => this.open('login')}>${msg('Log in')}</button>
+            <button type="button" data-testid="register" @click=${() => this.open('register')}>${msg('Register')}</button>`}
       ${this.error && user && !this.dialog?.open ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       ${this.renderDialog()}
     `;
@@ -236,7 +236,7 @@ export class AccountMenu extends LitElement {
   }
 
   private renderButtons() {
-    const cancel = html`<button type="button" class="secondary" data-testid="cancel-auth" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>`;
+    const cancel = html`<button type="button" data-testid="cancel-auth" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>`;
     switch (this.mode) {
       case 'login':
         return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Log in')}</button>

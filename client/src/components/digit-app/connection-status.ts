@@ -34,6 +34,6 @@ export function connectionStatus(connection: ConnectionController, onDevice: OnD
       >${statusText}</span
     >
     ${status === 'error' && errorCode === CloseCode.roomFull
-      ? html`<button type="button" class="secondary" data-testid="retry" @click=${() => connection.retry()}>${msg('Try again')}</button>`
+      ? html`<button type="button" data-testid="retry" @click=${() => connection.retry()}>${msg('Try again')}</button>`
       : nothing}`;
 }

@@ -127,7 +127,7 @@ export class DigitApp extends LitElement {
         <!-- On a phone the secondary controls fold into this menu; elsewhere the button is hidden and they sit in the header. -->
         <button
           type="button"
-          class="secondary menu-button"
+          class="menu-button"
           data-testid="menu"
           aria-expanded=${this.menuOpen ? 'true' : 'false'}
           aria-controls="more"
@@ -138,16 +138,15 @@ export class DigitApp extends LitElement {
         <div id="more" class=${this.menuOpen ? 'more open' : 'more'} @click=${this.onMenuClick}>
           <participant-list .participants=${participants} you=${sync.me?.id ?? ''}></participant-list>
           <nav class="links" aria-label=${msg('Pages')}>
-            <a class="button secondary" href="#upload" data-testid="open-upload" aria-current=${page.name === 'upload' ? 'page' : 'false'}
+            <a class="button" href="#upload" data-testid="open-upload" aria-current=${page.name === 'upload' ? 'page' : 'false'}
               >${msg('Upload')}</a
             >
-            <a class="button secondary" href="#model" data-testid="open-model" aria-current=${page.name === 'model' ? 'page' : 'false'}
+            <a class="button" href="#model" data-testid="open-model" aria-current=${page.name === 'model' ? 'page' : 'false'}
               >${msg('Model')}</a
             >
-            <button type="button" class="secondary" data-testid="new-board" @click=${this.newBoard}>${msg('New board')}</button>
+            <button type="button" data-testid="new-board" @click=${this.newBoard}>${msg('New board')}</button>
             <button
               type="button"
-              class="secondary"
               data-testid="share"
               aria-label=${msg('Share link: copy the address of this board')}
               ?disabled=${!connection.room}
@@ -239,7 +238,7 @@ export class DigitApp extends LitElement {
       ${this.appUpdate.waiting
         ? html`<div class="update" role="status" data-testid="app-update">
             ${msg('A new version of Digitboard is ready.')}
-            <button type="button" class="secondary" @click=${() => this.appUpdate.update()}>${msg('Update now')}</button>
+            <button type="button" @click=${() => this.appUpdate.update()}>${msg('Update now')}</button>
           </div>`
         : nothing}
     `;

@@ -83,7 +83,7 @@ export class HistoryDetail extends LitElement {
               ? html`<img src=${input.thumbnail} alt=${msg('The uploaded image')} />`
               : html`<p class="none">${msg('No image was kept of this upload.')}</p>`
             : html`<ink-thumbnail .strokes=${input?.kind === 'strokes' ? input.strokes : []} label=${msg(str`Ink of ${record.text}`)}></ink-thumbnail>
-                <button type="button" class="secondary" data-testid="replay" ?disabled=${!input || this.replaying} @click=${this.replay}>
+                <button type="button" data-testid="replay" ?disabled=${!input || this.replaying} @click=${this.replay}>
                   ${this.replaying ? msg('Replaying…') : msg('Replay')}
                 </button>`}
         </div>

@@ -66,7 +66,7 @@ export class HistoryPage extends LitElement {
       <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
       <div class="header">
         <h2 id="history-title">${msg('Your history')}</h2>
-        <button type="button" class="secondary" data-testid="close-history" @click=${this.close}>${msg('Back to the board')}</button>
+        <button type="button" data-testid="close-history" @click=${this.close}>${msg('Back to the board')}</button>
       </div>
       ${this.recordId
         ? html`<history-detail
@@ -100,8 +100,8 @@ export class HistoryPage extends LitElement {
         <label>${msg('From')} <input type="date" name="from" data-testid="filter-from" .value=${this.filter.from ?? ''} /></label>
         <label>${msg('To')} <input type="date" name="to" data-testid="filter-to" .value=${this.filter.to ?? ''} /></label>
         <span class="spacer"></span>
-        <a class="button secondary" data-testid="export-csv" href=${exportUrl('csv', this.filter)} download>${msg('Export CSV')}</a>
-        <a class="button secondary" data-testid="export-json" href=${exportUrl('json', this.filter)} download>${msg('Export JSON')}</a>
+        <a class="button" data-testid="export-csv" href=${exportUrl('csv', this.filter)} download>${msg('Export CSV')}</a>
+        <a class="button" data-testid="export-json" href=${exportUrl('json', this.filter)} download>${msg('Export JSON')}</a>
         <button type="button" class="danger" data-testid="delete-all" ?disabled=${this.items.length === 0} @click=${this.deleteAll}>
           ${msg('Delete all')}
         </button>
@@ -118,7 +118,7 @@ export class HistoryPage extends LitElement {
       <div class="more">
         ${this.loading ? html`<span role="status">${msg('Loading…')}</span>` : nothing}
         ${this.nextCursor && !this.loading
-          ? html`<button type="button" class="secondary" data-testid="load-more" @click=${this.loadMore}>${msg('Load more')}</button>`
+          ? html`<button type="button" data-testid="load-more" @click=${this.loadMore}>${msg('Load more')}</button>`
           : nothing}
       </div>
     `;
@@ -149,7 +149,6 @@ export class HistoryPage extends LitElement {
       </a>
       <button
         type="button"
-        class="secondary"
         data-testid="delete-item"
         aria-label=${msg(str`Delete ${record.text} from ${time.toLocaleString()}`)}
         @click=${() => this.deleteOne(record)}

@@ -111,11 +111,11 @@ export class ModelPage extends LitElement {
       <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
       <div class="header">
         <h2>${msg('The model')}</h2>
-        <button type="button" class="secondary" data-testid="close-model" @click=${this.close}>${msg('Back to the board')}</button>
+        <button type="button" data-testid="close-model" @click=${this.close}>${msg('Back to the board')}</button>
       </div>
       ${this.error
         ? html`<p class="error" role="alert" data-testid="model-error">
-            ${this.error} <button type="button" class="secondary" @click=${this.load}>${msg('Try again')}</button>
+            ${this.error} <button type="button" @click=${this.load}>${msg('Try again')}</button>
           </p>`
         : nothing}
       ${this.model ? this.renderModel(this.model) : this.error ? nothing : html`<p role="status">${msg('Loading…')}</p>`}
@@ -194,7 +194,7 @@ export class ModelPage extends LitElement {
           <dt>${msg('SHA-256 checksum')}</dt>
           <dd>
             <code class="hash" data-testid="model-sha256">${model.sha256}</code>
-            <button type="button" class="secondary" data-testid="copy-sha256" aria-label=${msg('Copy the SHA-256 checksum')} @click=${this.copyHash}>
+            <button type="button" data-testid="copy-sha256" aria-label=${msg('Copy the SHA-256 checksum')} @click=${this.copyHash}>
               ${this.copied === 'copied' ? msg('Copied') : msg('Copy')}
             </button>
             <span class="sr-only" aria-live="polite"

@@ -61,7 +61,7 @@ export class UploadPage extends LitElement {
       <!-- Not a <header>: inside our shadow root it would read as a second page banner. -->
       <div class="header">
         <h2>${msg('Read the digits in an image')}</h2>
-        <button type="button" class="secondary" data-testid="close-upload" @click=${this.close}>${msg('Back to the board')}</button>
+        <button type="button" data-testid="close-upload" @click=${this.close}>${msg('Back to the board')}</button>
       </div>
       <label
         class="zone"
