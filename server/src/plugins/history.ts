@@ -25,9 +25,9 @@ import {
   type RecognitionRecord,
   type RecognitionSource,
 } from '../db/recognitions.js';
-import { makeThumbnail } from '../db/thumbnail.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
 import { WriteQueue, type WriteQueueStats } from '../db/write-queue.js';
+import { makeThumbnail } from '../recognition/thumbnail.js';
 
 /** What a recognition path hands to record(). */
 export interface RecordEntry {

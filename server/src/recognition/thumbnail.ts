@@ -1,6 +1,9 @@
-/** The small picture kept in history for an uploaded image: never the original upload. */
+/**
+ * The small picture kept in history for an uploaded image, never the original upload. Beside the
+ * image decoding it shares its limits with (image-decode.ts): storage only keeps the bytes.
+ */
 import sharp from 'sharp';
-import { MAX_INPUT_PIXELS } from '../recognition/image-decode.js';
+import { MAX_INPUT_PIXELS } from './image-decode.js';
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 96;
