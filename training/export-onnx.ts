@@ -7,7 +7,7 @@
  * outputs (an ensemble), with the same input/output names, shapes, dynamic batch and opset as a
  * single model, so the server and the browser load it unchanged. With --gate, writes one graph in
  * which --model (one model, the reader) says which digit and --gate says whether the input is a
- * digit at all (see training/src/abstain-gate.ts).
+ * digit at all: a digit only where both say so (see common/abstain-gate.ts).
  *
  * With --manifest it also scores the .onnx file on MNIST test through onnxruntime-node, writes
  * manifest.json beside it (see ModelManifest in common/model-contract.ts), writes the TF.js twin
@@ -72,7 +72,7 @@ const bytes = exportOnnx(exported, {
     labels: JSON.stringify(LABELS),
     preprocessingVersion: String(PREPROCESSING_VERSION),
     ...(combine === 'ensemble' ? { ensemble: `mean of ${members} models' softmax outputs` } : {}),
-    ...(combine === 'gated' ? { gate: "digits from the reader network, 'not a digit' from the gate network" } : {}),
+    ...(combine === 'gated' ? { gate: "a digit only where both networks say so; which digit, from the reader" } : {}),
   },
 });
 await mkdir(path.dirname(outFile), { recursive: true });
@@ -131,7 +131,7 @@ if (args.manifest) {
             kind: combine,
             combine:
               combine === 'gated'
-                ? "digit identities from the first member (the reader), 'not a digit' from the second (the gate), in one ONNX graph (training/src/abstain-gate.ts)"
+                ? "a digit only where both members say so; which digit, from the first (the reader); in one ONNX graph (common/abstain-gate.ts)"
                 : "mean of the members' softmax outputs in one ONNX graph (training/src/onnx-export.ts)",
             command: training.command,
             date: training.date,

@@ -127,7 +127,9 @@ const { training, source: trainingSource } = await readTraining();
 /** The training runs behind the model: one, or an ensemble's members. */
 const runs: Training[] = training?.members?.length ? training.members : training ? [training] : [];
 const isEnsemble = runs.length > 1;
-const runName = (r: Training, i: number) => `seed ${String(r.config?.seed ?? '?')}${runs.filter((o) => o.config?.seed === r.config?.seed).length > 1 ? ` (#${i + 1})` : ''}`;
+/** A gated model (export-onnx.ts --gate): member 1 reads the digit, member 2 decides "not a digit". */
+const isGated = training?.kind === 'gated';
+const runName = (r: Training, i: number) => (isGated ? (i === 0 ? 'reader, ' : 'gate, ') : '') + `seed ${String(r.config?.seed ?? '?')}${runs.filter((o) => o.config?.seed === r.config?.seed).length > 1 ? ` (#${i + 1})` : ''}`;
 
 const sessionOptions: ort.InferenceSession.SessionOptions = threads ? { intraOpNumThreads: threads } : {};
 const session = await ort.InferenceSession.create(modelFile, sessionOptions);
@@ -419,7 +421,8 @@ interface LayerRow { name: string; type: string; detail: string; output: string;
 type LayerJson = { class_name: string; config: Record<string, any> };
 /**
  * One table per member: a sequential twin has one; an ensemble twin (training/src/ensemble.ts)
- * has its members' layers, prefixed m1_, m2_..., side by side on one input, and an Average layer.
+ * has its members' layers, prefixed m1_, m2_..., side by side on one input, and an Average layer;
+ * a gated twin has reader_... and gate_... layers and an AbstainGate layer.
  */
 function architecture(): LayerRow[][] | null {
   const all = tfjs?.modelTopology?.config?.layers as LayerJson[] | undefined;
@@ -428,8 +431,8 @@ function architecture(): LayerRow[][] | null {
   if (!input) return null;
   const groups = new Map<string, LayerJson[]>();
   for (const l of all) {
-    if (l.class_name === 'InputLayer' || l.class_name === 'Average') continue;
-    const key = /^(m\d+)_/.exec(String(l.config.name))?.[1] ?? '';
+    if (l.class_name === 'InputLayer' || l.class_name === 'Average' || l.class_name === 'AbstainGate') continue;
+    const key = /^(m\d+|reader|gate)_/.exec(String(l.config.name))?.[1] ?? '';
     groups.set(key, [...(groups.get(key) ?? []), l]);
   }
   return [...groups.entries()].map(([key, layers]) => memberRows(layers, input, key ? `${key}_` : ''));
@@ -518,7 +521,9 @@ md.push(
   '',
   '## Summary',
   '',
-  (isEnsemble || (archs?.length ?? 0) > 1
+  (isGated
+    ? 'Two small CNNs in one ONNX graph (each: two 5×5 conv blocks, one hidden dense layer; trained in separate runs): a **reader** that says which digit, and a **gate** trained with more negatives (and regional 1s and 7s) that says whether the image is a digit at all. An image is a digit only where both say so, and which digit is the reader\'s alone (`common/abstain-gate.ts`). It '
+    : isEnsemble || (archs?.length ?? 0) > 1
     ? `An ensemble of ${Math.max(runs.length, archs?.length ?? 0)} small CNNs (each: two 5×5 conv blocks, one hidden dense layer; trained in separate runs) whose softmax outputs are averaged inside one ONNX graph. It `
     : 'A small CNN (two 5×5 conv blocks, one hidden dense layer) that ') +
     'reads one handwritten digit as a 28×28 MNIST-style image ' +
@@ -585,22 +590,28 @@ md.push(
 // Architecture.
 md.push('## Architecture', '');
 if (arch && archs) {
-  const total = arch.reduce((a, r) => a + r.params, 0);
   const n = archs.length;
   md.push(
     `From \`${posix(tfjsFile)}\` (the TF.js model the ONNX file was exported from; the export is checked against it by the parity test)` +
-      (n > 1
+      (isGated
+        ? '. The model is **gated**: the reader (first table) and the gate (second table) each see the same input; for reader probabilities r and gate probabilities g, ' +
+          'p(digit k) = r_k × (1 − g_not) and p(not a digit) = 1 − (1 − r_not) × (1 − g_not): a digit only where both say so, which digit from the reader alone (ONNX Slice/Sub/Mul/Concat; TF.js `AbstainGate` layer in the twin). ' +
+          `${(totalParams / 1000).toFixed(0)}k parameters in all.`
+        : n > 1
         ? `. The model is an **ensemble of ${n} members**${sameArch ? ' with the same architecture (below; the layers of member k are named m<k>_... in the twin)' : ' (member 1 below; the others differ)'}, ` +
           'each fed the same input; the output is the mean of their softmax outputs (ONNX `Mean`, TF.js `Average` in the twin). ' +
           `${(totalParams / 1000).toFixed(0)}k parameters in all, ${n}× the compute of one member per digit.`
         : '.'),
     '',
-    ...table(['layer', 'type', 'configuration', 'output', n > 1 ? 'parameters (one member)' : 'parameters'], [
-      ...arch.map((r) => [`\`${r.name}\``, r.type, r.detail, r.output, r.params ? r.params.toLocaleString('en') : '']),
-      ['', '', '**total**', '', `**${total.toLocaleString('en')}**`],
-      ...(n > 1 ? [['', '', `**ensemble of ${n}**`, '', `**${totalParams.toLocaleString('en')}**`]] : []),
-    ], ['---', '---', '---', '---', '---:']),
-    '',
+    ...(isGated ? archs : [arch]).flatMap((rows, i) => [
+      ...(isGated ? [`**${i === 0 ? 'Reader' : 'Gate'}**`, ''] : []),
+      ...table(['layer', 'type', 'configuration', 'output', n > 1 && !isGated ? 'parameters (one member)' : 'parameters'], [
+        ...rows.map((r) => [`\`${r.name}\``, r.type, r.detail, r.output, r.params ? r.params.toLocaleString('en') : '']),
+        ['', '', '**total**', '', `**${rows.reduce((a, r) => a + r.params, 0).toLocaleString('en')}**`],
+        ...(n > 1 && !isGated ? [['', '', `**ensemble of ${n}**`, '', `**${totalParams.toLocaleString('en')}**`]] : []),
+      ], ['---', '---', '---', '---', '---:']),
+      '',
+    ]),
     `The ONNX file is ${(onnxBytes.length / 1024).toFixed(0)} KiB (float32 weights), opset ${manifest?.opset ?? '?'}; input \`image\` [batch, 28, 28, 1], output \`probabilities\` [batch, 11] (softmax).`,
     '',
   );
@@ -642,10 +653,13 @@ const optimizerRow = (c: Record<string, unknown>) => {
 if (training && isEnsemble) {
   const total = runs.every((r) => r.seconds !== undefined && r.seconds >= 0) ? runs.reduce((a, r) => a + (r.seconds ?? 0), 0) : undefined;
   md.push(
-    `${runs.length} training runs, one per member, each a plain \`npm run train\` (same architecture and data, another seed` +
-      runs.map((r, i) => (r.config?.initFrom ? `; member ${i + 1} fine-tuned from ${String(r.config.initFrom)}` : '')).join('') +
-      '), then one export: ' +
-      `\`npm run export:onnx -- ${runs.map((r) => `--model ${r.dir ?? '<run>'}`).join(' ')} --manifest\` (${training.combine ?? 'mean of the softmax outputs'}). ` +
+    (isGated
+      ? `Two training runs, each a plain \`npm run train\` (the gate with more negatives; commands below), then one export: ` +
+        `\`npm run export:onnx -- --model ${runs[0].dir ?? '<reader>'} --gate ${runs[1]?.dir ?? '<gate>'} --manifest\` (${training.combine}). `
+      : `${runs.length} training runs, one per member, each a plain \`npm run train\` (same architecture and data, another seed` +
+        runs.map((r, i) => (r.config?.initFrom ? `; member ${i + 1} fine-tuned from ${String(r.config.initFrom)}` : '')).join('') +
+        '), then one export: ' +
+        `\`npm run export:onnx -- ${runs.map((r) => `--model ${r.dir ?? '<run>'}`).join(' ')} --manifest\` (${training.combine ?? 'mean of the softmax outputs'}). `) +
       `Source of these facts: \`${trainingSource}\` (written by that export: every run's training.json).`,
     '',
     ...table(['member', 'command', 'backend', 'date', 'epochs', 'training time', 'val acc (last epoch)'], runs.map((r, i) => [

@@ -17,6 +17,8 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
+// Registers the AbstainGate layer of a gated model's TF.js twin.
+import '../../common/abstain-gate.js';
 import sharp from 'sharp';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

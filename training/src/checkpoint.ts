@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 // Registers the AbstainGate layer, so that a gated model's TF.js twin loads.
-import './abstain-gate.js';
+import '../../common/abstain-gate.js';
 
 /** Writes a layers model as model.json + weights.bin (the TF.js format, loadable anywhere). */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {

@@ -10,7 +10,7 @@
  * test compares two implementations, not one with itself.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AbstainGate } from './abstain-gate.js';
+import { AbstainGate } from '../../common/abstain-gate.js';
 import { memberChains, OnnxExportError } from './onnx-export.js';
 
 /** Mean of N models' outputs as one TF.js model; members' layers are renamed m1_..., m2_... */

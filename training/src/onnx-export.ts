@@ -10,7 +10,6 @@
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
 import { INPUT_NAME, OUTPUT_NAME } from '../../common/model-contract.js';
-import { GATE_EPSILON } from './abstain-gate.js';
 
 // onnx-proto is CommonJS assigning `module.exports = $root`, which Node cannot split into named
 // ESM exports: take the namespace from the default export.
@@ -259,7 +258,7 @@ function chainTo(input: tf.SymbolicTensor, output: tf.SymbolicTensor): tf.layers
 /**
  * How a model's member chains are joined: 'mean' for an ensemble twin (an Average layer, see
  * training/src/ensemble.ts), 'gate' for a gated twin (an AbstainGate layer over [reader, gate],
- * see training/src/abstain-gate.ts), null for a plain sequential model.
+ * see common/abstain-gate.ts), null for a plain sequential model.
  */
 export function combinerOf(model: tf.LayersModel): 'mean' | 'gate' | null {
   const last = model.layers.at(-1)?.getClassName();
@@ -356,15 +355,15 @@ export function exportOnnx(model: tf.LayersModel | tf.LayersModel[], opts: Expor
   const last = g.nodes.at(-1);
   const gated = models.length === 1 && combinerOf(models[0]) === 'gate';
   if (gated) {
-    // The AbstainGate formula (training/src/abstain-gate.ts) over [reader, gate].
+    // The AbstainGate formula (common/abstain-gate.ts) over [reader, gate].
     const classes = v.shape[0];
     const [reader, gate] = outputs.map((o) => o.name);
-    const gateNot = g.columns(gate, classes - 1, classes, 'gate/not');
     const one = g.constant('gate/one', [], Float32Array.of(1));
-    const readerMass = g.node('Max', [g.node('Sub', [one, g.columns(reader, classes - 1, classes, 'gate/reader_not')], 'gate/reader_mass'), g.constant('gate/epsilon', [], Float32Array.of(GATE_EPSILON))], 'gate/reader_mass_floor');
-    const scale = g.node('Div', [g.node('Sub', [one, gateNot], 'gate/digit_mass'), readerMass], 'gate/scale');
-    const digits = g.node('Mul', [g.columns(reader, 0, classes - 1, 'gate/reader_digits'), scale], 'gate/digits');
-    g.nodes.push({ opType: 'Concat', input: [digits, gateNot], output: [outputName], name: 'abstain_gate', attribute: [int('axis', 1)] });
+    const gateDigit = g.node('Sub', [one, g.columns(gate, classes - 1, classes, 'gate/not')], 'gate/digit');
+    const readerDigit = g.node('Sub', [one, g.columns(reader, classes - 1, classes, 'gate/reader_not')], 'gate/reader_digit');
+    const digits = g.node('Mul', [g.columns(reader, 0, classes - 1, 'gate/reader_digits'), gateDigit], 'gate/digits');
+    const not = g.node('Sub', [one, g.node('Mul', [readerDigit, gateDigit], 'gate/both_digit')], 'gate/not_a_digit');
+    g.nodes.push({ opType: 'Concat', input: [digits, not], output: [outputName], name: 'abstain_gate', attribute: [int('axis', 1)] });
   } else if (outputs.length > 1) {
     // Mean of the members' outputs (ONNX Mean: element-wise, variadic, since opset 1; v13 here).
     g.nodes.push({ opType: 'Mean', input: outputs.map((o) => o.name), output: [outputName], name: 'ensemble_mean' });
@@ -377,7 +376,7 @@ export function exportOnnx(model: tf.LayersModel | tf.LayersModel[], opts: Expor
 
   const name = models.length === 1 ? models[0].name : `${models[0].name}_ensemble`;
   const what = gated
-    ? `Gated digit classifier exported from TF.js model '${models[0].name}': digit identities from its reader network, "not a digit" from its gate network.`
+    ? `Gated digit classifier exported from TF.js model '${models[0].name}': a digit only where both its reader and its gate network say so; which digit, from the reader.`
     : chains.length === 1
       ? `Digit classifier exported from TF.js model '${models[0].name}'.`
       : `Ensemble of ${chains.length} digit classifiers exported from TF.js (${models.map((m) => `'${m.name}'`).join(', ')}): the output is the mean of the members' outputs.`;
