@@ -13,7 +13,7 @@ import inference from '../../src/plugins/inference.js';
 import { BoardRasterizer } from '../../src/recognition/rasterize.js';
 import { recognizeStrokes } from '../../src/recognition/recognizer.js';
 import type { Pt, Strokes } from '../../../test-support/digit-strokes.js';
-import { MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, spacedNumber, tap } from '../fixtures/handwriting.js';
+import { LETTERS, letter, MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, shape, SHAPES, spacedNumber, tap } from '../fixtures/handwriting.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -97,6 +97,24 @@ describe('not a digit', () => {
       expect(r.rejected).toHaveLength(1);
     }
   });
+
+  // The model before the gate (6f1cb4c) read all of these but M as digits. D is left out: written
+  // as a stem and a bowl it is a 0 to both networks (and to many readers).
+  for (const name of Object.keys(LETTERS).filter((l) => l !== 'D')) {
+    it(`a capital ${name} abstains`, async () => {
+      const r = await read(letter(name));
+      expect(r.text).toBe('');
+      expect(r.rejected.length).toBeGreaterThan(0);
+    });
+  }
+
+  for (const name of Object.keys(SHAPES)) {
+    it(`the shape "${name}" abstains`, async () => {
+      const r = await read(shape(name));
+      expect(r.text).toBe('');
+      expect(r.rejected.length).toBeGreaterThan(0);
+    });
+  }
 
   it('a tap beside a number leaves the number as it is', async () => {
     const r = await read([...spacedNumber('35', 0.3), ...tap(420, 340)]);
