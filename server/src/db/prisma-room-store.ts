@@ -16,13 +16,15 @@
  * sorts where it belongs. Kept as well: the latest clear, and erases of strokes that have no row
  * yet (the stroke's write may still arrive).
  *
- * When the database cannot be reached, appends wait in a bounded in-memory queue and are retried
- * with capped backoff, in order per room, until it answers; nothing is acknowledged before it is
- * committed. Beyond the bound an append fails at once: the caller does not acknowledge, and the
- * client keeps the stroke and sends it again.
+ * When the database cannot be reached, appends wait in a bounded in-memory queue, in order per
+ * room, and each room's next batch is retried with capped backoff by the database's write queue
+ * (write-queue.ts, shared with the history) until it answers; nothing is acknowledged before it
+ * is committed. Beyond the bound an append fails at once: the caller does not acknowledge, and
+ * the client keeps the stroke and sends it again.
  */
 import type { Db } from './client.js';
 import { isDatabaseUnreachable } from './unreachable.js';
+import { WriteQueue } from './write-queue.js';
 import { BoardTooLargeError } from './board-file.js';
 import { correctionKey, DEFAULT_MAX_FILE_BYTES, type RoomStore, type StoredBoard, type StoredCorrection, type StoredStroke, type StoreRecord } from './room-store.js';
 
@@ -37,7 +39,7 @@ export interface PrismaRoomStoreOptions {
   maxRecords?: number;
   /** Bytes of points waiting, at most (8 per coordinate). Default 64 MiB. */
   maxBytes?: number;
-  /** First retry delay; each next one doubles, up to maxBackoffMs. Default 100 ms .. 5 s. */
+  /** First retry delay, and the longest one while the database is unreachable. Default 100 ms and 5 s. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
   /** Tries for an error that is not an outage (a bad record); outages are retried forever. Default 3. */
@@ -62,7 +64,7 @@ export interface PrismaRoomStoreStats {
   queued: number;
   /** Records committed since start. */
   written: number;
-  /** Failed writes that were tried again. */
+  /** Failed writes (of batches) that were tried again. */
   retries: number;
   /** Compactions done, and those that failed (rolled back, rows untouched). */
   compactions: number;
@@ -94,13 +96,20 @@ const DELETE_SLICE = 5_000;
 
 const silent: PrismaRoomStoreLogger = { info() {}, warn() {}, error() {} };
 
+/** One room's records, written in one transaction. */
+interface Batch {
+  roomId: string;
+  records: StoreRecord[];
+}
+
 function sizeOf(record: StoreRecord): number {
   if (record.t !== 'stroke') return 64;
   return 64 + record.stroke.points.reduce((n, p) => n + p.length * 8, 0);
 }
 
 export class PrismaRoomStore implements RoomStore {
-  readonly stats: PrismaRoomStoreStats = { queued: 0, written: 0, retries: 0, failing: false, compactions: 0, compactionFailures: 0 };
+  /** A live object (the health check holds it): retries and the outage come from the write queue. */
+  readonly stats: PrismaRoomStoreStats;
   /** Per room: characters of the live board's rows (as of the last load or compaction), and written since. */
   private readonly sizes = new Map<string, { live: number; written: number }>();
   /** Rooms to compact at the next turn of their drain, and those to forget afterwards (released). */
@@ -109,13 +118,13 @@ export class PrismaRoomStore implements RoomStore {
   private readonly queues = new Map<string, Pending[]>();
   private readonly drains = new Map<string, Promise<void>>();
   private readonly draining = new Set<string>();
-  private readonly sleepers = new Set<() => void>();
+  /** Writes each room's next batch, retrying it through outages. */
+  private readonly writer: WriteQueue<Batch>;
   private bytes = 0;
   private closed = false;
   /** Set when close() gave up: running drains stop at their next step. */
   private aborted = false;
   private readonly opts: Required<Omit<PrismaRoomStoreOptions, 'write'>>;
-  private readonly write: (roomId: string, records: StoreRecord[]) => Promise<void>;
 
   constructor(
     private readonly db: Db,
@@ -135,7 +144,36 @@ export class PrismaRoomStore implements RoomStore {
       log: silent,
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
-    this.write = options.write ?? ((roomId, records) => this.writeBatch(roomId, records));
+    const write = options.write ?? ((roomId, records) => this.writeBatch(roomId, records));
+    // The bounds are this store's own (an append over them is refused, not dropped), and a room
+    // has one batch in the queue at a time: the queue holds at most one item per room.
+    this.writer = new WriteQueue<Batch>((batch) => write(batch.roomId, batch.records), {
+      capacity: Infinity,
+      maxBytes: Infinity,
+      sizeOf: () => 0,
+      concurrency: Infinity,
+      attempts: this.opts.attempts,
+      backoffMs: this.opts.minBackoffMs,
+      maxBackoffMs: this.opts.maxBackoffMs,
+      transient: isDatabaseUnreachable,
+      log: this.opts.log,
+    });
+    const queue = this.writer.stats;
+    this.stats = {
+      queued: 0,
+      written: 0,
+      compactions: 0,
+      compactionFailures: 0,
+      get retries() {
+        return queue.retries;
+      },
+      get failing() {
+        return queue.failing;
+      },
+      get lastError() {
+        return queue.lastError;
+      },
+    };
   }
 
   async load(roomId: string): Promise<StoredBoard> {
@@ -224,9 +262,8 @@ export class PrismaRoomStore implements RoomStore {
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.opts.closeTimeoutMs)));
     const result = await Promise.race([this.idle(), timeout]);
     clearTimeout(timer);
-    if (result !== 'timeout') return;
+    if (result !== 'timeout') return this.writer.close(0);
     this.aborted = true;
-    for (const wake of this.sleepers) wake();
     const error = new Error('board store closed before the record was written');
     let lost = 0;
     for (const queue of this.queues.values()) {
@@ -237,6 +274,8 @@ export class PrismaRoomStore implements RoomStore {
     }
     this.queues.clear();
     this.opts.log.error({ lost, lastError: this.stats.lastError }, 'board store closed with records not written');
+    // Batches retrying through an outage stop now.
+    await this.writer.close(0);
   }
 
   private async idle(): Promise<void> {
@@ -259,7 +298,7 @@ export class PrismaRoomStore implements RoomStore {
         return;
       }
       const batch = queue.slice(0, this.opts.maxBatch);
-      await this.writeWithRetry(roomId, batch);
+      await this.writeInOrder(roomId, batch);
       // close() may have cleared the queue meanwhile; the batch is still at its head otherwise.
       if (this.queues.get(roomId) === queue) queue.splice(0, batch.length);
       const s = this.sizes.get(roomId) ?? { live: 0, written: 0 };
@@ -306,64 +345,27 @@ export class PrismaRoomStore implements RoomStore {
     }
   }
 
-  private async writeWithRetry(roomId: string, batch: Pending[]): Promise<void> {
-    let tries = 0;
-    let otherFailures = 0;
-    for (;;) {
-      if (this.aborted) return;
-      try {
-        await this.write(roomId, batch.map((p) => p.record));
-      } catch (err) {
-        if (this.aborted) return;
-        tries++;
-        const outage = isDatabaseUnreachable(err);
-        if (!outage && ++otherFailures >= this.opts.attempts) {
-          if (batch.length > 1) {
-            // One bad record must not take the others down with it: one at a time.
-            for (const p of batch) await this.writeWithRetry(roomId, [p]);
-            return;
-          }
-          this.opts.log.error({ err, roomId }, 'board record could not be written; refused');
-          this.settle(batch[0], err instanceof Error ? err : new Error(String(err)));
-          return;
-        }
-        if (outage) {
-          if (!this.stats.failing) this.opts.log.warn({ err }, 'database unreachable: board records wait in memory');
-          this.stats.failing = true;
-          this.stats.lastError = err instanceof Error ? err.message : String(err);
-        } else {
-          this.opts.log.warn({ err, roomId }, 'board write failed; will retry');
-        }
-        this.stats.retries++;
-        await this.sleep(this.backoff(tries));
-        continue;
-      }
-      if (this.stats.failing) {
-        this.stats.failing = false;
-        this.stats.lastError = undefined;
-        this.opts.log.info({ queued: this.stats.queued }, 'database reachable again: flushing board records');
-      }
+  /**
+   * Writes a room's batch through the write queue and settles its appends. A batch that fails for
+   * another reason than an outage is written again one record at a time: one bad record must not
+   * take the others down with it.
+   */
+  private async writeInOrder(roomId: string, batch: Pending[]): Promise<void> {
+    const err = await new Promise<Error | undefined>((resolve) => {
+      if (!this.writer.push({ roomId, records: batch.map((p) => p.record) }, resolve)) resolve(new Error('board store is closed'));
+    });
+    if (this.aborted) return; // close() rejects what remains
+    if (!err) {
       this.stats.written += batch.length;
       for (const p of batch) this.settle(p);
       return;
     }
-  }
-
-  private backoff(tries: number): number {
-    const base = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** (tries - 1));
-    return base * (0.75 + Math.random() * 0.5);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
+    if (batch.length > 1) {
+      for (const p of batch) await this.writeInOrder(roomId, [p]);
+      return;
+    }
+    this.opts.log.error({ err, roomId }, 'board record could not be written; refused');
+    this.settle(batch[0], err);
   }
 
   private settle(p: Pending, err?: Error): void {

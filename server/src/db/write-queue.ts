@@ -1,15 +1,22 @@
 /**
- * A bounded, retrying background writer. Callers push and move on: a write that fails is retried
- * with backoff, then logged and dropped; a full queue drops new items (and logs) instead of
- * growing. While the database is unreachable (`transient` errors) items are not dropped: they
- * wait, retried with capped backoff until it answers, and only new items that do not fit are
- * dropped. Nothing here ever throws into the caller.
+ * The bounded, retrying background writer of everything stored in the database: history records
+ * (plugins/history.ts) and board records (prisma-room-store.ts). Callers push and move on: a
+ * write that fails is retried with backoff, then logged and given up; a full queue drops new
+ * items (and logs) instead of growing. While the database is unreachable (`transient` errors)
+ * items are not given up: they wait, retried with capped backoff until it answers, and only new
+ * items that do not fit are dropped. A caller that must know the outcome of an item (a board
+ * acknowledges a stroke only once it is stored) passes a callback to push(). Nothing here ever
+ * throws into the caller.
  */
 
 export interface QueueLogger {
+  info?(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
+
+/** Told once how an item ended: no error when it was written. */
+export type Outcome = (err?: Error) => void;
 
 export interface WriteQueueOptions<T> {
   /** Most items waiting (not counting those being written). */
@@ -50,6 +57,7 @@ export interface WriteQueueStats {
 interface Entry<T> {
   item: T;
   size: number;
+  done?: Outcome;
   /** Discarded or closed while being written: no further retry. */
   cancelled?: 'discarded' | 'closed';
 }
@@ -71,8 +79,8 @@ export class WriteQueue<T> {
     private readonly opts: WriteQueueOptions<T>,
   ) {}
 
-  /** Queues an item; false when it was dropped (queue full or closed). */
-  push(item: T): boolean {
+  /** Queues an item; false when it was dropped (queue full or closed), and then `done` is not called. */
+  push(item: T, done?: Outcome): boolean {
     const size = this.opts.sizeOf(item);
     if (this.closed || this.pending.length >= this.opts.capacity || this.bytes + size > this.opts.maxBytes) {
       this.stats.dropped++;
@@ -87,7 +95,7 @@ export class WriteQueue<T> {
       }
       return false;
     }
-    this.pending.push({ item, size });
+    this.pending.push({ item, size, done });
     this.bytes += size;
     this.update();
     this.pump();
@@ -99,7 +107,7 @@ export class WriteQueue<T> {
     for (let i = this.pending.length - 1; i >= 0; i--) {
       if (match(this.pending[i].item)) {
         this.bytes -= this.pending[i].size;
-        this.pending.splice(i, 1);
+        this.pending.splice(i, 1)[0].done?.(new Error('discarded before it was written'));
       }
     }
     this.update();
@@ -132,7 +140,7 @@ export class WriteQueue<T> {
       );
       // Items retrying through an outage stop at their next retry instead of outliving the app.
       this.stats.dropped += this.pending.length;
-      this.pending.length = 0;
+      for (const entry of this.pending.splice(0)) entry.done?.(new Error('write queue closed before the item was written'));
       this.bytes = 0;
       for (const entry of this.writing) this.cancel(entry, 'closed');
       this.update();
@@ -154,7 +162,7 @@ export class WriteQueue<T> {
       this.bytes -= entry.size;
       this.writing.add(entry);
       this.update();
-      const done = this.run(entry).finally(() => {
+      const done = this.run(entry).then((err) => entry.done?.(err)).finally(() => {
         this.writing.delete(entry);
         this.inFlight.delete(entry);
         this.update();
@@ -165,7 +173,8 @@ export class WriteQueue<T> {
     }
   }
 
-  private async run(entry: Entry<T>): Promise<void> {
+  /** Writes an item, retrying as the options say; resolves with the error it was given up with, if any. */
+  private async run(entry: Entry<T>): Promise<Error | undefined> {
     let failures = 0;
     let outages = 0;
     for (;;) {
@@ -175,8 +184,9 @@ export class WriteQueue<T> {
         if (this.stats.failing) {
           this.stats.failing = false;
           this.stats.lastError = undefined;
+          this.opts.log.info?.({ queued: this.pending.length }, 'database reachable again: writing what waited');
         }
-        return;
+        return undefined;
       } catch (err) {
         const permanent = this.opts.permanent?.(err) ?? false;
         const transient = !permanent && (this.opts.transient?.(err) ?? false);
@@ -191,8 +201,8 @@ export class WriteQueue<T> {
           failures++;
           if (permanent || failures >= this.opts.attempts) {
             this.stats.failed++;
-            this.opts.log.error({ err, attempt: failures + outages, permanent }, 'write failed; item dropped');
-            return;
+            this.opts.log.error({ err, attempt: failures + outages, permanent }, 'write failed; given up');
+            return asError(err);
           }
           delay = this.opts.backoffMs * 4 ** (failures - 1);
           this.opts.log.warn({ err, attempt: failures + outages, retryInMs: Math.round(delay) }, 'write failed; will retry');
@@ -201,11 +211,11 @@ export class WriteQueue<T> {
           this.stats.retries++;
           await this.sleep(entry, delay * (0.75 + Math.random() * 0.5));
         }
-        if (entry.cancelled === 'discarded') return;
+        if (entry.cancelled === 'discarded') return new Error('discarded before it was written');
         if (entry.cancelled === 'closed') {
           this.stats.failed++;
           this.opts.log.error({ err }, 'write queue closed while retrying; item dropped');
-          return;
+          return new Error('write queue closed before the item was written');
         }
       }
     }
@@ -236,3 +246,5 @@ export class WriteQueue<T> {
     for (const resolve of waiters) resolve();
   }
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
