@@ -18,7 +18,8 @@
  *
  * Which marks make a digit, and where to cut, is decided in image.ts by reading them all.
  */
-import { fitImage, type Box } from '../../../common/preprocess.js';
+import { fitImage, PEN_WIDTH, type Box } from '../../../common/preprocess.js';
+import { groupByOverlap } from '../../../common/segment.js';
 import type { GreyImage } from './image-decode.js';
 
 export type Polarity = 'dark-on-light' | 'light-on-dark';
@@ -843,48 +844,22 @@ function isBorderBand(c: Component | MarkGroup, w: number, h: number): boolean {
   return alongX || alongY;
 }
 
-/** Fraction of the narrower horizontal extent two components must share to be grouped (as in common/segment.ts). */
-const OVERLAP = 0.45;
-
-/** Components -> groups of horizontally overlapping ones on the same line, left to right. */
+/** Components -> groups of horizontally overlapping ones on the same line, left to right (common/segment.ts). */
 export function overlapGroups(components: readonly Component[]): MarkGroup[] {
-  if (components.length === 0) return [];
-  const inkTop = Math.min(...components.map((c) => c.minY)), inkBottom = Math.max(...components.map((c) => c.maxY));
-  const floor = Math.max(1, (inkBottom - inkTop) * 0.08);
-  const range = (g: { minX: number; maxX: number }): [number, number] => {
-    const mid = (g.minX + g.maxX) / 2;
-    const half = Math.max(g.maxX - g.minX + 1, floor) / 2;
-    return [mid - half, mid + half];
-  };
-  const groups: MarkGroup[] = [];
-  for (const c of [...components].sort((a, b) => a.minX - b.minX)) {
-    const [a0, a1] = range(c);
-    let best: MarkGroup | null = null;
-    let bestShare = 0;
-    for (const g of groups) {
-      // Marks on different lines of text are different digits.
-      const vGap = Math.max(g.minY, c.minY) - Math.min(g.maxY, c.maxY);
-      if (vGap > 0.6 * Math.max(g.maxY - g.minY, c.maxY - c.minY)) continue;
-      const [b0, b1] = range(g);
-      const share = (Math.min(a1, b1) - Math.max(a0, b0)) / Math.min(a1 - a0, b1 - b0);
-      if (share > bestShare) {
-        best = g;
-        bestShare = share;
-      }
+  // A component's columns minX..maxX are maxX - minX + 1 pixels wide.
+  return groupByOverlap(components.map((c) => ({ minX: c.minX, minY: c.minY, maxX: c.maxX + 1, maxY: c.maxY })), { sameLine: true }).map((members) => {
+    const group: MarkGroup = { members: [], area: 0, minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, contact: [0, 0, 0, 0] };
+    for (const c of members.map((k) => components[k])) {
+      group.members.push(c);
+      group.area += c.area;
+      group.minX = Math.min(group.minX, c.minX);
+      group.minY = Math.min(group.minY, c.minY);
+      group.maxX = Math.max(group.maxX, c.maxX);
+      group.maxY = Math.max(group.maxY, c.maxY);
+      for (let k = 0; k < 4; k++) group.contact[k] += c.contact[k];
     }
-    if (best && bestShare >= OVERLAP) {
-      best.members.push(c);
-      best.area += c.area;
-      best.minX = Math.min(best.minX, c.minX);
-      best.minY = Math.min(best.minY, c.minY);
-      best.maxX = Math.max(best.maxX, c.maxX);
-      best.maxY = Math.max(best.maxY, c.maxY);
-      for (let k = 0; k < 4; k++) best.contact[k] += c.contact[k];
-    } else {
-      groups.push({ members: [c], area: c.area, minX: c.minX, minY: c.minY, maxX: c.maxX, maxY: c.maxY, contact: [...c.contact] });
-    }
-  }
-  return groups.sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+    return group;
+  });
 }
 
 export interface KeptMarks {
@@ -999,8 +974,6 @@ function dilate(src: Float32Array, w: number, h: number, radius: number): Float3
   return cur;
 }
 
-/** MNIST strokes are about this thick inside the 20 px box (as common/preprocess.ts PEN_WIDTH). */
-const TARGET_STROKE = 2.3;
 
 /** Crops larger than this (on their longer side) are averaged down by a whole factor first: fitImage ends at 20 px. */
 const CROP_MAX = 64;
@@ -1046,7 +1019,7 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
     }
   }
   const stroke = edges > 0 ? (2 * count) / edges : 1;
-  const want = (TARGET_STROKE * extent) / 20;
+  const want = (PEN_WIDTH * extent) / 20;
 
   let p90 = 256;
   for (let v = 0, acc = 0; v <= 256; v++) {
