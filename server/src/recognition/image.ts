@@ -1,9 +1,10 @@
 /**
  * Image uploads -> Recognition, by segmentation by recognition (common/reading.ts): decode
- * (image-decode.ts), find the marks (image-segment.ts), lay out every plausible digit as a candidate
- * of a lattice (each mark, neighbouring marks merged, pieces of wide marks cut where they may touch,
- * and the whole ink of the image), score them all with the model in one batch, and keep the best
- * reading. Geometry only weighs in as priors: the model sees every candidate. Boxes are in the pixel
+ * (image-decode.ts); find the ink (ink-image.ts), drop ruled lines (ruled-lines.ts), label the marks
+ * (components.ts) and keep those that may be digits (marks.ts); lay out every plausible digit as a
+ * candidate of a lattice (each mark, neighbouring marks merged, pieces of wide marks cut where they
+ * may touch, and the whole ink of the image), render each (candidate-input.ts), score them all
+ * with the model in one batch, and keep the best reading. Geometry only weighs in as priors: the model sees every candidate. Boxes are in the pixel
  * coordinates of the upright input image.
  */
 import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
@@ -12,19 +13,11 @@ import { centerByMass, fitImage, gaussianBlur, nativeInkSide, type Box } from '.
 import type { Recognition } from '../../../common/recognition.js';
 import type { Classifier } from './classifier.js';
 import { decodeImage, ImageError } from './image-decode.js';
-import {
-  candidateInput,
-  cutColumns,
-  frameFilling,
-  inkMask,
-  keepMarks,
-  labelComponents,
-  normalizeInk,
-  removeRuledLines,
-  type Component,
-  type InkImage,
-  type Part,
-} from './image-segment.js';
+import { candidateInput } from './candidate-input.js';
+import { labelComponents, type Component } from './components.js';
+import { frameFilling, inkMask, normalizeInk, type InkImage } from './ink-image.js';
+import { cutColumns, keepMarks, type Part } from './marks.js';
+import { removeRuledLines } from './ruled-lines.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
 
