@@ -23,6 +23,7 @@
  * the client keeps the stroke and sends it again.
  */
 import type { Db } from './client.js';
+import { compactQuietly } from './compact-quietly.js';
 import { isDatabaseUnreachable } from './unreachable.js';
 import { WriteQueue } from './write-queue.js';
 import { BoardTooLargeError } from './board-file.js';
@@ -330,19 +331,15 @@ export class PrismaRoomStore implements RoomStore {
       { maxWait: 10_000, timeout: 60_000 },
     );
     this.sizes.set(roomId, { live, written: 0 });
-    this.stats.compactions++;
   }
 
-  private async compactQuietly(roomId: string): Promise<void> {
-    try {
-      await this.compact(roomId);
-    } catch (err) {
+  private compactQuietly(roomId: string): Promise<void> {
+    return compactQuietly(this.stats, () => this.compact(roomId), (err) => {
       // Rolled back: the rows are as they were. Tried again once as much has been written again.
-      this.stats.compactionFailures++;
       const s = this.sizes.get(roomId);
       if (s) s.written = 0;
       this.opts.log.warn({ err, roomId }, 'compacting a board failed; its rows are left as they were');
-    }
+    });
   }
 
   /**

@@ -17,6 +17,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BoardTooLargeError, lineOf, readBoardFile, writeBoardFile, type CompactionStep } from './board-file.js';
+import { compactQuietly } from './compact-quietly.js';
 import { LiveBoard } from './live-board.js';
 
 export { BoardTooLargeError } from './board-file.js';
@@ -338,19 +339,15 @@ export class FileRoomStore implements RoomStore {
     const live = new LiveBoard<null>();
     for (const record of records) live.apply(record, null, Buffer.byteLength(lineOf(record)));
     this.state.set(roomId, { live, bytes, base: bytes });
-    this.stats.compactions++;
   }
 
-  private async compactQuietly(roomId: string): Promise<void> {
-    try {
-      await this.compact(roomId);
-    } catch (err) {
-      // The old file is intact (board-file.ts); the next trigger tries again.
-      this.stats.compactionFailures++;
+  private compactQuietly(roomId: string): Promise<void> {
+    return compactQuietly(this.stats, () => this.compact(roomId), (err) => {
+      // The old file is intact (board-file.ts); tried again once as much has been appended again.
       const s = this.state.get(roomId);
       if (s) s.base = s.bytes;
       this.opts.log.warn({ err, room: roomId }, 'compacting a board file failed; the file is left as it was');
-    }
+    });
   }
 
   /**
