@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ERRORS } from '../../common/error-codes.js';
 import { CloseCode, MAX_FRAME_BYTES } from '../../common/protocol.js';
 import type { Config } from './config.js';
 import { providerOf } from './db/provider.js';
@@ -114,7 +115,8 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
     );
   }
   fastify.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ statusCode: 404, code: 'not_found', error: 'Not Found', message: `No route ${request.method} ${request.url}` });
+    // The history's not_found code, with a message about the route instead of a recognition.
+    void reply.status(404).send({ statusCode: 404, code: ERRORS.notFound.code, error: 'Not Found', message: `No route ${request.method} ${request.url}` });
   });
 }
 
