@@ -1,16 +1,16 @@
 /** The rooms this process serves: loaded on first join, dropped from memory when idle. */
 import { randomBytes } from 'node:crypto';
+import { systemClock, type Cancel } from './clock.js';
 import { Room, type RoomDeps } from './room.js';
 
 const SWEEP_MS = 30_000;
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, Promise<Room>>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly stopSweep: Cancel;
 
   constructor(private readonly deps: RoomDeps) {
-    this.timer = setInterval(() => this.sweep(), SWEEP_MS);
-    this.timer.unref();
+    this.stopSweep = (deps.clock ?? systemClock).every(SWEEP_MS, () => this.sweep());
   }
 
   /** A fresh, unguessable room id (128 bits). */
@@ -53,7 +53,7 @@ export class RoomRegistry {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopSweep();
     const rooms = await Promise.allSettled(this.rooms.values());
     for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
     this.rooms.clear();
