@@ -3,7 +3,7 @@
  * acknowledged only after its record is on disk (the file is opened with O_DSYNC: a write returns
  * once its data is flushed, as a datasync after it would), so an acknowledged stroke survives a
  * crash or restart. A clear rewrites the file empty. Corrections of numbers are records too (see
- * corrections.ts).
+ * realtime/corrections.ts).
  *
  * Undo and erase only append, so a file is compacted (rewritten as the live board, atomically:
  * board-file.ts) once what was appended since the last compaction outgrows the live board, and
