@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../common/protocol.js';
+import { errors } from '../errors.js';
 import { Connection } from './connection.js';
 import { AddressBudget } from './rate-limit.js';
 import { SocketsPerAddress } from './sockets-per-address.js';
@@ -206,10 +207,8 @@ const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, opts) => {
     '/ws',
     {
       websocket: true,
-      preValidation: async (request, reply) => {
-        if (!sameOriginOrAllowed(request, opts.allowedOrigins)) {
-          await reply.status(403).send({ statusCode: 403, code: 'forbidden_origin', error: 'Forbidden', message: 'Origin not allowed' });
-        }
+      preValidation: async (request) => {
+        if (!sameOriginOrAllowed(request, opts.allowedOrigins)) throw new errors.ForbiddenOrigin('Origin not allowed');
       },
     },
     (socket, request) => {
