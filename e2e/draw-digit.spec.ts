@@ -23,7 +23,8 @@ test.beforeEach(async ({ page }) => {
 });
 
 async function expectRecognized(page: Page, text: string): Promise<void> {
-  await expect(page.getByTestId('result-text')).toHaveText(text, { timeout: 5_000 });
+  // A bound on waiting, not a latency check (the latency test below measures): generous for a loaded machine.
+  await expect(page.getByTestId('result-text')).toHaveText(text, { timeout: 10_000 });
   await expect(page.getByTestId('confidence')).toBeVisible();
   await expect(page.getByTestId('confidence')).toContainText(/\d+%/);
 }
