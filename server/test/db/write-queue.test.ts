@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Prisma } from '../../src/db/client.js';
 import { isDatabaseUnreachable } from '../../src/db/unreachable.js';
 import { WriteQueue, type WriteQueueOptions } from '../../src/db/write-queue.js';
@@ -28,6 +28,10 @@ function queue<T>(write: (item: T) => Promise<void>, opts: Partial<WriteQueueOpt
 }
 
 describe('WriteQueue', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('retries a failing write with backoff until it succeeds', async () => {
     let calls = 0;
     const written: number[] = [];
@@ -102,7 +106,10 @@ describe('WriteQueue', () => {
     const discarded = q.discard((s) => s.startsWith('a'));
     let done = false;
     void discarded.then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 10));
+    // Every pending promise and timer has run: only a1's write is left, held by the gate.
+    vi.useFakeTimers();
+    await vi.runAllTimersAsync();
+    vi.useRealTimers();
     expect(done).toBe(false); // a1 is still being written
     release();
     await discarded;
@@ -121,9 +128,10 @@ describe('WriteQueue', () => {
       },
       { transient: (err) => (err as { code?: string }).code === 'ECONNREFUSED', maxBackoffMs: 4, capacity: 3 },
     );
+    vi.useFakeTimers();
     q.push(1);
     q.push(2);
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(60);
     expect(q.stats).toMatchObject({ failing: true, written: 0, failed: 0, writing: 1, queued: 1 });
     expect(q.stats.lastError).toMatch(/ECONNREFUSED/);
     // Capped backoff: many more tries than `attempts` (3) in 60 ms.
@@ -131,7 +139,9 @@ describe('WriteQueue', () => {
     // One warning for the outage, not one per retry.
     expect(log.lines.filter((l) => l.msg.includes('unreachable'))).toHaveLength(1);
     state.down = false;
-    await q.drain();
+    const drained = q.drain();
+    await vi.advanceTimersByTimeAsync(10);
+    await drained;
     expect(written).toEqual([1, 2]);
     expect(q.stats).toMatchObject({ failing: false, written: 2, failed: 0, dropped: 0 });
     expect(q.stats.lastError).toBeUndefined();
@@ -168,22 +178,28 @@ describe('WriteQueue', () => {
 
   it('discard() does not wait for an item retrying through an outage', async () => {
     const { q } = queue<string>(() => Promise.reject(new Error('down')), { transient: () => true, backoffMs: 10_000, maxBackoffMs: 10_000 });
+    vi.useFakeTimers();
     q.push('a');
-    await new Promise((r) => setTimeout(r, 5));
+    // The first attempt fails; the retry waits 10 s.
+    await vi.advanceTimersByTimeAsync(5);
     await q.discard((s) => s === 'a');
     await q.drain();
     expect(q.stats).toMatchObject({ writing: 0, failed: 0, written: 0 });
   });
 
   it('close() writes what is queued, then refuses new items', async () => {
+    vi.useFakeTimers();
     const written: number[] = [];
     const { q } = queue<number>(async (n) => {
+      // A write that takes a while.
       await new Promise((r) => setTimeout(r, 5));
       written.push(n);
     });
     q.push(1);
     q.push(2);
-    await q.close(1000);
+    const closed = q.close(1000);
+    await vi.advanceTimersByTimeAsync(20);
+    await closed;
     expect(written).toEqual([1, 2]);
     expect(q.push(3)).toBe(false);
   });
