@@ -1,23 +1,14 @@
 import { css } from 'lit';
+import { textStyles } from '../../styles/page.styles.js';
 import { chartStyles } from './chart.styles.js';
 
 export const styles = [
   chartStyles,
+  textStyles,
   css`
   :host {
     display: block;
     color: #1f2937;
-  }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
   }
   h2 {
     display: flex;
