@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { TimerController } from './timer-controller.js';
 
 export type ShareState = 'idle' | 'copied' | 'failed';
 
@@ -6,21 +6,9 @@ export type ShareState = 'idle' | 'copied' | 'failed';
 const COPIED_MS = 2_000;
 
 /** Copies the page's address (the board's link) for the user to share, and says how it went. */
-export class ShareController implements ReactiveController {
+export class ShareController extends TimerController {
   /** `failed`: the page shows the link for the user to copy by hand. */
   state: ShareState = 'idle';
-
-  private readonly host: ReactiveControllerHost;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(host: ReactiveControllerHost) {
-    this.host = host;
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    clearTimeout(this.timer);
-  }
 
   async share(): Promise<void> {
     const url = location.href;
@@ -32,13 +20,13 @@ export class ShareController implements ReactiveController {
       copied = copyWithSelection(url);
     }
     this.set(copied ? 'copied' : 'failed');
-    clearTimeout(this.timer);
-    if (copied) this.timer = setTimeout(() => this.set('idle'), COPIED_MS);
+    if (copied) this.startTimer(() => this.set('idle'), COPIED_MS);
+    else this.clearTimer();
   }
 
   /** Forgets the last share (another board). */
   reset(): void {
-    clearTimeout(this.timer);
+    this.clearTimer();
     this.set('idle');
   }
 
