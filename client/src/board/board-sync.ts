@@ -3,6 +3,9 @@ import type { Box } from '../../../common/preprocess.js';
 import type { BoardEvent, ClientMessage, Participant, ServerMessage } from '../../../common/protocol.js';
 import { BoardModel, type InkStroke } from './board-model.js';
 import { nextStrokeId } from './stroke-ids.js';
+import { StrokeOutbox, type PendingStroke } from './stroke-outbox.js';
+
+export type { PendingStroke } from './stroke-outbox.js';
 
 type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
 type Ack = Extract<ServerMessage, { type: 'ack' }>;
@@ -30,18 +33,6 @@ export interface BoardSyncIo {
   onStrokeCancelled(strokeId: string): void;
 }
 
-/** An own stroke, complete, that the server may not have. */
-export interface PendingStroke {
-  id: string;
-  points: number[][];
-}
-
-interface Unacked {
-  ended: boolean;
-  /** Its stroke-begin went out on some connection (the server may have it). */
-  sent: boolean;
-}
-
 function boundsOf(strokes: readonly InkStroke[]): Box | null {
   let box: Box | null = null;
   for (const s of strokes) {
@@ -57,8 +48,8 @@ function boundsOf(strokes: readonly InkStroke[]): Box | null {
 /**
  * Keeps this page's copy of a shared board in step with the server (protocol 2): applies board
  * events, sends the ink drawn here, remembers own strokes until they are acknowledged so that
- * they can be re-sent after a reconnect (the server takes re-sent strokes idempotently), and keeps
- * the redo stack of own strokes undone.
+ * they can be re-sent after a reconnect (stroke-outbox.ts), and keeps the redo stack of own
+ * strokes undone.
  *
  * The server does not echo a writer's own strokes to it, but it does replay them to a resuming
  * client (its log holds every event): events about strokes made on this page are ignored, since
@@ -72,7 +63,10 @@ export class BoardSync {
 
   /** Strokes drawn on this page (in this room), acknowledged or not. */
   private readonly own = new Set<string>();
-  private readonly unacked = new Map<string, Unacked>();
+  private readonly outbox = new StrokeOutbox(
+    (message) => this.io.send(message),
+    () => this.limits.maxPointsPerMessage,
+  );
   /** Points of own strokes undone, newest last. */
   private readonly redoStack: number[][][] = [];
   /** Strokes this page erased and whose `erased` has not come back (optimistic). */
@@ -118,7 +112,7 @@ export class BoardSync {
   reset(): void {
     this.me = undefined;
     this.own.clear();
-    this.unacked.clear();
+    this.outbox.clear();
     this.redoStack.length = 0;
     this.pendingErases.clear();
     this.pendingUndos = this.pendingClears = 0;
@@ -140,16 +134,13 @@ export class BoardSync {
     const board = welcome.board.strokes;
     const onServer = new Map(board.map((s) => [s.id, s]));
     const keep: InkStroke[] = [];
-    for (const [id, state] of this.unacked) {
+    // Own strokes not acknowledged stay, to be re-sent, unless the server has them complete:
+    // stored, whatever became of the ack.
+    for (const id of this.outbox.keepUnsent((id) => this.model.has(id) && !onServer.get(id)?.done)) {
       const local = this.model.get(id);
-      // Complete on the server: stored, whatever became of the ack.
-      if (!local || onServer.get(id)?.done) {
-        this.unacked.delete(id);
-        continue;
-      }
+      if (!local) continue;
       onServer.delete(id);
       keep.push({ ...local, author: welcome.you.id, color: welcome.you.color });
-      state.sent = false;
     }
     this.model.replace([...onServer.values(), ...keep]);
     this.io.onInkChange({ type: 'replaced' });
@@ -157,15 +148,7 @@ export class BoardSync {
 
   /** After the welcome's frame (replayed events included): re-sends own strokes not acknowledged. */
   resend(): void {
-    for (const [id, state] of this.unacked) {
-      const stroke = this.model.get(id);
-      if (!stroke || stroke.points.length === 0) {
-        this.unacked.delete(id);
-        continue;
-      }
-      state.sent = this.sendFrames(id, stroke.points, true);
-      if (state.sent && state.ended) this.io.send({ type: 'stroke-end', strokeId: id });
-    }
+    this.outbox.resend((id) => this.model.get(id));
   }
 
   /**
@@ -173,12 +156,7 @@ export class BoardSync {
    * (kept in IndexedDB while offline, see offline-ink.ts).
    */
   pendingInk(): PendingStroke[] {
-    const out: PendingStroke[] = [];
-    for (const [id, state] of this.unacked) {
-      const stroke = this.model.get(id);
-      if (state.ended && stroke?.done) out.push({ id, points: stroke.points });
-    }
-    return out;
+    return this.outbox.pending((id) => this.model.get(id));
   }
 
   /**
@@ -193,9 +171,7 @@ export class BoardSync {
       this.own.add(id);
       this.model.put({ id, author: this.me?.id ?? '', color: this.ownColor, points: points.slice(0, this.limits.maxPointsPerStroke), done: true });
       // Online already (the welcome came before storage answered): out now; otherwise after the welcome.
-      const sent = this.sendFrames(id, points, true);
-      if (sent) this.io.send({ type: 'stroke-end', strokeId: id });
-      this.unacked.set(id, { ended: true, sent });
+      this.outbox.add(id, points, true);
       added = true;
     }
     if (added) this.io.onInkChange({ type: 'replaced' });
@@ -224,7 +200,7 @@ export class BoardSync {
       case 'cleared':
         return this.onCleared(message.by);
       case 'ack':
-        this.unacked.delete(message.strokeId);
+        this.outbox.delete(message.strokeId);
         return;
       case 'corrected':
         // The ink is unchanged; what the number reads comes with the result that follows.
@@ -246,10 +222,10 @@ export class BoardSync {
         // The board refused our latest stroke (errors name no stroke: it is the one being sent),
         // at its start or part way (then the server holds a piece of it, erased here to match).
         // Take it off here too, so that everyone sees the same board; the user reads why.
-        const latest = [...this.unacked.keys()].pop();
+        const latest = this.outbox.latest();
         if (latest) {
-          if (this.unacked.get(latest)?.sent && this.io.send({ type: 'erase', strokeId: latest })) this.pendingErases.add(latest);
-          this.unacked.delete(latest);
+          if (this.outbox.isSent(latest) && this.io.send({ type: 'erase', strokeId: latest })) this.pendingErases.add(latest);
+          this.outbox.delete(latest);
           this.model.remove(latest);
           if (this.drawing === latest) this.cancelDrawing();
         }
@@ -276,29 +252,25 @@ export class BoardSync {
     this.own.add(strokeId);
     this.drawing = strokeId;
     this.model.put({ id: strokeId, author: this.me?.id ?? '', color: this.ownColor, points: accepted, done: false });
-    this.unacked.set(strokeId, { ended: false, sent: this.sendFrames(strokeId, accepted, true) });
+    this.outbox.add(strokeId, accepted, false);
     return true;
   }
 
   penMove(strokeId: string, points: number[][]): void {
     const stroke = this.model.get(strokeId);
-    const state = this.unacked.get(strokeId);
-    if (this.drawing !== strokeId || !stroke || !state) return;
+    if (this.drawing !== strokeId || !stroke || !this.outbox.has(strokeId)) return;
     // Past the per-stroke limit the pen draws nothing more (everyone sees the same ink).
     const accepted = points.slice(0, Math.max(0, this.limits.maxPointsPerStroke - stroke.points.length));
     if (accepted.length === 0) return;
     this.model.append(strokeId, accepted);
     // Not yet sent (offline): the whole stroke goes out after the reconnect.
-    if (state.sent) this.sendFrames(strokeId, accepted, false);
+    this.outbox.append(strokeId, accepted);
   }
 
   penUp(strokeId: string): void {
     if (this.drawing !== strokeId) return;
     this.drawing = undefined;
-    const state = this.unacked.get(strokeId);
-    if (!this.model.end(strokeId) || !state) return;
-    state.ended = true;
-    if (state.sent) this.io.send({ type: 'stroke-end', strokeId });
+    if (!this.model.end(strokeId) || !this.outbox.end(strokeId)) return;
     this.io.onInkChange({ type: 'stroke', strokeId });
   }
 
@@ -316,9 +288,7 @@ export class BoardSync {
     const strokeId = nextStrokeId();
     this.own.add(strokeId);
     this.model.put({ id: strokeId, author: this.me?.id ?? '', color: this.ownColor, points, done: true });
-    const sent = this.sendFrames(strokeId, points, true);
-    if (sent) this.io.send({ type: 'stroke-end', strokeId });
-    this.unacked.set(strokeId, { ended: true, sent });
+    this.outbox.add(strokeId, points, true);
     this.io.onInkChange({ type: 'stroke', strokeId });
     return true;
   }
@@ -327,13 +297,12 @@ export class BoardSync {
   erase(strokeId: string): boolean {
     const stroke = this.model.get(strokeId);
     if (!stroke) return false;
-    const state = this.unacked.get(strokeId);
     // A stroke never sent (drawn offline) is unknown to the server: nobody to tell.
-    if (!state || state.sent) {
+    if (!this.outbox.isUnsent(strokeId)) {
       if (!this.io.send({ type: 'erase', strokeId })) return false;
       this.pendingErases.add(strokeId);
     }
-    this.unacked.delete(strokeId);
+    this.outbox.delete(strokeId);
     this.model.remove(strokeId);
     if (this.drawing === strokeId) this.cancelDrawing();
     if (stroke.done) this.io.onInkChange({ type: 'removed', box: boundsOf([stroke]) });
@@ -354,7 +323,7 @@ export class BoardSync {
   clear(): boolean {
     if (!this.io.send({ type: 'clear' })) return false;
     this.pendingClears += 1;
-    this.unacked.clear();
+    this.outbox.clear();
     if (this.drawing) this.cancelDrawing();
     this.model.clear();
     this.io.onInkChange({ type: 'cleared' });
@@ -372,7 +341,7 @@ export class BoardSync {
     const removed: InkStroke[] = [];
     for (const id of ids) {
       const stroke = this.model.remove(id);
-      this.unacked.delete(id);
+      this.outbox.delete(id);
       if (!stroke) continue;
       if (this.drawing === id) this.cancelDrawing();
       // Ours, from this page or (same participant after a reload) an earlier one.
@@ -396,10 +365,9 @@ export class BoardSync {
     // (kept): we cannot tell which, so erase them to be sure both sides agree. Ink the server has
     // never seen (drawn offline) stays, and goes out after the reconnect.
     this.model.clear((s) => {
-      const state = this.unacked.get(s.id);
-      if (this.own.has(s.id) && state && !state.sent) return true;
-      if (state && this.io.send({ type: 'erase', strokeId: s.id })) this.pendingErases.add(s.id);
-      this.unacked.delete(s.id);
+      if (this.own.has(s.id) && this.outbox.isUnsent(s.id)) return true;
+      if (this.outbox.has(s.id) && this.io.send({ type: 'erase', strokeId: s.id })) this.pendingErases.add(s.id);
+      this.outbox.delete(s.id);
       if (this.drawing === s.id) this.cancelDrawing();
       return false;
     });
@@ -410,15 +378,5 @@ export class BoardSync {
     const id = this.drawing;
     this.drawing = undefined;
     if (id) this.io.onStrokeCancelled(id);
-  }
-
-  /** Sends points in frames the server accepts; the first frame of a stroke is its begin. */
-  private sendFrames(strokeId: string, points: readonly number[][], begin: boolean): boolean {
-    const size = this.limits.maxPointsPerMessage;
-    for (let i = 0; i < points.length; i += size) {
-      const type = begin && i === 0 ? 'stroke-begin' : 'stroke-points';
-      if (!this.io.send({ type, strokeId, points: points.slice(i, i + size) })) return false;
-    }
-    return true;
   }
 }
