@@ -15,15 +15,12 @@ import {
   type User,
 } from '../../api/account-api.js';
 import { ApiError, describeError } from '../../api/api-request.js';
-import { styles } from './account-menu.styles.js';
 import { accountLinkFromHash } from '../../router.js';
-import { MIN_SCORE, passwordScore, preloadStrength, type Score } from './password-strength.js';
-
-/**
- * What the dialog shows: the sign-in forms, "forgot password", a new password from a reset link,
- * the board name, or a message (e.g. the outcome of a confirmation link).
- */
-type Mode = 'login' | 'register' | 'forgot' | 'reset' | 'name' | 'message';
+import { describeAccountError } from './account-errors.js';
+import { formProblem } from './account-form-check.js';
+import { formButtons, formFields, formTitle, type FormView, type Mode } from './account-forms.js';
+import { styles } from './account-menu.styles.js';
+import { passwordScore, preloadStrength, type Score } from './password-strength.js';
 
 /**
  * The account control of the header: "Log in" / "Register" (a modal form) when signed out; the
@@ -134,132 +131,27 @@ export class AccountMenu extends LitElement {
   }
 
   private renderDialog() {
+    const view: FormView = {
+      mode: this.mode,
+      busy: this.busy,
+      info: this.info,
+      emailValue: this.emailValue,
+      displayName: this.user?.displayName ?? '',
+      score: this.score,
+      mismatch: this.mismatch,
+      onNewPasswordInput: () => void this.onNewPasswordInput(),
+      switchMode: (mode) => this.switchMode(mode),
+      close: () => this.dialog.close(),
+    };
     return html`<dialog aria-labelledby="auth-title" @close=${this.onDialogClose}>
       <form @submit=${this.onSubmit} novalidate>
-        <h2 id="auth-title">${this.dialogTitle()}</h2>
-        ${this.renderFields()}
+        <h2 id="auth-title">${formTitle(this.mode)}</h2>
+        ${formFields(view)}
         <p id="auth-info" class="info" role="status" data-testid="auth-info">${this.info}</p>
         <p id="auth-error" class="error" role="alert" data-testid="auth-error">${this.error}</p>
-        <div class="buttons">${this.renderButtons()}</div>
+        <div class="buttons">${formButtons(view)}</div>
       </form>
     </dialog>`;
-  }
-
-  private dialogTitle(): string {
-    switch (this.mode) {
-      case 'register':
-        return msg('Create an account');
-      case 'login':
-        return msg('Log in');
-      case 'forgot':
-        return msg('Forgot your password?');
-      case 'reset':
-        return msg('Choose a new password');
-      case 'name':
-        return msg('Your board name');
-      case 'message':
-        return msg('Your email');
-    }
-  }
-
-  private renderFields() {
-    const emailField = html`<label
-      >${msg('Email')}
-      <input name="email" type="email" autocomplete="email" required data-testid="email" aria-describedby="auth-error" .value=${this.emailValue}
-    /></label>`;
-    switch (this.mode) {
-      case 'login':
-        return html`<p class="hint">${msg('Log in to keep the numbers you write in your history.')}</p>
-          ${emailField}
-          <label
-            >${msg('Password')}
-            <input name="password" type="password" autocomplete="current-password" required data-testid="password" aria-describedby="auth-error"
-          /></label>`;
-      case 'register':
-        return html`<p class="hint">${msg('With an account, every number you write on a board is kept in your history.')}</p>
-          ${emailField} ${this.renderNewPassword()}`;
-      case 'forgot':
-        return html`<p class="hint">${msg('Enter the email of your account: we will send it a link to choose a new password.')}</p>
-          ${emailField}`;
-      case 'reset':
-        return this.renderNewPassword();
-      case 'name':
-        return html`<p class="hint">${msg('Everyone on the boards you write on sees this name. Leave it empty to use a made-up one.')}</p>
-          <label
-            >${msg('Board name')}
-            <input name="displayName" type="text" maxlength="40" autocomplete="nickname" data-testid="display-name" .value=${this.user?.displayName ?? ''}
-          /></label>`;
-      case 'message':
-        return nothing;
-    }
-  }
-
-  /** The new password, typed twice, with its strength as it is typed. */
-  private renderNewPassword() {
-    const labels: Record<Score, string> = {
-      0: msg('Strength: very weak'),
-      1: msg('Strength: weak'),
-      2: msg('Strength: fair'),
-      3: msg('Strength: good'),
-      4: msg('Strength: strong'),
-    };
-    return html`<label
-        >${this.mode === 'reset' ? msg('New password') : msg('Password')}
-        <input
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          required
-          minlength="8"
-          data-testid="password"
-          aria-describedby="password-rule password-strength auth-error"
-          @input=${this.onNewPasswordInput}
-      /></label>
-      <small id="password-rule">${msg('At least 8 characters. Several unrelated words make a strong password.')}</small>
-      <meter min="0" max="4" low="2" high="3" optimum="4" .value=${this.score ?? 0} aria-hidden="true"></meter>
-      <small id="password-strength" class=${this.score !== null && this.score < MIN_SCORE ? 'error' : ''} aria-live="polite" data-testid="password-strength"
-        >${this.score === null ? '' : labels[this.score]}${this.score !== null && this.score < MIN_SCORE ? ` ${msg('(too easy to guess)')}` : ''}</small
-      >
-      <label
-        >${msg('Password again')}
-        <input
-          name="password2"
-          type="password"
-          autocomplete="new-password"
-          required
-          data-testid="password-again"
-          aria-invalid=${this.mismatch ? 'true' : 'false'}
-          aria-describedby="password-mismatch"
-          @input=${this.onNewPasswordInput}
-      /></label>
-      <small id="password-mismatch" class="error" aria-live="polite" data-testid="password-mismatch">${this.mismatch ? msg('The two passwords are not the same.') : ''}</small>`;
-  }
-
-  private renderButtons() {
-    const cancel = html`<button type="button" data-testid="cancel-auth" @click=${() => this.dialog.close()}>${msg('Cancel')}</button>`;
-    switch (this.mode) {
-      case 'login':
-        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Log in')}</button>
-          ${cancel}
-          <span class="links">
-            <button type="button" class="link" data-testid="forgot-password" @click=${() => this.switchMode('forgot')}>${msg('Forgot password?')}</button>
-            <button type="button" class="link" @click=${() => this.switchMode('register')}>${msg('Create an account')}</button>
-          </span>`;
-      case 'register':
-        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Register')}</button>
-          ${cancel}
-          <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('I have an account')}</button></span>`;
-      case 'forgot':
-        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy || this.info !== ''}>${msg('Send the link')}</button>
-          ${cancel}
-          <span class="links"><button type="button" class="link" @click=${() => this.switchMode('login')}>${msg('Back to log in')}</button></span>`;
-      case 'reset':
-        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Set the new password')}</button> ${cancel}`;
-      case 'name':
-        return html`<button type="submit" class="primary" data-testid="submit-auth" ?disabled=${this.busy}>${msg('Save')}</button> ${cancel}`;
-      case 'message':
-        return html`<button type="button" class="primary" data-testid="close-message" @click=${() => this.dialog.close()}>${msg('Close')}</button>`;
-    }
   }
 
   private open(mode: Mode, token = ''): void {
@@ -316,26 +208,18 @@ export class AccountMenu extends LitElement {
     const password = String(data.get('password') ?? '');
     const again = String(data.get('password2') ?? '');
     const emailInput = form.elements.namedItem('email') as HTMLInputElement | null;
-    // The server checks too; saying it here spares a round trip and reads better than a schema message.
-    if (this.mode === 'login' || this.mode === 'register') {
-      if (!email || !password) return void (this.error = msg('Enter your email and password.'));
-    }
-    if ((this.mode === 'register' || this.mode === 'forgot') && (!email || !emailInput?.checkValidity())) {
-      return void (this.error = msg('That email address does not look right.'));
-    }
-    if (this.mode === 'register' || this.mode === 'reset') {
-      if (password.length < 8) return void (this.error = msg('The password needs at least 8 characters.'));
-      if (password !== again) {
-        this.mismatch = true;
-        return void (this.error = msg('The two passwords are not the same.'));
-      }
+    const problem = formProblem(this.mode, { email, password, again, emailValid: () => !!emailInput?.checkValidity() });
+    if (problem) {
+      if (problem.mismatch) this.mismatch = true;
+      this.error = problem.error;
+      return;
     }
     this.busy = true;
     this.error = '';
     try {
       await this.submit(this.mode, { email, password, displayName: String(data.get('displayName') ?? '') });
     } catch (error) {
-      this.error = this.describe(error);
+      this.error = describeAccountError(error);
     } finally {
       this.busy = false;
     }
@@ -377,24 +261,6 @@ export class AccountMenu extends LitElement {
     }
   }
 
-  /** A sentence for the failure, in the page's language for the codes of account links. */
-  private describe(error: unknown): string {
-    if (error instanceof ApiError) {
-      switch (error.code) {
-        case ErrorCode.invalidToken:
-          return msg('This link is not valid (it may have been cut short). Ask for a new one.');
-        case ErrorCode.tokenUsed:
-          return msg('This link has already been used. Ask for a new one if you need it.');
-        case ErrorCode.tokenExpired:
-          return msg('This link has expired. Ask for a new one.');
-        case ErrorCode.rateLimited:
-          return msg('Too many attempts: wait a minute and try again.');
-        case ErrorCode.storageUnavailable:
-          return msg('Accounts cannot be saved right now. Try again later.');
-      }
-    }
-    return describeError(error);
-  }
 
   /** Uses a confirmation link, and says how it went. */
   private async confirm(token: string): Promise<void> {
@@ -407,7 +273,7 @@ export class AccountMenu extends LitElement {
       if (this.user) this.user = (await fetchMe()) ?? this.user;
     } catch (error) {
       this.info = '';
-      this.error = this.describe(error);
+      this.error = describeAccountError(error);
     } finally {
       this.busy = false;
     }
@@ -423,7 +289,7 @@ export class AccountMenu extends LitElement {
       if (error instanceof ApiError && error.code === ErrorCode.alreadyConfirmed) {
         this.user = (await fetchMe()) ?? this.user;
       } else {
-        this.resent = this.describe(error);
+        this.resent = describeAccountError(error);
       }
     } finally {
       this.busy = false;
