@@ -29,6 +29,8 @@ export interface ClientOptions {
   name?: string;
   /** A login session cookie (`name=value`) sent with the upgrade. */
   cookie?: string;
+  /** The key a browser keeps (hello.client): the same writer again after a reload. */
+  client?: string;
   /** Reconnect after unexpected closes (default true). */
   reconnect?: boolean;
   /** Called for every message, with its arrival time (performance.now()). */
@@ -110,6 +112,7 @@ export class BoardClient {
           protocol: PROTOCOL_VERSION,
           room: this.room,
           ...(this.opts.name ? { name: this.opts.name } : {}),
+          ...(this.opts.client ? { client: this.opts.client } : {}),
           ...(this.session ? { resume: { session: this.session, lastSeq: this.lastSeq } } : {}),
         }),
       );

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { displayNameOf } from '../db/accounts.js';
+import { BoardWriters } from '../db/board-writers.js';
 import { providerOf } from '../db/provider.js';
 import { FileRoomStore, type RoomStore } from '../db/room-store.js';
 import { BoardRasterizer, rasterizeStrokes } from '../recognition/rasterize.js';
@@ -65,6 +66,9 @@ export default fp<RoomsOptions>(
       // A signed-in writer shows the display name they chose (PATCH /api/me), cleaned; without
       // one, the name their client sends, like anyone. Never anything taken from their email.
       nameOf: (userId) => displayNameOf(app.prisma, userId),
+      // Writers are kept in the database (PostgreSQL in a cluster), so that a reload finds the
+      // same participant after a restart and on any node.
+      writers: new BoardWriters(app.prisma),
       log: app.log,
       record: ({ userId, key, strokes, box, recognition, correctedText }) => {
         // A number that settles after its writer's account was deleted is not theirs to keep

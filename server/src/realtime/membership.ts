@@ -1,10 +1,12 @@
 /**
  * Who is in a room on this node: members by session (a member that disconnects keeps its
  * identity and undo history for a while, so that it can resume) and by participant id, the
- * colours handed out, and the writers who come back after a reload (returning-writers.ts).
+ * colours handed out, and the writers who come back after a reload (returning-writers.ts), found
+ * in the writer directory when this node does not know them (a restart, another node).
  */
 import { randomBytes } from 'node:crypto';
 import type { Participant } from '../../../common/protocol.js';
+import type { WriterDirectory } from '../db/board-writers.js';
 import { COLORS } from './names.js';
 import { ReturningWriters, type Returning } from './returning-writers.js';
 
@@ -44,6 +46,13 @@ export class Membership {
   /** Writers by their browser's key (hello.client): the same participant after a reload. */
   private readonly writers = new ReturningWriters();
 
+  constructor(
+    private readonly roomId: string,
+    /** Where writers are kept beyond this node's memory (none: they are not). */
+    private readonly directory?: WriterDirectory,
+    private readonly log: { warn(obj: object, msg: string): void } = { warn() {} },
+  ) {}
+
   bySession(session: string): Member | undefined {
     return this.members.get(session);
   }
@@ -76,9 +85,22 @@ export class Membership {
     return [...this.members.values()].filter((m) => m.socket).map((m) => m.participant);
   }
 
-  /** A new identity: a fresh participant id and the next colour. */
-  newParticipant(name: string): Participant {
-    return { id: randomBytes(6).toString('base64url'), name, color: COLORS[this.colorIndex++ % COLORS.length] };
+  /**
+   * A new identity: a fresh participant id and the next colour that nobody in `present` wears
+   * (writers who come back after a restart keep theirs), or simply the next when all are worn.
+   */
+  newParticipant(name: string, present: readonly Participant[] = []): Participant {
+    const worn = new Set(present.map((p) => p.color));
+    let color = COLORS[this.colorIndex % COLORS.length];
+    for (let i = 0; i < COLORS.length; i++) {
+      const candidate = COLORS[(this.colorIndex + i) % COLORS.length];
+      if (worn.has(candidate)) continue;
+      color = candidate;
+      this.colorIndex += i;
+      break;
+    }
+    this.colorIndex++;
+    return { id: randomBytes(6).toString('base64url'), name, color };
   }
 
   newMember(socket: MemberSocket, participant: Participant, userId: string | null, session = randomBytes(12).toString('base64url')): Member {
@@ -96,17 +118,34 @@ export class Membership {
     };
   }
 
-  /** Adds (or re-adds) a member, remembering its browser's key. */
-  admit(member: Member, clientKey: string | undefined): void {
-    this.writers.remember(clientKey, member.participant);
+  /** Adds (or re-adds) a member, remembering its browser's (hashed) key. */
+  admit(member: Member, writerKey: string | undefined): void {
+    this.writers.remember(writerKey, member.participant);
     this.members.set(member.session, member);
     this.byParticipant.set(member.participant.id, member);
   }
 
-  /** The writer behind a browser's key, coming back (see ReturningWriters.find). */
-  returning(clientKey: string | undefined, strokes: Iterable<{ id: string; author: string; done: boolean }>): Returning | undefined {
+  /**
+   * The writer behind a browser's (hashed) key, coming back (see ReturningWriters.find); a key
+   * this node does not know is looked up in the directory first. A directory that cannot answer
+   * makes them a new writer (logged), never a failed join.
+   */
+  async returning(writerKey: string | undefined, strokes: Iterable<{ id: string; author: string; done: boolean }>): Promise<Returning | undefined> {
+    if (writerKey && this.directory && !this.writers.knows(writerKey)) {
+      try {
+        const found = await this.directory.find(this.roomId, writerKey);
+        if (found && !this.writers.knows(writerKey)) this.writers.remember(writerKey, found);
+      } catch (err) {
+        this.log.warn({ err, room: this.roomId }, 'looking up a returning writer failed; they join as a new writer');
+      }
+    }
     const members = [...this.members.values()].map((m) => ({ session: m.session, participant: m.participant, socket: m.socket, own: m.undoStack }));
-    return this.writers.find(clientKey, members, strokes);
+    return this.writers.find(writerKey, members, strokes);
+  }
+
+  /** Keeps who a browser's key is on this board in the directory, for its next visit (best effort). */
+  keepWriter(writerKey: string, participant: Participant): void {
+    this.directory?.remember(this.roomId, writerKey, participant).catch((err: Error) => this.log.warn({ err, room: this.roomId }, 'remembering a writer failed'));
   }
 
   /** Forgets a session that will not resume (its writer came back on a new connection). */

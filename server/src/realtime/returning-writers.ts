@@ -1,10 +1,12 @@
 /**
- * Who wrote on a board before, by the key their browser keeps (hello.client): a writer who
- * reloads the page, or comes back after closing the browser, is the same participant again:
- * same id, name and colour, and undo reaches the strokes written before.
+ * Who wrote on a board before, by the key their browser keeps (hello.client, hashed: see
+ * db/board-writers.ts): a writer who reloads the page, or comes back after closing the browser,
+ * is the same participant again: same id, name and colour, and undo reaches the strokes written
+ * before.
  *
- * Per board and per node, in memory, bounded: a key not seen for long, or a board left alone
- * until the node forgets it, starts afresh (a new name and colour).
+ * This is the room's memory of its writers on this node, bounded; the room fills it from the
+ * writer directory (the database) for a key it does not know, so a writer is found again after
+ * a restart or on another node.
  */
 import { LRUCache } from 'lru-cache';
 import type { Participant } from '../../../common/protocol.js';
@@ -35,6 +37,11 @@ export class ReturningWriters {
   /** Remembers the participant behind a key (after every join that brought one). */
   remember(key: string | undefined, participant: Participant): void {
     if (key) this.byKey.set(key, participant);
+  }
+
+  /** True when this node knows the participant behind `key`. */
+  knows(key: string): boolean {
+    return this.byKey.has(key);
   }
 
   /**

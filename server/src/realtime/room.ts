@@ -20,6 +20,7 @@ import {
   type ServerMessage,
 } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
+import { writerKey, type WriterDirectory } from '../db/board-writers.js';
 import { correctionKey, type RoomStore, type StoreRecord } from '../db/room-store.js';
 import { BoardCore, ROOM_LIMITS, type BoardListener } from './board-core.js';
 import { boardRequest, unknownGroup } from './board-request.js';
@@ -28,6 +29,7 @@ import { systemClock, type Cancel, type Clock } from './clock.js';
 import { cleanName } from './display-name.js';
 import { HistoryRecorder, type BoardRecord } from './history-recorder.js';
 import { Membership, type Member, type MemberSocket } from './membership.js';
+import type { Returning } from './returning-writers.js';
 import { generatedName } from './names.js';
 import { Presence, PRESENCE_BEAT_MS } from './presence.js';
 
@@ -49,6 +51,8 @@ export interface RoomDeps {
   correct?(key: string, text: string | null): void;
   /** The name a logged-in writer shows on boards (null: unknown, a generated one is used). */
   nameOf?(userId: string): Promise<string | null>;
+  /** Writers who come back after a restart or on another node (default: this node's memory only). */
+  writers?: WriterDirectory;
   modelVersion: string;
   log: { warn(obj: object, msg: string): void };
   /** Time and timers (default: the system's). */
@@ -67,7 +71,7 @@ type Hello = Extract<ClientMessage, { type: 'hello' }>;
 const singleNode = new LocalBus();
 
 export class Room {
-  private readonly members = new Membership();
+  private readonly members: Membership;
   private readonly board: BoardCore;
   private readonly presence: Presence;
   private readonly history: HistoryRecorder;
@@ -85,6 +89,7 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.clock = deps.clock ?? systemClock;
+    this.members = new Membership(id, deps.writers, deps.log);
     this.board = new BoardCore({ recognize: deps.recognize, modelVersion: deps.modelVersion, listener: this.boardListener() });
     this.presence = new Presence((deps.bus ?? singleNode).node, () => this.members.connectedParticipants());
     this.history = new HistoryRecorder({
@@ -151,6 +156,7 @@ export class Room {
   async join(socket: MemberSocket, hello: Hello, userId: string | null = null): Promise<Member | null> {
     this.members.forgetStale(this.clock.now());
     const session = hello.resume?.session;
+    const writer = hello.client ? writerKey(hello.client) : undefined;
     let member = session ? this.members.bySession(session) : undefined;
     let fromOtherNode = false;
     if (session && !member) {
@@ -180,17 +186,19 @@ export class Room {
         return null;
       }
       const accountName = userId ? await this.accountName(userId) : null;
-      const returning = this.members.returning(hello.client, this.board.allStrokes());
+      const returning = await this.returningWriter(writer);
       if (returning) {
         // Their previous connection (the page before the reload) will not resume: it is this one now.
         if (returning.replaces) this.members.forget(returning.replaces);
         member = this.members.newMember(socket, accountName ? { ...returning.participant, name: accountName } : returning.participant, userId);
         member.undoStack = returning.own;
       } else {
-        member = this.members.newMember(socket, this.members.newParticipant(accountName ?? cleanName(hello.name) ?? generatedName()), userId);
+        const name = accountName ?? cleanName(hello.name) ?? generatedName();
+        member = this.members.newMember(socket, this.members.newParticipant(name, this.presence.participants()), userId);
       }
+      if (writer) this.members.keepWriter(writer, member.participant);
     }
-    this.members.admit(member, hello.client);
+    this.members.admit(member, writer);
     this.share(member);
     this.welcome(member, resumed && !fromOtherNode, hello.resume?.lastSeq);
     this.presenceChanged();
@@ -223,6 +231,16 @@ export class Room {
     if (canReplay) for (const data of this.board.eventsSince(lastSeq)) member.socket?.send(data);
     const result = this.board.recognition.fullResult();
     if (result) this.sendTo(member, result);
+  }
+
+  /** The writer behind a browser's (hashed) key coming back, if any (see Membership.returning). */
+  private async returningWriter(key: string | undefined): Promise<Returning | undefined> {
+    this.joining++;
+    try {
+      return await this.members.returning(key, this.board.allStrokes());
+    } finally {
+      this.joining--;
+    }
   }
 
   private async accountName(userId: string): Promise<string | null> {

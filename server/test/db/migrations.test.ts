@@ -19,7 +19,7 @@ async function fresh(provider: (typeof PROVIDERS)[number]) {
   return db;
 }
 
-const TABLES = ['account_tokens', 'board_records', 'health_probes', 'recognitions', 'recognized_digits', 'sessions', 'users'];
+const TABLES = ['account_tokens', 'board_records', 'board_writers', 'health_probes', 'recognitions', 'recognized_digits', 'sessions', 'users'];
 
 describe.each(PROVIDERS)('migrations on %s', (provider) => {
   it('apply to an empty database, then are idempotent and keep the data', async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { Connection } from '../../src/realtime/connection.js';
 import { ReturningWriters } from '../../src/realtime/returning-writers.js';
+import { MemoryWriters, writerKey, type WriterDirectory } from '../../src/db/board-writers.js';
 import { MemoryRoomStore } from '../../src/db/room-store.js';
 import { RoomRegistry } from '../../src/realtime/rooms.js';
 
@@ -16,14 +17,16 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-function world() {
+/** A server: a registry over a store and a writer directory (shared by two worlds: a restart). */
+function world(store = new MemoryRoomStore(), writers: WriterDirectory = new MemoryWriters(), warnings: string[] = []) {
   const registry = new RoomRegistry({
-    store: new MemoryRoomStore(),
+    store,
+    writers,
     record: () => {},
     correct: () => {},
     recognize: async (strokes) => ({ text: String(strokes.length), digits: [], rejected: [], model: 'test', ms: 0 }),
     modelVersion: 'test',
-    log: { warn: () => {} },
+    log: { warn: (_obj, msg) => warnings.push(msg) },
   });
   const client = (client?: string) => {
     const inbox: ServerMessage[] = [];
@@ -38,7 +41,7 @@ function world() {
     };
     return { inbox, send, of, draw, welcome: () => of('welcome')[0], close: () => conn.dispose() };
   };
-  return { client };
+  return { client, stop: () => registry.close() };
 }
 
 describe('writers who come back', () => {
@@ -100,6 +103,58 @@ describe('writers who come back', () => {
     expect(b.welcome().you.id).not.toBe(a.welcome().you.id);
     expect(c.welcome().you.id).not.toBe(a.welcome().you.id);
     expect(JSON.stringify([...a.inbox, ...b.inbox, ...c.inbox])).not.toContain(KEY);
+  });
+});
+
+describe('writers who come back after a restart', () => {
+  it('the same key is the same participant, with its colour, and undo reaches the strokes written before', async () => {
+    const store = new MemoryRoomStore();
+    const writers = new MemoryWriters();
+    const first = world(store, writers);
+    const before = first.client(KEY);
+    await settle();
+    before.draw('s1');
+    before.draw('s2');
+    await settle();
+    const you = before.welcome().you;
+    before.close();
+    await first.stop();
+
+    const second = world(store, writers);
+    const after = second.client(KEY);
+    await settle();
+    const other = second.client();
+    await settle();
+    expect(after.welcome().you).toEqual(you);
+    // Someone new takes a colour nobody present wears.
+    expect(other.welcome().you.color).not.toBe(you.color);
+    after.send({ type: 'undo' });
+    after.send({ type: 'undo' });
+    await settle();
+    expect(other.of('erased').map((e) => [e.strokeIds, e.by])).toEqual([
+      [['s2'], you.id],
+      [['s1'], you.id],
+    ]);
+    // The directory holds the key's hash, never the key.
+    expect([...writers.rows.keys()]).toEqual([`${ROOM} ${writerKey(KEY)}`]);
+  });
+
+  it('a directory that cannot answer makes a new writer, and the join still works', async () => {
+    const warnings: string[] = [];
+    const broken: WriterDirectory = { find: () => Promise.reject(new Error('database away')), remember: () => Promise.reject(new Error('database away')) };
+    const w = world(new MemoryRoomStore(), broken, warnings);
+    const a = w.client(KEY);
+    await settle();
+    expect(a.welcome().you.id).toBeTruthy();
+    a.draw('s1');
+    await settle();
+    expect(a.of('ack').map((m) => m.strokeId)).toEqual(['s1']);
+    expect(warnings).toEqual(['looking up a returning writer failed; they join as a new writer', 'remembering a writer failed']);
+    // This node still knows them after a reload.
+    a.close();
+    const b = w.client(KEY);
+    await settle();
+    expect(b.welcome().you).toEqual(a.welcome().you);
   });
 });
 
