@@ -15,21 +15,34 @@ import { symbolStrokes } from './symbol-strokes.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
-/** Fashion-MNIST training images fitted like real input, or null when the package is absent. */
-export async function loadFashion(limit = Infinity): Promise<Float32Array[] | null> {
-  const file = `${FASHION_DIR}/train-images-idx3-ubyte.gz`;
+/** A Fashion-MNIST image file: how many images it holds, and one of them fitted like real input. */
+export interface FashionImages {
+  count: number;
+  fitted(index: number): Float32Array;
+}
+
+/** Reads Debian's Fashion-MNIST training or test (t10k) images, or null when the package is absent. */
+export async function readFashion(split: 'train' | 't10k'): Promise<FashionImages | null> {
+  const file = `${FASHION_DIR}/${split}-images-idx3-ubyte.gz`;
   if (!existsSync(file)) return null;
   const bytes = gunzipSync(await readFile(file));
-  if (bytes.readUInt32BE(0) !== 2051) throw new Error('Fashion-MNIST: bad IDX magic');
-  const count = Math.min(bytes.readUInt32BE(4), limit);
+  if (bytes.readUInt32BE(0) !== 2051) throw new Error(`Fashion-MNIST ${split}: bad IDX magic`);
   const px = INPUT_SIZE * INPUT_SIZE;
-  const out: Float32Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const raw = new Float32Array(px);
-    for (let k = 0; k < px; k++) raw[k] = bytes[16 + i * px + k] / 255;
-    out.push(fitImage(raw, INPUT_SIZE, INPUT_SIZE));
-  }
-  return out;
+  return {
+    count: bytes.readUInt32BE(4),
+    fitted: (index) => {
+      const raw = new Float32Array(px);
+      for (let k = 0; k < px; k++) raw[k] = bytes[16 + index * px + k] / 255;
+      return fitImage(raw, INPUT_SIZE, INPUT_SIZE);
+    },
+  };
+}
+
+/** Fashion-MNIST training images fitted like real input, or null when the package is absent. */
+export async function loadFashion(limit = Infinity): Promise<Float32Array[] | null> {
+  const images = await readFashion('train');
+  if (!images) return null;
+  return Array.from({ length: Math.min(images.count, limit) }, (_, i) => images.fitted(i));
 }
 
 /**

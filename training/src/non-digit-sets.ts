@@ -3,31 +3,21 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
-import { INPUT_SIZE, NOT_A_DIGIT } from '../../common/model-contract.js';
-import { fitImage } from '../../common/preprocess.js';
+import { NOT_A_DIGIT } from '../../common/model-contract.js';
 import { renderStrokes } from '../../common/render.js';
 import { SHAPES, shapeStrokes } from '../../test-support/shape-strokes.js';
-import { FASHION_DIR, scribble } from './negatives.js';
+import { FASHION_DIR, readFashion, scribble } from './negatives.js';
 import { pickIndices, type RobustnessSet } from './robustness-set.js';
-
-const N = INPUT_SIZE;
-const PX = N * N;
 
 /** A seeded sample of Fashion-MNIST *test* images (training used the train file), or null. */
 export async function fashionTest(count: number, seed: string): Promise<RobustnessSet | null> {
-  const file = `${FASHION_DIR}/t10k-images-idx3-ubyte.gz`;
+  const fashion = await readFashion('t10k');
+  if (!fashion) return null;
   const labelFile = `${FASHION_DIR}/t10k-labels-idx1-ubyte.gz`;
-  if (!existsSync(file)) return null;
-  const bytes = gunzipSync(await readFile(file));
-  if (bytes.readUInt32BE(0) !== 2051) throw new Error('Fashion-MNIST test: bad IDX magic');
   const classes = existsSync(labelFile) ? gunzipSync(await readFile(labelFile)).subarray(8) : null;
   const names = ['T-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot'];
-  const pick = pickIndices(bytes.readUInt32BE(4), count, `${seed}:fashion`).sort((a, b) => a - b);
-  const images = pick.map((i) => {
-    const raw = new Float32Array(PX);
-    for (let k = 0; k < PX; k++) raw[k] = bytes[16 + i * PX + k] / 255;
-    return fitImage(raw, N, N);
-  });
+  const pick = pickIndices(fashion.count, count, `${seed}:fashion`).sort((a, b) => a - b);
+  const images = pick.map((i) => fashion.fitted(i));
   return {
     id: 'fashion',
     name: 'Fashion-MNIST test',
