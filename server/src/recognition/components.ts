@@ -1,13 +1,19 @@
 /** Connected components of a binary ink mask: the marks of a photo or scan. */
-export interface Component {
-  label: number;
+import type { Box } from '../../../common/preprocess.js';
+
+/**
+ * Ink in a mask: its box in pixels (inclusive: maxX is its last column), its area and where it
+ * touches the image's border. A component has one; so has a group of components (marks.ts).
+ */
+export interface InkBox extends Box {
   area: number;
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
   /** Pixels on the image's top, right, bottom and left edges. */
   contact: [number, number, number, number];
+}
+
+/** A connected component: its label in the label image, and its ink. */
+export interface Component extends InkBox {
+  label: number;
 }
 
 /** 8-connected components of a binary mask (two passes, union-find). Labels start at 1; 0 is background. */

@@ -4,17 +4,11 @@
  * digits. Which marks make a digit, and where to cut, is decided in image.ts by reading them all.
  */
 import { groupByOverlap } from '../../../common/segment.js';
-import type { Component } from './components.js';
+import type { Component, InkBox } from './components.js';
 
 /** Components that overlap horizontally (the two strokes of a 4 or 5): used for the line's height and the count of digits. */
-export interface MarkGroup {
+export interface MarkGroup extends InkBox {
   members: Component[];
-  area: number;
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-  contact: [number, number, number, number];
 }
 
 /**
@@ -22,7 +16,7 @@ export interface MarkGroup {
  * lying on the border for most of its length, and shallow. A digit cropped tightly touches the
  * border too, but only where its strokes end, or it is deep (the bar of a 7 along the top).
  */
-function isBorderBand(c: Component | MarkGroup, w: number, h: number): boolean {
+function isBorderBand(c: InkBox, w: number, h: number): boolean {
   const [top, right, bottom, left] = c.contact;
   const cw = c.maxX - c.minX + 1, ch = c.maxY - c.minY + 1;
   const alongX = Math.max(top, bottom) >= Math.max(0.5 * cw, 0.05 * w) && ch <= 0.15 * h;
