@@ -20,6 +20,12 @@ const RETRACE_SHARE = 0.9;
 const TOUCH_SAMPLES = 32;
 /** Log-prior against cutting through, or merging, the groups of the old overlap rule. */
 const OVERLAP_RULE = 5;
+/**
+ * Log-prior against a boundary between two strokes that meet at a point (formPoint: the arms of a
+ * V, the strokes of an N or an M): the strokes of one letter or shape, seldom two digits written
+ * side by side.
+ */
+const JOINED = 4;
 /** Candidates whose prior is below this are not worth scoring: they cannot win. */
 const HOPELESS = -15;
 /**
@@ -79,6 +85,53 @@ function touches(a: Stroke, b: Stroke, reach: number): boolean {
   };
   // Crossing strokes have a sample of each near the other's line, to within the sampling step.
   return a.some((p) => near(p, b)) || b.some((p) => near(p, a));
+}
+
+/** Cosine of the widest angle two strokes may leave a shared end at and still form a point (a V, an N). */
+const POINT_COS = Math.cos((70 * Math.PI) / 180);
+
+/** The direction a stroke leaves its end `atStart` (or its last point) in, over about `length` of ink. */
+function leaving(stroke: Stroke, atStart: boolean, length: number): [number, number] {
+  const points = atStart ? stroke : [...stroke].reverse();
+  const [x0, y0] = points[0];
+  let far = points[points.length - 1];
+  for (const p of points) {
+    if (Math.hypot(p[0] - x0, p[1] - y0) >= length) {
+      far = p;
+      break;
+    }
+  }
+  return [far[0] - x0, far[1] - y0];
+}
+
+/** Ink length over the distance between the ends, at most, of a stroke that is a straight line. */
+const STRAIGHT = 1.1;
+
+/** Whether a stroke is about a straight line. */
+function straight(stroke: Stroke): boolean {
+  let ink = 0;
+  for (let i = 1; i < stroke.length; i++) ink += Math.hypot(stroke[i][0] - stroke[i - 1][0], stroke[i][1] - stroke[i - 1][1]);
+  const chord = Math.hypot(stroke[stroke.length - 1][0] - stroke[0][0], stroke[stroke.length - 1][1] - stroke[0][1]);
+  return chord > 0 && ink <= STRAIGHT * chord;
+}
+
+/**
+ * Whether two straight strokes meet at a point: an end of each within `reach` of the other's, the
+ * two leaving it at an acute angle (the arms of a V, the strokes of an N or an M). Neighbouring
+ * digits that touch are seldom both straight lines meeting end to end at a sharp angle.
+ */
+function formPoint(a: Stroke, b: Stroke, reach: number, length: number): boolean {
+  if (a.length < 2 || b.length < 2 || !straight(a) || !straight(b)) return false;
+  for (const atA of [true, false]) {
+    for (const atB of [true, false]) {
+      const p = atA ? a[0] : a[a.length - 1], q = atB ? b[0] : b[b.length - 1];
+      if (Math.hypot(p[0] - q[0], p[1] - q[1]) > reach) continue;
+      const [ux, uy] = leaving(a, atA, length), [vx, vy] = leaving(b, atB, length);
+      const norms = Math.hypot(ux, uy) * Math.hypot(vx, vy);
+      if (norms > 0 && (ux * vx + uy * vy) / norms >= POINT_COS) return true;
+    }
+  }
+  return false;
 }
 
 /** Strokes taken as one unit of the lattice: a stroke, with the strokes that retrace it. */
@@ -159,6 +212,9 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
   // Which atoms touch: the parts of one digit meet; neighbouring digits mostly do not.
   const samples = atoms.map((a) => a.strokes.map((s) => sample(s, TOUCH_SAMPLES)));
   const touching = atoms.map(() => new Set<number>());
+  // Which atoms meet at a point (see JOINED).
+  const joined = atoms.map(() => new Set<number>());
+  const piece = (i: number) => atoms[i].box.maxY - atoms[i].box.minY < 0.75 * H;
   for (let i = 0; i < atoms.length; i++) {
     for (let j = i + 1; j < atoms.length; j++) {
       const a = atoms[i].box, b = atoms[j].box;
@@ -166,6 +222,10 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       if (samples[i].some((si) => samples[j].some((sj) => touches(si, sj, reach)))) {
         touching[i].add(j);
         touching[j].add(i);
+      }
+      if (atoms[i].strokes.some((si) => atoms[j].strokes.some((sj) => formPoint(si, sj, reach, 0.3 * H)))) {
+        joined[i].add(j);
+        joined[j].add(i);
       }
     }
   }
@@ -181,12 +241,14 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     const narrower = Math.max(Math.min(left.maxX - left.minX, right.maxX - right.minX), 0.15 * H);
     // A piece of ink (shorter than a digit) that meets ink across the boundary is usually part of
     // that digit; two whole-height strokes that touch are as often two digits written close.
-    let met = 0;
-    const piece = (i: number) => atoms[i].box.maxY - atoms[i].box.minY < 0.75 * H;
-    for (let i = Math.max(0, k - MAX_STROKES); i < k; i++) for (const j of touching[i]) if (j >= k && (piece(i) || piece(j))) met++;
+    let met = 0, ends = 0;
+    for (let i = Math.max(0, k - MAX_STROKES); i < k; i++) {
+      for (const j of joined[i]) if (j >= k) ends++;
+      for (const j of touching[i]) if (j >= k && !joined[i].has(j) && (piece(i) || piece(j))) met++;
+    }
     let splitsGroup = false;
     for (let i = Math.max(0, k - MAX_STROKES); i < k && !splitsGroup; i++) for (let j = k; j < Math.min(atoms.length, k + MAX_STROKES); j++) if (overlapGroup[i] === overlapGroup[j]) splitsGroup = true;
-    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4) - 2 * Math.min(met, 3) - (splitsGroup ? OVERLAP_RULE : 0);
+    return cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4) - 2 * Math.min(met, 3) - JOINED * Math.min(ends, 2) - (splitsGroup ? OVERLAP_RULE : 0);
   });
   const candidates: InkCandidate[] = [];
   for (let from = 0; from < atoms.length; from++) {
@@ -199,7 +261,7 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const order = span.flatMap((a) => a.indices).sort((a, b) => a - b);
       const between = order[order.length - 1] - order[0] + 1 - order.length;
       const merged = to - from - 1;
-      const groupsMerged = new Set(overlapGroup.slice(from, to)).size - 1;
+      const groupsMerged = mergedGroups(overlapGroup, joined, from, to);
       const shared = together - 0.5 * Math.min(between, 4) - OVERLAP_RULE * groupsMerged;
       const asDigit = digitPrior(box, H, minExtent) + shared;
       // On a board for digits, ink is read as "not a digit" only when the model is sure of it: more
@@ -207,7 +269,10 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       // that touches its neighbours (more likely part of a digit than a stray mark).
       const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
       const w = box.maxX - box.minX, h = Math.max(box.maxY - box.minY, minExtent);
-      const asNoise = shared - 1 - merged - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
+      // Strokes that meet at points are one mark, whatever it is: their number does not count against it.
+      let points = 0;
+      for (let i = from; i < to; i++) for (const j of joined[i]) if (j > i && j < to) points++;
+      const asNoise = shared - 1 - Math.max(0, merged - points) - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
       if (Math.max(asDigit, asNoise) < HOPELESS) continue;
       const inOrder = span.flatMap((a) => a.strokes.map((stroke, k) => ({ stroke, index: a.indices[k] }))).sort((a, b) => a.index - b.index);
       candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: inOrder.map((a) => a.stroke) });
@@ -224,6 +289,20 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     cutPriors.push(0);
   });
   return { nodes: atoms.length + marks.length + 1, candidates, cutPriors };
+}
+
+/**
+ * How many overlap groups a candidate of atoms [from, to) merges, groups whose atoms meet at a
+ * point counting as one: merging the strokes of a V costs nothing against the old overlap rule.
+ */
+function mergedGroups(overlapGroup: readonly number[], joined: readonly Set<number>[], from: number, to: number): number {
+  const owner = new Map<number, number>();
+  const root = (g: number): number => {
+    const o = owner.get(g) ?? g;
+    return o === g ? g : root(o);
+  };
+  for (let i = from; i < to; i++) for (const j of joined[i]) if (j >= from && j < to) owner.set(root(overlapGroup[i]), root(overlapGroup[j]));
+  return new Set(overlapGroup.slice(from, to).map(root)).size - 1;
 }
 
 /**

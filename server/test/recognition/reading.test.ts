@@ -13,7 +13,7 @@ import inference from '../../src/plugins/inference.js';
 import { BoardRasterizer } from '../../src/recognition/rasterize.js';
 import { recognizeStrokes } from '../../src/recognition/recognizer.js';
 import type { Pt, Strokes } from '../../../test-support/digit-strokes.js';
-import { LETTERS, letter, MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, shape, SHAPES, spacedNumber, tap } from '../fixtures/handwriting.js';
+import { LETTERS, letter, MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, shape, SHAPES, spacedNumber, STROKE_BY_STROKE_LETTERS, strokeByStrokeLetter, tap } from '../fixtures/handwriting.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -107,6 +107,27 @@ describe('not a digit', () => {
       expect(r.rejected.length).toBeGreaterThan(0);
     });
   }
+
+  // Each straight stroke alone is a confident "1": these read "11", "111" and "1111" before the
+  // strokes meeting at sharp points were taken as one mark.
+  for (const name of Object.keys(STROKE_BY_STROKE_LETTERS)) {
+    it(`a capital ${name} written one straight stroke at a time abstains`, async () => {
+      const r = await read(strokeByStrokeLetter(name));
+      expect(r.text).toBe('');
+      expect(r.rejected.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('ones written close, side by side or slanted towards each other, stay ones', async () => {
+    expect((await read(spacedNumber('11', 0.05))).text).toBe('11');
+    expect((await read(spacedNumber('111', 0.1))).text).toBe('111');
+    // Slanted towards each other without meeting: a gap at the foot, unlike a V.
+    const leaning: Strokes = [
+      [[200, 200, 0], [230, 400, 100]],
+      [[300, 200, 0], [260, 400, 100]],
+    ];
+    expect((await read(leaning)).text).toBe('11');
+  });
 
   for (const name of Object.keys(SHAPES)) {
     it(`the shape "${name}" abstains`, async () => {
