@@ -35,6 +35,9 @@ export default defineConfig({
       injectManifest: {
         // Source maps are for developers, never cached on users' devices.
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The password-strength dictionaries serve registering, which needs the server anyway:
+        // fetched when first used, not downloaded with the app.
+        globIgnores: ['**/password-strength-*.js'],
         // The lazily loaded on-device recognizer chunk (onnxruntime-web's JS) is the largest file.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
@@ -61,6 +64,10 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    rolldownOptions: {
+      // zxcvbn and its dictionaries in one named chunk, which the service worker leaves out.
+      output: { codeSplitting: { groups: [{ name: 'password-strength', test: /node_modules[\\/]@zxcvbn-ts/ }] } },
+    },
   },
   server: {
     // In dev the API, the WebSocket and onnxruntime's files live on the Node server: same-origin paths, proxied.
