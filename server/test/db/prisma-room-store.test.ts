@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startPgCluster } from '../../../scripts/db-pg-cluster.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrations.js';
@@ -17,15 +17,22 @@ const ids = ({ strokes }: StoredBoard) => strokes.map((s) => s.id);
 
 /** An outage that the test switches on and off, in the shape Prisma reports one. */
 function switchableOutage(db: Db) {
-  const state = { down: false, calls: 0 };
+  const state = { down: false, calls: 0, refused: 0 };
   const inner = new PrismaRoomStore(db);
+  const waiters: { count: number; resolve: () => void }[] = [];
+  /** Resolves once `count` writes have been refused. */
+  const refusedAtLeast = (count: number) => new Promise<void>((resolve) => (state.refused >= count ? resolve() : waiters.push({ count, resolve })));
   const write = async (roomId: string, records: StoreRecord[]) => {
     state.calls++;
-    if (state.down) throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'ECONNREFUSED' });
+    if (state.down) {
+      state.refused++;
+      for (const w of waiters.filter((w) => state.refused >= w.count)) w.resolve();
+      throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'ECONNREFUSED' });
+    }
     // The real transaction, through the store's own writer.
     await (inner as unknown as { writeBatch(r: string, recs: StoreRecord[]): Promise<void> }).writeBatch(roomId, records);
   };
-  return { state, write };
+  return { state, write, refusedAtLeast };
 }
 
 async function rowCount(db: Db, roomId: string): Promise<number> {
@@ -243,7 +250,8 @@ describe.each(PROVIDERS)('PrismaRoomStore on %s', (provider) => {
       );
       const other = store.append('other', stroke('o', 1));
       const states = await Promise.all([...appends, other].map(settledState));
-      await new Promise((r) => setTimeout(r, 100));
+      // Both rooms refused, and tried again at least twice.
+      await outage.refusedAtLeast(6);
       expect(states.map((s) => s())).toEqual(Array(5).fill('pending'));
       expect(store.stats).toMatchObject({ queued: 5, failing: true });
       expect(store.stats.lastError).toMatch(/reach/);
@@ -361,7 +369,8 @@ describe('PrismaRoomStore through a PostgreSQL outage', () => {
       const appends = Array.from({ length: 20 }, (_, i) => store.append('r', stroke(`s${i}`, i + 2)));
       appends.push(store.append('r', { t: 'erase', ids: ['s0'], seq: 30 }));
       const states = await Promise.all(appends.map(settledState));
-      await new Promise((r) => setTimeout(r, 500));
+      // Waits (a bound, not a timing check) until the store has found the server away.
+      await vi.waitFor(() => expect(store.stats.failing).toBe(true), { timeout: 30_000, interval: 20 });
       expect(states.every((s) => s() === 'pending')).toBe(true);
       expect(store.stats).toMatchObject({ queued: 21, failing: true });
       await cluster.resume();
