@@ -181,12 +181,12 @@ export class Room {
       member.replaying.clear();
       member.userId = userId;
     } else if (!member) {
-      if (this.presence.participants().length >= MAX_ROOM_PARTICIPANTS) {
-        socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
-        return null;
-      }
+      const full = () => this.presence.participants().length >= MAX_ROOM_PARTICIPANTS;
+      if (full()) return this.refuseFull(socket);
       const accountName = userId ? await this.accountName(userId) : null;
       const returning = await this.returningWriter(writer);
+      // Others may have joined while the name or the writer was looked up.
+      if (full()) return this.refuseFull(socket);
       if (returning) {
         // Their previous connection (the page before the reload) will not resume: it is this one now.
         if (returning.replaces) this.members.forget(returning.replaces);
@@ -231,6 +231,11 @@ export class Room {
     if (canReplay) for (const data of this.board.eventsSince(lastSeq)) member.socket?.send(data);
     const result = this.board.recognition.fullResult();
     if (result) this.sendTo(member, result);
+  }
+
+  private refuseFull(socket: MemberSocket): null {
+    socket.close(CloseCode.roomFull, `this board already has ${MAX_ROOM_PARTICIPANTS} writers`);
+    return null;
   }
 
   /** The writer behind a browser's (hashed) key coming back, if any (see Membership.returning). */

@@ -4,7 +4,7 @@
  * before it; a second tab with the same key, or another key, is another writer.
  */
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
+import { CloseCode, MAX_ROOM_PARTICIPANTS, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
 import { Connection } from '../../src/realtime/connection.js';
 import { ReturningWriters } from '../../src/realtime/returning-writers.js';
 import { MemoryWriters, writerKey, type WriterDirectory } from '../../src/db/board-writers.js';
@@ -30,7 +30,8 @@ function world(store = new MemoryRoomStore(), writers: WriterDirectory = new Mem
   });
   const client = (client?: string) => {
     const inbox: ServerMessage[] = [];
-    const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: () => {} };
+    const closes: number[] = [];
+    const socket = { send: (d: string) => inbox.push(JSON.parse(d)), close: (code: number) => closes.push(code) };
     const conn = new Connection(socket, registry, { warn: () => {} }, null);
     const send = (m: unknown) => conn.handle(JSON.stringify(m));
     send({ type: 'hello', protocol: PROTOCOL_VERSION, room: ROOM, ...(client ? { client } : {}) });
@@ -39,7 +40,7 @@ function world(store = new MemoryRoomStore(), writers: WriterDirectory = new Mem
       send({ type: 'stroke-begin', strokeId: id, points: [[0, 0]] });
       send({ type: 'stroke-end', strokeId: id });
     };
-    return { inbox, send, of, draw, welcome: () => of('welcome')[0], close: () => conn.dispose() };
+    return { inbox, closes, send, of, draw, welcome: () => of('welcome')[0], close: () => conn.dispose() };
   };
   return { client, stop: () => registry.close() };
 }
@@ -155,6 +156,22 @@ describe('writers who come back after a restart', () => {
     const b = w.client(KEY);
     await settle();
     expect(b.welcome().you).toEqual(a.welcome().you);
+  });
+});
+
+describe('a full board', () => {
+  it('admits no more writers than it holds while their keys are looked up', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // Every lookup waits until all the writers have said hello: their joins overlap.
+    const slow: WriterDirectory = { find: () => answered.then(() => null), remember: async () => {} };
+    const w = world(new MemoryRoomStore(), slow);
+    const clients = Array.from({ length: MAX_ROOM_PARTICIPANTS + 5 }, (_, i) => w.client(`key-${String(i).padStart(16, '0')}`));
+    await settle();
+    answer();
+    await settle();
+    expect(clients.filter((c) => c.welcome())).toHaveLength(MAX_ROOM_PARTICIPANTS);
+    expect(clients.flatMap((c) => c.closes)).toEqual(Array(5).fill(CloseCode.roomFull));
   });
 });
 
