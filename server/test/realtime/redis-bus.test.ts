@@ -1,8 +1,8 @@
 /**
  * Two nodes in one process, each a RoomRegistry with its own RedisBus on a throwaway
  * redis-server, sharing one board store (the durable database). Clients are in-memory sockets
- * driven through Connection, as in room.test.ts. The process-level fault tests (kill -9, real
- * PostgreSQL) are in server/cluster/.
+ * driven through Connection, as in the room-*.test.ts files. The process-level fault tests
+ * (kill -9, real PostgreSQL) are in server/cluster/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION, type ServerMessage } from '../../../common/protocol.js';
