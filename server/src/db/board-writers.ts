@@ -28,6 +28,26 @@ export interface WriterDirectory {
   find(roomId: string, key: string): Promise<Participant | null>;
   /** Remembers (or refreshes) the participant behind a hashed key. */
   remember(roomId: string, key: string, participant: Participant): Promise<void>;
+  /** The names of the board's writers by participant id (an export names who wrote each number). */
+  names?(roomId: string): Promise<Map<string, string>>;
+}
+
+/** A stored participant, or null for a row that is not one (written by hand, or by a future version). */
+function parseParticipant(json: string): Participant | null {
+  let participant: unknown;
+  try {
+    participant = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  return Value.Check(ParticipantSchema, participant) ? participant : null;
+}
+
+/** Participant id -> name, from participants in any order (the last one of an id wins). */
+function namesOf(participants: Iterable<Participant | null>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const p of participants) if (p) names.set(p.id, p.name);
+  return names;
 }
 
 export class BoardWriters implements WriterDirectory {
@@ -45,15 +65,14 @@ export class BoardWriters implements WriterDirectory {
       lookup.catch(() => {});
       throw new Error(`the writer directory did not answer within ${FIND_TIMEOUT_MS} ms`);
     }
-    if (!row) return null;
-    let participant: unknown;
-    try {
-      participant = JSON.parse(row.participant);
-    } catch {
-      return null;
-    }
-    // A row that is not a participant (written by hand, or by a future version) is a new writer.
-    return Value.Check(ParticipantSchema, participant) ? participant : null;
+    // A row that is not a participant is a new writer.
+    return row ? parseParticipant(row.participant) : null;
+  }
+
+  async names(roomId: string): Promise<Map<string, string>> {
+    // Oldest first: a participant remembered under several keys keeps its latest name.
+    const rows = await this.db.boardWriter.findMany({ where: { roomId }, orderBy: { seenAt: 'asc' }, select: { participant: true } });
+    return namesOf(rows.map((r) => parseParticipant(r.participant)));
   }
 
   async remember(roomId: string, key: string, participant: Participant, now = new Date()): Promise<void> {
@@ -81,5 +100,9 @@ export class MemoryWriters implements WriterDirectory {
 
   async remember(roomId: string, key: string, participant: Participant): Promise<void> {
     this.rows.set(`${roomId} ${key}`, structuredClone(participant));
+  }
+
+  async names(roomId: string): Promise<Map<string, string>> {
+    return namesOf([...this.rows].filter(([k]) => k.startsWith(`${roomId} `)).map(([, p]) => p));
   }
 }

@@ -46,6 +46,11 @@ export interface StoredStroke {
   author: string;
   color: string;
   points: number[][];
+  /**
+   * When the server completed the stroke (epoch ms). Absent from strokes stored before it was
+   * kept: every store keeps the stroke's JSON as it is, so old records still load.
+   */
+  at?: number;
 }
 
 /**

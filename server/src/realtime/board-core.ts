@@ -12,7 +12,7 @@
  * across nodes (presence.ts), history records (history-recorder.ts), the bus and the store.
  */
 import type { Box } from '../../../common/preprocess.js';
-import type { BoardEvent, BoardStroke, ServerMessage } from '../../../common/protocol.js';
+import type { BoardEvent, BoardStroke, GroupResult, ServerMessage } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { StoredCorrection, StoredStroke } from '../db/room-store.js';
 import type { Change, Snapshot } from './bus.js';
@@ -53,12 +53,25 @@ export interface BoardCoreDeps {
   listener: BoardListener;
 }
 
+/** The board as an export shows it (board-export.ts). */
+export interface BoardContents {
+  /** Completed strokes in drawing order, with when they were completed where that is known. */
+  strokes: StoredStroke[];
+  /** The numbers members hold, in reading order. */
+  groups: GroupResult[];
+}
+
+/** A stroke's `at` as a property, absent when unknown (strokes stored before it was kept). */
+const timed = (at: number | undefined): { at?: number } => (at === undefined ? {} : { at });
+
 /** Ids removed while still drawn, remembered at most (a clear forgets them beyond this). */
 const MAX_DROPPED = 10_000;
 
 export class BoardCore {
   private readonly strokes = new Map<string, BoardStroke>();
   private totalPoints = 0;
+  /** When each completed stroke was completed (StoredStroke.at), where that is known. */
+  private readonly completedAt = new Map<string, number>();
   /** Ids removed by a clear or erase while their author was still drawing: later points are dropped quietly. */
   private readonly dropped = new Set<string>();
   private readonly log = new EventLog();
@@ -100,6 +113,25 @@ export class BoardCore {
     return this.strokes.size;
   }
 
+  /** A completed stroke as stores keep it (with when it was completed, where that is known). */
+  storedStroke(id: string): StoredStroke | undefined {
+    const stroke = this.strokes.get(id);
+    if (!stroke?.done) return undefined;
+    const { author, color, points } = stroke;
+    return { id, author, color, points, ...timed(this.completedAt.get(id)) };
+  }
+
+  /** The completed strokes and the numbers members hold, for an export. */
+  contents(): BoardContents {
+    const strokes: StoredStroke[] = [];
+    for (const id of this.strokes.keys()) {
+      const stroke = this.storedStroke(id);
+      if (stroke) strokes.push(stroke);
+    }
+    const full = this.recognition.fullResult();
+    return { strokes, groups: full?.type === 'result' ? full.groups : [] };
+  }
+
   /** True when `points` more points fit on the board. */
   fits(points: number): boolean {
     return this.totalPoints + points <= ROOM_LIMITS.maxPoints;
@@ -128,9 +160,11 @@ export class BoardCore {
   reset(snapshot: Snapshot): void {
     this.strokes.clear();
     this.totalPoints = 0;
-    for (const s of snapshot.strokes) {
+    this.completedAt.clear();
+    for (const { at, ...s } of snapshot.strokes) {
       this.strokes.set(s.id, { ...s, done: true });
       this.totalPoints += s.points.length;
+      if (at !== undefined) this.completedAt.set(s.id, at);
     }
     this.seq = snapshot.seq;
     this.log.clear();
@@ -195,8 +229,10 @@ export class BoardCore {
       this.emit({ type: 'stroke-begin', seq, stroke: { ...stroke } }, stored.author);
     }
     stroke.done = true;
+    const { at } = stored;
+    if (at !== undefined) this.completedAt.set(stored.id, at);
     this.emit({ type: 'stroke-end', seq, strokeId: stored.id }, stored.author);
-    this.listener.completed(seq, { id: stored.id, author: stored.author, color: stored.color, points: [...stroke.points] });
+    this.listener.completed(seq, { id: stored.id, author: stored.author, color: stored.color, points: [...stroke.points], ...timed(at) });
     this.recognition.add({ id: stored.id, points: stroke.points });
     this.dropStaleCorrections(seq, stored.author);
     this.recognition.noteChange({ strokeId: stored.id });
@@ -215,6 +251,7 @@ export class BoardCore {
       }
       this.totalPoints -= stroke.points.length;
       this.strokes.delete(id);
+      this.completedAt.delete(id);
       if (stroke.done) this.recognition.remove(id);
       else this.drop(id);
       removed.push(id);
@@ -230,6 +267,7 @@ export class BoardCore {
     for (const s of this.strokes.values()) if (!s.done) this.drop(s.id);
     if (this.dropped.size > MAX_DROPPED) this.dropped.clear();
     this.strokes.clear();
+    this.completedAt.clear();
     this.totalPoints = 0;
     this.recognition.clear();
     this.emit({ type: 'cleared', seq, by });

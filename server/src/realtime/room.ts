@@ -23,6 +23,7 @@ import type { Recognition } from '../../../common/recognition.js';
 import { writerKey, type WriterDirectory } from '../db/board-writers.js';
 import { correctionKey, type RoomStore, type StoreRecord } from '../db/room-store.js';
 import { BoardCore, ROOM_LIMITS, type BoardListener } from './board-core.js';
+import { roomContents, type RoomContents } from './board-contents.js';
 import { boardRequest, unknownGroup } from './board-request.js';
 import { LocalBus, type Change, type Channel, type RoomBus, type Signal, type Snapshot } from './bus.js';
 import { systemClock, type Cancel, type Clock } from './clock.js';
@@ -137,6 +138,11 @@ export class Room {
   idle(now = this.clock.now()): boolean {
     if (this.joining > 0 || this.board.recognition.busy) return false;
     return !this.members.anyActive(now);
+  }
+
+  /** The board for an export (board-export.ts): its strokes, its numbers once read, and its writers' names. */
+  contents(): Promise<RoomContents> {
+    return roomContents(this.board, [...this.members.all()].map((m) => m.participant).concat(this.presence.participants()), { ...this.deps, roomId: this.id, clock: this.clock });
   }
 
   /** Stops serving the room on this node. */
@@ -275,14 +281,15 @@ export class Room {
     switch (decision.type) {
       case 'publish':
         if (msg.type === 'undo') this.share(member); // its undo history is shorter now
+        if (decision.change.type === 'stroke-end') decision.change.stroke.at = this.clock.now(); // when it was written, for exports
         return this.publish(decision.change);
       case 'refuse':
         return this.error(member, decision.code, decision.message, decision.strokeId);
       case 'replayed': {
         // Make sure the stroke is stored (the node that had it may have died before storing it;
         // storing is idempotent), then acknowledge it again.
-        const { id, author, color, points } = decision.stroke;
-        this.store(member, { t: 'stroke', stroke: { id, author, color, points } }, this.board.seq);
+        const { id } = decision.stroke;
+        this.store(member, { t: 'stroke', stroke: this.board.storedStroke(id)! }, this.board.seq);
         // Its number may not have been recorded either (records are keyed: never twice).
         return this.history.schedule(id);
       }

@@ -60,4 +60,16 @@ describe.each(PROVIDERS)('board writers on %s', (provider) => {
     expect(await writers.find('room-f', 'bad-json')).toBeNull();
     expect(await writers.find('room-f', 'bad-shape')).toBeNull();
   });
+
+  it('names a board\'s writers by participant id: the latest name of each, rows that are not participants left out', async () => {
+    const writers = new BoardWriters(db);
+    const t0 = Date.parse('2026-12-06T12:00:00Z');
+    await writers.remember('room-g', 'key-1', me, new Date(t0));
+    await writers.remember('room-g', 'key-2', { ...me, name: 'Ada' }, new Date(t0 + 1000));
+    await writers.remember('room-g', 'key-3', { ...me, id: 'p2', name: 'Bo' }, new Date(t0));
+    await writers.remember('room-h', 'key-4', { ...me, id: 'p3', name: 'Elsewhere' }, new Date(t0));
+    await db.boardWriter.create({ data: { roomId: 'room-g', key: 'bad-json', participant: '{not json', seenAt: new Date(t0) } });
+    expect(await writers.names('room-g')).toEqual(new Map([['p1', 'Ada'], ['p2', 'Bo']]));
+    expect(await writers.names('room-none')).toEqual(new Map());
+  });
 });
