@@ -28,9 +28,8 @@ export interface ContentsDeps {
 /** The board's contents for an export; `present` are the participants the room knows now (they win over stored names). */
 export async function roomContents(board: BoardCore, present: readonly Participant[], deps: ContentsDeps): Promise<RoomContents> {
   // The schedule has no "settled" event: poll it, on the room's clock.
-  for (let waited = 0; board.recognition.busy && waited < SETTLE_MAX_MS; waited += SETTLE_POLL_MS) {
-    await new Promise<void>((resolve) => deps.clock.after(SETTLE_POLL_MS, resolve));
-  }
+  const deadline = deps.clock.now() + SETTLE_MAX_MS;
+  while (board.recognition.busy && deps.clock.now() < deadline) await new Promise<void>((resolve) => deps.clock.after(SETTLE_POLL_MS, resolve));
   let names = new Map<string, string>();
   try {
     names = (await deps.writers?.names?.(deps.roomId)) ?? names;

@@ -224,7 +224,7 @@ export class BoardCore {
       // This node missed part of the stroke: take it whole from the author's node.
       if (!stroke && this.strokes.size >= ROOM_LIMITS.maxStrokes) return;
       this.totalPoints += stored.points.length - (stroke?.points.length ?? 0);
-      stroke = { ...stored, points: [...stored.points], done: false };
+      stroke = { id: stored.id, author: stored.author, color: stored.color, points: [...stored.points], done: false };
       this.strokes.set(stored.id, stroke);
       this.emit({ type: 'stroke-begin', seq, stroke: { ...stroke } }, stored.author);
     }

@@ -158,6 +158,31 @@ describe('board core', () => {
     expect(h.board.canReplayFrom(3)).toBe(false); // the log starts after the reset
     expect(h.board.canReplayFrom(10)).toBe(true);
   });
+
+  it('keeps when each stroke was completed for exports, never in what members see, and its numbers as members hold them', async () => {
+    const h = harness();
+    const completed: unknown[] = [];
+    const listener = h.board['listener'];
+    listener.completed = (_seq, stroke) => completed.push(stroke);
+    h.board.reset({ seq: 0, strokes: [{ id: 'old', author: 'a', color: '#000', points: line(0), at: 5 }, { id: 'older', author: 'a', color: '#000', points: line(600) }], corrections: [] });
+    h.apply({ type: 'stroke-end', stroke: { id: 's1', author: 'b', color: '#111', points: line(1200), at: 7 } });
+    expect(completed).toEqual([{ id: 's1', author: 'b', color: '#111', points: line(1200), at: 7 }]);
+    expect(h.board.allStrokes().some((s) => 'at' in s)).toBe(false);
+    expect(h.board.storedStroke('s1')).toEqual({ id: 's1', author: 'b', color: '#111', points: line(1200), at: 7 });
+    expect(h.board.storedStroke('older')).toEqual({ id: 'older', author: 'a', color: '#000', points: line(600) });
+    expect(h.board.storedStroke('nope')).toBeUndefined();
+    expect(h.board.contents()).toEqual({ strokes: [h.board.storedStroke('old'), h.board.storedStroke('older'), h.board.storedStroke('s1')], groups: [] });
+    h.handled();
+    h.recognitions.forEach((r) => r.resolve(reading('1')));
+    await promises();
+    expect(h.board.contents().groups.map((g) => g.strokeIds)).toEqual([['old'], ['older'], ['s1']]);
+    h.apply({ type: 'erased', strokeIds: ['s1'], by: 'b' });
+    h.apply({ type: 'stroke-end', stroke: { id: 's1', author: 'b', color: '#111', points: line(1200) } });
+    expect(h.board.storedStroke('s1')).not.toHaveProperty('at');
+    h.apply({ type: 'cleared', by: 'b' });
+    h.handled();
+    expect(h.board.contents()).toEqual({ strokes: [], groups: [] });
+  });
 });
 
 describe('event log', () => {
