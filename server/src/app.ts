@@ -28,6 +28,7 @@ import mailer from './mail/mailer.js';
 import recognitionsRoutes from './routes/api/recognitions.js';
 import rooms from './plugins/rooms.js';
 import roomRoutes from './routes/api/rooms.js';
+import roomExportRoute from './routes/api/room-export.js';
 import wsRoute from './realtime/ws-route.js';
 import healthRoute from './routes/api/health.js';
 import modelRoutes from './routes/api/model.js';
@@ -95,6 +96,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(recognizeRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
+  await fastify.register(roomExportRoute);
   await fastify.register(authRoutes, { publicUrl: config.PUBLIC_URL });
   await fastify.register(authEmailRoutes, { publicUrl: config.PUBLIC_URL });
   await fastify.register(recognitionsRoutes);
