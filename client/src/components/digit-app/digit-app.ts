@@ -16,6 +16,7 @@ import { AppUpdateController } from '../../offline/app-update.js';
 import { historyHash, roomFromPath } from '../../router.js';
 import '../account-menu/account-menu.js';
 import type { AccountChange } from '../account-menu/account-menu.js';
+import '../board-downloads/board-downloads.js';
 import '../board-toolbar/board-toolbar.js';
 import type { BoardCommand } from '../board-toolbar/board-toolbar.js';
 import '../digit-board/digit-board.js';
@@ -155,6 +156,7 @@ export class DigitApp extends LitElement {
               ${this.shareLink.state === 'copied' ? msg('Copied') : msg('Share link')}
             </button>
             <span class="sr-only" aria-live="polite">${this.shareLink.state === 'copied' ? msg('Link copied') : ''}</span>
+            <board-downloads room=${connection.room ?? ''}></board-downloads>
           </nav>
           <label class="language"
             ><span class="sr-only">${msg('Language')}</span>
