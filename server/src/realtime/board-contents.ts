@@ -25,8 +25,8 @@ export interface ContentsDeps {
   log: { warn(obj: object, msg: string): void };
 }
 
-/** The board's contents for an export; `present` are the participants the room knows now (they win over stored names). */
-export async function roomContents(board: BoardCore, present: readonly Participant[], deps: ContentsDeps): Promise<RoomContents> {
+/** The board's contents for an export; `present` gives the participants the room knows (they win over stored names). */
+export async function roomContents(board: BoardCore, present: () => Participant[], deps: ContentsDeps): Promise<RoomContents> {
   // The schedule has no "settled" event: poll it, on the room's clock.
   const deadline = deps.clock.now() + SETTLE_MAX_MS;
   while (board.recognition.busy && deps.clock.now() < deadline) await new Promise<void>((resolve) => deps.clock.after(SETTLE_POLL_MS, resolve));
@@ -36,6 +36,6 @@ export async function roomContents(board: BoardCore, present: readonly Participa
   } catch (err) {
     deps.log.warn({ err, room: deps.roomId }, 'looking up the names of a board\'s writers failed; the export names those present only');
   }
-  for (const p of present) names.set(p.id, p.name);
+  for (const p of present()) names.set(p.id, p.name);
   return { ...board.contents(), names };
 }

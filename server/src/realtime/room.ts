@@ -142,7 +142,8 @@ export class Room {
 
   /** The board for an export (board-export.ts): its strokes, its numbers once read, and its writers' names. */
   contents(): Promise<RoomContents> {
-    return roomContents(this.board, [...this.members.all()].map((m) => m.participant).concat(this.presence.participants()), { ...this.deps, roomId: this.id, clock: this.clock });
+    const present = () => [...this.members.all()].map((m) => m.participant).concat(this.presence.participants());
+    return roomContents(this.board, present, { ...this.deps, roomId: this.id, clock: this.clock });
   }
 
   /** Stops serving the room on this node. */
