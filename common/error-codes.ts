@@ -35,6 +35,10 @@ export const ERRORS = {
   /** A multipart upload with more than one file: one image per request. */
   tooManyFiles: { code: 'too_many_files', status: 400, message: '%s' },
 
+  // Shared boards (GET /api/rooms/:id/export).
+  /** A stored board over the server's size limit (BOARD_MAX_FILE_BYTES): not opened. WebSocket: close code 4012. */
+  boardTooLarge: { code: 'board_too_large', status: 422, message: '%s' },
+
   // Recognition history.
   notFound: { code: 'not_found', status: 404, message: 'No such recognition' },
   invalidCursor: { code: 'invalid_cursor', status: 400, message: 'The cursor is not one this server gave out' },

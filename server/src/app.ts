@@ -96,7 +96,7 @@ async function digitboard(fastify: FastifyInstance, config: Config): Promise<voi
   await fastify.register(recognizeRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(ortAssets);
   await fastify.register(roomRoutes);
-  await fastify.register(roomExportRoute);
+  await fastify.register(roomExportRoute, { perMinute: config.RECOGNIZE_PER_MINUTE });
   await fastify.register(authRoutes, { publicUrl: config.PUBLIC_URL });
   await fastify.register(authEmailRoutes, { publicUrl: config.PUBLIC_URL });
   await fastify.register(recognitionsRoutes);

@@ -23,6 +23,8 @@ export const errors = {
   ImageTooLarge: httpError(ERRORS.imageTooLarge),
   TooManyDigits: httpError(ERRORS.tooManyDigits),
   TooManyFiles: httpError(ERRORS.tooManyFiles),
+  // Shared boards.
+  BoardTooLarge: httpError(ERRORS.boardTooLarge),
   // Recognition history.
   NotFound: httpError(ERRORS.notFound),
   InvalidCursor: httpError(ERRORS.invalidCursor),

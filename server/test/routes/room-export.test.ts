@@ -1,5 +1,8 @@
 /** GET /api/rooms/:id/export: a board written on over a real WebSocket (injectWS), read by the real model, exported in every format. */
 import type { FastifyInstance } from 'fastify';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
@@ -119,6 +122,39 @@ describe('GET /api/rooms/:id/export', () => {
     for (const res of [await exportOf('not-a-room', 'json'), await exportOf(RoomRegistry.newId(), 'xlsx')]) {
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ statusCode: 400, code: 'invalid_request', error: 'Bad Request' });
+    }
+  });
+
+  it('refuses a stored board over the size limit with board_too_large, and goes on serving', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'digitboard-export-'));
+    const small = await build({ DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}`, BOARD_MAX_FILE_BYTES: 1000 });
+    try {
+      const big = RoomRegistry.newId();
+      mkdirSync(path.join(dataDir, 'rooms'), { recursive: true });
+      const line = JSON.stringify({ t: 'stroke', stroke: { id: 'a', author: 'p', color: '#000000', points: Array.from({ length: 300 }, (_, i) => [i, i]) } });
+      writeFileSync(path.join(dataDir, 'rooms', `${big}.jsonl`), `${line}\n`);
+      const res = await small.inject({ method: 'GET', url: `/api/rooms/${big}/export` });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ statusCode: 422, code: 'board_too_large', message: expect.stringMatching(/over the 1 KiB a board may load/) });
+      const other = await small.inject({ method: 'GET', url: `/api/rooms/${RoomRegistry.newId()}/export` });
+      expect(other.statusCode).toBe(200);
+    } finally {
+      await small.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('limits exports per address, with rate_limited', async () => {
+    const limited = await build({ RECOGNIZE_PER_MINUTE: 2 });
+    try {
+      const room = RoomRegistry.newId();
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await limited.inject({ method: 'GET', url: `/api/rooms/${room}/export` })).statusCode);
+      expect(codes).toEqual([200, 200, 429]);
+      const refused = await limited.inject({ method: 'GET', url: `/api/rooms/${room}/export` });
+      expect(refused.json()).toMatchObject({ statusCode: 429, code: 'rate_limited', message: expect.stringMatching(/^Too many exports; retry in/) });
+    } finally {
+      await limited.close();
     }
   });
 

@@ -12,7 +12,9 @@ import { Type } from '@sinclair/typebox';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { ROOM_ID_PATTERN } from '../../../../common/protocol-constants.js';
-import { ErrorResponseSchema } from '../../errors.js';
+import rateLimit from '@fastify/rate-limit';
+import { BoardTooLargeError } from '../../db/room-store.js';
+import { ErrorResponseSchema, errors } from '../../errors.js';
 import { boardExport, BoardExportSchema, exportCsv } from '../../realtime/board-export.js';
 import { boardSvg } from '../../realtime/board-svg.js';
 
@@ -26,10 +28,20 @@ const TYPES = {
 /** PNGs rendered at once, at most: librsvg runs on libuv's thread pool, which board writes need too. */
 const renderSlots = pLimit(2);
 
-const roomExportRoute: FastifyPluginAsyncTypebox = async (app) => {
+export interface RoomExportOptions {
+  /** Exports per client address per minute; 0: no limit. An export may read a whole board, as recognition does. */
+  perMinute?: number;
+}
+
+const roomExportRoute: FastifyPluginAsyncTypebox<RoomExportOptions> = async (app, opts) => {
+  const perMinute = opts.perMinute ?? 0;
+  if (perMinute > 0) {
+    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited('exports', context.after) });
+  }
   app.get(
     '/api/rooms/:id/export',
     {
+      config: perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {},
       schema: {
         summary: "Export a shared board's numbers (JSON, CSV) or its ink with their labels (SVG, PNG)",
         description:
@@ -54,13 +66,18 @@ const roomExportRoute: FastifyPluginAsyncTypebox = async (app) => {
             },
           },
           400: ErrorResponseSchema,
+          422: { description: 'The stored board is over the size this server opens (board_too_large)', ...ErrorResponseSchema },
+          429: ErrorResponseSchema,
         },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       const format: keyof typeof TYPES = request.query.format ?? 'json';
-      const room = await app.rooms.get(id);
+      const room = await app.rooms.get(id).catch((err: unknown) => {
+        if (err instanceof BoardTooLargeError) throw new errors.BoardTooLarge(err.message);
+        throw err;
+      });
       const contents = await room.contents();
       const board = boardExport(id, contents);
       void reply
