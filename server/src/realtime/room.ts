@@ -9,6 +9,9 @@
  *
  * Rooms talk to members through a minimal socket interface, so scenario tests drive them with
  * in-memory sockets.
+ *
+ * Its length (a little over 400 lines) is the wiring itself: each part it connects has its own
+ * file (membership, presence, history-recorder, board-core, recognition-schedule, event-log).
  */
 import {
   CloseCode,
@@ -30,7 +33,6 @@ import { systemClock, type Cancel, type Clock } from './clock.js';
 import { cleanName } from './display-name.js';
 import { HistoryRecorder, type BoardRecord } from './history-recorder.js';
 import { Membership, type Member, type MemberSocket } from './membership.js';
-import type { Returning } from './returning-writers.js';
 import { generatedName } from './names.js';
 import { Presence, PRESENCE_BEAT_MS } from './presence.js';
 
@@ -167,17 +169,12 @@ export class Room {
     let member = session ? this.members.bySession(session) : undefined;
     let fromOtherNode = false;
     if (session && !member) {
-      this.joining++;
-      try {
-        const shared = await this.channel.loadMember(session);
-        member = this.members.bySession(session);
-        if (!member && shared) {
-          member = this.members.newMember(socket, shared.participant, userId, session);
-          member.undoStack = shared.own;
-          fromOtherNode = true;
-        }
-      } finally {
-        this.joining--;
+      const shared = await this.whileJoining(() => this.channel.loadMember(session));
+      member = this.members.bySession(session);
+      if (!member && shared) {
+        member = this.members.newMember(socket, shared.participant, userId, session);
+        member.undoStack = shared.own;
+        fromOtherNode = true;
       }
     }
     const resumed = member !== undefined;
@@ -190,8 +187,8 @@ export class Room {
     } else if (!member) {
       const full = () => this.presence.participants().length >= MAX_ROOM_PARTICIPANTS;
       if (full()) return this.refuseFull(socket);
-      const accountName = userId ? await this.accountName(userId) : null;
-      const returning = await this.returningWriter(writer);
+      const accountName = userId ? await this.whileJoining(() => this.accountName(userId)) : null;
+      const returning = await this.whileJoining(() => this.members.returning(writer, this.board.allStrokes()));
       // Others may have joined while the name or the writer was looked up.
       if (full()) return this.refuseFull(socket);
       if (returning) {
@@ -245,25 +242,23 @@ export class Room {
     return null;
   }
 
-  /** The writer behind a browser's (hashed) key coming back, if any (see Membership.returning). */
-  private async returningWriter(key: string | undefined): Promise<Returning | undefined> {
+  /** Runs a lookup a join waits for: the room is not idle meanwhile. */
+  private async whileJoining<T>(lookup: () => Promise<T>): Promise<T> {
     this.joining++;
     try {
-      return await this.members.returning(key, this.board.allStrokes());
+      return await lookup();
     } finally {
       this.joining--;
     }
   }
 
+  /** The display name of a signed-in writer; null when unknown or when the lookup fails (logged). */
   private async accountName(userId: string): Promise<string | null> {
-    this.joining++;
     try {
       return (await this.deps.nameOf?.(userId)) ?? null;
     } catch (err) {
       this.deps.log.warn({ err }, 'looking up a writer\'s name failed; using a generated one');
       return null;
-    } finally {
-      this.joining--;
     }
   }
 
