@@ -5,7 +5,6 @@
  * "Forgot password" answers the same, in the same time, whether or not the address has an
  * account: the lookup and the mail happen after the answer.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -13,6 +12,7 @@ import { confirmEmail, issueToken, lastIssued, peekToken, purgeOldTokens, resetP
 import { findUserByEmail, getUser, PASSWORD_MAX, PASSWORD_MIN, weakPassword, type AccountUser } from '../../db/accounts.js';
 import { accountLink, confirmationMail, publicBase, resetMail } from '../../mail/account-mail.js';
 import { ErrorResponseSchema, errors } from '../../errors.js';
+import { perAddressLimit } from '../per-address-limit.js';
 import { accountsErrorHandler, refuseForeignOrigin, tokenError } from '../../plugins/auth.js';
 
 export interface AuthEmailRoutesOptions {
@@ -58,11 +58,7 @@ const authEmailRoutes: FastifyPluginAsyncTypebox<AuthEmailRoutesOptions> = async
     // A client chooses its Host: a reset link it asked for someone else would point where it says.
     app.log.warn('PUBLIC_URL is not set: the links in account emails use the host each request was sent to; set it in production');
   }
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => new errors.RateLimited('attempts', context.after),
-  });
-  const limited = { rateLimit: { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' } };
+  const limited = await perAddressLimit(app, 'attempts', { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' });
 
   app.post(
     '/api/auth/confirm-email',

@@ -4,7 +4,6 @@
  * password is wrong. Logout and deletion end the account on its open board sockets too.
  * Registration sends the confirmation email (its links: auth-email.ts).
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -20,6 +19,7 @@ import {
   type AccountUser,
 } from '../../db/accounts.js';
 import { ErrorResponseSchema, errors } from '../../errors.js';
+import { perAddressLimit } from '../per-address-limit.js';
 import { accountsErrorHandler, refuseForeignOrigin } from '../../plugins/auth.js';
 import { cleanName, DISPLAY_NAME_MAX } from '../../realtime/display-name.js';
 import { sendConfirmation } from './auth-email.js';
@@ -57,13 +57,7 @@ const toUser = (u: AccountUser) => ({
 const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
   // A read-only or full database is a 503 storage_unavailable here, not a 500.
   app.setErrorHandler(accountsErrorHandler);
-  // Registered here, not globally: only the routes below are limited, and another plugin's
-  // @fastify/rate-limit elsewhere is not disturbed. A per-route config replaces the global one.
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => new errors.RateLimited('attempts', context.after),
-  });
-  const limited = { rateLimit: { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' } };
+  const limited = await perAddressLimit(app, 'attempts', { max: opts.rateLimit?.max ?? 10, timeWindow: opts.rateLimit?.timeWindow ?? '1 minute' });
 
   app.post(
     '/api/auth/register',

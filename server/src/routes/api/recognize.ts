@@ -1,11 +1,11 @@
 /** POST /api/recognize: ink (JSON strokes) or an image (PNG/JPEG/WebP, raw or multipart) -> the number. */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RecognitionSchema, RecognizeRequestSchema, LIMITS, type RecognizeRequest } from '../../../../common/recognition.js';
 import { errors } from '../../errors.js';
 import { minExtentFor } from '../../../../common/ink-reading.js';
 import { recognizeStrokes } from '../../recognition/recognizer.js';
 import { imageUploads, recognizeUpload } from './recognize-image.js';
+import { perAddressLimit } from '../per-address-limit.js';
 
 export interface RecognizeRouteOptions {
   /** Requests per client address per minute; 0: no limit. */
@@ -15,14 +15,11 @@ export interface RecognizeRouteOptions {
 const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (app, opts) => {
   await app.register(imageUploads);
   // Recognition costs CPU: one address cannot take the node's whole budget.
-  const perMinute = opts.perMinute ?? 0;
-  if (perMinute > 0) {
-    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited('requests', context.after) });
-  }
+  const limited = await perAddressLimit(app, 'requests', { max: opts.perMinute ?? 0, timeWindow: '1 minute' });
   app.post(
     '/api/recognize',
     {
-      config: perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {},
+      config: limited,
       schema: {
         summary: 'Recognize the digits in ink or in an image',
         description:

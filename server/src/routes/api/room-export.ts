@@ -12,11 +12,11 @@ import { Type } from '@sinclair/typebox';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { ROOM_ID_PATTERN } from '../../../../common/protocol-constants.js';
-import rateLimit from '@fastify/rate-limit';
 import { BoardTooLargeError } from '../../db/room-store.js';
 import { ErrorResponseSchema, errors } from '../../errors.js';
 import { boardExport, BoardExportSchema, exportCsv } from '../../realtime/board-export.js';
 import { boardSvg } from '../../realtime/board-svg.js';
+import { perAddressLimit } from '../per-address-limit.js';
 
 const TYPES = {
   json: 'application/json; charset=utf-8',
@@ -34,14 +34,11 @@ export interface RoomExportOptions {
 }
 
 const roomExportRoute: FastifyPluginAsyncTypebox<RoomExportOptions> = async (app, opts) => {
-  const perMinute = opts.perMinute ?? 0;
-  if (perMinute > 0) {
-    await app.register(rateLimit, { global: false, errorResponseBuilder: (_request, context) => new errors.RateLimited('exports', context.after) });
-  }
+  const limited = await perAddressLimit(app, 'exports', { max: opts.perMinute ?? 0, timeWindow: '1 minute' });
   app.get(
     '/api/rooms/:id/export',
     {
-      config: perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {},
+      config: limited,
       schema: {
         summary: "Export a shared board's numbers (JSON, CSV) or its ink with their labels (SVG, PNG)",
         description:
