@@ -9,8 +9,6 @@ import tseslint from 'typescript-eslint';
 function boundaries(rules) {
   return Object.entries(rules).map(([files, folders]) => ({
     files: [files],
-    // TODO(issue 19): the word lists of generated names belong in common/ (server/src/realtime/names.ts).
-    ignores: files === 'client/**' ? ['client/src/board/generated-names.test.ts'] : [],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADJECTIVES, ANIMALS } from '../../../server/src/realtime/names.js';
+import { ADJECTIVES, ANIMALS } from '../../../common/generated-names.js';
 import { displayName, GENERATED_WORDS } from './generated-names.js';
 
 describe('generated names', () => {

@@ -1,6 +1,6 @@
 import { msg } from '@lit/localize';
 
-// The words of the names the server makes up (server/src/realtime/names.ts; generated-names.test.ts
+// The words of the names the server makes up (common/generated-names.ts; generated-names.test.ts
 // holds the two lists equal). Functions, not constants: each call answers in the current language.
 const adjectives = (): Record<string, string> => ({
   Amber: msg('Amber'),
