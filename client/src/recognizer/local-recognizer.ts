@@ -7,7 +7,8 @@
  * in the board's first load.
  */
 import * as ort from 'onnxruntime-web/wasm';
-import { readInk, type InkOptions } from '../../../common/ink-reading.js';
+import type { InkOptions } from '../../../common/ink-reading.js';
+import { readLine } from '../../../common/line-reading.js';
 import {
   INPUT_NAME,
   INPUT_SIZE,
@@ -102,7 +103,7 @@ export async function createLocalRecognizer(options: LocalRecognizerOptions): Pr
 
   async function run(strokes: readonly Stroke[], options: InkOptions): Promise<Recognition> {
     const start = performance.now();
-    const decision = await readInk(
+    const decision = await readLine(
       strokes,
       async (candidates) => {
         const images = candidates.map((c) => rasterizeStrokes(c));
