@@ -79,3 +79,33 @@ describe('groupByPlace: numbers by their digits\' size', () => {
     expect(groupByPlace([...digit('a', 0), ...digit('b', 0, 100, 160)])).toHaveLength(2);
   });
 });
+
+describe('groupByPlace: rules and operators', () => {
+  const digit = (id: string, x: number, y = 0, h = 100): PlacedStroke[] => [
+    { id: `${id}a`, points: [[x + 0.3 * h, y], [x, y + 0.6 * h], [x + 0.6 * h, y + 0.6 * h]] },
+    { id: `${id}b`, points: [[x + 0.45 * h, y + 0.2 * h], [x + 0.45 * h, y + h]] },
+  ];
+  const ids = (groups: { strokeIds: string[] }[]) => groups.map((g) => [...g.strokeIds].sort().join(' ')).sort();
+
+  it('a rule drawn close under a number is a number of its own, as is a long one close over the answer written under it', () => {
+    const rule = { id: 'rule', points: [[-10, 115], [160, 118]] };
+    const groups = groupByPlace([...digit('a', 0), ...digit('b', 70), rule, ...digit('c', 0, 130)]);
+    expect(ids(groups)).toEqual(['aa ab ba bb', 'ca cb', 'rule']);
+  });
+
+  it('a minus and an "=" between digits join their line', () => {
+    const minus = { id: 'minus', points: [[80, 50], [130, 50]] };
+    const eqTop = { id: 'eq1', points: [[230, 40], [280, 40]] };
+    const eqBottom = { id: 'eq2', points: [[230, 65], [280, 65]] };
+    expect(groupByPlace([...digit('a', 0), minus, ...digit('b', 150), eqTop, eqBottom])).toHaveLength(1);
+  });
+
+  it('the bar of a 5 or a 7 written apart over its digit stays with it', () => {
+    const bar = { id: 'bar', points: [[10, -12], [60, -12]] };
+    const body = { id: 'body', points: [[10, 0], [5, 45], [60, 60], [50, 100], [0, 95]] };
+    expect(groupByPlace([bar, body])).toHaveLength(1);
+    const wideBar = { id: 'bar', points: [[0, -10], [80, -10]] };
+    const stem = { id: 'stem', points: [[75, 0], [30, 100]] };
+    expect(groupByPlace([wideBar, stem])).toHaveLength(1);
+  });
+});

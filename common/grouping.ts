@@ -40,9 +40,23 @@ const touch = (a: Box, b: Box) => dx(a, b) === 0 && dy(a, b) === 0;
  * part of (their clusters, see below): a stroke measures gaps by the size of its digit, not its own
  * (the flat first stroke of a 4, the bar of a 5).
  */
-function near(a: Box, ha: number, b: Box, hb: number): boolean {
+function near(a: Box, ha: number, b: Box, hb: number, { rules = true } = {}): boolean {
   const h = Math.max(ha, hb);
-  return dx(a, b) <= GAP_X * h && dy(a, b) <= GAP_Y * h;
+  const gapY = dy(a, b);
+  if (rules && gapY > 0 && (ruleLike(a, b, hb) || ruleLike(b, a, ha))) return false;
+  return dx(a, b) <= GAP_X * h && gapY <= GAP_Y * h;
+}
+
+/**
+ * Whether box `a` is a rule drawn under `other` (a number `h` tall), or over it: flat, and under
+ * it about as wide as a digit is tall or wider, over it wider still (the bar of a 7 or a 5 written
+ * apart is over its digit, and narrower). A rule is a number of its own (common/column-sums.ts
+ * adds up the column above it), never part of the rows it is close to; beside digits (a minus,
+ * an "="), it joins them as any stroke does.
+ */
+function ruleLike(a: Box, other: Box, h: number): boolean {
+  const width = a.maxX - a.minX;
+  return a.maxY - a.minY <= 0.2 * width && width >= (a.minY >= other.maxY ? 0.75 : 1.5) * h;
 }
 
 const union = (a: Box, b: Box): Box => ({
@@ -180,7 +194,7 @@ export class PlaceGroups {
     const h = height(cluster.box);
     const tallest = this.tallest();
     const reaches = (g: StrokeGroup) =>
-      near(cluster.box, h, g.box, tallest) &&
+      near(cluster.box, h, g.box, tallest, { rules: false }) &&
       g.strokeIds.some((id) => {
         const c = this.clusterOf.get(id)!;
         return c !== cluster && cluster.ids.some((own) => near(boxOf(own), h, boxOf(id), height(c.box)));

@@ -9,6 +9,7 @@ import { cutPrior, digitPrior, gapPrior, readLattice, type Candidate, type Decis
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 import { distanceToSegment } from './render.js';
 import { segmentStrokes } from './segment.js';
+import { sample, straight, touches } from './stroke-shape.js';
 
 /** Most strokes one digit is written with (retraced and pieced-together digits take several). */
 export const MAX_STROKES = 8;
@@ -70,23 +71,6 @@ function innerGap(boxes: readonly Box[]): number {
   return gap;
 }
 
-/** At most `count` points of a stroke, evenly picked, its ends included. */
-function sample(stroke: Stroke, count: number): Stroke {
-  if (stroke.length <= count) return stroke;
-  return Array.from({ length: count }, (_, i) => stroke[Math.round((i * (stroke.length - 1)) / (count - 1))]);
-}
-
-/** Whether two strokes' ink comes within `reach` of each other (they meet, cross or nearly). */
-function touches(a: Stroke, b: Stroke, reach: number): boolean {
-  const near = (p: Stroke[number], line: Stroke) => {
-    if (line.length === 1) return Math.hypot(p[0] - line[0][0], p[1] - line[0][1]) <= reach;
-    for (let i = 1; i < line.length; i++) if (distanceToSegment(p[0], p[1], line[i - 1][0], line[i - 1][1], line[i][0], line[i][1]) <= reach) return true;
-    return false;
-  };
-  // Crossing strokes have a sample of each near the other's line, to within the sampling step.
-  return a.some((p) => near(p, b)) || b.some((p) => near(p, a));
-}
-
 /** Cosine of the widest angle two strokes may leave a shared end at and still form a point (a V, an N). */
 const POINT_COS = Math.cos((70 * Math.PI) / 180);
 
@@ -107,21 +91,13 @@ function leaving(stroke: Stroke, atStart: boolean, length: number): [number, num
 /** Ink length over the distance between the ends, at most, of a stroke that is a straight line. */
 const STRAIGHT = 1.1;
 
-/** Whether a stroke is about a straight line. */
-function straight(stroke: Stroke): boolean {
-  let ink = 0;
-  for (let i = 1; i < stroke.length; i++) ink += Math.hypot(stroke[i][0] - stroke[i - 1][0], stroke[i][1] - stroke[i - 1][1]);
-  const chord = Math.hypot(stroke[stroke.length - 1][0] - stroke[0][0], stroke[stroke.length - 1][1] - stroke[0][1]);
-  return chord > 0 && ink <= STRAIGHT * chord;
-}
-
 /**
  * Whether two straight strokes meet at a point: an end of each within `reach` of the other's, the
  * two leaving it at an acute angle (the arms of a V, the strokes of an N or an M). Neighbouring
  * digits that touch are seldom both straight lines meeting end to end at a sharp angle.
  */
 function formPoint(a: Stroke, b: Stroke, reach: number, length: number): boolean {
-  if (a.length < 2 || b.length < 2 || !straight(a) || !straight(b)) return false;
+  if (a.length < 2 || b.length < 2 || !straight(a, STRAIGHT) || !straight(b, STRAIGHT)) return false;
   for (const atA of [true, false]) {
     for (const atB of [true, false]) {
       const p = atA ? a[0] : a[a.length - 1], q = atB ? b[0] : b[b.length - 1];

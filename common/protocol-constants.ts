@@ -5,8 +5,9 @@
  * 3: results carry only the numbers that changed (`removed`, `full`; common/result-delta.ts).
  * 4: corrections (`correct`, `corrected`, a number's `correctedText`) and recognitions' `alternatives`.
  * 5: `hello.client`, the browser's key: the same writer after a reload (identity and undo).
+ * 6: arithmetic: results' `math` (expressions and their values) and the result message's `sums`.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 /** Largest frame the server accepts (ws maxPayload): a few hundred points is about 10 KB. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_POINTS_PER_MESSAGE = 512;

@@ -3,7 +3,7 @@
  * validated at runtime (the server's peers are untrusted). See docs/protocol.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { BoxSchema, PointSchema, RecognitionSchema, LIMITS } from './recognition.js';
+import { BoxSchema, MathSchema, PointSchema, RecognitionSchema, LIMITS } from './recognition.js';
 
 // The constants live in their own module so the browser can import them without TypeBox.
 export { PROTOCOL_VERSION, MAX_FRAME_BYTES, MAX_POINTS_PER_MESSAGE, CloseCode, ROOM_ID_PATTERN, MAX_ROOM_PARTICIPANTS } from './protocol-constants.js';
@@ -151,6 +151,12 @@ export const ServerMessageSchema = Type.Union([
     groups: Type.Array(GroupResultSchema),
     removed: Type.Array(Type.String()),
     full: Type.Boolean(),
+    /**
+     * Protocol 6: every column sum on the board (numbers one under another, a rule under them),
+     * whole each time (common/column-sums.ts). A number's own expression travels in its
+     * `result.math`.
+     */
+    sums: Type.Array(MathSchema),
   }),
   Type.Object({ type: Type.Literal('presence'), participants: Type.Array(ParticipantSchema) }),
   Type.Object({ type: Type.Literal('cursor'), id: Type.String(), x: Type.Number(), y: Type.Number() }),

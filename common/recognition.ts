@@ -50,8 +50,36 @@ export const AlternativeSchema = Type.Object({
   confidence: Type.Number(),
 });
 
+/** Why an evaluated expression has no value. */
+export const MathErrorSchema = Type.Union([Type.Literal('division_by_zero'), Type.Literal('overflow')]);
+
+/**
+ * Something evaluated: an expression written up to its "=" (`12+30=`), or a column of numbers
+ * summed under a rule. Only readings sure enough to evaluate are listed (see common/arithmetic.ts).
+ */
+export const MathSchema = Type.Object({
+  /** What was evaluated, as read, without the "=": digits, "." and + - × ÷ / : ( ), e.g. "12+30"; a sum's terms joined by "+". */
+  expression: Type.String(),
+  /** The exact value as a JSON number; null when there is none (`error` says why). */
+  value: Type.Union([Type.Number(), Type.Null()]),
+  /** The value as shown to people: exact decimals, "" when there is none. */
+  display: Type.String(),
+  error: Type.Optional(MathErrorSchema),
+  kind: Type.Union([Type.Literal('expression'), Type.Literal('sum')]),
+  /** How sure the reading of what was evaluated is (0-1). */
+  confidence: Type.Number(),
+  /** The ink evaluated (a sum: the numbers and the rule), in input coordinates. */
+  box: BoxSchema,
+  /** Where the value goes: right of the "=", or under the rule. */
+  answer: BoxSchema,
+});
+export type MathItem = Static<typeof MathSchema>;
+
 export const RecognitionSchema = Type.Object({
-  /** The digits read left to right; "" when nothing was recognized. */
+  /**
+   * What was read left to right: digits, and the operators of an expression ("12+30=": + - × ÷ / :
+   * = ( ) and the decimal point); "" when nothing was recognized. Digits alone read as before.
+   */
   text: Type.String(),
   digits: Type.Array(DigitResultSchema),
   /** Groups of ink the model judged not to be a digit (they are left out of text and digits). */
@@ -61,6 +89,11 @@ export const RecognitionSchema = Type.Object({
    * by this server; optional so that records stored before it existed still read.
    */
   alternatives: Type.Optional(Type.Array(AlternativeSchema, { maxItems: 3 })),
+  /**
+   * What was evaluated: expressions ending in "=" and sums under a rule. Always sent by this server
+   * ([] when nothing was); optional so that records stored before it existed still read.
+   */
+  math: Type.Optional(Type.Array(MathSchema)),
   model: Type.String(),
   /** Time the recognizer (server or browser) spent, rasterizing included, in milliseconds. */
   ms: Type.Number(),

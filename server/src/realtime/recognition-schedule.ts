@@ -10,8 +10,9 @@
 import { PlaceGroups, type StrokeGroup } from '../../../common/grouping.js';
 import type { Box } from '../../../common/preprocess.js';
 import { ErrorCode, type GroupResult, type ServerMessage } from '../../../common/protocol.js';
-import type { Recognition } from '../../../common/recognition.js';
+import type { MathItem, Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
+import { columnSums } from '../../../common/column-sums.js';
 import type { StoredCorrection } from '../db/room-store.js';
 import { Corrections, currentGroup } from './corrections.js';
 
@@ -49,7 +50,7 @@ export class RecognitionSchedule {
   /** What participants said numbers are; the numbers members hold carry them. */
   private readonly corrections = new Corrections();
   /** What members hold: every number broadcast so far (by id, as `removed` left them), and the latest result. */
-  private lastResult: { strokes: number; result: Recognition; groups: Map<string, GroupResult> } | null = null;
+  private lastResult: { strokes: number; result: Recognition; groups: Map<string, GroupResult>; sums: MathItem[] } | null = null;
   private closed = false;
 
   constructor(private readonly deps: RecognitionScheduleDeps) {}
@@ -140,7 +141,8 @@ export class RecognitionSchedule {
     if (!this.lastResult) return null;
     // In reading order, as every member's own copy is (applyDelta sorts).
     const groups = applyDelta([], { groups: [...this.lastResult.groups.values()], removed: [], full: false });
-    return { type: 'result', strokes: this.lastResult.strokes, result: this.lastResult.result, groups, removed: [], full: true };
+    const { strokes, result, sums } = this.lastResult;
+    return { type: 'result', strokes, result, groups, removed: [], full: true, sums };
   }
 
   /** The changes of a message (the bus may deliver many at once) are taken together, once it is handled. */
@@ -196,8 +198,10 @@ export class RecognitionSchedule {
     const removed = [...groups.keys()].filter((id) => !this.grouping.get(id));
     for (const id of removed) groups.delete(id);
     if (group) groups.set(group.id, group);
-    this.lastResult = { strokes: this.completed, result, groups };
-    this.deps.broadcast({ type: 'result', strokes: this.completed, result, groups: group ? [group] : [], removed, full: false });
+    // Sums depend on every number of their column: found anew from what members now hold.
+    const sums = columnSums([...groups.values()], (id) => this.deps.pointsOf(id));
+    this.lastResult = { strokes: this.completed, result, groups, sums };
+    this.deps.broadcast({ type: 'result', strokes: this.completed, result, groups: group ? [group] : [], removed, full: false, sums });
     for (const id of group?.strokeIds ?? []) if (this.penUps.delete(id)) this.deps.numberShown(id);
   }
 

@@ -1,6 +1,7 @@
 /** Ink -> Recognition: candidate digits rasterized and classified in one batch, the best reading chosen. */
 import { LRUCache } from 'lru-cache';
-import { readInk, type InkOptions } from '../../../common/ink-reading.js';
+import type { InkOptions } from '../../../common/ink-reading.js';
+import { readLine } from '../../../common/line-reading.js';
 import type { Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { round } from '../../../common/reading.js';
@@ -42,12 +43,12 @@ async function classifyDigit(inference: Classifier, strokes: readonly Stroke[], 
 }
 
 /**
- * Reads one number's ink (common/ink-reading.ts): every candidate grouping of its strokes is
- * classified (each through the cache, all of them in the micro-batcher's same batch), and the
- * model's scores choose the grouping.
+ * Reads one line's ink (common/line-reading.ts: a number, or an expression and its value): every
+ * candidate grouping of its strokes is classified (each through the cache, all of them in the
+ * micro-batcher's same batch), and the model's scores choose the grouping.
  */
 export async function recognizeStrokes(inference: Classifier, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
   const start = performance.now();
-  const decision = await readInk(strokes, (candidates) => Promise.all(candidates.map((c) => classifyDigit(inference, c, options))), options);
+  const decision = await readLine(strokes, (candidates) => Promise.all(candidates.map((c) => classifyDigit(inference, c, options))), options);
   return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { columnSums } from './column-sums.js';
+import type { GroupResult } from './protocol.js';
+
+/** A number on the board: `text` read with `confidence`, its box at (x, y), 80 tall. */
+function number(id: string, text: string, x: number, y: number, confidence = 0.95): GroupResult {
+  const width = 50 * text.length;
+  return {
+    id,
+    box: { x, y, width, height: 80 },
+    strokeIds: [id],
+    result: { text, digits: [], rejected: [], alternatives: [{ text, confidence }], model: 'm', ms: 0 },
+  };
+}
+
+/** A rule: one flat stroke from (x, y) to (x + width, y + rise). */
+function rule(id: string, x: number, y: number, width: number, rise = 0): [GroupResult, number[][]] {
+  const points = Array.from({ length: 11 }, (_, i) => [x + (i * width) / 10, y + (i * rise) / 10]);
+  const group: GroupResult = { id, box: { x, y: Math.min(y, y + rise), width, height: Math.abs(rise) }, strokeIds: [id], result: { text: '', digits: [], rejected: [], alternatives: [], model: 'm', ms: 0 } };
+  return [group, points];
+}
+
+function sums(groups: GroupResult[], strokes: Record<string, number[][]> = {}) {
+  return columnSums(groups, (id) => strokes[id] ?? [[0, 0], [0, 80]]);
+}
+
+describe('columnSums', () => {
+  const column = [number('a', '12', 200, 100), number('b', '30', 200, 200), number('c', '7', 250, 300)];
+
+  it('adds the numbers written one under another above a rule, and puts the sum under it', () => {
+    const [r, points] = rule('r', 180, 400, 140);
+    const [sum] = sums([...column, r], { r: points });
+    expect(sum).toMatchObject({ expression: '12+30+7', value: 49, display: '49', kind: 'sum' });
+    expect(sum.answer.y).toBeGreaterThan(400);
+    expect(sum.answer.x).toBe(180);
+    expect(sum.box).toEqual({ x: 180, y: 100, width: 140, height: 300 });
+  });
+
+  it('is exact with decimals, and takes a leading sign', () => {
+    const [r, points] = rule('r', 180, 300, 200);
+    expect(sums([number('a', '0.1', 200, 100), number('b', '+0.2', 200, 200), r], { r: points })[0].display).toBe('0.3');
+    expect(sums([number('a', '50', 200, 100), number('b', '-8', 200, 200), r], { r: points })[0].value).toBe(42);
+  });
+
+  it('follows corrections, and shows no sum when a row is read unsurely', () => {
+    const [r, points] = rule('r', 180, 400, 140);
+    const corrected = { ...number('b', '38', 200, 200, 0.3), correctedText: '30' };
+    expect(sums([column[0], corrected, column[2], r], { r: points })[0].value).toBe(49);
+    expect(sums([column[0], number('b', '38', 200, 200, 0.3), column[2], r], { r: points })).toEqual([]);
+  });
+
+  it('needs a flat straight rule under two numbers or more, in its span and close above it', () => {
+    const [steep, steepPoints] = rule('r', 180, 400, 140, 60);
+    expect(sums([...column, steep], { r: steepPoints })).toEqual([]);
+    const [r, points] = rule('r', 180, 400, 140);
+    expect(sums([column[2], r], { r: points })).toEqual([]);
+    const [aside, asidePoints] = rule('r', 600, 400, 140);
+    expect(sums([...column, aside], { r: asidePoints })).toEqual([]);
+    const [far, farPoints] = rule('r', 180, 700, 140);
+    expect(sums([...column, far], { r: farPoints })).toEqual([]);
+    // A curve is no rule.
+    const [curve] = rule('r', 180, 400, 140);
+    expect(sums([...column, curve], { r: [[180, 400], [250, 440], [320, 400]] })).toEqual([]);
+  });
+
+  it('stops at a gap in the column and at what is not a number', () => {
+    const [r, points] = rule('r', 180, 400, 140);
+    const gapped = [number('a', '12', 200, 0), number('b', '30', 200, 200), number('c', '7', 250, 300)];
+    expect(sums([...gapped, r], { r: points })[0].expression).toBe('30+7');
+    const withExpression = [number('a', '1+2', 200, 100), ...column.slice(1)];
+    expect(sums([...withExpression, r], { r: points })[0].expression).toBe('30+7');
+  });
+
+  it('two columns side by side have a sum each', () => {
+    const [r1, p1] = rule('r1', 180, 400, 140);
+    const [r2, p2] = rule('r2', 600, 400, 140);
+    const right = [number('d', '5', 620, 200), number('e', '6', 620, 300)];
+    const found = sums([...column, r1, ...right, r2], { r1: p1, r2: p2 });
+    expect(found.map((s) => s.value)).toEqual([49, 11]);
+  });
+});

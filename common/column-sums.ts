@@ -1,0 +1,86 @@
+/**
+ * Column sums: numbers written one under another with a rule drawn under them add up, and the sum
+ * belongs under the rule. Found among a board's numbers (common/grouping.ts keeps a rule a number
+ * of its own), by the server for every member and by the browser on its own: the same function, so
+ * that everyone sees the same sums.
+ */
+import { MIN_MATH_CONFIDENCE, sumOf } from './arithmetic.js';
+import type { GroupResult } from './protocol.js';
+import type { Stroke } from './preprocess.js';
+import { round } from './reading.js';
+import type { MathItem } from './recognition.js';
+import { straight } from './stroke-shape.js';
+
+/** Largest slope of a rule, in degrees. */
+const RULE_SLOPE = 12;
+/** Ink length over the distance between its ends, at most, of a rule. */
+const RULE_LINE = 1.15;
+/** Gap between two rows of a column (or the last row and the rule), at most, in rows' heights. */
+const ROW_GAP = 1.2;
+/** A number is in a rule's column when its centre is within the rule's span, widened by this share of it. */
+const SPAN_SLACK = 0.15;
+
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
+
+type Rect = GroupResult['box'];
+
+/** Whether a number on the board is one stroke drawn as a flat line: a rule (or a lone minus). */
+function isRule(group: GroupResult, pointsOf: (strokeId: string) => Stroke): boolean {
+  if (group.strokeIds.length !== 1) return false;
+  const points = pointsOf(group.strokeIds[0]);
+  if (points.length < 2) return false;
+  const [x0, y0] = points[0], [x1, y1] = points[points.length - 1];
+  const slope = (Math.atan2(Math.abs(y1 - y0), Math.abs(x1 - x0)) * 180) / Math.PI;
+  return slope <= RULE_SLOPE && straight(points, RULE_LINE);
+}
+
+/** What a number reads as people see it: its correction, else its reading. */
+const shownText = (g: GroupResult) => g.correctedText || g.result.text;
+/** How sure its reading is: a correction is sure. */
+const sureness = (g: GroupResult) => (g.correctedText ? 1 : (g.result.alternatives?.[0]?.confidence ?? 0));
+
+/** Every column sum among a board's numbers, top to bottom. `pointsOf` gives a stroke's points. */
+export function columnSums(groups: readonly GroupResult[], pointsOf: (strokeId: string) => Stroke): MathItem[] {
+  const rules = groups.filter((g) => isRule(g, pointsOf)).sort((a, b) => a.box.y - b.box.y);
+  const numbers = groups.filter((g) => NUMBER.test(shownText(g)) && !rules.includes(g));
+  const taken = new Set<GroupResult>();
+  const sums: MathItem[] = [];
+  for (const rule of rules) {
+    const r = rule.box;
+    const slack = SPAN_SLACK * r.width;
+    const inSpan = (b: Rect) => b.x + b.width / 2 >= r.x - slack && b.x + b.width / 2 <= r.x + r.width + slack;
+    // Up from the rule, row by row, while the next row is close enough above the last.
+    const rows: GroupResult[] = [];
+    let floor = r.y;
+    for (;;) {
+      const above = numbers.filter((g) => !taken.has(g) && !rows.includes(g) && inSpan(g.box) && g.box.y + g.box.height <= floor + 0.25 * g.box.height);
+      const next = above.sort((a, b) => b.box.y + b.box.height - (a.box.y + a.box.height))[0];
+      if (!next || floor - (next.box.y + next.box.height) > ROW_GAP * next.box.height) break;
+      rows.push(next);
+      floor = next.box.y;
+    }
+    if (rows.length < 2) continue;
+    rows.reverse();
+    const confidence = rows.reduce((p, g) => p * sureness(g), 1);
+    const value = sumOf(rows.map(shownText));
+    if (!value || confidence < MIN_MATH_CONFIDENCE) continue;
+    for (const g of rows) taken.add(g);
+    const top = rows[0].box.y;
+    const heights = rows.map((g) => g.box.height).sort((a, b) => a - b);
+    const rowHeight = heights[heights.length >> 1];
+    const left = Math.min(r.x, ...rows.map((g) => g.box.x));
+    const right = Math.max(r.x + r.width, ...rows.map((g) => g.box.x + g.box.width));
+    const item: MathItem = {
+      expression: value.expression,
+      value: value.value,
+      display: value.display,
+      kind: 'sum',
+      confidence: round(confidence),
+      box: { x: round(left, 2), y: round(top, 2), width: round(right - left, 2), height: round(r.y + r.height - top, 2) },
+      answer: { x: round(r.x, 2), y: round(r.y + r.height + 0.15 * rowHeight, 2), width: round(r.width, 2), height: round(rowHeight, 2) },
+    };
+    if (value.error) item.error = value.error;
+    sums.push(item);
+  }
+  return sums;
+}

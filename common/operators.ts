@@ -1,0 +1,204 @@
+/**
+ * The operators of arithmetic written among digits, found by the shape of their strokes: a minus
+ * or a rule is one flat straight stroke, "=" two stacked, "+" a flat and an upright stroke crossing
+ * near their middles, "×" two diagonals crossing, "÷" a dash between two dots, ":" two dots, "/"
+ * a steeply leaning line, "(" and ")" a tall bow, "." a dot on the baseline between digits.
+ *
+ * The digit model knows none of these: its only say is "not a digit". Shapes this simple are told
+ * apart more reliably by geometry, and each one must stand alone (its strokes touch no other ink)
+ * on the line of the digits around it, so that the crossbar of a 7, the flag or base of a 1 and the
+ * bar of a 5 stay parts of their digits. Ink without digits has no operators: a lone dash or
+ * cross reads as it did before.
+ */
+import { strokesBounds, type Box, type Stroke } from './preprocess.js';
+import { chord, crosses, inkLength, sample, straight, touches } from './stroke-shape.js';
+
+export type OperatorSymbol = '+' | '-' | '×' | '÷' | '/' | ':' | '=' | '(' | ')' | '.';
+
+export interface FoundOperator {
+  symbol: OperatorSymbol;
+  /** Its strokes' places in the input. */
+  indices: number[];
+  box: Box;
+}
+
+/** Ink length over the distance between the ends, at most, of a stroke drawn as a line. */
+const LINE = 1.15;
+/** Strokes closer than this (a fraction of the line's height) touch. */
+const TOUCH = 0.06;
+/** Points of a stroke used to tell whether it touches another. */
+const SAMPLES = 24;
+/** Largest slope of a flat stroke (a minus, the bars of "=" and "+"), in degrees. */
+const FLAT = 20;
+/** Smallest slope of an upright stroke (the stem of "+"), in degrees. */
+const UPRIGHT = 65;
+/** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
+const SLASH = [35, 70] as const;
+
+interface Shape {
+  index: number;
+  stroke: Stroke;
+  box: Box;
+  /** Slope of the line between its ends, 0-90 degrees from the horizontal. */
+  slope: number;
+  /** True when it rises to the right (y grows downwards). */
+  rising: boolean;
+  length: number;
+  line: boolean;
+  dot: boolean;
+}
+
+const cx = (b: Box) => (b.minX + b.maxX) / 2;
+const cy = (b: Box) => (b.minY + b.maxY) / 2;
+const union = (boxes: readonly Box[]): Box => ({
+  minX: Math.min(...boxes.map((b) => b.minX)),
+  minY: Math.min(...boxes.map((b) => b.minY)),
+  maxX: Math.max(...boxes.map((b) => b.maxX)),
+  maxY: Math.max(...boxes.map((b) => b.maxY)),
+});
+
+function shapeOf(stroke: Stroke, index: number, box: Box, dotSize: number): Shape {
+  const [x0, y0] = stroke[0], [x1, y1] = stroke[stroke.length - 1];
+  const slope = (Math.atan2(Math.abs(y1 - y0), Math.abs(x1 - x0)) * 180) / Math.PI;
+  const dot = Math.max(box.maxX - box.minX, box.maxY - box.minY) <= dotSize;
+  return { index, stroke, box, slope, rising: (x1 - x0) * (y1 - y0) < 0, length: chord(stroke), line: !dot && stroke.length > 1 && straight(stroke, LINE), dot };
+}
+
+/** Where two strokes' lines cross, as fractions along each (null when they do not). */
+function crossing(a: Shape, b: Shape): [number, number] | null {
+  const [p, q] = [a.stroke[0], a.stroke[a.stroke.length - 1]];
+  const [r, s] = [b.stroke[0], b.stroke[b.stroke.length - 1]];
+  const d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0]);
+  if (d === 0) return null;
+  const t = ((r[0] - p[0]) * (s[1] - r[1]) - (r[1] - p[1]) * (s[0] - r[0])) / d;
+  const u = ((r[0] - p[0]) * (q[1] - p[1]) - (r[1] - p[1]) * (q[0] - p[0])) / d;
+  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? [t, u] : null;
+}
+
+const middling = (t: number) => t >= 0.15 && t <= 0.85;
+
+/**
+ * How far a stroke bows away from the line between its ends, signed (+: to the right), when it
+ * bows as a parenthesis does: evenly, farthest near its middle, a third of the way in from either
+ * end still well off the line. A 1 with a flag is off the line only at its flag. 0 otherwise.
+ */
+function bow(stroke: Stroke): number {
+  const [x0, y0] = stroke[0], [x1, y1] = stroke[stroke.length - 1];
+  const len = Math.hypot(x1 - x0, y1 - y0) || 1;
+  // Signed distance of each point from the chord, positive to the right of it taken downwards.
+  const off = stroke.map(([x, y]) => ((y1 >= y0 ? -1 : 1) * ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0))) / len);
+  // How far along the ink each point is, as a share of its length.
+  const along = [0];
+  for (let i = 1; i < stroke.length; i++) along.push(along[i - 1] + Math.hypot(stroke[i][0] - stroke[i - 1][0], stroke[i][1] - stroke[i - 1][1]));
+  const total = along[along.length - 1] || 1;
+  let peak = 0;
+  off.forEach((d, i) => {
+    if (Math.abs(d) > Math.abs(off[peak])) peak = i;
+  });
+  const most = off[peak];
+  const at = (share: number) => off[along.findIndex((a) => a >= share * total)];
+  const even = along[peak] >= 0.25 * total && along[peak] <= 0.75 * total && at(0.3) * most >= 0.5 * most * most && at(0.7) * most >= 0.5 * most * most;
+  return even ? most : 0;
+}
+
+/**
+ * The operators among one line's strokes. `height` is the height of the line's digits (see
+ * lineHeight); `minExtent` the size below which a mark is a dot.
+ */
+export function findOperators(strokes: readonly Stroke[], height: number, minExtent: number): FoundOperator[] {
+  if (!(height > 0)) return [];
+  const H = height;
+  const shapes: Shape[] = [];
+  strokes.forEach((stroke, index) => {
+    const box = strokesBounds([stroke]);
+    if (box) shapes.push(shapeOf(stroke, index, box, Math.max(minExtent, 0.15 * H)));
+  });
+  // The band of the line's digits: where their tops and bottoms are, by the median.
+  const tall = shapes.filter((s) => s.box.maxY - s.box.minY >= 0.5 * H);
+  if (tall.length === 0) return [];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  const top = median(tall.map((s) => s.box.minY));
+  const bottom = median(tall.map((s) => s.box.maxY));
+  const band = Math.max(bottom - top, 1);
+  const reach = Math.max(TOUCH * H, minExtent / 2);
+  const samples = new Map(shapes.map((s) => [s, sample(s.stroke, SAMPLES)]));
+  const meets = (a: Shape, b: Shape) =>
+    a.box.minX - reach <= b.box.maxX && b.box.minX - reach <= a.box.maxX && a.box.minY - reach <= b.box.maxY && b.box.minY - reach <= a.box.maxY && (touches(samples.get(a)!, samples.get(b)!, reach) || crosses(samples.get(a)!, samples.get(b)!));
+  const used = new Set<Shape>();
+  const found: FoundOperator[] = [];
+  /** Takes these strokes as an operator if they touch no other ink and sit on the line. */
+  const take = (symbol: OperatorSymbol, parts: Shape[], { low = false } = {}): boolean => {
+    if (parts.some((p) => used.has(p))) return false;
+    const box = union(parts.map((p) => p.box));
+    const y = cy(box);
+    const onLine = low ? y >= top + 0.6 * band && y <= bottom + 0.35 * band : y >= top + 0.15 * band && y <= bottom - 0.1 * band;
+    if (!onLine) return false;
+    if (shapes.some((s) => !parts.includes(s) && parts.some((p) => meets(p, s)))) return false;
+    // Not written above or below another mark, like the bar of a 5 over its body.
+    const width = Math.max(box.maxX - box.minX, 1);
+    const over = shapes.some((s) => !parts.includes(s) && !s.dot && Math.min(box.maxX, s.box.maxX) - Math.max(box.minX, s.box.minX) > 0.35 * width && (s.box.maxY < box.minY || s.box.minY > box.maxY));
+    if (over) return false;
+    // Digits on at least one side: an operator is written between, before or after them.
+    const others = shapes.filter((s) => !parts.includes(s) && !s.dot && !used.has(s));
+    const left = others.some((s) => s.box.maxX <= cx(box) && cx(box) - s.box.maxX <= 2 * H);
+    const right = others.some((s) => s.box.minX >= cx(box) && s.box.minX - cx(box) <= 2 * H);
+    if (symbol === '.' ? !(left && right) : !(left || right)) return false;
+    for (const p of parts) used.add(p);
+    found.push({ symbol, indices: parts.map((p) => p.index).sort((a, b) => a - b), box });
+    return true;
+  };
+  const lines = shapes.filter((s) => s.line);
+  const dots = shapes.filter((s) => s.dot);
+  const flat = (s: Shape, longest: number) => s.line && s.slope <= FLAT && s.length >= 0.25 * H && s.length <= longest * H;
+  // Two strokes first: their parts alone would read as minuses or slashes.
+  for (const a of lines) {
+    for (const b of lines) {
+      if (a === b || used.has(a) || used.has(b)) continue;
+      const cross = crossing(a, b);
+      const sized = [a, b].every((s) => s.length >= 0.25 * H && s.length <= 1.5 * H) && Math.min(a.length, b.length) >= 0.4 * Math.max(a.length, b.length);
+      if (cross && sized && middling(cross[0]) && middling(cross[1])) {
+        if (a.slope <= 25 && b.slope >= UPRIGHT) take('+', [a, b]);
+        else if (a.slope >= 25 && a.slope <= 65 && b.slope >= 25 && b.slope <= 65 && a.rising !== b.rising) take('×', [a, b]);
+        continue;
+      }
+      // "=": two flat strokes of about one length, one over the other.
+      if (cy(a.box) < cy(b.box) && flat(a, 2) && flat(b, 2) && Math.min(a.length, b.length) >= 0.5 * Math.max(a.length, b.length)) {
+        const shared = Math.min(a.box.maxX, b.box.maxX) - Math.max(a.box.minX, b.box.minX);
+        const apart = cy(b.box) - cy(a.box);
+        if (shared >= 0.5 * Math.min(a.box.maxX - a.box.minX, b.box.maxX - b.box.minX) && apart >= 0.12 * H && apart <= 0.8 * H && !meets(a, b)) take('=', [a, b]);
+      }
+    }
+  }
+  // "÷": a dash with a dot above and one below.
+  for (const bar of lines.filter((s) => !used.has(s) && flat(s, 1.4))) {
+    const beside = (d: Shape) => cx(d.box) >= bar.box.minX - 0.1 * H && cx(d.box) <= bar.box.maxX + 0.1 * H;
+    const above = dots.find((d) => !used.has(d) && beside(d) && cy(bar.box) - cy(d.box) > 0.05 * H && cy(bar.box) - cy(d.box) <= 0.8 * H);
+    const below = dots.find((d) => !used.has(d) && beside(d) && cy(d.box) - cy(bar.box) > 0.05 * H && cy(d.box) - cy(bar.box) <= 0.8 * H);
+    if (above && below) take('÷', [above, bar, below]);
+  }
+  // ":": two dots, one over the other.
+  for (const a of dots) {
+    for (const b of dots) {
+      if (a === b || used.has(a) || used.has(b) || cy(a.box) >= cy(b.box)) continue;
+      const apart = cy(b.box) - cy(a.box);
+      if (Math.abs(cx(a.box) - cx(b.box)) <= 0.3 * H && apart >= 0.2 * H && apart <= 0.9 * H) take(':', [a, b]);
+    }
+  }
+  for (const s of shapes) {
+    if (used.has(s)) continue;
+    const h = s.box.maxY - s.box.minY, w = s.box.maxX - s.box.minX;
+    if (flat(s, 1.6)) take('-', [s]);
+    else if (s.line && s.rising && s.slope >= SLASH[0] && s.slope <= SLASH[1] && s.length >= 0.6 * H) take('/', [s]);
+    else if (!s.dot && h >= 0.9 * H && w <= 0.5 * h && Math.abs(s.stroke[0][0] - s.stroke[s.stroke.length - 1][0]) <= 0.3 * h && inkLength(s.stroke) <= 1.6 * h) {
+      const b = bow(s.stroke);
+      if (Math.abs(b) >= 0.1 * h) take(b > 0 ? ')' : '(', [s]);
+    }
+  }
+  // Decimal points: a dot, or a small tick (a comma), low on the line between two digits.
+  for (const s of shapes) {
+    if (used.has(s)) continue;
+    const size = Math.max(s.box.maxX - s.box.minX, s.box.maxY - s.box.minY);
+    if (s.dot || size <= 0.35 * H) take('.', [s], { low: true });
+  }
+  return found.sort((a, b) => cx(a.box) - cx(b.box));
+}

@@ -1,0 +1,100 @@
+/**
+ * Arithmetic read from ink with the committed model (issue 20): operators found by their shape
+ * among digits read by the model, and the value of what ends in "=".
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minExtentFor } from '../../../common/ink-reading.js';
+import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
+import type { Recognition } from '../../../common/recognition.js';
+import { ROOT } from '../../src/config.js';
+import inference from '../../src/plugins/inference.js';
+import { BoardRasterizer } from '../../src/recognition/rasterize.js';
+import { recognizeStrokes } from '../../src/recognition/recognizer.js';
+import type { Strokes } from '../../../test-support/digit-strokes.js';
+import { expressionStrokes } from '../../../test-support/expression-strokes.js';
+import { multiStroke, spacedNumber } from '../fixtures/handwriting.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = Fastify();
+  await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
+  await app.ready();
+});
+afterAll(() => app.close());
+
+const read = (strokes: Strokes): Promise<Recognition> =>
+  recognizeStrokes(app.inference, strokes, { rasterize: new BoardRasterizer().rasterize, minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) });
+
+describe('expressions', () => {
+  for (const [written, value] of [
+    ['12+30=', 42],
+    ['7×6=', 42],
+    ['100-58=', 42],
+    ['84÷2=', 42],
+    ['84/2=', 42],
+    ['84:2=', 42],
+    ['(2+3)×4=', 20],
+    ['1.5+2.25=', 3.75],
+  ] as const) {
+    it(`"${written}" reads as written and is worth ${value}`, async () => {
+      const r = await read(expressionStrokes(written));
+      expect(r.text).toBe(written);
+      expect(r.math).toHaveLength(1);
+      expect(r.math![0]).toMatchObject({ expression: written.slice(0, -1), value, kind: 'expression' });
+      expect(r.alternatives![0].text).toBe(written);
+    });
+  }
+
+  it('the value goes right of the "="', async () => {
+    const r = await read(expressionStrokes('7×6='));
+    const [item] = r.math!;
+    const inkRight = Math.max(...expressionStrokes('7×6=').flat().map((p) => p[0]));
+    expect(item.answer.x).toBeGreaterThan(inkRight);
+    expect(item.box.x + item.box.width).toBeLessThanOrEqual(inkRight + 1);
+  });
+
+  it('a division by zero is an answer of its own', async () => {
+    const r = await read(expressionStrokes('5÷0='));
+    expect(r.math).toEqual([expect.objectContaining({ expression: '5÷0', value: null, display: '', error: 'division_by_zero' })]);
+  });
+
+  it('without "=", an expression is read but not evaluated', async () => {
+    const r = await read(expressionStrokes('12-3'));
+    expect(r.text).toBe('12-3');
+    expect(r.math).toEqual([]);
+  });
+
+  it('a point between digits is a decimal point; written wide, its number stays one', async () => {
+    expect((await read(expressionStrokes('3.14'))).text).toBe('3.14');
+    expect((await read(expressionStrokes('0.5×4=', undefined, 0.6))).math?.[0]?.value).toBe(2);
+  });
+});
+
+describe('digits alone read as before', () => {
+  it('numbers are not expressions', async () => {
+    for (const gap of [0, 0.3, 0.8]) {
+      const r = await read(spacedNumber('2026', gap));
+      expect(r.text).toBe('2026');
+      expect(r.math).toEqual([]);
+    }
+  });
+
+  it('the crossbar of a 7 and the flag and base of a 1 are parts of their digits, not operators', async () => {
+    const strokes = [...multiStroke('one-flag', 200, 200, 200), ...multiStroke('seven-crossbar', 400, 200, 200)];
+    expect((await read(strokes)).text).toBe('17');
+    for (const form of ['one-flag-base', 'seven-crossbar', 'four-open', 'five-two-strokes'] as const) {
+      const r = await read(multiStroke(form));
+      expect(r.text, form).toMatch(/^\d$/);
+    }
+  });
+
+  it('a lone dash, cross or "=" has no digits to be an operator of, and reads as nothing', async () => {
+    for (const op of ['-', '+', '=', '×']) {
+      const r = await read(expressionStrokes(op));
+      expect(r.text, op).toBe('');
+      expect(r.math).toEqual([]);
+    }
+  });
+});
