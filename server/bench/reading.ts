@@ -1,13 +1,18 @@
 /**
  * Reading accuracy on the held-out sets (server/bench/heldout, issue 16), measured through the
  * built server as users reach it: ink written stroke by stroke on boards (WebSocket protocol) and
- * sent to POST /api/recognize, images uploaded raw. With --before, another checkout's built server
- * is measured first and the two are shown side by side.
+ * sent to POST /api/recognize, images uploaded raw. Arithmetic (issue 20) is read the same three
+ * ways (boards, several writers for a column; REST ink; the ink as a PNG) and scored by the value
+ * shown: right, wrong, or none; with a pen-up -> result row for an expression beside a plain
+ * number. With --before, another checkout's built server is measured first and the two are shown
+ * side by side.
  *
- *   npx tsx server/bench/reading.ts [--quick] [--before <other checkout>/dist/server/src/server.js]
+ *   npx tsx server/bench/reading.ts [--quick] [--before <other checkout>/dist/server/src/server.js] [--sets math,numbers]
  *
- * Writes the table into docs/benchmarks.md (<!-- bench:reading -->) and every item's outcome, with
- * what was read for each failure, to /tmp/digitboard-reading/.
+ * --sets keeps the sets whose names contain one of the words (the latency row comes with "math");
+ * such a partial run prints its tables but leaves docs/benchmarks.md alone. A whole run writes them
+ * into docs/benchmarks.md (<!-- bench:reading -->). Every item's outcome, with what was read for
+ * each failure, goes to /tmp/digitboard-reading/.
  */
 import WebSocket from 'ws';
 import { execFileSync } from 'node:child_process';
@@ -15,15 +20,24 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { GroupResult } from '../../common/protocol.js';
+import type { MathItem } from '../../common/recognition.js';
 import { applyDelta } from '../../common/result-delta.js';
 import { ROOT } from '../src/config.js';
-import { BOARD, heldoutSets, timingPngs, type HeldoutSet, type ImageItem, type InkItem } from './heldout/index.js';
+import {
+  BOARD, heldoutSets, LATENCY_TEXTS, latencyPairs, mathSets, scoreMath, timingPngs,
+  type ArithmeticItem, type ArithmeticSet, type HeldoutSet, type ImageItem, type MathReading,
+} from './heldout/index.js';
+import type { Ink } from './heldout/ink.js';
+import { inkPng } from './heldout/ink-png.js';
 import { replaceSection, serverProtocol, startServer, stopServer } from './server-process.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const beforeAt = args.indexOf('--before');
 const BEFORE = beforeAt >= 0 ? path.resolve(args[beforeAt + 1] ?? '') : undefined;
+const setsAt = args.indexOf('--sets');
+const SETS = setsAt >= 0 ? (args[setsAt + 1] ?? '').toLowerCase().split(',').filter(Boolean) : undefined;
+const selected = (name: string) => !SETS || SETS.some((word) => name.toLowerCase().includes(word));
 const OUT_DIR = '/tmp/digitboard-reading';
 /** Items in flight at once: boards, REST ink, small images. Photos go one at a time (they are timed). */
 const BOARD_CONCURRENCY = 6;
@@ -33,6 +47,11 @@ const CHUNK = 32;
 /** A board that has settled without every stroke in exactly one number (ink a server drops) is read after this quiet. */
 const QUIET_MS = 500;
 const ITEM_TIMEOUT_MS = 20_000;
+/** Boards per pen-up timing (each an expression and a plain number), after warm-ups; one board at a time. */
+const LATENCY_REPS = QUICK ? 6 : 24;
+const LATENCY_WARMUP = 2;
+/** How long a pen-up's value is waited for once its result has come without one. */
+const VALUE_WAIT_MS = 2_000;
 
 interface Outcome {
   set: string;
@@ -51,11 +70,50 @@ interface Outcome {
   ms?: number;
 }
 
+/** What one path showed for an arithmetic item. */
+interface MathPath {
+  reading: MathReading;
+  /** The values shown ("expression 12+30 = 42"), for failures. */
+  shown: string;
+  /** What was read: the board's numbers' texts, or REST's text. */
+  read: string[];
+  settled?: Outcome['boardSettled'];
+  error?: string;
+}
+
+interface MathOutcome {
+  set: string;
+  id: string;
+  note: string;
+  written: string;
+  expect: ArithmeticItem['expect'];
+  board: MathPath;
+  ink: MathPath;
+  image: MathPath;
+}
+
+const MATH_PATHS = ['board', 'ink', 'image'] as const;
+type MathPathName = (typeof MATH_PATHS)[number];
+const PATH_LABEL: Record<MathPathName, string> = { board: 'boards', ink: 'REST ink', image: 'REST PNG' };
+
+/** Pen-up -> result medians (ms) and how many pen-ups were timed. */
+interface Latency {
+  /** "12+30=": to the first result holding its last stroke, and to the first that shows a value. */
+  expressionResult: number | null;
+  expressionValue: number | null;
+  /** How many expressions showed no value within VALUE_WAIT_MS of their result. */
+  noValue: number;
+  plainResult: number | null;
+  n: number;
+}
+
 interface ServerRun {
   label: string;
   script: string;
   model: string;
   outcomes: Outcome[];
+  math: MathOutcome[];
+  latency?: Latency;
   timing: { photoMs: number | null; pngMs: number | null };
   seconds: number;
 }
@@ -83,29 +141,28 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return out;
 }
 
-/**
- * Writes one item on a fresh board, stroke by stroke (each stroke acknowledged before the next,
- * as a hand lifts and comes down again), and returns the board's numbers once every stroke is in
- * exactly one number recognized after the last pen-up.
- */
+interface Member {
+  room: string;
+  send: (m: unknown) => void;
+  /** Resolves on the welcome ('welcome') or a stroke's ack ('ack:<id>'); rejects if the socket closes or times out. */
+  wait: (key: string) => Promise<void>;
+  close: () => void;
+}
 
-async function readOnBoard(port: number, protocol: number, item: InkItem): Promise<{ texts: string[]; settled: Outcome['boardSettled']; error?: string }> {
+/** Joins a board (`hello.room`, or a new one without it); `onMessage` sees every message the member receives. */
+async function join(port: number, hello: Record<string, unknown>, onMessage: (msg: any) => void): Promise<Member> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  let groups: GroupResult[] = [];
-  let strokesSeen = 0;
-  let lastMessage = performance.now();
-  let failure: string | undefined;
   const waiters = new Map<string, () => void>();
+  let room = '';
   ws.on('message', (data) => {
-    lastMessage = performance.now();
     const parsed = JSON.parse(data.toString());
     for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (msg.type === 'result') {
-        groups = applyDelta(groups, msg);
-        strokesSeen = msg.strokes;
-      } else if (msg.type === 'ack') waiters.get(`ack:${msg.strokeId}`)?.();
-      else if (msg.type === 'welcome') waiters.get('welcome')?.();
-      else if (msg.type === 'error') failure = `${msg.code}: ${msg.message}`;
+      if (msg.type === 'ack') waiters.get(`ack:${msg.strokeId}`)?.();
+      else if (msg.type === 'welcome') {
+        room = msg.room;
+        waiters.get('welcome')?.();
+      }
+      onMessage(msg);
     }
   });
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
@@ -119,47 +176,145 @@ async function readOnBoard(port: number, protocol: number, item: InkItem): Promi
         throw new Error(`timed out waiting for ${key}`);
       }),
     ]);
-  const send = (m: unknown) => ws.send(JSON.stringify(m));
-  const texts = () => groups.map((g) => g.result.text);
-  try {
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const welcomed = wait('welcome');
-    send({ type: 'hello', protocol });
-    await welcomed;
-    const ids = item.strokes.map((_, i) => `${item.id}-s${i}`);
-    for (const [i, stroke] of item.strokes.entries()) {
-      const acked = wait(`ack:${ids[i]}`);
-      send({ type: 'stroke-begin', strokeId: ids[i], points: stroke.slice(0, CHUNK) });
-      for (let k = CHUNK; k < stroke.length; k += CHUNK) send({ type: 'stroke-points', strokeId: ids[i], points: stroke.slice(k, k + CHUNK) });
-      send({ type: 'stroke-end', strokeId: ids[i] });
-      await acked;
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  // A socket error after the open is followed by its close, which the waits above report.
+  ws.on('error', () => {});
+  const welcomed = wait('welcome');
+  ws.send(JSON.stringify(hello));
+  await welcomed;
+  return { room, send: (m) => ws.send(JSON.stringify(m)), wait, close: () => ws.close() };
+}
+
+/** Writes one stroke as the browser sends it (a frame's worth of points at a time) and waits for its ack. */
+async function writeStroke(member: Member, strokeId: string, stroke: Ink[number], beforeEnd?: () => void): Promise<void> {
+  const acked = member.wait(`ack:${strokeId}`);
+  member.send({ type: 'stroke-begin', strokeId, points: stroke.slice(0, CHUNK) });
+  for (let k = CHUNK; k < stroke.length; k += CHUNK) member.send({ type: 'stroke-points', strokeId, points: stroke.slice(k, k + CHUNK) });
+  beforeEnd?.();
+  member.send({ type: 'stroke-end', strokeId });
+  await acked;
+}
+
+interface BoardRead {
+  texts: string[];
+  /** Every expression on the board (its numbers' `result.math`) and the latest result's `sums`. */
+  math: MathItem[];
+  settled: Outcome['boardSettled'];
+  error?: string;
+}
+
+/**
+ * Writes one item on a fresh board, stroke by stroke (each stroke acknowledged before the next,
+ * as a hand lifts and comes down again), each stroke by its writer (one socket per writer, all in
+ * the room; the first one's view is read: every member receives every result), and returns the
+ * board's numbers once every stroke is in exactly one number recognized after the last pen-up.
+ * With `quiet`, it also waits until the board has said nothing for QUIET_MS (a column's sum may
+ * follow its numbers).
+ */
+async function readOnBoard(port: number, protocol: number, item: { id: string; strokes: Ink; writers?: number[] }, quiet = false): Promise<BoardRead> {
+  let groups: GroupResult[] = [];
+  let sums: MathItem[] = [];
+  let strokesSeen = 0;
+  let lastMessage = performance.now();
+  let failure: string | undefined;
+  const members: Member[] = [];
+  const watch = (reader: boolean) => (msg: any) => {
+    lastMessage = performance.now();
+    if (msg.type === 'error') failure = `${msg.code}: ${msg.message}`;
+    else if (reader && msg.type === 'result') {
+      groups = applyDelta(groups, msg);
+      strokesSeen = msg.strokes;
+      if (Array.isArray(msg.sums)) sums = msg.sums;
     }
+  };
+  const read = (settled: Outcome['boardSettled'], error?: string): BoardRead => ({
+    texts: groups.map((g) => g.result.text),
+    math: [...groups.flatMap((g) => g.result.math ?? []), ...sums],
+    settled,
+    error,
+  });
+  try {
+    const writers = item.writers ?? item.strokes.map(() => 0);
+    members.push(await join(port, { type: 'hello', protocol }, watch(true)));
+    for (let w = 1; w <= Math.max(...writers); w++) members.push(await join(port, { type: 'hello', protocol, room: members[0].room }, watch(false)));
+    const ids = item.strokes.map((_, i) => `${item.id}-s${i}`);
+    for (const [i, stroke] of item.strokes.entries()) await writeStroke(members[writers[i]], ids[i], stroke);
     const acked = performance.now();
     for (;;) {
-      if (failure) return { texts: texts(), settled: 'error', error: failure };
+      if (failure) return read('error', failure);
       if (strokesSeen === ids.length) {
         const count = new Map<string, number>();
         for (const g of groups) for (const id of g.strokeIds) count.set(id, (count.get(id) ?? 0) + 1);
-        if (ids.every((id) => count.get(id) === 1)) return { texts: texts(), settled: 'covered' };
-        if (performance.now() - lastMessage > QUIET_MS) return { texts: texts(), settled: 'quiet' };
+        const silent = performance.now() - lastMessage > QUIET_MS;
+        if (ids.every((id) => count.get(id) === 1) && (!quiet || silent)) return read('covered');
+        if (silent) return read('quiet');
       }
-      if (performance.now() - acked > ITEM_TIMEOUT_MS) return { texts: texts(), settled: 'timeout' };
+      if (performance.now() - acked > ITEM_TIMEOUT_MS) return read('timeout');
       await sleep(5);
     }
   } catch (err) {
-    return { texts: texts(), settled: 'error', error: failure ?? (err as Error).message };
+    return read('error', failure ?? (err as Error).message);
   } finally {
-    ws.close();
+    for (const m of members) m.close();
   }
 }
 
-/** POST /api/recognize; an error answer reads as its status and code in angle brackets. */
-async function post(port: number, body: string | Buffer, type: string): Promise<{ text: string; ms: number }> {
+/**
+ * Pen-up -> result on a fresh board, one writer: the time from the last stroke's stroke-end to the
+ * first result whose numbers hold that stroke, and to the first result that shows a value.
+ */
+async function timePenUp(port: number, protocol: number, id: string, strokes: Ink): Promise<{ result: number | null; value: number | null }> {
+  const last = `${id}-s${strokes.length - 1}`;
+  let t0 = 0, result: number | null = null, value: number | null = null;
+  let groups: GroupResult[] = [];
+  const member = await join(port, { type: 'hello', protocol }, (msg) => {
+    if (msg.type !== 'result') return;
+    const now = performance.now();
+    groups = applyDelta(groups, msg);
+    if (!t0) return;
+    if (result === null && groups.some((g) => g.strokeIds.includes(last))) result = now - t0;
+    const shown = [...groups.flatMap((g) => g.result.math ?? []), ...(msg.sums ?? [])].some((m: MathItem) => m.value !== null);
+    if (value === null && shown) value = now - t0;
+  });
+  try {
+    for (const [i, stroke] of strokes.entries()) {
+      const isLast = i === strokes.length - 1;
+      await writeStroke(member, `${id}-s${i}`, stroke, isLast ? () => (t0 = performance.now()) : undefined);
+    }
+    const deadline = performance.now() + ITEM_TIMEOUT_MS;
+    while (result === null && performance.now() < deadline) await sleep(2);
+    const valueDeadline = performance.now() + VALUE_WAIT_MS;
+    while (value === null && performance.now() < valueDeadline) await sleep(2);
+    return { result, value };
+  } finally {
+    member.close();
+  }
+}
+
+/** The pen-up timing: "12+30=" and "1230" by the same writer on boards of their own, alternating. */
+async function measureLatency(port: number, protocol: number): Promise<Latency> {
+  const pairs = latencyPairs(LATENCY_WARMUP + LATENCY_REPS);
+  const exprResult: number[] = [], exprValue: number[] = [], plain: number[] = [];
+  let noValue = 0;
+  for (const [k, pair] of pairs.entries()) {
+    const e = await timePenUp(port, protocol, `lat-e${k}`, pair.expression);
+    const p = await timePenUp(port, protocol, `lat-p${k}`, pair.plain);
+    if (k < LATENCY_WARMUP) continue;
+    if (e.result !== null) exprResult.push(e.result);
+    if (e.value !== null) exprValue.push(e.value);
+    else noValue++;
+    if (p.result !== null) plain.push(p.result);
+  }
+  return { expressionResult: median(exprResult), expressionValue: median(exprValue), noValue, plainResult: median(plain), n: LATENCY_REPS };
+}
+
+/** POST /api/recognize; an error answer reads as its status and code in angle brackets (and no math). */
+async function post(port: number, body: string | Buffer, type: string): Promise<{ text: string; math: MathItem[]; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/api/recognize`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
-  const json = (await res.json()) as { text?: string; code?: string };
+  const json = (await res.json()) as { text?: string; code?: string; math?: MathItem[] };
   const ms = performance.now() - t0;
-  return { text: res.ok ? (json.text ?? '') : `<${res.status} ${json.code ?? ''}>`, ms };
+  return { text: res.ok ? (json.text ?? '') : `<${res.status} ${json.code ?? ''}>`, math: res.ok ? (json.math ?? []) : [], ms };
 }
 
 const inkPass = (measure: 'exact' | 'abstain', expect: string[], texts: string[]) =>
@@ -167,7 +322,7 @@ const inkPass = (measure: 'exact' | 'abstain', expect: string[], texts: string[]
 
 /** Encoded images are made once and reused for the second server (the photos, a few MB each, included). */
 const encoded = new Map<string, Buffer>();
-async function bytesOf(item: ImageItem): Promise<Buffer> {
+async function bytesOf(item: Pick<ImageItem, 'id' | 'make'>): Promise<Buffer> {
   let b = encoded.get(item.id);
   if (!b) {
     b = await item.make();
@@ -176,7 +331,25 @@ async function bytesOf(item: ImageItem): Promise<Buffer> {
   return b;
 }
 
-async function measureServer(label: string, script: string, sets: HeldoutSet[], port: number): Promise<ServerRun> {
+/** An arithmetic set read on boards, as REST ink and as a PNG of the same ink. */
+async function measureMath(port: number, protocol: number, set: ArithmeticSet): Promise<MathOutcome[]> {
+  const inkBody = (item: ArithmeticItem) => JSON.stringify({ strokes: item.strokes, width: BOARD.width, height: BOARD.height });
+  const boards = await pool(set.items, BOARD_CONCURRENCY, (item) => readOnBoard(port, protocol, item, true));
+  const inks = await pool(set.items, REST_CONCURRENCY, (item) => post(port, inkBody(item), 'application/json'));
+  const images = await pool(set.items, REST_CONCURRENCY, async (item) => post(port, await bytesOf({ id: `math-${item.id}`, make: () => inkPng(item.strokes, item.picture) }), 'image/png'));
+  return set.items.map((item, i) => {
+    const rest = (r: { text: string; math: MathItem[] }): MathPath => ({ ...scoreMath(item.expect, r.math), read: [r.text] });
+    const b = boards[i];
+    // A board that failed (a protocol error, a timeout) shows nothing the bench can trust.
+    const board: MathPath =
+      b.settled === 'error' || b.settled === 'timeout'
+        ? { reading: 'none', shown: '', read: b.texts, settled: b.settled, error: b.error }
+        : { ...scoreMath(item.expect, b.math), read: b.texts, settled: b.settled };
+    return { set: set.name, id: item.id, note: item.note, written: item.written, expect: item.expect, board, ink: rest(inks[i]), image: rest(images[i]) };
+  });
+}
+
+async function measureServer(label: string, script: string, sets: HeldoutSet[], math: ArithmeticSet[], port: number): Promise<ServerRun> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `digitboard-reading-${label}-`));
   const started = performance.now();
   const child = await startServer(port, { DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, 'digitboard.db')}` }, { script });
@@ -214,12 +387,24 @@ async function measureServer(label: string, script: string, sets: HeldoutSet[], 
       const rate = (k: 'boardPass' | 'restPass') => (mine.some((o) => o[k] !== undefined) ? `${mine.filter((o) => o[k]).length}/${mine.length}` : '-');
       console.log(`  ${set.name}: boards ${rate('boardPass')}, REST ${rate('restPass')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
-    // Small uploads one at a time, after a warm-up, for the timing row.
-    const pngs = timingPngs(QUICK);
-    for (const item of pngs.slice(0, 3)) await post(port, await bytesOf(item), item.type);
+    const mathOutcomes: MathOutcome[] = [];
+    for (const set of math) {
+      const t0 = performance.now();
+      const mine = await measureMath(port, protocol, set);
+      mathOutcomes.push(...mine);
+      const rate = (p: MathPathName) => `${mine.filter((o) => o[p].reading === 'right').length} right, ${mine.filter((o) => o[p].reading === 'wrong').length} wrong`;
+      console.log(`  ${set.name} (${mine.length}): boards ${rate('board')}; REST ink ${rate('ink')}; REST PNG ${rate('image')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    const latency = math.length ? await measureLatency(port, protocol) : undefined;
+    if (latency) console.log(`  pen-up -> result: "12+30=" ${latency.expressionResult?.toFixed(1)} ms (its value ${latency.expressionValue?.toFixed(1) ?? '-'} ms), "1230" ${latency.plainResult?.toFixed(1)} ms`);
+    // Small uploads one at a time, after a warm-up, for the timing row (a partial run leaves it out).
     const pngTimes: number[] = [];
-    for (const item of pngs) pngTimes.push((await post(port, await bytesOf(item), item.type)).ms);
-    return { label, script, model, outcomes, timing: { photoMs: median(photoTimes), pngMs: median(pngTimes) }, seconds: (performance.now() - started) / 1000 };
+    if (!SETS) {
+      const pngs = timingPngs(QUICK);
+      for (const item of pngs.slice(0, 3)) await post(port, await bytesOf(item), item.type);
+      for (const item of pngs) pngTimes.push((await post(port, await bytesOf(item), item.type)).ms);
+    }
+    return { label, script, model, outcomes, math: mathOutcomes, latency, timing: { photoMs: median(photoTimes), pngMs: median(pngTimes) }, seconds: (performance.now() - started) / 1000 };
   } finally {
     await stopServer(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -238,6 +423,28 @@ function failureKind(o: Outcome, read: string[], measure: 'exact' | 'abstain'): 
   if (got.length > exp.length) return 'extra digit(s)';
   if (got.length < exp.length) return 'missing digit(s)';
   return 'wrong digit(s)';
+}
+
+/** The operators of a text in order ("12+(3×4)=" -> "+(×)="). */
+const operatorsOf = (text: string) => text.replace(/[\d.]/g, '');
+
+/** Why an arithmetic item showed no value or a wrong one, from what the path read. */
+function mathFailureKind(o: MathOutcome, p: MathPath, kind: ArithmeticItem['kind']): string {
+  const prefix = p.reading === 'wrong' ? 'wrong value shown' : 'no value';
+  if (p.settled === 'error' || p.settled === 'timeout') return `${prefix}: board ${p.settled}`;
+  const read = p.read.filter((t) => t !== '');
+  if (read.length === 1 && read[0].startsWith('<')) return `${prefix}: error ${read[0]}`;
+  if (!read.length) return `${prefix}: nothing read`;
+  if (kind === 'sum') {
+    const rows = o.written.split('+');
+    if (read.join('+') === o.written) return `${prefix}: every number read right`;
+    return `${prefix}: ${read.length === rows.length ? 'a number misread' : `${rows.length} numbers read as ${read.length}`}`;
+  }
+  if (read.length > 1) return `${prefix}: split into ${read.length} numbers`;
+  if (read[0] === o.written) return `${prefix}: read exactly`;
+  const [want, got] = [operatorsOf(o.written), operatorsOf(read[0])];
+  if (want !== got) return `${prefix}: operators ${want} read as ${got || '(none)'}`;
+  return `${prefix}: digits misread`;
 }
 
 const pct = (pass: number, n: number) => (n ? `${((100 * pass) / n).toFixed(1)}% (${pass}/${n})` : '-');
@@ -266,6 +473,48 @@ function table(sets: HeldoutSet[], runs: ServerRun[]): string[] {
   return lines;
 }
 
+/** Right, wrong and no value, as shares of the set's items, for one path of one run. */
+function mathCell(run: ServerRun | undefined, set: string, p: MathPathName): string {
+  const mine = run?.math.filter((o) => o.set === set) ?? [];
+  if (!mine.length) return '-';
+  const share = (r: MathReading) => `${((100 * mine.filter((o) => o[p].reading === r).length) / mine.length).toFixed(1)}%`;
+  return `${share('right')} / ${share('wrong')} / ${share('none')}`;
+}
+
+function mathTable(sets: ArithmeticSet[], runs: ServerRun[]): string[] {
+  const [before, after] = runs.length === 2 ? runs : [undefined, runs[0]];
+  const head = before
+    ? '| arithmetic set | items | path | before: right / wrong / no value | after: right / wrong / no value | target (right) |'
+    : '| arithmetic set | items | path | right / wrong / no value | target (right) |';
+  const lines = [head, head.replace(/[^|]+/g, '---')];
+  for (const s of sets)
+    for (const p of MATH_PATHS) {
+      const cells = before ? `${mathCell(before, s.name, p)} | ${mathCell(after, s.name, p)}` : mathCell(after, s.name, p);
+      lines.push(`| ${s.name} | ${s.items.length} | ${PATH_LABEL[p]} | ${cells} | >= ${(s.target * 100).toFixed(0)}% |`);
+    }
+  return lines;
+}
+
+function latencyTable(runs: ServerRun[]): string[] {
+  const [before, after] = runs.length === 2 ? runs : [undefined, runs[0]];
+  if (!after.latency) return [];
+  const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} ms`);
+  const head = before ? '| pen-up -> result, median (one board at a time) | boards | before | after |' : '| pen-up -> result, median (one board at a time) | boards | after |';
+  const row = (name: string, cell: (l: Latency) => string) => {
+    const of = (r?: ServerRun) => (r?.latency ? cell(r.latency) : '-');
+    return before ? `| ${name} | ${after.latency!.n} | ${of(before)} | ${of(after)} |` : `| ${name} | ${after.latency!.n} | ${of(after)} |`;
+  };
+  const [expr, plain] = [LATENCY_TEXTS.expression.join(''), LATENCY_TEXTS.plain.join('')];
+  return [
+    head,
+    head.replace(/[^|]+/g, '---'),
+    row(`"${expr}": the "=" lifted -> the result holding it`, (l) => ms(l.expressionResult)),
+    row(`"${expr}": the "=" lifted -> its value shown`, (l) => ms(l.expressionValue)),
+    row(`"${expr}": no value within ${VALUE_WAIT_MS / 1000} s of the result`, (l) => `${l.noValue}/${l.n}`),
+    row(`"${plain}" (the same digits, a plain number): last pen-up -> its result`, (l) => ms(l.plainResult)),
+  ];
+}
+
 function gitHead(cwd: string): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
@@ -276,11 +525,12 @@ function gitHead(cwd: string): string {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const sets = heldoutSets(QUICK);
-  console.log(`held-out sets built in ${Math.round(performance.now() - t0)} ms: ${sets.map((s) => `${s.name} (${s.items.length})`).join(', ')}`);
+  const sets = heldoutSets(QUICK).filter((s) => selected(s.name));
+  const math = mathSets(QUICK).filter((s) => selected(s.name));
+  console.log(`held-out sets built in ${Math.round(performance.now() - t0)} ms: ${[...sets, ...math].map((s) => `${s.name} (${s.items.length})`).join(', ')}`);
   const runs: ServerRun[] = [];
-  if (BEFORE) runs.push(await measureServer('before', BEFORE, sets, 3311));
-  runs.push(await measureServer('after', path.join(ROOT, 'dist/server/src/server.js'), sets, 3312));
+  if (BEFORE) runs.push(await measureServer('before', BEFORE, sets, math, 3311));
+  runs.push(await measureServer('after', path.join(ROOT, 'dist/server/src/server.js'), sets, math, 3312));
 
   const stamp = new Date().toISOString();
   mkdirSync(OUT_DIR, { recursive: true });
@@ -307,6 +557,21 @@ async function main(): Promise<void> {
         kinds.set(key, byKind);
       }
     }
+    for (const o of run.math) {
+      const kind = math.find((s) => s.name === o.set)!.items.find((i) => i.id === o.id)!.kind;
+      const expected = 'error' in o.expect ? o.expect.error : o.expect.value;
+      for (const p of MATH_PATHS) {
+        const r = o[p];
+        if (r.reading === 'right') continue;
+        const reason = mathFailureKind(o, r, kind);
+        const read = r.read.map((t) => JSON.stringify(t)).join(' | ') || '(nothing)';
+        failures.push(`${run.label} ${PATH_LABEL[p]} | ${o.set} | ${o.id} [${o.note}] | wrote ${o.written} (${expected}) | ${reason} | read ${read}${r.shown ? ` | showed ${r.shown}` : ''}${r.error ? ` (${r.error})` : ''}`);
+        const key = `${run.label} ${PATH_LABEL[p]} | ${o.set}`;
+        const byKind = kinds.get(key) ?? new Map<string, string[]>();
+        byKind.set(reason, [...(byKind.get(reason) ?? []), `${o.written} -> ${read}${r.shown ? ` showed ${r.shown}` : ''} [${o.note}]`]);
+        kinds.set(key, byKind);
+      }
+    }
   }
   const summary: string[] = [];
   for (const [key, byKind] of kinds) {
@@ -317,8 +582,8 @@ async function main(): Promise<void> {
   writeFileSync(failureFile, `${summary.join('\n')}\n\n${failures.join('\n')}\n`);
   writeFileSync(path.join(OUT_DIR, 'latest-failures.txt'), readFileSync(failureFile));
 
-  const command = `npx tsx server/bench/reading.ts${QUICK ? ' --quick' : ''}${BEFORE ? ` --before ${BEFORE}` : ''}`;
-  const rows = table(sets, runs);
+  const command = `npx tsx server/bench/reading.ts${QUICK ? ' --quick' : ''}${BEFORE ? ` --before ${BEFORE}` : ''}${SETS ? ` --sets ${SETS.join(',')}` : ''}`;
+  const rows = [...(sets.length ? table(sets, runs) : []), ...(math.length ? ['', ...mathTable(math, runs), '', ...latencyTable(runs)] : [])];
   const servers = runs.map((r) => `${r.label}: ${r.label === 'after' ? `this checkout (${gitHead(ROOT)} + working tree)` : `${r.script} (${gitHead(path.resolve(path.dirname(r.script), '../../..'))})`}, model ${r.model}`);
   const body = [
     '## Reading the held-out sets (issue 16)',
@@ -340,9 +605,23 @@ async function main(): Promise<void> {
     'digits on lit, noisy paper. Boards: each item on a fresh board, stroke by stroke through the protocol, read from the',
     "result messages' numbers (exactly one number with the text, or the two numbers; abstaining: no number with a digit).",
     'REST: the same ink as JSON, images as the raw body. Failures per item: /tmp/digitboard-reading/ (not kept).',
+    '',
+    'Arithmetic (issue 20, server/bench/heldout/math.ts): expressions of 2-4 terms ending in "=", each of + - × ÷ / : first',
+    'in turn, parentheses and decimal points, at tight, normal and wide gaps, two writers in five with Hershey operator glyphs',
+    '(futural, rowmans) and the rest synthesized (× a cross or the letter x, ÷ a dash and two dots, points and colons pen',
+    'dots); one in thirty divides by zero and must say so. Columns of 2-6 numbers of 1-4 digits, aligned on their units',
+    '(a decimal among a third of them), rows close, normal or far apart, a rule under them, written by 1-3 writers (one socket',
+    'each in the room, in turn or two at once). Values are exact (decimal.js). Right: the expected value (quotients that do',
+    "not end to 1e-9) and nothing else with a value; wrong: any other value or error shown; no value: nothing evaluated.",
+    "Boards read every number's `result.math` and the latest result's `sums`; REST reads `math`; PNG: the ink drawn with a",
+    'round pen (0.06-0.12 digit heights wide) at 0.45-1 px per board unit. Pen-up -> result: "12+30=" and "1230" by the',
+    'same writer, each on a fresh board, alternating, after two warm-ups.',
   ];
-  const docPath = path.join(ROOT, 'docs/benchmarks.md');
-  writeFileSync(docPath, replaceSection(readFileSync(docPath, 'utf8'), 'reading', body.join('\n')));
+  // A partial run (--sets) would replace the whole section with part of it: it only prints.
+  if (!SETS) {
+    const docPath = path.join(ROOT, 'docs/benchmarks.md');
+    writeFileSync(docPath, replaceSection(readFileSync(docPath, 'utf8'), 'reading', body.join('\n')));
+  }
   console.log(`\n${rows.join('\n')}\n\n${summary.join('\n')}\n\nresults: ${file}\nfailures: ${failureFile}\ntotal ${Math.round((performance.now() - t0) / 1000)} s`);
 }
 

@@ -8,13 +8,16 @@ import { numberPairs, numbers, SPACINGS } from './ink-numbers.js';
 import { letters, shapes, taps } from './non-digits.js';
 import { mnistCrops, sklearnCrops, smallPngs } from './crops.js';
 import { photos } from './photos.js';
+import { columnSums, expressions, type ArithmeticSet } from './math.js';
 import type { HeldoutSet, ImageItem } from './item.js';
 
 export type { HeldoutSet, ImageSet, InkSet, InkItem, ImageItem } from './item.js';
 export { BOARD } from './item.js';
+export type { ArithmeticItem, ArithmeticSet, MathReading } from './math.js';
+export { LATENCY_TEXTS, latencyPairs, scoreMath } from './math.js';
 
 /** The issue's targets, as fractions. */
-export const TARGETS = { numbers: 0.97, digits: 0.993, crops: 0.97, abstain: 0.95 } as const;
+export const TARGETS = { numbers: 0.97, digits: 0.993, crops: 0.97, abstain: 0.95, math: 0.95 } as const;
 
 /** Every set, smaller with `quick` (the same items' prefixes, or every k-th for the UCI digits). */
 export function heldoutSets(quick = false): HeldoutSet[] {
@@ -31,6 +34,18 @@ export function heldoutSets(quick = false): HeldoutSet[] {
     { name: 'tight crops: UCI 8x8, blocky 8-64 px', kind: 'image', measure: 'exact', items: sklearnCrops(q(1, 6)), target: TARGETS.crops },
     { name: 'tight crops: MNIST test, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200)), target: TARGETS.crops },
     { name: 'phone photos: 4000x3000 JPEG', kind: 'image', measure: 'exact', items: photos(q(6, 2)) },
+  ];
+}
+
+/**
+ * The arithmetic sets (issue 20): expressions by spacing, and column sums; each read on boards,
+ * as REST ink and as a PNG. The target is the right value; the rest should show none.
+ */
+export function mathSets(quick = false): ArithmeticSet[] {
+  const exprs = expressions(quick ? 30 : 120);
+  return [
+    ...SPACINGS.map((s) => ({ name: `math: expressions, 2-4 terms, ${s} gaps`, kind: 'math' as const, items: exprs.filter((e) => e.spacing === s), target: TARGETS.math })),
+    { name: 'math: column sums, 2-6 numbers, 1-3 writers', kind: 'math', items: columnSums(quick ? 15 : 60), target: TARGETS.math },
   ];
 }
 
