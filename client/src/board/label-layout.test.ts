@@ -130,4 +130,70 @@ describe('layoutLabels', () => {
       expect(label.y + label.height).toBeLessThanOrEqual(BOARD.height);
     }
   });
+
+  describe('labels with a place of their own (values)', () => {
+    const expression = { x: 300, y: 300, width: 400, height: 100 };
+
+    it('go exactly there when it is free, and other labels keep off them', () => {
+      const value = { box: expression, width: 60, height: 40, at: { x: 706, y: 330 } };
+      const number = { box: expression, width: 80, height: 40 };
+      const placed = layoutLabels([value, number], BOARD);
+      expect(placed[0]).toEqual({ x: 706, y: 330, width: 60, height: 40 });
+      // The number's first choice (right of its box, at its top) would cover the value: it takes its left.
+      expect(placed[1]).toEqual({ x: 300 - 6 - 80, y: 300, width: 80, height: 40 });
+    });
+
+    it('move as little as they must off another number\'s ink', () => {
+      // A tall number just right of the "=": past it is nearer (4 steps of 20 units) than above or below it (6).
+      const other = { box: { x: 720, y: 250, width: 60, height: 200 }, width: 40, height: 30 };
+      const value = { box: expression, width: 60, height: 40, at: { x: 706, y: 330 } };
+      const [placed] = layoutLabels([value, other], BOARD);
+      expect(overlaps(placed, other.box)).toBe(false);
+      expect(overlaps(placed, expression)).toBe(false);
+      expect(placed).toEqual({ x: 786, y: 330, width: 60, height: 40 });
+    });
+
+    it('stay on the board', () => {
+      const [placed] = layoutLabels([{ box: { x: 1500, y: 900, width: 80, height: 80 }, width: 60, height: 40, at: { x: 1590, y: 990 } }], BOARD);
+      expect(placed.x + placed.width).toBeLessThanOrEqual(BOARD.width);
+      expect(placed.y + placed.height).toBeLessThanOrEqual(BOARD.height);
+    });
+
+    it('keep their box to themselves: a column\'s box does not push its numbers\' labels away', () => {
+      // A column of a wide and a narrow number: the narrow one's label sits inside the column's box.
+      const wide = { box: { x: 300, y: 100, width: 300, height: 100 }, width: 60, height: 40 };
+      const narrow = { box: { x: 300, y: 240, width: 100, height: 100 }, width: 60, height: 40 };
+      const column = { x: 300, y: 100, width: 300, height: 260 };
+      const sum = { box: column, width: 60, height: 40, at: { x: 540, y: 366 } };
+      const withSum = layoutLabels([sum, wide, narrow], BOARD);
+      const without = layoutLabels([wide, narrow], BOARD);
+      expect(withSum.slice(1)).toEqual(without);
+      expect(withSum[2]).toEqual({ x: 406, y: 240, width: 60, height: 40 });
+      expect(withSum[0]).toEqual({ x: 540, y: 366, width: 60, height: 40 });
+    });
+
+    it('random boards with values: no two labels overlap, none covers any number\'s ink', () => {
+      for (let seed = 1; seed <= 100; seed++) {
+        const next = random(5_000 + seed);
+        const scale = 1.2 + next() * 3;
+        const numbers = randomBoard(next, 2 + Math.floor(next() * 10), scale);
+        // A value for some numbers, asked for right of their ink, centred on it.
+        const values = numbers
+          .filter(() => next() < 0.5)
+          .map(({ box }) => ({ box, width: 40 * scale, height: 30 * scale, at: { x: box.x + box.width + 6, y: box.y + box.height / 2 - 15 * scale } }));
+        const requests = [...values, ...numbers];
+        const placed = layoutLabels(requests, BOARD);
+        const found = problems(numbers, placed.slice(values.length), BOARD);
+        placed.forEach((label, i) => {
+          numbers.forEach((n, j) => {
+            if (i < values.length && overlaps(label, n.box)) found.push(`value ${i} covers the ink of number ${j}`);
+          });
+          placed.forEach((other, j) => {
+            if (j > i && overlaps(label, other)) found.push(`labels ${i} and ${j} overlap`);
+          });
+        });
+        expect([...new Set(found)], `seed ${seed}`).toEqual([]);
+      }
+    });
+  });
 });

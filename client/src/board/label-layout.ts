@@ -1,7 +1,8 @@
 /**
  * Where each number's label goes on the board: beside its ink, never over another label, never
- * over another number's ink, never over its own (touching is fine), and inside the board. Pure:
- * boxes and sizes in, positions out, all in board units.
+ * over another number's ink, never over its own (touching is fine), and inside the board. A label
+ * with a place of its own (a value after its "=", a sum under its rule) goes there, or as near as
+ * the same rules allow. Pure: boxes and sizes in, positions out, all in board units.
  */
 
 /** A rectangle in board units: top left corner and size. */
@@ -17,6 +18,13 @@ export interface LabelRequest {
   box: Rect;
   width: number;
   height: number;
+  /**
+   * Where the label's top left corner should be, when it has a place of its own rather than a
+   * side of its box (a value after its "="). Its `box` is then ink that the numbers' requests
+   * already stand for (an expression, a column of numbers): it keeps this label off that ink,
+   * and nobody else (a column's box spans the labels beside its shorter numbers).
+   */
+  at?: { x: number; y: number };
 }
 
 export interface LayoutArea {
@@ -42,6 +50,13 @@ function overlapArea(a: Rect, b: Rect): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** The label at (x, y), kept inside the board. */
+function inside(request: LabelRequest, area: LayoutArea, x: number, y: number): Rect {
+  const { width, height } = request;
+  // A label larger than the board cannot fit anyway: it then starts at the board's origin.
+  return { x: Math.max(0, Math.min(x, area.width - width)), y: Math.max(0, Math.min(y, area.height - height)), width, height };
 }
 
 /**
@@ -71,18 +86,37 @@ function candidate(request: LabelRequest, area: LayoutArea, side: Side, along: n
       y = box.y + box.height + g + out;
       break;
   }
-  // A label larger than the board cannot fit anyway: it then starts at the board's origin.
-  x = Math.max(0, Math.min(x, area.width - width));
-  y = Math.max(0, Math.min(y, area.height - height));
-  return { x, y, width, height };
+  return inside(request, area, x, y);
+}
+
+/**
+ * Positions to try for a label with a place of its own: that place, then cells around it in
+ * widening rings, nearer first and, at the same distance, along its line before off it.
+ */
+function* around(request: LabelRequest, at: { x: number; y: number }, area: LayoutArea): Generator<Rect> {
+  yield inside(request, area, at.x, at.y);
+  const step = Math.max(1, Math.min(request.width, request.height) / 2);
+  const rings = Math.ceil(Math.max(area.width, area.height) / step) + 1;
+  for (let ring = 1; ring <= rings; ring++) {
+    const cells: [number, number][] = [];
+    for (let i = -ring; i <= ring; i++) {
+      for (let j = -ring; j <= ring; j++) if (Math.max(Math.abs(i), Math.abs(j)) === ring) cells.push([i, j]);
+    }
+    cells.sort(([ai, aj], [bi, bj]) => Math.abs(ai) + Math.abs(aj) - (Math.abs(bi) + Math.abs(bj)) || Math.abs(aj) - Math.abs(bj) || bi - ai || bj - aj);
+    for (const [i, j] of cells) yield inside(request, area, at.x + i * step, at.y + j * step);
+  }
 }
 
 /**
  * Positions to try, most preferred first: the four sides as they are, then nudged in widening
  * rings (slid along a side by whole steps, then pushed away from the box), until the ring spans
- * the board.
+ * the board. A label with a place of its own tries around that place instead.
  */
 function* candidates(request: LabelRequest, area: LayoutArea): Generator<Rect> {
+  if (request.at) {
+    yield* around(request, request.at, area);
+    return;
+  }
   for (const side of SIDES) yield candidate(request, area, side, 0, 0);
   const step = Math.max(1, Math.min(request.width, request.height) / 2);
   const rings = Math.ceil(Math.max(area.width, area.height) / step) + 1;
@@ -103,7 +137,8 @@ function* candidates(request: LabelRequest, area: LayoutArea): Generator<Rect> {
 }
 
 /**
- * Places every label, in the order given (reading order: earlier numbers get the better spots).
+ * Places every label, in the order given (reading order: earlier numbers get the better spots;
+ * labels with a place of their own first, so that they get it).
  * A label takes the first position, in order of preference, that overlaps no label placed
  * before it and no number's ink box (its own included). Should the board be too crowded for
  * that, it takes the position that overlaps least, labels counting far more than ink.
@@ -116,9 +151,11 @@ export function layoutLabels(requests: readonly LabelRequest[], area: LayoutArea
     let bestCost = Infinity;
     let tries = 0;
     for (const spot of candidates(request, area)) {
-      let cost = 0;
+      let cost = overlapArea(spot, request.box);
       for (const label of placed) cost += overlapArea(spot, label) * 1e6;
-      requests.forEach((other, i) => (cost += overlapArea(spot, other.box) * (i === index ? 1 : 1e3)));
+      requests.forEach((other, i) => {
+        if (i !== index && !other.at) cost += overlapArea(spot, other.box) * 1e3;
+      });
       if (cost < bestCost) {
         best = spot;
         bestCost = cost;
@@ -127,7 +164,7 @@ export function layoutLabels(requests: readonly LabelRequest[], area: LayoutArea
       // A board too crowded for a free spot nearby: the least bad one seen will do.
       if (++tries >= MAX_TRIES) break;
     }
-    placed.push(best ?? candidate(request, area, 'right', 0, 0));
+    placed.push(best ?? (request.at ? inside(request, area, request.at.x, request.at.y) : candidate(request, area, 'right', 0, 0)));
   });
   return placed;
 }

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GroupResult } from '../../../common/protocol.js';
-import type { Recognition } from '../../../common/recognition.js';
+import type { MathItem, Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
 import type { InkChange } from '../board/board-sync.js';
 import type { RecognitionSource } from '../components/result-panel/result-panel.js';
@@ -21,6 +21,8 @@ export class RecognitionController implements ReactiveController {
   result: Recognition | null = null;
   /** Every number on the board, shown beside the ink. */
   groups: readonly GroupResult[] = [];
+  /** Every column sum on the board, shown under its rule (the server's, whole in each result; or this device's). */
+  sums: readonly MathItem[] = [];
   /** Who produced `result` and `groups`. */
   source: RecognitionSource = 'server';
   /** The digit of `result` just written (-1: none). */
@@ -30,7 +32,7 @@ export class RecognitionController implements ReactiveController {
   private readonly host: ReactiveControllerHost & EventTarget;
   private readonly board: BoardSyncController;
   /** The server's latest answer, kept while the device's are shown. */
-  private serverResult: { result: Recognition; groups: GroupResult[] } | null = null;
+  private serverResult: { result: Recognition; groups: GroupResult[]; sums: MathItem[] } | null = null;
   /** The latest completed stroke (anyone's): its digit is the one the chart shows. */
   private lastStrokeId: string | undefined;
   /** The connection's status at the last update: a change is noticed in hostUpdate. */
@@ -111,15 +113,16 @@ export class RecognitionController implements ReactiveController {
   serverResultArrived(message: ResultMessage): void {
     // Results carry only the numbers that changed: every one is merged, shown or not.
     const groups = applyDelta(this.serverResult?.groups ?? [], message);
-    const { result } = message;
-    this.serverResult = { result, groups };
+    // Sums, unlike numbers, come whole with every result.
+    const { result, sums } = message;
+    this.serverResult = { result, groups, sums };
     // Computed before our clear, which the server has not confirmed yet.
     if (this.board.sync.clearPending) return;
     if (!this.showingServer) return;
     // After a reconnect the server catches up on the re-sent ink: keep the device's answer until
     // the server's covers the ink on the board.
     if (this.source === 'device' && !this.coversBoard(groups)) return;
-    this.show(result, groups, 'server');
+    this.show(result, groups, sums, 'server');
   }
 
   inkChanged(change: InkChange): void {
@@ -153,7 +156,7 @@ export class RecognitionController implements ReactiveController {
     const recognition = await this.onDevice.recognizeBoard(strokes, change);
     if (recognition) {
       // Unless the server is back in charge meanwhile.
-      if (this.onDeviceInCharge) this.show(recognition.result, recognition.groups, 'device');
+      if (this.onDeviceInCharge) this.show(recognition.result, recognition.groups, recognition.sums, 'device');
       return;
     }
     // Stale, or the recognizer is unavailable: then the server's answer, if it has one for this ink.
@@ -163,16 +166,17 @@ export class RecognitionController implements ReactiveController {
   /** The server's latest answer, when it is shown and for the ink on the board now. */
   private showServerIfCurrent(): void {
     const latest = this.serverResult;
-    if (this.showingServer && latest && this.coversBoard(latest.groups)) this.show(latest.result, latest.groups, 'server');
+    if (this.showingServer && latest && this.coversBoard(latest.groups)) this.show(latest.result, latest.groups, latest.sums, 'server');
   }
 
   private coversBoard(groups: readonly GroupResult[]): boolean {
     return covers(groups, this.board.sync.model.completed().map((s) => s.id));
   }
 
-  private show(result: Recognition, groups: readonly GroupResult[], source: RecognitionSource): void {
+  private show(result: Recognition, groups: readonly GroupResult[], sums: readonly MathItem[], source: RecognitionSource): void {
     this.result = result;
     this.groups = groups;
+    this.sums = sums;
     this.source = source;
     const points = this.lastStrokeId ? this.board.sync.model.get(this.lastStrokeId)?.points : undefined;
     this.latestDigit = digitOfStroke(result, points);
@@ -183,6 +187,7 @@ export class RecognitionController implements ReactiveController {
   private showNothing(): void {
     this.result = null;
     this.groups = [];
+    this.sums = [];
     this.latestDigit = -1;
     this.host.requestUpdate();
   }

@@ -290,4 +290,13 @@ export const templates = byEnglish({
   'Confirming your email…': 'आपका ईमेल पुष्ट किया जा रहा है…',
   'Your email is confirmed. Thank you.': 'आपका ईमेल पुष्ट हो गया है। धन्यवाद।',
   'Could not log out: {0}': str`लॉग आउट नहीं हो सका: ${0}`,
+  // Arithmetic (issue 20): values after an "=" and sums under a rule.
+  'Values on the board': 'बोर्ड पर निकले मान',
+  '÷ by 0': '0 से ÷',
+  'Too large': 'बहुत बड़ा',
+  '{0}: division by zero, no value': str`${0}: शून्य से भाग, कोई मान नहीं`,
+  'Sum of {0}: too large to show': str`${0} का योग: दिखाने के लिए बहुत बड़ा`,
+  '{0}: too large to show': str`${0}: दिखाने के लिए बहुत बड़ा`,
+  'Sum of {0}: {1}': str`${0} का योग: ${1}`,
+  '{0} equals {1}': str`${0} बराबर ${1}`,
 });

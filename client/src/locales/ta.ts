@@ -292,4 +292,13 @@ export const templates = byEnglish({
   'Confirming your email…': 'உங்கள் மின்னஞ்சல் உறுதிசெய்யப்படுகிறது…',
   'Your email is confirmed. Thank you.': 'உங்கள் மின்னஞ்சல் உறுதிசெய்யப்பட்டது. நன்றி.',
   'Could not log out: {0}': str`வெளியேற முடியவில்லை: ${0}`,
+  // Arithmetic (issue 20): values after an "=" and sums under a rule.
+  'Values on the board': 'பலகையிலுள்ள மதிப்புகள்',
+  '÷ by 0': '0-ஆல் ÷',
+  'Too large': 'மிகப் பெரியது',
+  '{0}: division by zero, no value': str`${0}: பூஜ்ஜியத்தால் வகுத்தல், மதிப்பு இல்லை`,
+  'Sum of {0}: too large to show': str`${0} இன் கூட்டுத்தொகை: காட்ட முடியாத அளவு பெரியது`,
+  '{0}: too large to show': str`${0}: காட்ட முடியாத அளவு பெரியது`,
+  'Sum of {0}: {1}': str`${0} இன் கூட்டுத்தொகை: ${1}`,
+  '{0} equals {1}': str`${0} இன் மதிப்பு ${1}`,
 });

@@ -41,6 +41,25 @@ describe('recognizeBoard', () => {
     const erased = await recognizeBoard(strokes.slice(0, 2), { box: { minX: 990, minY: 0, maxX: 1010, maxY: 100 } }, recognize, second.cache, 'fake');
     expect(erased.recognition.result.text).toBe('2');
     const cleared = await recognizeBoard([], null, recognize, erased.cache, 'fake');
-    expect(cleared.recognition).toEqual({ groups: [], result: { text: '', digits: [], rejected: [], model: 'fake', ms: 0 }, strokes: 0 });
+    expect(cleared.recognition).toEqual({ groups: [], sums: [], result: { text: '', digits: [], rejected: [], model: 'fake', ms: 0 }, strokes: 0 });
+  });
+
+  it('works out the column sums from the numbers it read, as the server does', async () => {
+    // Each group reads as its number of strokes, surely.
+    const recognize = async (strokes: readonly Stroke[]): Promise<Recognition> => {
+      const text = String(strokes.length);
+      return { text, digits: [], rejected: [], alternatives: [{ text, confidence: 1 }], model: 'fake', ms: 0 };
+    };
+    const column = [
+      { id: 'one', points: vertical(20, 0) },
+      { id: 'two-a', points: vertical(0, 150) },
+      { id: 'two-b', points: vertical(40, 150) },
+    ];
+    const rule = { id: 'rule', points: [[-20, 280], [80, 282]] };
+    const without = await recognizeBoard(column, { strokeId: 'two-b' }, recognize, new Map(), 'fake');
+    expect(without.recognition.sums).toEqual([]);
+    const { recognition } = await recognizeBoard([...column, rule], { strokeId: 'rule' }, recognize, without.cache, 'fake');
+    expect(recognition.groups.map((g) => g.strokeIds)).toEqual([['one'], ['two-a', 'two-b'], ['rule']]);
+    expect(recognition.sums.map(({ expression, value, kind }) => ({ expression, value, kind }))).toEqual([{ expression: '1+2', value: 3, kind: 'sum' }]);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Every number on the board, read on this device: the server's recipe (server/src/realtime/room.ts)
- * in the browser, so that the labels beside the ink look the same whoever computes them. Strokes
- * are grouped by place (common/grouping.ts), each group is recognized on its own, and the group
- * the last change touched is "the latest number".
+ * in the browser, so that the labels and values beside the ink look the same whoever computes
+ * them. Strokes are grouped by place (common/grouping.ts), each group is recognized on its own
+ * (expressions evaluated by the same reader), the column sums are worked out from the numbers as
+ * the server does (common/column-sums.ts), and the group the last change touched is "the latest
+ * number".
  */
+import { columnSums } from '../../../common/column-sums.js';
 import { groupByPlace, type PlacedStroke } from '../../../common/grouping.js';
 import type { Box, Stroke } from '../../../common/preprocess.js';
 import type { GroupResult } from '../../../common/protocol.js';
-import type { Recognition } from '../../../common/recognition.js';
+import type { MathItem, Recognition } from '../../../common/recognition.js';
 
 /** What changed last: a stroke completed, ink removed from a place, or the board cleared (null). */
 export type RecognitionChange = { strokeId: string } | { box: Box } | null;
@@ -15,6 +18,8 @@ export type RecognitionChange = { strokeId: string } | { box: Box } | null;
 export interface BoardRecognition {
   /** Each number on the board, in reading order. */
   groups: GroupResult[];
+  /** Every column sum on the board, as the server's result message would carry them. */
+  sums: MathItem[];
   /** The number the change touched, or an empty recognition. */
   result: Recognition;
   /** Completed strokes read. */
@@ -53,5 +58,6 @@ export async function recognizeBoard(
     const distance = (g: GroupResult) => Math.hypot(g.box.x + g.box.width / 2 - cx, g.box.y + g.box.height / 2 - cy);
     latest = [...groups].sort((a, b) => distance(a) - distance(b))[0];
   }
-  return { recognition: { groups, result: latest?.result ?? emptyRecognition(model), strokes: strokes.length }, cache: next };
+  const sums = columnSums(groups, (id) => byId.get(id) ?? []);
+  return { recognition: { groups, sums, result: latest?.result ?? emptyRecognition(model), strokes: strokes.length }, cache: next };
 }

@@ -203,6 +203,7 @@ export class DigitApp extends LitElement {
             .model=${sync.model}
             tool=${this.tool}
             .groups=${this.recognition.groups}
+            .sums=${this.recognition.sums}
             .cursors=${this.cursors.remote()}
             ?correctable=${this.recognition.correctable}
             @stroke-begin=${this.onStrokeBegin}

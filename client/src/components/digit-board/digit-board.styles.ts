@@ -1,6 +1,7 @@
 import { css } from 'lit';
+import { textStyles } from '../../styles/page.styles.js';
 
-export const styles = css`
+const boardStyles = css`
   :host {
     /* The board's aspect ratio (board-space.ts: 1600 x 1000 units). */
     display: block;
@@ -87,6 +88,33 @@ export const styles = css`
   .label[aria-expanded='true'] {
     background: #1d4ed8;
     color: #ffffff;
+  }
+  /*
+   * A value (label-layout.ts places it after its "=" or under its rule): in its writer's colour,
+   * on a light ground so that it reads over the board; dashed, as something worked out, not ink.
+   */
+  .values li {
+    align-items: center;
+  }
+  .values li:has(.value[data-kind='sum']) {
+    justify-content: flex-end;
+  }
+  .value {
+    box-sizing: border-box;
+    padding: 0 0.25rem;
+    border: 1px dashed var(--value-color);
+    border-radius: 0.25rem;
+    background: rgb(255 255 255 / 0.9);
+    color: var(--value-color);
+    font-size: 1.25rem;
+    font-weight: 700;
+    line-height: 1.3;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  .value[data-error] {
+    font-style: italic;
+    font-weight: 600;
   }
   .label.rejected {
     border-color: #9a3412;
@@ -220,3 +248,6 @@ export const styles = css`
     background: rgb(29 78 216 / 0.35);
   }
 `;
+
+/** The board's own, and screen-reader-only text (a value's sentence). */
+export const styles = [textStyles, boardStyles];

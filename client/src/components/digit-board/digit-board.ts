@@ -4,6 +4,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { GroupResult } from '../../../../common/protocol.js';
+import type { MathItem } from '../../../../common/recognition.js';
 import { BoardModel } from '../../board/board-model.js';
 import { BOARD_WIDTH } from '../../board/board-space.js';
 import { BoardView } from '../../board/board-view.js';
@@ -15,15 +16,17 @@ import { px, renderNumberLabel } from './number-label.js';
 import { LabelPlacer } from './placed-labels.js';
 import { PointerInput } from './pointer-input.js';
 import { ReadingPopover } from './reading-popover.js';
+import { renderValueLabel, valueText } from './value-label.js';
 
 export type { BoardPointerDetail, CorrectNumberDetail, Point, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from './board-events.js';
 
 /**
  * The shared board: paints everyone's ink (from a BoardModel, each stroke in its author's
- * colour), the recognized number beside each group of ink, and others' cursors. With the pen it
- * reports ink drawn here as `stroke-begin` (pen down), `stroke-points` (at most once per
- * animation frame) and `stroke-end` (pen up); with the eraser, `erase-stroke` for each stroke it
- * touches. Coordinates are board units, whatever the size of the canvas.
+ * colour), the recognized number beside each group of ink, the value of each expression after its
+ * "=" and each column's sum under its rule (in their writer's colour), and others' cursors. With
+ * the pen it reports ink drawn here as `stroke-begin` (pen down), `stroke-points` (at most once
+ * per animation frame) and `stroke-end` (pen up); with the eraser, `erase-stroke` for each stroke
+ * it touches. Coordinates are board units, whatever the size of the canvas.
  *
  * The canvas shows the board at one scale, filling its box: a box of the board's proportions
  * (16:10) shows all of it; a taller one (a phone held upright) shows a part as tall as the board,
@@ -36,7 +39,7 @@ export type { BoardPointerDetail, CorrectNumberDetail, Point, RemoteCursor, Stro
  *
  * The parts: pointer-input.ts (pen, touch, palm and eraser), board/board-view.ts (the part of the
  * board on screen), board/ink-painter.ts (the ink), placed-labels.ts and number-label.ts (the
- * labels), reading-popover.ts (a label's popover).
+ * labels), value-label.ts (the values), reading-popover.ts (a label's popover).
  *
  * @fires stroke-begin - CustomEvent<StrokeDetail>
  * @fires stroke-points - CustomEvent<StrokeDetail>
@@ -54,6 +57,8 @@ export class DigitBoard extends LitElement {
   @property() tool: Tool = 'pen';
   /** Numbers recognized on the board; a group is labelled while all its strokes are on the board. */
   @property({ attribute: false }) groups: readonly GroupResult[] = [];
+  /** Column sums on the board (expressions' values come with their groups' results). */
+  @property({ attribute: false }) sums: readonly MathItem[] = [];
   @property({ attribute: false }) cursors: readonly RemoteCursor[] = [];
   /** Whether numbers can be corrected: only through the server (not offline, not on this device). */
   @property({ type: Boolean }) correctable = false;
@@ -110,11 +115,11 @@ export class DigitBoard extends LitElement {
       this.countStrokes();
       this.requestFrame();
     }
-    this.readings.closeIfGone(this.placedLabels());
+    this.readings.closeIfGone(this.placedLabels().numbers);
   }
 
   override render() {
-    const labels = this.placedLabels();
+    const { numbers: labels, values } = this.placedLabels();
     const open = labels.find((l) => l.group.id === this.readings.openGroup);
     const view = this.view;
     return html`<canvas
@@ -140,6 +145,15 @@ export class DigitBoard extends LitElement {
                     onPointerDown: (event, groupId) => this.input.onLabelPointerDown(event, groupId),
                     onClick: this.readings.onLabelClick,
                   }),
+              )}
+            </ol>`
+          : nothing}
+        ${values.length > 0
+          ? html`<ol class="labels values" aria-label=${msg('Values on the board')}>
+              ${repeat(
+                values,
+                (v) => v.key,
+                (v) => renderValueLabel(v, view),
               )}
             </ol>`
           : nothing}
@@ -182,7 +196,7 @@ export class DigitBoard extends LitElement {
   }
 
   private placedLabels() {
-    return this.labels.place(this.groups, this.model, this.view);
+    return this.labels.place(this.groups, this.sums, this.model, this.view, valueText);
   }
 
   private subscribe(): void {
@@ -192,8 +206,8 @@ export class DigitBoard extends LitElement {
       if (change === 'ink') return;
       this.countStrokes();
       this.input.prune(this.model);
-      // Labels depend on which strokes are on the board.
-      if (this.groups.length > 0) this.requestUpdate();
+      // Labels and values depend on which strokes are on the board.
+      if (this.groups.length > 0 || this.sums.length > 0) this.requestUpdate();
     });
   }
 
