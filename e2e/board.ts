@@ -1,11 +1,14 @@
 import { expect, type test, type Locator, type Page } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
+import { digitStrokes } from '../test-support/digit-strokes.js';
 
 /** A path in fractions of the square it is drawn in (see Area): [0, 0] is its top left corner, [1, 1] its bottom right. */
 export type Path = ReadonlyArray<readonly [number, number]>;
 
 export const board = (page: Page): Locator => page.getByTestId('board');
 export const groupLabels = (page: Page): Locator => page.getByTestId('group-label');
+/** The values on the board: expressions' after their "=", sums under their rule (data-kind says which). */
+export const mathValues = (page: Page): Locator => page.getByTestId('math-value');
 
 /** Opens a new board and waits until the WebSocket session is up (the URL is then the board's). */
 export async function openBoard(page: Page): Promise<void> {
@@ -31,20 +34,35 @@ export interface Area {
   size: number;
 }
 
-/** Draws each path as one stroke with the mouse: down, a few moves per segment, up. */
-export async function drawStrokes(page: Page, paths: readonly Path[], area?: Area): Promise<void> {
-  const box = await board(page).boundingBox();
-  if (!box) throw new Error('the board is not visible');
+/** Where a point of a path drawn in `area` lands on the page (CSS pixels), for a board at `box`. */
+function pointOnPage(box: { x: number; y: number; width: number; height: number }, area: Area | undefined): (point: readonly [number, number]) => readonly [number, number] {
   const side = (area?.size ?? 1) * box.height;
   const left = box.x + (area ? area.left * box.width : (box.width - side) / 2);
   const top = box.y + (area ? area.top * box.height : 0);
-  const at = ([fx, fy]: readonly [number, number]) => [left + fx * side, top + fy * side] as const;
+  return ([fx, fy]) => [left + fx * side, top + fy * side] as const;
+}
+
+/** Where a point of a path drawn in `area` is on the page, in CSS pixels (to compare with labels' bounding boxes). */
+export async function onPage(page: Page, point: readonly [number, number], area?: Area): Promise<readonly [number, number]> {
+  const box = await board(page).boundingBox();
+  if (!box) throw new Error('the board is not visible');
+  return pointOnPage(box, area)(point);
+}
+
+/**
+ * Draws each path as one stroke with the mouse: down, `steps` moves per segment, up. Paths with
+ * many points (digitPaths) need fewer steps: each move costs a round trip to the browser.
+ */
+export async function drawStrokes(page: Page, paths: readonly Path[], area?: Area, steps = 8): Promise<void> {
+  const box = await board(page).boundingBox();
+  if (!box) throw new Error('the board is not visible');
+  const at = pointOnPage(box, area);
   for (const path of paths) {
     const [first, ...rest] = path;
     if (!first) continue;
     await page.mouse.move(...at(first));
     await page.mouse.down();
-    for (const point of rest) await page.mouse.move(...at(point), { steps: 8 });
+    for (const point of rest) await page.mouse.move(...at(point), { steps });
     await page.mouse.up();
   }
 }
@@ -123,6 +141,26 @@ export const SEVEN_RIGHT: Path = [
   [0.8, 0.25],
   [0.6, 0.75],
 ];
+
+/**
+ * A digit as a person writes it (test-support/digit-strokes.ts, the templates the recognizer's
+ * tests use), `height` tall with its top left corner at (x, y), in the fractions of a Path; about
+ * a dozen points per stroke, which is plenty for the mouse to draw.
+ */
+export function digitPaths(digit: number, x: number, y: number, height: number): Path[] {
+  // digitStrokes rounds points to a tenth of a unit: place the template large, then scale it down.
+  const unit = 1_000;
+  return digitStrokes(digit, { x: 0, y: 0, size: unit, slant: 0 }).map((stroke) => {
+    const every = Math.max(1, Math.floor(stroke.length / 12));
+    const kept = stroke.filter((_, i) => i % every === 0 || i === stroke.length - 1);
+    return kept.map(([px, py]) => [x + (px / unit) * height, y + (py / unit) * height] as const);
+  });
+}
+
+/** A number written left to right, each digit `height` tall and 0.85 of it further right than the last (as numberStrokes does). */
+export function numberPaths(text: string, x: number, y: number, height: number): Path[] {
+  return [...text].flatMap((ch, i) => digitPaths(Number(ch), x + i * 0.85 * height, y, height));
+}
 
 /** Fails each test of the file that let an uncaught error escape in the page. */
 export function failOnPageErrors(t: typeof test): void {
