@@ -68,6 +68,9 @@ describe('a number as data', () => {
     expect(board.numbers).toEqual([
       {
         id: 's1',
+        kind: 'number',
+        expression: null,
+        error: null,
         text: '41',
         recognizedText: '41',
         correctedText: null,
@@ -83,6 +86,9 @@ describe('a number as data', () => {
       },
       {
         id: 's4',
+        kind: 'number',
+        expression: null,
+        error: null,
         text: '1',
         recognizedText: '7',
         correctedText: '1',
@@ -97,6 +103,9 @@ describe('a number as data', () => {
       },
       {
         id: 's5',
+        kind: 'number',
+        expression: null,
+        error: null,
         text: '',
         recognizedText: '',
         correctedText: null,
@@ -118,6 +127,35 @@ describe('a number as data', () => {
     expect(boardExport('ROOM', c).numbers[0].writer).toBe('Ana');
   });
 
+  it('an expression is a row with its value; a column sum is a row after the numbers, with the strokes of its rows and rule', () => {
+    const sure = (text: string) => reading(text, { alternatives: [{ text, confidence: 0.95 }] });
+    const row = (id: string, y: number, text: string): GroupResult => ({ id, box: { x: 100, y, width: 60, height: 80 }, strokeIds: [id], result: sure(text) });
+    const math = { expression: '12+30', value: 42, display: '42', kind: 'expression' as const, confidence: 0.9, box: { x: 500, y: 0, width: 200, height: 80 }, answer: { x: 720, y: 0, width: 80, height: 80 } };
+    const stroke = (id: string, points: number[][]) => ({ id, author: 'pa', color: '#1f6feb', points });
+    const board = boardExport('ROOM', {
+      strokes: [stroke('e', [[500, 0], [700, 80]]), stroke('a', [[120, 100], [120, 180]]), stroke('b', [[120, 200], [120, 280]]), stroke('r', [[80, 300], [180, 302]])],
+      groups: [
+        { id: 'e', box: math.box, strokeIds: ['e'], result: { ...sure('12+30='), math: [math] } },
+        row('a', 100, '12'),
+        row('b', 200, '30'),
+        { id: 'r', box: { x: 80, y: 300, width: 100, height: 2 }, strokeIds: ['r'], result: reading('') },
+      ],
+      names: new Map([['pa', 'Ana']]),
+    });
+    expect(board.numbers.map((n) => [n.kind, n.text, n.value, n.expression])).toEqual([
+      ['expression', '12+30=', 42, '12+30'],
+      ['number', '12', 12, null],
+      ['number', '30', 30, null],
+      ['number', '', null, null],
+      ['sum', '12+30=42', 42, '12+30'],
+    ]);
+    expect(board.numbers[4]).toMatchObject({ id: 'sum:r', strokeIds: ['a', 'b', 'r'], writer: 'Ana', confidence: 0.9025 });
+    const svg = boardSvg(board, []);
+    expect([...svg.matchAll(/<text data-value="([^"]+)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([['e', '42'], ['sum:r', '42']]);
+    expect(svg).not.toContain('data-number="sum:r"');
+    expect(exportCsv(board.numbers).split('\r\n')[5]).toMatch(/^12\+30=42,42,0\.9025,\[\],.*,sum,12\+30,$/);
+  });
+
   it('an empty board has no numbers', () => {
     expect(boardExport('ROOM', { strokes: [], groups: [], names: new Map() }).numbers).toEqual([]);
   });
@@ -130,9 +168,9 @@ describe('the numbers as CSV', () => {
       CSV_COLUMNS.join(','),
       // A spreadsheet would run "=..." as a formula: the writer's cell starts with a quote instead.
       '41,41,0.8,"[{""text"":""41"",""confidence"":0.8},{""text"":""47"",""confidence"":0.15}]",100,100,60,100,' +
-        `"'=Bo, ""the"" writer",s1 s2 s3,${new Date(AT + 5_000).toISOString()}`,
-      '1,1,0.5,[],400,10,10,100,Ana,s4,',
-      `,,,[],700,100,10,100,,s5,${new Date(AT).toISOString()}`,
+        `"'=Bo, ""the"" writer",s1 s2 s3,${new Date(AT + 5_000).toISOString()},number,,`,
+      '1,1,0.5,[],400,10,10,100,Ana,s4,,number,,',
+      `,,,[],700,100,10,100,,s5,${new Date(AT).toISOString()},number,,`,
       '',
     ]);
   });

@@ -83,7 +83,7 @@ describe('GET /api/rooms/:id/export', () => {
       const lines = csv.body.split('\r\n');
       expect(lines[0]).toBe(CSV_COLUMNS.join(','));
       expect(lines[1]).toBe(
-        [n.text, n.value ?? '', n.confidence, `"${JSON.stringify(n.alternatives).replaceAll('"', '""')}"`, n.box.x, n.box.y, n.box.width, n.box.height, 'Ana', n.strokeIds.join(' '), n.time].join(','),
+        [n.text, n.value ?? '', n.confidence, `"${JSON.stringify(n.alternatives).replaceAll('"', '""')}"`, n.box.x, n.box.y, n.box.width, n.box.height, 'Ana', n.strokeIds.join(' '), n.time, 'number', '', ''].join(','),
       );
       expect(lines).toHaveLength(3);
 
