@@ -48,9 +48,9 @@ test('@export the board menu downloads its number as JSON, CSV, SVG and PNG, as 
   const csv = await download(page, 'csv');
   expect(csv.name).toBe(`board-${room}.csv`);
   const lines = csv.body.toString('utf8').split('\r\n');
-  expect(lines[0]).toBe('text,value,confidence,alternatives,x,y,width,height,writer,strokeIds,time');
+  expect(lines[0]).toBe('text,value,confidence,alternatives,x,y,width,height,writer,strokeIds,time,kind,expression,error');
   const alternatives = `"${JSON.stringify(seven.alternatives).replaceAll('"', '""')}"`;
-  expect(lines[1]).toBe(['7', 7, seven.confidence, alternatives, x, y, width, height, me, seven.strokeIds[0], seven.time].join(','));
+  expect(lines[1]).toBe(['7', 7, seven.confidence, alternatives, x, y, width, height, me, seven.strokeIds[0], seven.time, 'number', '', ''].join(','));
   expect(lines.slice(2)).toEqual(['']);
 
   const svg = await download(page, 'svg');
