@@ -11,7 +11,8 @@
  * cross reads as it did before.
  */
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
-import { chord, crosses, inkLength, sample, straight, touches } from './stroke-shape.js';
+import { chord, crosses, inkLength, resample, sample, straight, touches } from './stroke-shape.js';
+import { distanceToSegment } from './render.js';
 
 export type OperatorSymbol = '+' | '-' | '×' | '÷' | '/' | ':' | '=' | '(' | ')' | '.';
 
@@ -34,6 +35,8 @@ const FLAT = 20;
 const UPRIGHT = 65;
 /** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
 const SLASH = [35, 70] as const;
+/** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
+const STEEP_SLASH = 80;
 
 interface Shape {
   index: number;
@@ -113,27 +116,69 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     const box = strokesBounds([stroke]);
     if (box) shapes.push(shapeOf(stroke, index, box, Math.max(minExtent, 0.15 * H)));
   });
-  // The band of the line's digits: where their tops and bottoms are, by the median.
+  // The band of the line's digits: where the ink of its tall strokes is, leaving out the few
+  // points of a stroke that reaches far up or down (a parenthesis, a slash, a tail).
   const tall = shapes.filter((s) => s.box.maxY - s.box.minY >= 0.5 * H);
   if (tall.length === 0) return [];
-  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
-  const top = median(tall.map((s) => s.box.minY));
-  const bottom = median(tall.map((s) => s.box.maxY));
+  const ys = tall.flatMap((s) => sample(s.stroke, SAMPLES).map((p) => p[1])).sort((a, b) => a - b);
+  const top = ys[Math.floor(0.03 * (ys.length - 1))];
+  const bottom = ys[Math.ceil(0.97 * (ys.length - 1))];
   const band = Math.max(bottom - top, 1);
   const reach = Math.max(TOUCH * H, minExtent / 2);
   const samples = new Map(shapes.map((s) => [s, sample(s.stroke, SAMPLES)]));
-  const meets = (a: Shape, b: Shape) =>
-    a.box.minX - reach <= b.box.maxX && b.box.minX - reach <= a.box.maxX && a.box.minY - reach <= b.box.maxY && b.box.minY - reach <= a.box.maxY && (touches(samples.get(a)!, samples.get(b)!, reach) || crosses(samples.get(a)!, samples.get(b)!));
+  // A dot is small: it touches what its own few units of ink reach (a decimal point is written close).
+  const dotReach = Math.max(TOUCH * H * 0.5, 1);
+  const meets = (a: Shape, b: Shape) => {
+    const r = a.dot || b.dot ? dotReach : reach;
+    return a.box.minX - r <= b.box.maxX && b.box.minX - r <= a.box.maxX && a.box.minY - r <= b.box.maxY && b.box.minY - r <= a.box.maxY && (touches(samples.get(a)!, samples.get(b)!, r) || crosses(samples.get(a)!, samples.get(b)!));
+  };
+  /**
+   * Whether operator stroke `p` holds on to stroke `s`: their ink meets somewhere other than
+   * near p's ends. Written tight, an operator's tips touch the digits beside it; the crossbar of
+   * a 7, the base of a 1 or the bar of a 4 meet their digit along their middle. A dot holds on to
+   * whatever it touches.
+   */
+  const clings = (p: Shape, s: Shape): boolean => {
+    if (!meets(p, s)) return false;
+    if (p.dot || p.stroke.length < 2) return true;
+    // Beside its neighbour, not inside its span (the bar of an A, an H).
+    const width = Math.max(p.box.maxX - p.box.minX, 1);
+    if (Math.min(p.box.maxX, s.box.maxX) - Math.max(p.box.minX, s.box.minX) > 0.3 * width) return true;
+    const along = resample(p.stroke, 21);
+    const line = samples.get(s)!;
+    const near = (q: Stroke[number]) =>
+      line.length === 1 ? Math.hypot(q[0] - line[0][0], q[1] - line[0][1]) <= reach : line.some((r, k) => k > 0 && distanceToSegment(q[0], q[1], line[k - 1][0], line[k - 1][1], r[0], r[1]) <= reach);
+    // Its ends: the last 15% of its ink at either end, and the reach beyond.
+    const end = Math.ceil(20 * (0.15 + reach / Math.max(inkLength(p.stroke), 1)));
+    for (let k = end; k <= 20 - end; k++) if (near(along[k]) || (k < 20 - end && crosses([along[k], along[k + 1]], line))) return true;
+    // A tip on the other stroke's end is a joint (the bar of a 5 or a 7 and its stroke); on its side, a tight neighbour.
+    const tips = [s.stroke[0], s.stroke[s.stroke.length - 1]];
+    return [along[0], along[20]].some((q) => tips.some((t) => Math.hypot(q[0] - t[0], q[1] - t[1]) <= 2 * reach));
+  };
   const used = new Set<Shape>();
   const found: FoundOperator[] = [];
-  /** Takes these strokes as an operator if they touch no other ink and sit on the line. */
-  const take = (symbol: OperatorSymbol, parts: Shape[], { low = false } = {}): boolean => {
+  /**
+   * Takes these strokes as an operator if they hold on to no other ink (`apart`: touch none) and
+   * sit on the line. A "/" must stand apart: touching a bar at its top, it is the stem of a 7.
+   */
+  const take = (symbol: OperatorSymbol, parts: Shape[], { low = false, apart = false } = {}): boolean => {
     if (parts.some((p) => used.has(p))) return false;
     const box = union(parts.map((p) => p.box));
     const y = cy(box);
+    // Operators sit about the middle of the digits; the bar of a 5 or a 7 is at their top.
     const onLine = low ? y >= top + 0.6 * band && y <= bottom + 0.35 * band : y >= top + 0.15 * band && y <= bottom - 0.1 * band;
     if (!onLine) return false;
-    if (shapes.some((s) => !parts.includes(s) && parts.some((p) => meets(p, s)))) return false;
+    // Written tight, one tip may touch a neighbour; touching at both (the bar of an H, the bars of an F) is a letter's joint.
+    let tipsTouching = 0;
+    for (const s of shapes) {
+      if (parts.includes(s)) continue;
+      for (const p of parts) {
+        if (!meets(p, s)) continue;
+        if (apart || clings(p, s)) return false;
+        tipsTouching++;
+      }
+    }
+    if (tipsTouching > 1) return false;
     // Not written above or below another mark, like the bar of a 5 over its body.
     const width = Math.max(box.maxX - box.minX, 1);
     const over = shapes.some((s) => !parts.includes(s) && !s.dot && Math.min(box.maxX, s.box.maxX) - Math.max(box.minX, s.box.minX) > 0.35 * width && (s.box.maxY < box.minY || s.box.minY > box.maxY));
@@ -147,6 +192,8 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     found.push({ symbol, indices: parts.map((p) => p.index).sort((a, b) => a - b), box });
     return true;
   };
+  /** Whether a stroke reaches past the digits' band at both ends, as a "/" written longer than them does (a 1 stays in it). */
+  const beyond = (s: Shape) => s.box.minY < top - 0.08 * band && s.box.maxY > bottom + 0.08 * band;
   const lines = shapes.filter((s) => s.line);
   const dots = shapes.filter((s) => s.dot);
   const flat = (s: Shape, longest: number) => s.line && s.slope <= FLAT && s.length >= 0.25 * H && s.length <= longest * H;
@@ -188,7 +235,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     if (used.has(s)) continue;
     const h = s.box.maxY - s.box.minY, w = s.box.maxX - s.box.minX;
     if (flat(s, 1.6)) take('-', [s]);
-    else if (s.line && s.rising && s.slope >= SLASH[0] && s.slope <= SLASH[1] && s.length >= 0.6 * H) take('/', [s]);
+    else if (s.line && s.rising && s.slope >= SLASH[0] && (s.slope <= SLASH[1] ? s.length >= 0.6 * H : s.slope <= STEEP_SLASH && beyond(s))) take('/', [s], { apart: true });
     else if (!s.dot && h >= 0.9 * H && w <= 0.5 * h && Math.abs(s.stroke[0][0] - s.stroke[s.stroke.length - 1][0]) <= 0.3 * h && inkLength(s.stroke) <= 1.6 * h) {
       const b = bow(s.stroke);
       if (Math.abs(b) >= 0.1 * h) take(b > 0 ? ')' : '(', [s]);
@@ -198,7 +245,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
   for (const s of shapes) {
     if (used.has(s)) continue;
     const size = Math.max(s.box.maxX - s.box.minX, s.box.maxY - s.box.minY);
-    if (s.dot || size <= 0.35 * H) take('.', [s], { low: true });
+    if (s.dot || size <= 0.35 * H) take('.', [s], { low: true, apart: true });
   }
   return found.sort((a, b) => cx(a.box) - cx(b.box));
 }

@@ -51,3 +51,24 @@ export function crosses(a: Stroke, b: Stroke): boolean {
   for (let i = 1; i < a.length; i++) for (let j = 1; j < b.length; j++) if (segmentsCross(a[i - 1], a[i], b[j - 1], b[j])) return true;
   return false;
 }
+
+/** `count` points evenly spaced along a stroke's ink (count >= 2), its ends included. */
+export function resample(stroke: Stroke, count: number): Stroke {
+  if (stroke.length < 2) return Array.from({ length: count }, () => stroke[0]);
+  const total = inkLength(stroke);
+  const out: Stroke = [stroke[0]];
+  let i = 1, walked = 0;
+  for (let k = 1; k < count - 1; k++) {
+    const target = (k * total) / (count - 1);
+    let step = Math.hypot(stroke[i][0] - stroke[i - 1][0], stroke[i][1] - stroke[i - 1][1]);
+    while (walked + step < target && i < stroke.length - 1) {
+      walked += step;
+      i++;
+      step = Math.hypot(stroke[i][0] - stroke[i - 1][0], stroke[i][1] - stroke[i - 1][1]);
+    }
+    const t = step > 0 ? (target - walked) / step : 0;
+    out.push([stroke[i - 1][0] + t * (stroke[i][0] - stroke[i - 1][0]), stroke[i - 1][1] + t * (stroke[i][1] - stroke[i - 1][1])]);
+  }
+  out.push(stroke[stroke.length - 1]);
+  return out;
+}

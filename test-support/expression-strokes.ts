@@ -25,12 +25,18 @@ export const OPERATOR_PATHS: Record<string, UnitPath[]> = {
 
 /**
  * An expression written left to right, one character after another: each digit or operator
- * `v.size` tall and about 0.65 x size wide, `gap` x size apart (a point takes less room).
+ * `v.size` tall and about 0.65 x size wide, `gap` x size apart (a point takes less room, a space
+ * as much as a character).
  */
 export function expressionStrokes(text: string, v: Variant = { x: 100, y: 200, size: 150, slant: 0.05 }, gap = 0.3): Strokes {
   let x = v.x, t0 = 0;
   const out: Strokes = [];
   for (const ch of text) {
+    // A space leaves room for a stroke the test draws itself.
+    if (ch === ' ') {
+      x += (0.65 + gap) * v.size;
+      continue;
+    }
     const place = { ...v, x };
     const strokes: Strokes = /\d/.test(ch)
       ? digitStrokes(Number(ch), place)

@@ -14,7 +14,7 @@ import { BoardRasterizer } from '../../src/recognition/rasterize.js';
 import { recognizeStrokes } from '../../src/recognition/recognizer.js';
 import type { Strokes } from '../../../test-support/digit-strokes.js';
 import { expressionStrokes } from '../../../test-support/expression-strokes.js';
-import { multiStroke, spacedNumber } from '../fixtures/handwriting.js';
+import { letter, multiStroke, spacedNumber } from '../fixtures/handwriting.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -69,6 +69,33 @@ describe('expressions', () => {
   it('a point between digits is a decimal point; written wide, its number stays one', async () => {
     expect((await read(expressionStrokes('3.14'))).text).toBe('3.14');
     expect((await read(expressionStrokes('0.5×4=', undefined, 0.6))).math?.[0]?.value).toBe(2);
+  });
+});
+
+describe('written tight', () => {
+  it('an operator whose tips touch the digits beside it is still an operator', async () => {
+    const r = await read(expressionStrokes('9-3=', undefined, -0.12));
+    expect(r.text).toBe('9-3=');
+    expect(r.math?.[0]?.value).toBe(6);
+  });
+
+  it('a decimal point written close to its digits is a point', async () => {
+    expect((await read(expressionStrokes('4.2', undefined, -0.08))).text).toBe('4.2');
+  });
+
+  it('the bar of an H, touching both stems, is no minus', async () => {
+    const r = await read(letter('H'));
+    expect(r.text).not.toContain('-');
+  });
+
+  it('a "/" longer than the digits and as steep as slanted writing divides', async () => {
+    const strokes = expressionStrokes('84 2=');
+    // Between the 4 and the 2: from below the digits' baseline to above their tops, 78 degrees.
+    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 - 25, 200 + 150 + 25];
+    strokes.push(Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((78 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]));
+    const r = await read(strokes);
+    expect(r.text).toBe('84/2=');
+    expect(r.math?.[0]?.value).toBe(42);
   });
 });
 
