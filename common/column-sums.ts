@@ -26,8 +26,11 @@ type Rect = GroupResult['box'];
 
 /** Whether a number on the board is one stroke drawn as a flat line: a rule (or a lone minus). */
 function isRule(group: GroupResult, pointsOf: (strokeId: string) => Stroke): boolean {
-  if (group.strokeIds.length !== 1) return false;
-  const points = pointsOf(group.strokeIds[0]);
+  return group.strokeIds.length === 1 && isRuleStroke(pointsOf(group.strokeIds[0]));
+}
+
+/** Whether a stroke is drawn as a rule: a flat straight line. */
+export function isRuleStroke(points: Stroke): boolean {
   if (points.length < 2) return false;
   const [x0, y0] = points[0], [x1, y1] = points[points.length - 1];
   const slope = (Math.atan2(Math.abs(y1 - y0), Math.abs(x1 - x0)) * 180) / Math.PI;
@@ -39,12 +42,24 @@ const shownText = (g: GroupResult) => g.correctedText || g.result.text;
 /** How sure its reading is: a correction is sure. */
 const sureness = (g: GroupResult) => (g.correctedText ? 1 : (g.result.alternatives?.[0]?.confidence ?? 0));
 
+/** A column sum with the numbers it adds, top to bottom, and its rule. */
+export interface Column {
+  sum: MathItem;
+  rows: GroupResult[];
+  rule: GroupResult;
+}
+
 /** Every column sum among a board's numbers, top to bottom. `pointsOf` gives a stroke's points. */
 export function columnSums(groups: readonly GroupResult[], pointsOf: (strokeId: string) => Stroke): MathItem[] {
+  return columns(groups, pointsOf).map((c) => c.sum);
+}
+
+/** Every column among a board's numbers, with what it adds, top to bottom. */
+export function columns(groups: readonly GroupResult[], pointsOf: (strokeId: string) => Stroke): Column[] {
   const rules = groups.filter((g) => isRule(g, pointsOf)).sort((a, b) => a.box.y - b.box.y);
   const numbers = groups.filter((g) => NUMBER.test(shownText(g)) && !rules.includes(g));
   const taken = new Set<GroupResult>();
-  const sums: MathItem[] = [];
+  const found: Column[] = [];
   for (const rule of rules) {
     const r = rule.box;
     const slack = SPAN_SLACK * r.width;
@@ -80,7 +95,7 @@ export function columnSums(groups: readonly GroupResult[], pointsOf: (strokeId: 
       answer: { x: round(r.x, 2), y: round(r.y + r.height + 0.15 * rowHeight, 2), width: round(r.width, 2), height: round(rowHeight, 2) },
     };
     if (value.error) item.error = value.error;
-    sums.push(item);
+    found.push({ sum: item, rows, rule });
   }
-  return sums;
+  return found;
 }

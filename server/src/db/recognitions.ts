@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
-import { AlternativeSchema, BoxSchema, DigitResultSchema, StrokeSchema, type Recognition } from '../../../common/recognition.js';
+import { AlternativeSchema, BoxSchema, DigitResultSchema, MathSchema, StrokeSchema, type Recognition } from '../../../common/recognition.js';
 import type { Db, Prisma, RecognitionSource } from './client.js';
 
 export const SOURCES = ['board', 'upload', 'api'] as const satisfies readonly RecognitionSource[];
@@ -55,6 +55,7 @@ export async function insertRecognition(db: Db, rec: NewRecognition): Promise<vo
       boardKey: rec.boardKey,
       correctedText: rec.correctedText,
       alternatives: r.alternatives,
+      math: r.math,
       strokes: ink ? ink.strokes : undefined,
       width: ink?.width,
       height: ink?.height,
@@ -100,6 +101,7 @@ export const RecognitionRecordSchema = Type.Object({
   latencyMs: Type.Number(),
   inputKind: Type.Union([Type.Literal('strokes'), Type.Literal('image')]),
   alternatives: Type.Optional(Type.Array(AlternativeSchema, { description: 'Up to three readings, most probable first; absent on records made before there were any' })),
+  math: Type.Optional(Type.Array(MathSchema, { description: 'What was evaluated (expressions and their values, column sums); absent on records made before arithmetic' })),
   correctedText: Type.Union([Type.String(), Type.Null()], {
     description: 'What the user (or, for a board number, someone in the room) said was written; null when the reading stands',
   }),
@@ -174,6 +176,7 @@ function toRecord(row: ListRow | Row, withInput: boolean): RecognitionRecord {
     correctedText: row.correctedText,
   };
   if (Array.isArray(row.alternatives)) record.alternatives = row.alternatives as RecognitionRecord['alternatives'];
+  if (Array.isArray(row.math)) record.math = row.math as RecognitionRecord['math'];
   if (withInput && 'strokes' in row) {
     record.input =
       row.width !== null

@@ -330,5 +330,6 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
   if (decision.digits.length > MAX_DIGITS) {
     throw new ImageError('too_many_digits', `Found ${decision.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
   }
-  return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+  // Operators are read from ink only: an image answers its digits, and evaluates nothing.
+  return { ...decision, math: [], model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

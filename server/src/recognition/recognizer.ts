@@ -1,5 +1,8 @@
 /** Ink -> Recognition: candidate digits rasterized and classified in one batch, the best reading chosen. */
 import { LRUCache } from 'lru-cache';
+import { columns, isRuleStroke } from '../../../common/column-sums.js';
+import { groupByPlace } from '../../../common/grouping.js';
+import type { GroupResult } from '../../../common/protocol.js';
 import type { InkOptions } from '../../../common/ink-reading.js';
 import { readLine } from '../../../common/line-reading.js';
 import type { Stroke } from '../../../common/preprocess.js';
@@ -51,4 +54,38 @@ export async function recognizeStrokes(inference: Classifier, strokes: readonly 
   const start = performance.now();
   const decision = await readLine(strokes, (candidates) => Promise.all(candidates.map((c) => classifyDigit(inference, c, options))), options);
   return { ...decision, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+}
+
+/**
+ * Reads a page of ink sent at once (POST /api/recognize): one line, as a board reads one number,
+ * unless it holds a column of numbers with a rule under it. Then each number is read on its own
+ * and the page answers the numbers top to bottom, one per line of `text`, with the sums in `math`.
+ */
+export async function recognizePage(inference: Classifier, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
+  const start = performance.now();
+  const groups = groupByPlace(strokes.map((points, i) => ({ id: String(i), points })));
+  const whole = () => recognizeStrokes(inference, strokes, options);
+  if (groups.length < 3 || !groups.some((g) => g.strokeIds.length === 1 && isRuleStroke(strokes[Number(g.strokeIds[0])]))) return whole();
+  const read: GroupResult[] = await Promise.all(
+    groups.map(async (g) => ({
+      id: g.strokeIds[0],
+      box: { x: g.box.minX, y: g.box.minY, width: g.box.maxX - g.box.minX, height: g.box.maxY - g.box.minY },
+      strokeIds: g.strokeIds,
+      result: await recognizeStrokes(inference, g.strokeIds.map((id) => strokes[Number(id)]), options),
+    })),
+  );
+  const found = columns(read, (id) => strokes[Number(id)]);
+  if (found.length === 0) return whole();
+  const lines = read.filter((g) => g.result.text !== '');
+  const text = lines.map((g) => g.result.text).join('\n');
+  const confidence = lines.reduce((p, g) => p * (g.result.alternatives?.[0]?.confidence ?? 1), 1);
+  return {
+    text,
+    digits: lines.flatMap((g) => g.result.digits),
+    rejected: read.flatMap((g) => g.result.rejected),
+    alternatives: [{ text, confidence: round(confidence) }],
+    math: [...read.flatMap((g) => g.result.math ?? []), ...found.map((c) => c.sum)],
+    model: inference.manifest.version,
+    ms: round(performance.now() - start, 3),
+  };
 }

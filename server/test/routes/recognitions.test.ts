@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitStrokes, numberStrokes } from '../../../test-support/digit-strokes.js';
+import { expressionStrokes } from '../../../test-support/expression-strokes.js';
 import { recognitionOf, STROKES } from '../db/fixtures.js';
 import { buildApp, Client, migratedDatabase, PROVIDERS, stopOwnCluster, uniqueEmail, type TestDatabase } from '../db/helper.js';
 
@@ -57,6 +58,17 @@ describe.each(PROVIDERS)('history API on %s', (provider) => {
     const one = await alice.request({ method: 'GET', url: `/api/recognitions/${items[0].id}` });
     expect(one.statusCode).toBe(200);
     expect(one.json().input).toEqual({ kind: 'strokes', strokes: numberStrokes('2026'), width: 600, height: 300 });
+  });
+
+  it('keeps an expression with its value', async () => {
+    const ana = await signedIn();
+    const answer = (await ana.request({ method: 'POST', url: '/api/recognize', payload: { strokes: expressionStrokes('7×6='), width: 1600, height: 1000 } })).json();
+    expect(answer.math).toEqual([expect.objectContaining({ expression: '7×6', value: 42 })]);
+    await app.history.flush();
+    const [item] = (await ana.request({ method: 'GET', url: '/api/recognitions' })).json().items;
+    expect(item.text).toBe('7×6=');
+    expect(item.math).toEqual(answer.math);
+    expect((await ana.request({ method: 'GET', url: `/api/recognitions/${item.id}` })).json().math).toEqual(answer.math);
   });
 
   it('stores nothing for anonymous recognitions', async () => {

@@ -46,7 +46,7 @@ describe('POST /api/recognize with an image', () => {
     const res = await post(jpeg, 'image/jpeg');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['alternatives', 'digits', 'model', 'ms', 'rejected', 'text']);
+    expect(Object.keys(body).sort()).toEqual(['alternatives', 'digits', 'math', 'model', 'ms', 'rejected', 'text']);
     expect(body.alternatives[0]).toMatchObject({ text: '2026' });
     expect(body.text).toBe('2026');
     expect(body.rejected).toEqual([]);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../common/recognition.js';
 import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
+import { expressionStrokes } from '../../../test-support/expression-strokes.js';
 import { build } from '../helper.js';
 
 let app: FastifyInstance;
@@ -12,6 +13,29 @@ afterAll(() => app.close());
 
 const recognize = (payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/api/recognize', payload: payload as string, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('POST /api/recognize: arithmetic', () => {
+  it('answers an expression with its operators in text and its value in math', async () => {
+    const body = (await recognize({ strokes: expressionStrokes('12+30='), width: 1600, height: 1000 })).json();
+    expect(body.text).toBe('12+30=');
+    expect(body.math).toEqual([expect.objectContaining({ expression: '12+30', value: 42, display: '42', kind: 'expression' })]);
+  });
+
+  it('answers a column with a rule under it: its numbers one per line, and their sum', async () => {
+    const v = { x: 300, size: 120, slant: 0.05 };
+    const strokes = [...numberStrokes('12', { ...v, y: 100 }), ...numberStrokes('30', { ...v, y: 260 }), ...numberStrokes('7', { ...v, x: 300 + 0.85 * 120, y: 420 })];
+    strokes.push(Array.from({ length: 20 }, (_, i): [number, number, number] => [260 + i * 12, 575 + i * 0.2, i * 8]));
+    const body = (await recognize({ strokes, width: 1600, height: 1000 })).json();
+    expect(body.text).toBe('12\n30\n7');
+    expect(body.math).toEqual([expect.objectContaining({ expression: '12+30+7', value: 49, kind: 'sum' })]);
+  });
+
+  it('digits alone answer as before, with nothing evaluated', async () => {
+    const body = (await recognize({ strokes: numberStrokes('2026'), width: 1600, height: 1000 })).json();
+    expect(body.text).toBe('2026');
+    expect(body.math).toEqual([]);
+  });
+});
 
 describe('POST /api/recognize', () => {
   it('reads every digit from stroke fixtures, in several sizes, places and slants', async () => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RecognitionSchema, RecognizeRequestSchema, LIMITS, type RecognizeRequest } from '../../../../common/recognition.js';
 import { errors } from '../../errors.js';
 import { minExtentFor } from '../../../../common/ink-reading.js';
-import { recognizeStrokes } from '../../recognition/recognizer.js';
+import { recognizePage } from '../../recognition/recognizer.js';
 import { imageUploads, recognizeUpload } from './recognize-image.js';
 import { perAddressLimit } from '../per-address-limit.js';
 
@@ -24,7 +24,10 @@ const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (
         summary: 'Recognize the digits in ink or in an image',
         description:
           'application/json: strokes in canvas pixels. image/png, image/jpeg, image/webp (raw body) or multipart/form-data ' +
-          '(field `image`): a photo or scan. Answers the number read left to right, with per-digit probabilities and boxes.',
+          '(field `image`): a photo or scan. Answers the number read left to right, with per-digit probabilities and boxes. ' +
+          'Ink may also hold arithmetic: `text` then has its operators ("12+30="), and `math` lists what was evaluated: an ' +
+          'expression written up to its "=", or a column of numbers with a rule drawn under it (then `text` has the numbers ' +
+          'top to bottom, one per line). `math` is [] when nothing was evaluated; digits alone answer as before.',
         tags: ['recognition'],
         // Only JSON is validated against the ink schema; image bodies are checked by recognizeUpload.
         body: { content: { 'application/json': { schema: RecognizeRequestSchema } } },
@@ -45,7 +48,7 @@ const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (
       if (total > LIMITS.maxPointsTotal) {
         throw new errors.TooMuchInk(`at most ${LIMITS.maxPointsTotal} points in all (got ${total})`);
       }
-      const recognition = await recognizeStrokes(app.inference, strokes, { minExtent: minExtentFor(width, height) });
+      const recognition = await recognizePage(app.inference, strokes, { minExtent: minExtentFor(width, height) });
       if (user) app.history.record({ userId: user.id, source: 'api', input: { strokes, width, height }, recognition, latencyMs: recognition.ms });
       return recognition;
     },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "recognitions" ADD COLUMN "math" JSONB;
