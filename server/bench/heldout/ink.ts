@@ -108,8 +108,11 @@ export function write(template: Template, at: { x: number; y: number; height: nu
   return shaped.map((s) => trace(s.map(([u, v]) => [at.x + (u - sb.minX) * scale, at.y + (v - sb.minY) * scale]), hand, rand));
 }
 
-/** Samples a polyline as a pointer would: every sampleMs along the path at the pen's speed. */
-function trace(path: [number, number][], hand: Hand, rand: PRNG): InkPoint[] {
+/**
+ * Samples a polyline as a pointer would: every sampleMs along the path at the pen's speed, with
+ * sensor noise, times in ms from the pen-down.
+ */
+export function trace(path: [number, number][], hand: Hand, rand: PRNG): InkPoint[] {
   const r = (v: number) => Math.round(v * 10) / 10;
   const out: InkPoint[] = [];
   const jitter = () => normal(rand) * hand.noise;

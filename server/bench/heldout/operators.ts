@@ -8,7 +8,7 @@
 import type { PRNG } from 'seedrandom';
 import { hersheyTemplate } from './ink-digits.js';
 import { hersheyGlyph } from './hershey.js';
-import { arc, inkBox, normal, pick, shift, templateBox, uniform, write, type Hand, type Ink, type InkPoint } from './ink.js';
+import { arc, inkBox, normal, pick, shift, templateBox, trace, uniform, write, type Hand, type Ink, type InkPoint } from './ink.js';
 
 /** The binary operators of the sets, as the reader writes them in `text`. */
 export const OPERATORS = ['+', '-', '×', '÷', '/', ':'] as const;
@@ -64,32 +64,6 @@ export function randomOperatorHabits(rand: PRNG): OperatorHabits {
     parenWidth: uniform(rand, 0.18, 0.35),
     colonGap: uniform(rand, 0.3, 0.5),
   };
-}
-
-/**
- * Samples a path in board units as a pointer would: every sampleMs at the pen's speed, with sensor
- * noise, times in ms from the pen-down (the pen model of ink.ts's write, for ink placed directly).
- */
-export function trace(path: Pt[], hand: Hand, rand: PRNG): InkPoint[] {
-  const r = (v: number) => Math.round(v * 10) / 10;
-  const jitter = () => normal(rand) * hand.noise;
-  const out: InkPoint[] = [[r(path[0][0] + jitter()), r(path[0][1] + jitter()), 0]];
-  const step = hand.speed * hand.sampleMs;
-  let t = 0, carry = 0;
-  for (let i = 1; i < path.length; i++) {
-    const [x0, y0] = path[i - 1], [x1, y1] = path[i];
-    const len = Math.hypot(x1 - x0, y1 - y0);
-    let d = step - carry;
-    for (; d <= len; d += step) {
-      t += hand.sampleMs;
-      out.push([r(x0 + ((x1 - x0) * d) / len + jitter()), r(y0 + ((y1 - y0) * d) / len + jitter()), t]);
-    }
-    carry = len - (d - step);
-  }
-  const [xe, ye] = path[path.length - 1];
-  t += Math.max(1, Math.round((carry / step) * hand.sampleMs));
-  out.push([r(xe + jitter()), r(ye + jitter()), t]);
-  return out;
 }
 
 /** A hand-drawn straight line: bowed a little, its ends a little off, slanted with the hand. */
