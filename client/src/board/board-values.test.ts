@@ -52,6 +52,15 @@ describe('boardValues', () => {
     expect(boardValues([group('a', ['a', 'gone'], [item('expression', 42)])], [], model)).toEqual([]);
   });
 
+  it('shows no value for a corrected expression: the correction (digits only) is the number it now is', () => {
+    const model = new BoardModel();
+    stroke(model, 'a', BLUE, [[100, 100], [150, 200]]);
+    const corrected: GroupResult = { ...group('a', ['a'], [item('expression', 42)]), correctedText: '1230' };
+    expect(boardValues([corrected], [], model)).toEqual([]);
+    // Withdrawn (the server sends no correctedText, or ""): the value is back.
+    expect(boardValues([{ ...corrected, correctedText: '' }], [], model)).toHaveLength(1);
+  });
+
   it('takes sums from the board\'s list only, not from a number\'s own reading', () => {
     const model = new BoardModel();
     stroke(model, 'a', BLUE, [[100, 100], [150, 200]]);

@@ -7,6 +7,7 @@ import type { GroupResult } from '../../../common/protocol.js';
 import type { MathItem } from '../../../common/recognition.js';
 import type { BoardModel, InkStroke } from './board-model.js';
 import { DEFAULT_INK } from './board-sync.js';
+import { showsValue } from './value-text.js';
 
 /** A value to show, and how. */
 export interface BoardValue {
@@ -21,9 +22,6 @@ export interface BoardValue {
 
 /** The parts of the board model read here. */
 type Ink = Pick<BoardModel, 'has' | 'get' | 'values'>;
-
-/** A value, or an error to say instead: items with neither (value null, no error) show nothing. */
-const shown = (item: MathItem): boolean => item.value !== null || item.error !== undefined;
 
 /** A rule is drawn flat: at least this many times as wide as it is tall. */
 const RULE_FLATNESS = 3;
@@ -94,19 +92,20 @@ const centerInside = (group: GroupResult, box: MathItem['box']): boolean => {
  * The values to show: expressions of numbers whose strokes are all on the board, in the order of
  * the numbers, then the sums, unless a number in their column has lost ink since they were
  * computed (the next result brings the new sum). Only `kind: 'expression'` items are taken from
- * numbers: sums come whole from `sums`, so that none is shown twice.
+ * numbers: sums come whole from `sums`, so that none is shown twice. A corrected number has no
+ * value of its own: a correction is digits only, so the expression it was is now that number.
  */
 export function boardValues(groups: readonly GroupResult[], sums: readonly MathItem[], model: Ink): BoardValue[] {
   const values: BoardValue[] = [];
   for (const group of groups) {
-    if (!present(group, model)) continue;
+    if (group.correctedText || !present(group, model)) continue;
     (group.result.math ?? []).forEach((item, i) => {
-      if (item.kind !== 'expression' || !shown(item)) return;
+      if (item.kind !== 'expression' || !showsValue(item)) return;
       values.push({ key: `expression:${group.id}:${i}`, item, color: expressionColor(group, model), align: 'start' });
     });
   }
   sums.forEach((item, i) => {
-    if (!shown(item)) return;
+    if (!showsValue(item)) return;
     if (groups.some((g) => centerInside(g, item.box) && !present(g, model))) return;
     values.push({ key: `sum:${i}`, item, color: sumColor(item, model), align: 'end' });
   });

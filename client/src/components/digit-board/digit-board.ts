@@ -10,13 +10,14 @@ import { BOARD_WIDTH } from '../../board/board-space.js';
 import { BoardView } from '../../board/board-view.js';
 import { displayName } from '../../board/generated-names.js';
 import { paintInk } from '../../board/ink-painter.js';
+import { valueText } from '../../board/value-text.js';
 import { emitBoardEvent, type BoardEventType, type RemoteCursor, type Tool } from './board-events.js';
 import { styles } from './digit-board.styles.js';
 import { px, renderNumberLabel } from './number-label.js';
 import { LabelPlacer } from './placed-labels.js';
 import { PointerInput } from './pointer-input.js';
 import { ReadingPopover } from './reading-popover.js';
-import { renderValueLabel, valueText } from './value-label.js';
+import { renderValueLabel } from './value-label.js';
 
 export type { BoardPointerDetail, CorrectNumberDetail, Point, RemoteCursor, StrokeDetail, StrokeEndDetail, Tool } from './board-events.js';
 
