@@ -197,6 +197,7 @@ export const templates = byEnglish({
   'The right number': 'सही संख्या',
   Correct: 'सुधारें',
   'Digits only, up to 40.': 'केवल अंक, अधिकतम 40।',
+  'Readings with signs cannot be chosen: a correction is digits only.': 'चिह्नों वाली पहचानें नहीं चुनी जा सकतीं: सुधार में केवल अंक होते हैं।',
   'Use the model’s reading': 'मॉडल की पहचान इस्तेमाल करें',
   'Confidence {0}': str`विश्वसनीयता ${0}`,
   // Offline, phones and tablets, identity (issue 18).

@@ -197,6 +197,7 @@ export const templates = byEnglish({
   'The right number': 'சரியான எண்',
   Correct: 'திருத்து',
   'Digits only, up to 40.': 'இலக்கங்கள் மட்டும், 40 வரை.',
+  'Readings with signs cannot be chosen: a correction is digits only.': 'குறிகள் உள்ள வாசிப்புகளைத் தேர்ந்தெடுக்க முடியாது: திருத்தம் இலக்கங்கள் மட்டுமே.',
   'Use the model’s reading': 'மாதிரியின் வாசிப்பைப் பயன்படுத்து',
   'Confidence {0}': str`நம்பகத்தன்மை ${0}`,
   // Offline, phones and tablets, identity (issue 18).

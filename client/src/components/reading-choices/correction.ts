@@ -27,14 +27,35 @@ export function shownReading(modelText: string, correctedText: string | null | u
 export function correctionToSend(chosen: string, modelText: string, correctedText: string | null | undefined): string | null {
   const corrected = !!correctedText;
   const wanted = chosen === modelText ? '' : sanitizeCorrection(chosen);
+  // Anything but digits would be refused by the server: it is never sent, not even cleaned up.
   if (chosen !== '' && chosen !== modelText && wanted !== chosen) return null;
   if (wanted === '') return corrected ? '' : null;
   return wanted === correctedText ? null : wanted;
 }
 
-/** The readings worth offering: those that read as something, at most three, as the model ranks them. */
+/** Whether a reading can be sent as a correction as it is: digits only, at most 40. */
+export const isCorrection = (text: string): boolean => sanitizeCorrection(text) === text;
+
+/** The readings worth offering as picks: numbers (digits only), at most three, as the model ranks them. */
 export function choosableAlternatives(alternatives: readonly Alternative[] | undefined): Alternative[] {
-  return (alternatives ?? []).filter((a) => a.text !== '' && sanitizeCorrection(a.text) === a.text).slice(0, 3);
+  return (alternatives ?? []).filter((a) => a.text !== '' && isCorrection(a.text)).slice(0, 3);
+}
+
+/** A reading to show, and whether it may be picked as the correction. */
+export interface ShownAlternative extends Alternative {
+  pickable: boolean;
+}
+
+/**
+ * The readings worth showing: those that read as something, at most three, as the model ranks
+ * them. Readings with signs (an expression's "12+30=", a decimal point) are shown but cannot be
+ * picked: the server takes digits only, and refuses anything else.
+ */
+export function shownAlternatives(alternatives: readonly Alternative[] | undefined): ShownAlternative[] {
+  return (alternatives ?? [])
+    .filter((a) => a.text !== '')
+    .slice(0, 3)
+    .map((a) => ({ ...a, pickable: isCorrection(a.text) }));
 }
 
 /** A confidence for people: "81%" (under 1%: "<1%"). */

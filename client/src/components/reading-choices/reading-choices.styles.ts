@@ -28,6 +28,11 @@ export const styles = [
       border: 1px solid #d1d5db;
       border-radius: 0.5rem;
     }
+    /* A reading that cannot be a correction (it has signs): shown, plainly not a button. */
+    .reading[data-unpickable] {
+      border-style: dashed;
+      color: #374151;
+    }
     .alternatives button[aria-pressed='true'] {
       background: #1d4ed8;
       color: #ffffff;

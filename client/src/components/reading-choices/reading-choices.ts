@@ -1,7 +1,7 @@
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { choosableAlternatives, correctionToSend, MAX_CORRECTION_LENGTH, percent, sanitizeCorrection, shownReading, type Alternative } from './correction.js';
+import { correctionToSend, MAX_CORRECTION_LENGTH, percent, sanitizeCorrection, shownAlternatives, shownReading, type Alternative } from './correction.js';
 import { styles } from './reading-choices.styles.js';
 
 export interface ReadingCorrectDetail {
@@ -12,8 +12,9 @@ export interface ReadingCorrectDetail {
 /**
  * A reading and what else it could be: the model's alternatives with their confidence and, when
  * `editable`, a way to say what was written (pick an alternative or type the number) or to go
- * back to the model's reading. It only asks: the owner sends the correction and passes the
- * result back down as `correctedText`.
+ * back to the model's reading. Only readings of digits can be picked: those with signs (an
+ * expression's) are shown as readings, since a correction is digits only. It only asks: the owner
+ * sends the correction and passes the result back down as `correctedText`.
  *
  * @fires reading-correct - CustomEvent<ReadingCorrectDetail>, only for a choice that changes something
  */
@@ -54,27 +55,31 @@ export class ReadingChoices extends LitElement {
 
   override render() {
     const shown = shownReading(this.modelText, this.correctedText);
-    const alternatives = choosableAlternatives(this.alternatives);
+    const alternatives = shownAlternatives(this.alternatives);
+    const unpickable = this.editable && alternatives.some((a) => !a.pickable);
     const corrected = !!this.correctedText;
     return html`
       ${alternatives.length > 0
         ? html`<ul class="alternatives" aria-label=${msg('Possible readings')} data-testid="alternatives">
-            ${alternatives.map((a) => {
-              const content = html`<span class="text">${a.text}</span> · <span class="confidence">${percent(a.confidence)}</span>`;
-              return html`<li>
-                ${this.editable
-                  ? html`<button
-                      type="button"
-                      data-testid="alternative"
-                      data-text=${a.text}
-                      aria-pressed=${a.text === shown ? 'true' : 'false'}
-                      title=${msg(str`Confidence ${percent(a.confidence)}`)}
-                      @click=${() => this.choose(a.text)}
-                    >${content}</button>`
-                  : html`<span class="reading" data-testid="alternative" data-text=${a.text}>${content}</span>`}
-              </li>`;
-            })}
-          </ul>`
+              ${alternatives.map((a) => {
+                const content = html`<span class="text">${a.text}</span> · <span class="confidence">${percent(a.confidence)}</span>`;
+                return html`<li>
+                  ${this.editable && a.pickable
+                    ? html`<button
+                        type="button"
+                        data-testid="alternative"
+                        data-text=${a.text}
+                        aria-pressed=${a.text === shown ? 'true' : 'false'}
+                        title=${msg(str`Confidence ${percent(a.confidence)}`)}
+                        @click=${() => this.choose(a.text)}
+                      >${content}</button>`
+                    : html`<span class="reading" data-testid="alternative" data-text=${a.text} ?data-unpickable=${!a.pickable}>${content}</span>`}
+                </li>`;
+              })}
+            </ul>
+            ${unpickable
+              ? html`<p class="none" data-testid="unpickable-note">${msg('Readings with signs cannot be chosen: a correction is digits only.')}</p>`
+              : nothing}`
         : this.alternatives
           ? html`<p class="none">${msg('The model gave no other readings.')}</p>`
           : // Records stored before readings were kept have none to show.
