@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { drawStrokes, failOnPageErrors, openBoard, type Path } from './board.js';
+import { digitPaths, drawStrokes, failOnPageErrors, mathValues, openBoard, type Area, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written (as in draw-digit.spec.ts). */
 const SEVEN: Path = [
@@ -8,6 +8,20 @@ const SEVEN: Path = [
   [0.45, 0.8],
 ];
 const PASSWORD = 'correct horse battery';
+
+/** `7 x 6 =` as e2e/math.spec.ts writes it (in AREA): digits from the recognizer's templates, x two diagonals, = two bars. */
+const AREA: Area = { left: 0.05, top: 0.05, size: 0.9 };
+const LINE = 0.3;
+const GLYPH = 0.22;
+const MIDDLE = LINE + GLYPH / 2;
+const SEVEN_TIMES_SIX_EQUALS: Path[] = [
+  ...digitPaths(7, 0.02, LINE, GLYPH),
+  [[0.22, MIDDLE - 0.05], [0.32, MIDDLE + 0.05]],
+  [[0.32, MIDDLE - 0.05], [0.22, MIDDLE + 0.05]],
+  ...digitPaths(6, 0.4, LINE, GLYPH),
+  [[0.6, MIDDLE - 0.03], [0.72, MIDDLE - 0.03]],
+  [[0.6, MIDDLE + 0.03], [0.72, MIDDLE + 0.03]],
+];
 
 failOnPageErrors(test);
 
@@ -80,6 +94,49 @@ test('@history a logged-in writer finds their 7 in the history, opens it, and de
   // Gone on the server too.
   await page.reload();
   await expect(page.getByTestId('history-empty')).toBeVisible();
+});
+
+test('@history an expression written on the board shows its value in the history, and its readings cannot be sent as a correction', async ({ page }) => {
+  await openBoard(page);
+  await registerAccount(page);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
+  // Digits' paths have points enough of their own: 2 moves per segment; the bars the usual 8.
+  for (const path of SEVEN_TIMES_SIX_EQUALS) await drawStrokes(page, [path], AREA, path.length > 3 ? 2 : 8);
+  await expect(mathValues(page)).toHaveText(['42'], { timeout: 10_000 });
+
+  await openHistory(page);
+  const items = page.getByTestId('history-item');
+  await expect(async () => {
+    await page.getByTestId('close-history').click();
+    await openHistory(page);
+    await expect(items).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(items.getByTestId('history-text')).toHaveText('7×6=');
+  await expect(items.getByTestId('history-value')).toHaveText('42');
+  await expect(items.getByTestId('history-value')).toHaveAttribute('data-kind', 'expression');
+  // Screen readers hear the value as the board says it.
+  await expect(items.getByRole('link')).toHaveAccessibleName(/7×6 equals 42/);
+
+  await items.getByTestId('history-text').click();
+  const detail = page.getByTestId('history-detail');
+  await expect(detail.getByTestId('detail-text')).toContainText('7×6=');
+  await expect(detail.getByTestId('history-value')).toHaveText('42');
+  // Its readings have signs: shown, none of them a button, and why.
+  const choices = page.getByTestId('detail-choices');
+  await expect(choices.getByTestId('alternative').first()).toHaveText(/^7×6= · \d+%$/);
+  await expect(choices.getByRole('button', { name: /7×6=/ })).toHaveCount(0);
+  await expect(choices.getByTestId('unpickable-note')).toBeVisible();
+  // A number typed for it is the correction, with signs kept out: then it is that number, without a value.
+  await choices.getByTestId('correction-input').pressSequentially('4+2');
+  await expect(choices.getByTestId('correction-input')).toHaveValue('42');
+  const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/recognitions/'));
+  await choices.getByTestId('correction-submit').click();
+  expect((await saved).status()).toBe(200);
+  await expect(detail.getByTestId('detail-text')).toHaveText(/^\s*42✓/);
+  await expect(detail.getByTestId('history-value')).toHaveCount(0);
+  await page.getByTestId('back-to-list').click();
+  await expect(items.getByTestId('history-text')).toHaveText(/^42✓/);
+  await expect(items.getByTestId('history-value')).toHaveCount(0);
 });
 
 test('@history another user does not see the first user\'s items', async ({ page, browser }) => {

@@ -31,6 +31,8 @@ export interface HistoryRecord {
   rejected: { box: Box; notDigitProbability: number }[];
   /** The model's readings, best first; absent from records stored before they were kept. */
   alternatives?: Recognition['alternatives'];
+  /** What was evaluated (expressions with their values, column sums); absent from records stored before arithmetic. */
+  math?: Recognition['math'];
   /** What the owner said it is, shown instead of `text`; null or absent: not corrected. */
   correctedText?: string | null;
   model: string;

@@ -1,12 +1,14 @@
 import { css } from 'lit';
 import { buttonStyles } from '../../styles/button.styles.js';
 import { textStyles } from '../../styles/page.styles.js';
+import { recordValueStyles } from '../history-page/record-values.styles.js';
 import { chartStyles } from '../result-panel/chart.styles.js';
 
 export const styles = [
   buttonStyles,
   textStyles,
   chartStyles,
+  recordValueStyles,
   css`
     :host {
       display: block;

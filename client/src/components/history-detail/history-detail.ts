@@ -9,13 +9,14 @@ import type { ReadingCorrectDetail } from '../reading-choices/reading-choices.js
 import '../ink-thumbnail/ink-thumbnail.js';
 import type { InkThumbnail } from '../ink-thumbnail/ink-thumbnail.js';
 import { historyHash } from '../../router.js';
+import { renderRecordValues } from '../history-page/record-values.js';
 import { styles } from './history-detail.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
 
 /**
  * One recognition from the history: its ink (with a replay of the writing) or uploaded image,
- * each digit's ten probabilities, when and how it was read, the model's other readings, a way for
+ * what it came to (an expression's value, a sum), each digit's ten probabilities, when and how it was read, the model's other readings, a way for
  * the owner to correct the reading (an alternative or the number typed), and a delete button.
  *
  * @fires record-deleted - CustomEvent<string>, the id, once the server has deleted it
@@ -92,6 +93,7 @@ export class HistoryDetail extends LitElement {
             ${shownReading(record.text, record.correctedText) || '—'}${corrected
               ? html`<span class="mark" aria-hidden="true">✓</span><span class="sr-only">${msg('(corrected)')}</span>`
               : nothing}
+            ${renderRecordValues(record)}
           </p>
           ${corrected
             ? html`<p class="model-read" data-testid="detail-model-text">${msg(str`Corrected by you; the model read ${record.text || '—'}.`)}</p>`

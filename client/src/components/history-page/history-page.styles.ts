@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { pageStyles } from '../../styles/page.styles.js';
+import { recordValueStyles } from './record-values.styles.js';
 
 export const styles = [
   ...pageStyles,
+  recordValueStyles,
   css`
     .filters {
       display: flex;
@@ -77,6 +79,9 @@ export const styles = [
       margin-left: 0.2em;
       font-size: 0.6em;
       color: #15803d;
+    }
+    .values {
+      font-size: 1.75rem;
     }
     .text {
       min-width: 3rem;

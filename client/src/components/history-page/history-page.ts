@@ -18,6 +18,7 @@ import '../history-detail/history-detail.js';
 import { shownReading } from '../reading-choices/correction.js';
 import '../ink-thumbnail/ink-thumbnail.js';
 import { historyHash } from '../../router.js';
+import { renderRecordValues } from './record-values.js';
 import { styles } from './history-page.styles.js';
 
 const percent = (p: number): string => `${Math.round(p * 100)}%`;
@@ -27,8 +28,9 @@ const THUMBNAIL_FETCHES = 4;
 
 /**
  * The signed-in user's recognition history: newest first, filtered by digit, source and dates,
- * a page at a time ("Load more"), each with a thumbnail of its ink (or upload); one record in
- * detail when `recordId` is set. Navigation is by links to #history and #history/<id>.
+ * a page at a time ("Load more"), each with a thumbnail of its ink (or upload) and the values it
+ * came to (record-values.ts); one record in detail when `recordId` is set. Navigation is by links
+ * to #history and #history/<id>.
  *
  * @fires history-close - the user asked to go back to the board
  */
@@ -139,6 +141,7 @@ export class HistoryPage extends LitElement {
         <span class="text" data-testid="history-text">${shownReading(record.text, record.correctedText)}${record.correctedText
             ? html`<span class="mark" aria-hidden="true">✓</span><span class="sr-only">${msg('(corrected)')}</span>`
             : nothing}</span>
+        ${renderRecordValues(record)}
         <span class="meta">
           ${summary
             ? html`<span title=${msg('Mean and lowest confidence of the digits')}>${msg(str`${percent(summary.mean)} mean · ${percent(summary.min)} min`)}</span>`
