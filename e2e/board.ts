@@ -201,3 +201,34 @@ export async function inkPng(page: Page, file: string, width: number, height: nu
   await writeFile(file, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
   return file;
 }
+
+/** Most of the board's height, from its left edge: room for a line of symbols or a column and its sum. */
+export const MATH_AREA: Area = { left: 0.05, top: 0.05, size: 0.9 };
+/** Symbols of an expression in MATH_AREA, this tall, on a line whose top is at EXPRESSION_LINE. */
+const GLYPH = 0.22;
+const EXPRESSION_LINE = 0.3;
+/** The height of the middle of that line, and where the "=" of `7 x 6 =` ends (fractions of MATH_AREA). */
+export const EXPRESSION_MIDDLE = EXPRESSION_LINE + GLYPH / 2;
+export const EQUALS_END = 0.72;
+
+/** `7 x 6 =` in MATH_AREA: the digits as written (the recognizer's templates), x as two crossing diagonals, = as two short bars. */
+export const SEVEN_TIMES_SIX = {
+  seven: digitPaths(7, 0.02, EXPRESSION_LINE, GLYPH),
+  times: [
+    [[0.22, EXPRESSION_MIDDLE - 0.05], [0.32, EXPRESSION_MIDDLE + 0.05]],
+    [[0.32, EXPRESSION_MIDDLE - 0.05], [0.22, EXPRESSION_MIDDLE + 0.05]],
+  ] as Path[],
+  six: digitPaths(6, 0.4, EXPRESSION_LINE, GLYPH),
+  equals: [
+    [[0.6, EXPRESSION_MIDDLE - 0.03], [EQUALS_END, EXPRESSION_MIDDLE - 0.03]],
+    [[0.6, EXPRESSION_MIDDLE + 0.03], [EQUALS_END, EXPRESSION_MIDDLE + 0.03]],
+  ] as Path[],
+};
+
+/**
+ * Draws paths in MATH_AREA, one stroke each: the digits' paths have points enough of their own and
+ * take 2 mouse moves per segment (each move is a round trip to the browser); straight bars the usual 8.
+ */
+export async function writeInMathArea(page: Page, paths: readonly Path[]): Promise<void> {
+  for (const path of paths) await drawStrokes(page, [path], MATH_AREA, path.length > 3 ? 2 : 8);
+}

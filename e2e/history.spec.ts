@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { digitPaths, drawStrokes, failOnPageErrors, mathValues, openBoard, type Area, type Path } from './board.js';
+import { drawStrokes, failOnPageErrors, mathValues, openBoard, SEVEN_TIMES_SIX, writeInMathArea, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written (as in draw-digit.spec.ts). */
 const SEVEN: Path = [
@@ -9,19 +9,6 @@ const SEVEN: Path = [
 ];
 const PASSWORD = 'correct horse battery';
 
-/** `7 x 6 =` as e2e/math.spec.ts writes it (in AREA): digits from the recognizer's templates, x two diagonals, = two bars. */
-const AREA: Area = { left: 0.05, top: 0.05, size: 0.9 };
-const LINE = 0.3;
-const GLYPH = 0.22;
-const MIDDLE = LINE + GLYPH / 2;
-const SEVEN_TIMES_SIX_EQUALS: Path[] = [
-  ...digitPaths(7, 0.02, LINE, GLYPH),
-  [[0.22, MIDDLE - 0.05], [0.32, MIDDLE + 0.05]],
-  [[0.32, MIDDLE - 0.05], [0.22, MIDDLE + 0.05]],
-  ...digitPaths(6, 0.4, LINE, GLYPH),
-  [[0.6, MIDDLE - 0.03], [0.72, MIDDLE - 0.03]],
-  [[0.6, MIDDLE + 0.03], [0.72, MIDDLE + 0.03]],
-];
 
 failOnPageErrors(test);
 
@@ -101,7 +88,8 @@ test('@history an expression written on the board shows its value in the history
   await registerAccount(page);
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'online', { timeout: 10_000 });
   // Digits' paths have points enough of their own: 2 moves per segment; the bars the usual 8.
-  for (const path of SEVEN_TIMES_SIX_EQUALS) await drawStrokes(page, [path], AREA, path.length > 3 ? 2 : 8);
+  const { seven, times, six, equals } = SEVEN_TIMES_SIX;
+  await writeInMathArea(page, [...seven, ...times, ...six, ...equals]);
   await expect(mathValues(page)).toHaveText(['42'], { timeout: 10_000 });
 
   await openHistory(page);

@@ -6,47 +6,12 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { board, digitPaths, drawStrokes, groupLabels, mathValues, numberPaths, onPage, openBoard, openRoom, ownColor, type Area, type Path } from './board.js';
+import { board, drawStrokes, EQUALS_END, EXPRESSION_MIDDLE, groupLabels, MATH_AREA, mathValues, numberPaths, onPage, openBoard, openRoom, ownColor, SEVEN_TIMES_SIX, writeInMathArea, type Path } from './board.js';
 
-/** Most of the board's height, from its left edge: room for a line of symbols or a column and its sum. */
-const AREA: Area = { left: 0.05, top: 0.05, size: 0.9 };
-/**
- * Draws paths in AREA: the digits' paths have points enough of their own and take 2 mouse moves
- * per segment (each move is a round trip to the browser); straight bars the usual 8.
- */
-async function write(page: Page, paths: readonly Path[]): Promise<void> {
-  for (const path of paths) await drawStrokes(page, [path], AREA, path.length > 3 ? 2 : 8);
-}
-
-/** Symbols of the expression, this tall (fractions of AREA), on a line whose top is at LINE. */
-const GLYPH = 0.22;
-const LINE = 0.3;
-const middle = LINE + GLYPH / 2;
-
-/** `7 x 6 =`: the digits as written, x as two crossing diagonals, = as two short bars. */
-const SEVEN = digitPaths(7, 0.02, LINE, GLYPH);
-const TIMES: Path[] = [
-  [
-    [0.22, middle - 0.05],
-    [0.32, middle + 0.05],
-  ],
-  [
-    [0.32, middle - 0.05],
-    [0.22, middle + 0.05],
-  ],
-];
-const SIX = digitPaths(6, 0.4, LINE, GLYPH);
-const EQUALS_END = 0.72;
-const EQUALS: Path[] = [
-  [
-    [0.6, middle - 0.03],
-    [EQUALS_END, middle - 0.03],
-  ],
-  [
-    [0.6, middle + 0.03],
-    [EQUALS_END, middle + 0.03],
-  ],
-];
+const AREA = MATH_AREA;
+const write = writeInMathArea;
+const middle = EXPRESSION_MIDDLE;
+const { seven: SEVEN, times: TIMES, six: SIX, equals: EQUALS } = SEVEN_TIMES_SIX;
 
 /** A column: 12 over 30 over 7, right-aligned, and a rule under it. */
 const ROW = 0.13;
