@@ -53,6 +53,8 @@ function combined(parts: readonly (readonly Alternative[])[]): Alternative[] {
 
 /** Reads one line's strokes: a number, or an expression with its value once it ends in "=". */
 export async function readLine(strokes: readonly Stroke[], score: ScoreInk, options: InkOptions): Promise<LineDecision> {
+  // An operator stands beside a digit: one stroke alone is never one.
+  if (strokes.length < 2) return { ...(await readInk(strokes, score, options)), math: [] };
   const drawn = strokes.filter((s) => {
     const b = strokesBounds([s]);
     return b !== null && Math.max(b.maxX - b.minX, b.maxY - b.minY) >= options.minExtent;
