@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { drawStrokes, failOnPageErrors, mathValues, openBoard, SEVEN_TIMES_SIX, writeInMathArea, type Path } from './board.js';
 
 /** One stroke, as a 7 is usually written (as in draw-digit.spec.ts). */
@@ -39,19 +39,24 @@ async function openHistory(page: Page): Promise<void> {
   await expect(page).toHaveURL(/#history$/);
 }
 
+/** The history's items once it lists `count` of them: the board records a number ~2 s after it settles, so the list is reopened until then. */
+async function historyItems(page: Page, count: number): Promise<Locator> {
+  const items = page.getByTestId('history-item');
+  await expect(async () => {
+    await page.getByTestId('close-history').click();
+    await openHistory(page);
+    await expect(items).toHaveCount(count, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  return items;
+}
+
 test('@history a logged-in writer finds their 7 in the history, opens it, and deletes it', async ({ page }) => {
   await openBoard(page);
   await registerAccount(page);
   await writeSeven(page);
 
   await openHistory(page);
-  // The board records a number ~2 s after it settles: reload the list until it is there.
-  const items = page.getByTestId('history-item');
-  await expect(async () => {
-    await page.getByTestId('close-history').click();
-    await openHistory(page);
-    await expect(items).toHaveCount(1, { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+  const items = await historyItems(page, 1);
   await expect(items.getByTestId('history-text')).toHaveText('7');
   await expect(items).toContainText('Board');
 
@@ -93,12 +98,7 @@ test('@history an expression written on the board shows its value in the history
   await expect(mathValues(page)).toHaveText(['42'], { timeout: 10_000 });
 
   await openHistory(page);
-  const items = page.getByTestId('history-item');
-  await expect(async () => {
-    await page.getByTestId('close-history').click();
-    await openHistory(page);
-    await expect(items).toHaveCount(1, { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+  const items = await historyItems(page, 1);
   await expect(items.getByTestId('history-text')).toHaveText('7×6=');
   await expect(items.getByTestId('history-value')).toHaveText('42');
   await expect(items.getByTestId('history-value')).toHaveAttribute('data-kind', 'expression');

@@ -4,6 +4,8 @@
  * colour of whoever wrote them. Pure: results and ink in, what to show out, in board units.
  */
 import type { GroupResult } from '../../../common/protocol.js';
+import { isRuleStroke } from '../../../common/column-sums.js';
+import { strokesBounds, type Box } from '../../../common/preprocess.js';
 import type { MathItem } from '../../../common/recognition.js';
 import type { BoardModel, InkStroke } from './board-model.js';
 import { DEFAULT_INK } from './board-sync.js';
@@ -23,33 +25,12 @@ export interface BoardValue {
 /** The parts of the board model read here. */
 type Ink = Pick<BoardModel, 'has' | 'get' | 'values'>;
 
-/** A rule is drawn flat: at least this many times as wide as it is tall. */
-const RULE_FLATNESS = 3;
-/** ... and across most of its column. */
+/** A sum's rule (common/column-sums.ts says what a rule is) is drawn across most of its column. */
 const RULE_SPAN = 0.5;
 /** Points may sit this far outside a sum's box (board units: rounding of the box). */
 const SLACK = 1;
 
-interface Bounds {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
-
-function boundsOf(points: readonly number[][]): Bounds | undefined {
-  if (points.length === 0) return undefined;
-  const b = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-  for (const [x, y] of points) {
-    b.minX = Math.min(b.minX, x);
-    b.minY = Math.min(b.minY, y);
-    b.maxX = Math.max(b.maxX, x);
-    b.maxY = Math.max(b.maxY, y);
-  }
-  return b;
-}
-
-const within = (b: Bounds, box: MathItem['box']): boolean =>
+const within = (b: Box, box: MathItem['box']): boolean =>
   b.minX >= box.x - SLACK && b.minY >= box.y - SLACK && b.maxX <= box.x + box.width + SLACK && b.maxY <= box.y + box.height + SLACK;
 
 /** Whether all of a group's strokes are on the board: results lag the ink a little (an erased digit's number is stale). */
@@ -72,12 +53,12 @@ function sumColor(sum: MathItem, model: Ink): string {
   let rule: { stroke: InkStroke; bottom: number } | undefined;
   let latest: InkStroke | undefined;
   for (const stroke of model.values()) {
-    const b = boundsOf(stroke.points);
+    const b = strokesBounds([stroke.points]);
     if (!stroke.done || !b || !within(b, sum.box)) continue;
     latest = stroke;
     const width = b.maxX - b.minX;
-    const flat = width >= RULE_FLATNESS * (b.maxY - b.minY) && width >= RULE_SPAN * sum.box.width;
-    if (flat && (!rule || b.maxY > rule.bottom)) rule = { stroke, bottom: b.maxY };
+    const isRule = width >= RULE_SPAN * sum.box.width && isRuleStroke(stroke.points);
+    if (isRule && (!rule || b.maxY > rule.bottom)) rule = { stroke, bottom: b.maxY };
   }
   return (rule?.stroke ?? latest)?.color ?? DEFAULT_INK;
 }

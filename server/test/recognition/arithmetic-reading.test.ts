@@ -2,30 +2,12 @@
  * Arithmetic read from ink with the committed model (issue 20): operators found by their shape
  * among digits read by the model, and the value of what ends in "=".
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minExtentFor } from '../../../common/ink-reading.js';
-import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
-import type { Recognition } from '../../../common/recognition.js';
-import { ROOT } from '../../src/config.js';
-import inference from '../../src/plugins/inference.js';
-import { BoardRasterizer } from '../../src/recognition/rasterize.js';
-import { recognizeStrokes } from '../../src/recognition/recognizer.js';
-import type { Strokes } from '../../../test-support/digit-strokes.js';
+import { describe, expect, it } from 'vitest';
+import { boardReader } from '../fixtures/board-reader.js';
 import { expressionStrokes } from '../../../test-support/expression-strokes.js';
 import { letter, multiStroke, spacedNumber } from '../fixtures/handwriting.js';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = Fastify();
-  await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
-  await app.ready();
-});
-afterAll(() => app.close());
-
-const read = (strokes: Strokes): Promise<Recognition> =>
-  recognizeStrokes(app.inference, strokes, { rasterize: new BoardRasterizer().rasterize, minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) });
+const read = boardReader();
 
 describe('expressions', () => {
   for (const [written, value] of [

@@ -2,29 +2,14 @@
  * Segmentation by recognition with the committed model: each way of writing that the geometric
  * rules used to misread (issue 16) has a case of its own, read as a board reads one number.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { boardReader } from '../fixtures/board-reader.js';
 import { inkLattice, minExtentFor } from '../../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
-import type { Recognition } from '../../../common/recognition.js';
-import { ROOT } from '../../src/config.js';
-import inference from '../../src/plugins/inference.js';
-import { BoardRasterizer } from '../../src/recognition/rasterize.js';
-import { recognizeStrokes } from '../../src/recognition/recognizer.js';
 import type { Pt, Strokes } from '../../../test-support/digit-strokes.js';
 import { LETTERS, letter, MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, shape, SHAPES, spacedNumber, STROKE_BY_STROKE_LETTERS, strokeByStrokeLetter, tap } from '../fixtures/handwriting.js';
 
-let app: FastifyInstance;
-beforeAll(async () => {
-  app = Fastify();
-  await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
-  await app.ready();
-});
-afterAll(() => app.close());
-
-const read = (strokes: Strokes): Promise<Recognition> =>
-  recognizeStrokes(app.inference, strokes, { rasterize: new BoardRasterizer().rasterize, minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) });
+const read = boardReader();
 
 describe('digits written in several strokes are one digit', () => {
   for (const form of Object.keys(MULTI_STROKE)) {
