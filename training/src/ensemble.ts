@@ -48,16 +48,33 @@ export function gatedModel(reader: tf.LayersModel, gate: tf.LayersModel, name = 
 }
 
 /**
- * Applies copies of `layers` (a sequential chain) to `input`: same classes, configurations and
- * weights, names prefixed so that several chains can live in one model.
+ * A gated model taken apart: the reader and the gate as models of their own, with the layer names
+ * they had before gatedModel prefixed them (so split and joined again, the twin is the same).
  */
-export function applyChain(input: tf.SymbolicTensor, layers: tf.layers.Layer[], prefix: string): tf.SymbolicTensor {
+export function splitGated(model: tf.LayersModel): { reader: tf.LayersModel; gate: tf.LayersModel } {
+  const last = model.layers.at(-1);
+  const chains = memberChains(model);
+  if (!(last instanceof AbstainGate) || chains.length !== 2) throw new OnnxExportError('Not a gated model: expected a reader and a gate joined by an AbstainGate layer');
+  const [reader, gate] = chains.map((chain, i) => {
+    const prefix = i === 0 ? 'reader_' : 'gate_';
+    const input = tf.input({ shape: model.inputs[0].shape.slice(1) as number[], name: 'image' });
+    const output = applyChain(input, chain, '', (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : name));
+    return tf.model({ inputs: input, outputs: output, name: 'digitnet' });
+  });
+  return { reader, gate };
+}
+
+/**
+ * Applies copies of `layers` (a sequential chain) to `input`: same classes, configurations and
+ * weights, names renamed and prefixed so that several chains can live in one model.
+ */
+export function applyChain(input: tf.SymbolicTensor, layers: tf.layers.Layer[], prefix: string, rename = (name: string) => name): tf.SymbolicTensor {
   let y = input;
   for (const layer of layers) {
     const { batchInputShape: _b, inputShape: _i, ...config } = layer.getConfig() as Record<string, unknown>;
     // Same class, same configuration (initializers are serialized dicts the constructors accept), new name.
     const Layer = layer.constructor as new (args: Record<string, unknown>) => tf.layers.Layer;
-    const copy = new Layer({ ...config, name: `${prefix}${layer.name}` });
+    const copy = new Layer({ ...config, name: `${prefix}${rename(layer.name)}` });
     y = copy.apply(y) as tf.SymbolicTensor;
     copy.setWeights(layer.getWeights());
   }

@@ -1,6 +1,8 @@
 /**
- * Letters typeset in the fonts training may use, as "not a digit" negatives: the faces of the
- * Debian packages fonts-dejavu-core, fonts-liberation and fonts-liberation2 only. Every other
+ * Glyphs typeset in the fonts training may use: letters as "not a digit" negatives, and digits as
+ * extra positives (printed forms MNIST's writers seldom use: the 1 with a flag and a base, the 6
+ * whose top curls over, the open 4). The faces of the Debian packages fonts-dejavu-core,
+ * fonts-liberation and fonts-liberation2 only. Every other
  * installed font (FreeFont, URW base35, Hershey...) is kept for measuring, so the model card's
  * letter set can be typeset in faces the model never saw.
  */
@@ -72,20 +74,20 @@ const CELL = 160;
 export const OUTLINES = [0, 3];
 
 /**
- * Every TRAINING_LETTERS glyph of `face` at each outline width, fitted to the model's 28x28 input
- * with fitImage (as an uploaded picture of a letter would be).
+ * Every glyph of `chars` in `face` at each outline width, fitted to the model's 28x28 input with
+ * fitImage (as an uploaded picture of it would be): outline by outline, in the order of `chars`.
  */
-async function faceGlyphs(face: TrainingFace): Promise<Float32Array[]> {
-  const W = CELL * TRAINING_LETTERS.length;
+async function faceGlyphs(face: TrainingFace, chars: readonly string[]): Promise<Float32Array[]> {
+  const W = CELL * chars.length;
   const out: Float32Array[] = [];
   for (const outline of OUTLINES) {
-    const texts = TRAINING_LETTERS.map((ch, i) => `<text x="${i * CELL + CELL / 2}" y="${Math.round(CELL * 0.62)}">${ch}</text>`).join('');
+    const texts = chars.map((ch, i) => `<text x="${i * CELL + CELL / 2}" y="${Math.round(CELL * 0.62)}">${ch}</text>`).join('');
     const svg =
       `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${CELL}"><rect width="100%" height="100%" fill="#000"/>` +
       `<g fill="#fff" stroke="#fff" stroke-width="${outline}" stroke-linejoin="round" text-anchor="middle" font-size="${FONT_SIZE}" ` +
       `font-family="${face.family}" font-weight="${face.weight}" font-style="${face.italic ? 'italic' : 'normal'}">${texts}</g></svg>`;
     const { data } = await sharp(Buffer.from(svg)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-    TRAINING_LETTERS.forEach((_, i) => {
+    chars.forEach((_, i) => {
       const cell = new Float32Array(CELL * CELL);
       for (let y = 0; y < CELL; y++) for (let x = 0; x < CELL; x++) cell[y * CELL + x] = data[y * W + i * CELL + x] / 255;
       out.push(fitImage(cell, CELL, CELL));
@@ -100,6 +102,25 @@ async function faceGlyphs(face: TrainingFace): Promise<Float32Array[]> {
  */
 export async function loadFontLetters(): Promise<Float32Array[]> {
   const glyphs: Float32Array[] = [];
-  for (const face of await trainingFontFaces()) glyphs.push(...(await faceGlyphs(face)));
+  for (const face of await trainingFontFaces()) glyphs.push(...(await faceGlyphs(face, TRAINING_LETTERS)));
   return glyphs.filter((g) => g.length === INPUT_SIZE * INPUT_SIZE && g.some((v) => v > 0));
+}
+
+const DIGITS = [...'0123456789'];
+
+/**
+ * The digits 0-9 of every training face at each outline width, 28x28 each, with their labels.
+ * Empty when none of the training font packages is installed.
+ */
+export async function loadFontDigits(): Promise<{ images: Float32Array[]; labels: number[] }> {
+  const images: Float32Array[] = [];
+  const labels: number[] = [];
+  for (const face of await trainingFontFaces()) {
+    (await faceGlyphs(face, DIGITS)).forEach((image, i) => {
+      if (!image.some((v) => v > 0)) return;
+      images.push(image);
+      labels.push(i % DIGITS.length);
+    });
+  }
+  return { images, labels };
 }

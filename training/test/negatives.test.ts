@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { DIGIT_LIKE_IN_TRAINING, EXCLUDED_LETTERS, OUTLINES, TRAINING_LETTERS, isTrainingFamily, isTrainingFontFile, loadFontLetters, trainingFontFaces } from '../src/font-letters.js';
+import { DIGIT_LIKE_IN_TRAINING, EXCLUDED_LETTERS, OUTLINES, TRAINING_LETTERS, isTrainingFamily, isTrainingFontFile, loadFontDigits, loadFontLetters, trainingFontFaces } from '../src/font-letters.js';
 import { NEGATIVE_MIX, negative, negativeMix, randomNegative } from '../src/negatives.js';
 import { STROKE_LETTERS, STROKE_SHAPES, handDrawn } from '../src/symbol-strokes.js';
 import { renderStrokes } from '../../common/render.js';
@@ -59,6 +59,23 @@ describe('training fonts', () => {
     expect(glyphs.length).toBeLessThanOrEqual(all);
     expect(glyphs.length).toBeGreaterThan(all * 0.95);
     for (const g of glyphs.slice(0, 50)) expectImage(g);
+  });
+
+  it('typesets the digits 0-9 of every training face, labelled, as extra positives', async () => {
+    const faces = await trainingFontFaces();
+    const { images, labels } = await loadFontDigits();
+    expect(images.length).toBe(labels.length);
+    expect(images.length).toBe(faces.length * 10 * OUTLINES.length);
+    // Face by face, outline by outline: 0 to 9 in order.
+    expect(labels.slice(0, 20)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const g of images.slice(0, 20)) expectImage(g);
+    // A 1 is a tall narrow mark, a 0 a wide one: the labels match the glyphs.
+    const width = (img: Float32Array) => {
+      const cols = new Set<number>();
+      img.forEach((v, i) => v > 0.5 && cols.add(i % 28));
+      return cols.size;
+    };
+    expect(width(images[1])).toBeLessThan(width(images[0]));
   });
 });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_SIZE, NUM_CLASSES } from '../../common/model-contract.js';
 import { loadModel, saveModel } from '../src/checkpoint.js';
-import { ensembleModel, gatedModel, memberCount } from '../src/ensemble.js';
+import { ensembleModel, gatedModel, memberCount, splitGated } from '../src/ensemble.js';
 import { buildModel } from '../src/model.js';
 import { combinerOf, exportOnnx } from '../src/onnx-export.js';
 import { checkOnnx, maxAbsDiff, nodePredict, PX, randomizeBiases, tfPredict, useExportFixture, webPredict } from './onnx-export-support.js';
@@ -111,5 +111,21 @@ describe('exportOnnx on a gated model (a reader for the digit, a gate for "not a
     nine.add(tf.layers.dense({ units: 9, activation: 'softmax' }));
     expect(() => gatedModel(reader, nine)).toThrow(/share input and output shapes/);
     expect(() => gatedModel(reader, ensembleModel([reader, gate]))).toThrow(/not an ensemble/);
+  });
+
+  it('splits a gated twin back into its reader and gate, which join again to the same twin', () => {
+    const parts = splitGated(twin);
+    const images = fx.mnistImages.slice(0, 7 * PX);
+    expect(maxAbsDiff(tfPredict(parts.reader, images, 7), tfPredict(reader, images, 7))).toBe(0);
+    expect(maxAbsDiff(tfPredict(parts.gate, images, 7), tfPredict(gate, images, 7))).toBe(0);
+    // The members keep the names they were trained under: joined again, the twin has the same layers.
+    const trained = (m: tf.LayersModel) => m.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
+    expect(trained(parts.reader)).toEqual(trained(reader));
+    expect(trained(parts.gate)).toEqual(trained(gate));
+    const again = gatedModel(parts.reader, parts.gate);
+    expect(again.layers.map((l) => l.name)).toEqual(twin.layers.map((l) => l.name));
+    expect(maxAbsDiff(tfPredict(again, images, 7), tfPredict(twin, images, 7))).toBe(0);
+    expect(() => splitGated(reader)).toThrow(/Not a gated model/);
+    for (const m of [parts.reader, parts.gate, again]) m.dispose();
   });
 });
