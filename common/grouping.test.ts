@@ -78,6 +78,19 @@ describe('groupByPlace: numbers by their digits\' size', () => {
   it('numbers on two lines stay two', () => {
     expect(groupByPlace([...digit('a', 0), ...digit('b', 0, 100, 160)])).toHaveLength(2);
   });
+
+  it.each([0.12, 0.2])('numbers written under each other, %f of their height apart (a column), stay one per row', (gap) => {
+    const rows = [0, 1, 2].flatMap((r) => row(3, 0.3, 100, 0).map((s) => ({ ...s, id: `r${r}${s.id}`, points: s.points.map(([x, y]) => [x + 10 * r, y + r * (1 + gap) * 100]) })));
+    expect(groupByPlace(rows)).toHaveLength(3);
+  });
+
+  it('the bowls of a 3 written apart, and a decimal point under the line, stay with their number', () => {
+    const upper = { id: 'upper', points: [[0, 5], [40, 0], [55, 20], [20, 47]] };
+    const lower = { id: 'lower', points: [[22, 51], [60, 65], [50, 95], [0, 100]] };
+    expect(groupByPlace([upper, lower])).toHaveLength(1);
+    const point = { id: 'point', points: [[128, 106], [131, 108]] };
+    expect(groupByPlace([...digit('a', 0), point, ...digit('b', 150)])).toHaveLength(1);
+  });
 });
 
 describe('groupByPlace: rules and operators', () => {

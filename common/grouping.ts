@@ -24,6 +24,14 @@ export interface StrokeGroup {
  */
 const GAP_X = 1.4;
 const GAP_Y = 0.25;
+/** A stroke at most this tall for its width is flat (see stacked). */
+const FLAT = 0.35;
+/**
+ * Two strokes one over the other are rows (see stacked) when the gap between them is at least this
+ * share of the shorter one's height, and the shorter is at least COMPARABLE of the taller's.
+ */
+const STACK_GAP = 0.1;
+const COMPARABLE = 0.5;
 
 type Boxed = { id: string; box: Box };
 
@@ -43,7 +51,7 @@ const touch = (a: Box, b: Box) => dx(a, b) === 0 && dy(a, b) === 0;
 function near(a: Box, ha: number, b: Box, hb: number, { rules = true } = {}): boolean {
   const h = Math.max(ha, hb);
   const gapY = dy(a, b);
-  if (rules && gapY > 0 && (ruleLike(a, b, hb) || ruleLike(b, a, ha))) return false;
+  if (rules && gapY > 0 && (ruleLike(a, b, hb) || ruleLike(b, a, ha) || stacked(a, b))) return false;
   return dx(a, b) <= GAP_X * h && gapY <= GAP_Y * h;
 }
 
@@ -57,6 +65,20 @@ function near(a: Box, ha: number, b: Box, hb: number, { rules = true } = {}): bo
 function ruleLike(a: Box, other: Box, h: number): boolean {
   const width = a.maxX - a.minX;
   return a.maxY - a.minY <= 0.2 * width && width >= (a.minY >= other.maxY ? 0.75 : 1.5) * h;
+}
+
+/** Flat: a stroke much wider than tall (a bar, a dash, a rule). */
+const flat = (b: Box) => b.maxY - b.minY <= FLAT * (b.maxX - b.minX);
+
+/**
+ * Whether two strokes, one wholly above the other, are rows of a column rather than parts of one
+ * number: neither flat (a digit's bars and an "=" are), of comparable heights (a decimal point
+ * below its line is not) and apart by more than the near-touch of two bowls of a 3 written
+ * separately. Numbers written close under each other stay numbers of their own.
+ */
+function stacked(a: Box, b: Box): boolean {
+  const ha = a.maxY - a.minY, hb = b.maxY - b.minY;
+  return !flat(a) && !flat(b) && Math.min(ha, hb) >= COMPARABLE * Math.max(ha, hb) && dy(a, b) >= STACK_GAP * Math.min(ha, hb);
 }
 
 const union = (a: Box, b: Box): Box => ({

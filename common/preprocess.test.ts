@@ -124,7 +124,8 @@ describe('groupByPlace at board scale', async () => {
       return { id: `s${i}`, points: [[x, y], [x + rand() * 60, y + h]] };
     });
     // Reference: plain O(n^2) unions over the same rules. Clusters: boxes that touch, transitively;
-    // a stroke measures gaps by its cluster's height.
+    // a stroke measures gaps by its cluster's height. None of these strokes is flat enough to be a
+    // rule; two of comparable heights wholly one over the other, apart by a tenth of the shorter, are rows.
     const box = (p: number[][]) => ({ minX: Math.min(p[0][0], p[1][0]), maxX: Math.max(p[0][0], p[1][0]), minY: Math.min(p[0][1], p[1][1]), maxY: Math.max(p[0][1], p[1][1]) });
     const boxes = strokes.map((s) => box(s.points));
     const gaps = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => [
@@ -147,7 +148,10 @@ describe('groupByPlace at board scale', async () => {
       for (let j = i + 1; j < strokes.length; j++) {
         const h = Math.max(heights[i], heights[j]);
         const [dx, dy] = gaps(boxes[i], boxes[j]);
-        if (dx <= 1.4 * h && dy <= 0.25 * h) join(i, j);
+        const [hi, hj] = [boxes[i], boxes[j]].map((b) => b.maxY - b.minY);
+        const flat = [boxes[i], boxes[j]].some((b) => b.maxY - b.minY <= 0.35 * (b.maxX - b.minX));
+        const rows = dy > 0 && !flat && Math.min(hi, hj) >= 0.5 * Math.max(hi, hj) && dy >= 0.1 * Math.min(hi, hj);
+        if (dx <= 1.4 * h && dy <= 0.25 * h && !rows) join(i, j);
       }
     }
     const expected = new Set(strokes.map((_, i) => strokes.filter((_, j) => find(j) === find(i)).map((s) => s.id).sort().join(',')));
