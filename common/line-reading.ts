@@ -18,10 +18,10 @@ const cx = (b: Box) => (b.minX + b.maxX) / 2;
 const toBox = (b: Box) => ({ x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY });
 
 /** A number's reading with decimal points put between the digits they stand between. */
-function withPoints(decision: Decision, points: readonly FoundOperator[]): { decision: Decision; unused: FoundOperator[] } {
+function withPoints(decision: Decision, points: readonly LineOperator[]): { decision: Decision; unused: LineOperator[] } {
   const { digits } = decision;
   const places = new Set<number>();
-  const unused: FoundOperator[] = [];
+  const unused: LineOperator[] = [];
   for (const p of points) {
     const at = digits.filter((d) => d.box.x + d.box.width / 2 < cx(p.box)).length;
     // One point per number, between two of its digits.
@@ -75,12 +75,24 @@ export async function readLine(strokes: readonly Stroke[], score: ScoreInk, opti
   });
   for (const p of operators) if (p.symbol === '.') pieces[pieceAt(cx(p.box))].points.push(p);
   const read = await Promise.all(pieces.map((p) => (p.strokes.length > 0 ? readInk(p.strokes, score, options) : null)));
+  return joinLine(read, pieces.map((p) => p.points), splitters, H);
+}
 
+/** An operator as joinLine needs it: its symbol and its box, in the coordinates of the readings. */
+export type LineOperator = Pick<FoundOperator, 'symbol' | 'box'>;
+
+/**
+ * A line from the readings of its numbers, left to right (null where there is no ink between two
+ * operators), the decimal points found in each, and the operators between them (`splitters`, one
+ * fewer than the readings): its text, alternatives, and the value of what ends in "=". `H` is the
+ * height of the line's digits. Images read through here too (server/src/recognition/image.ts).
+ */
+export function joinLine(read: readonly (Decision | null)[], points: readonly (readonly LineOperator[])[], splitters: readonly LineOperator[], H: number): LineDecision {
   const decision: LineDecision = { text: '', digits: [], rejected: [], alternatives: [], math: [] };
   const parts: Alternative[][] = [];
   read.forEach((number, k) => {
     if (number) {
-      const { decision: dotted, unused } = withPoints(number, pieces[k].points);
+      const { decision: dotted, unused } = withPoints(number, points[k]);
       decision.digits.push(...dotted.digits);
       decision.rejected.push(...dotted.rejected, ...unused.map((p) => ({ box: toBox(p.box), notDigitProbability: 1 })));
       parts.push(dotted.alternatives?.length ? dotted.alternatives : [{ text: dotted.text, confidence: 1 }]);
@@ -94,7 +106,7 @@ export async function readLine(strokes: readonly Stroke[], score: ScoreInk, opti
 }
 
 /** The value of an expression written up to its "=", if it is read surely enough. */
-function evaluated(decision: Decision, splitters: readonly FoundOperator[], H: number): MathItem[] {
+function evaluated(decision: Decision, splitters: readonly LineOperator[], H: number): MathItem[] {
   const equals = splitters.find((o) => o.symbol === '=');
   const at = decision.text.indexOf('=');
   const confidence = decision.alternatives?.[0]?.confidence ?? 0;

@@ -5,18 +5,22 @@
  * candidate of a lattice (each mark, neighbouring marks merged, pieces of wide marks cut where they
  * may touch, and the whole ink of the image), render each (candidate-input.ts), score them all
  * with the model in one batch, and keep the best reading. Geometry only weighs in as priors: the model sees every candidate. Boxes are in the pixel
- * coordinates of the upright input image.
+ * coordinates of the upright input image. A line with operators among its marks (image-operators.ts)
+ * is read number by number between them and joined as ink's lines are (common/line-reading.ts),
+ * with the value of what ends in "="; without operators the image reads exactly as a number.
  */
 import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
 import { FIT_BOX, INPUT_SIZE, NOT_A_DIGIT } from '../../../common/model-contract.js';
 import { centerByMass, fitImage, gaussianBlur, nativeInkSide, type Box } from '../../../common/preprocess.js';
+import { joinLine, type LineDecision, type LineOperator } from '../../../common/line-reading.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Classifier } from './classifier.js';
 import { decodeImage, ImageError } from './image-decode.js';
 import { candidateInput } from './candidate-input.js';
 import { labelComponents, type Component } from './components.js';
+import { findImageOperators } from './image-operators.js';
 import { frameFilling, inkMask, normalizeInk, type InkImage } from './ink-image.js';
-import { cutColumns, keepMarks, type Part } from './marks.js';
+import { cutColumns, keepMarks, overlapGroups, type KeptMarks, type Part } from './marks.js';
 import { removeRuledLines } from './ruled-lines.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
@@ -59,6 +63,8 @@ const ENLARGEMENT_BLUR = 0.25;
  * crops of a wide 2, 6 or 0 reach 1.4; two digits side by side are wider).
  */
 const WHOLE_FRAME_ASPECT = 1.4;
+/** Marks at least this large for the digits' height, read as no digit between operators, withhold the value. */
+const UNREAD_MARK = 0.3;
 /** The whole image is a candidate only when its ink covers at least this much of its box (not scattered specks). */
 const WHOLE_MIN_DENSITY = 0.02;
 
@@ -263,12 +269,35 @@ interface Segmented {
   tooMany?: number;
 }
 
-function segment(ink: InkImage): Segmented {
+/** An image's ink as marks: its mask, the label image of its components, and those that may be digits. */
+interface Marked {
+  ink: InkImage;
+  mask: Uint8Array;
+  threshold: number;
+  labels: Int32Array;
+  /** All of the ink after ruled lines are removed. */
+  components: Component[];
+  kept: KeptMarks;
+}
+
+function markUp(ink: InkImage): Marked {
   const { width: w, height: h } = ink;
   const { mask, threshold } = inkMask(ink);
   removeRuledLines(mask, ink);
   const { labels, components } = labelComponents(mask, w, h);
-  const kept = keepMarks(components, w, h);
+  return { ink, mask, threshold, labels, components, kept: keepMarks(components, w, h) };
+}
+
+/** The model inputs of a lattice's candidates (null for the whole of a frame-filling image, read with the polarity). */
+function inputsOf(lattice: ImageLattice, { ink, labels, components, mask, threshold }: Marked): (Float32Array | null)[] {
+  const range = new Int32Array(2 * (components.length + 1));
+  for (let l = 0; l <= components.length; l++) range[2 * l] = 1;
+  return lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, range)));
+}
+
+function segment(marked: Marked): Segmented {
+  const { ink, labels, components, kept } = marked;
+  const { width: w, height: h } = ink;
   if (kept.digitLike > MAX_DIGITS) return { ink, lattice: { nodes: 2, candidates: [], cutPriors: [] }, inputs: [], tooMany: kept.digitLike };
   let marks = kept.marks;
   if (marks.length > MAX_MARKS) {
@@ -276,10 +305,7 @@ function segment(ink: InkImage): Segmented {
     marks = marks.filter((m) => largest.has(m));
   }
   const lattice = imageLattice(marks, kept.lineHeight, labels, components, w, h, ink.fillsFrame);
-  const range = new Int32Array(2 * (components.length + 1));
-  for (let l = 0; l <= components.length; l++) range[2 * l] = 1;
-  const inputs = lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, range)));
-  return { ink, lattice, inputs };
+  return { ink, lattice, inputs: inputsOf(lattice, marked) };
 }
 
 /**
@@ -289,12 +315,82 @@ function segment(ink: InkImage): Segmented {
 const classifyAll = (inference: Classifier, inputs: (Float32Array | null)[], whole?: Float32Array): Promise<Float32Array[]> =>
   Promise.all(inputs.map((input) => (input ? inference.classify(input) : whole!)));
 
-/** Image bytes -> the recognized number (the best reading of its lattice, with alternatives). */
+/** Input-image pixels (maxX, maxY exclusive) of a box in the work image's (inclusive), `sx` and `sy` the scales. */
+const inputBox = (b: Box, sx: number, sy: number): Box => ({ minX: Math.floor(b.minX * sx), minY: Math.floor(b.minY * sy), maxX: Math.ceil((b.maxX + 1) * sx), maxY: Math.ceil((b.maxY + 1) * sy) });
+
+/**
+ * Height of the digits among marks: as keepMarks measures the line's, over these marks only, but
+ * the lower of two middle heights (parentheses and slashes are taller than the digits).
+ */
+function digitHeight(marks: readonly Component[]): { height: number; digitLike: number } {
+  const heights = overlapGroups(marks).map((g) => g.maxY - g.minY + 1);
+  if (heights.length === 0) return { height: 0, digitLike: 0 };
+  const tallest = Math.max(...heights);
+  const tall = heights.filter((x) => x >= 0.5 * tallest).sort((a, b) => a - b);
+  const height = tall[(tall.length - 1) >> 1];
+  return { height, digitLike: heights.filter((x) => x >= 0.4 * height).length };
+}
+
+/**
+ * The line of an image with operators among its marks (image-operators.ts): the marks between
+ * them read number by number, each with its own lattice (all scored in one batch), and joined as
+ * ink's lines are (common/line-reading.ts), with the value of what ends in "=". Null when the
+ * image has no operators: it is read as a number.
+ */
+async function readExpression(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }): Promise<LineDecision | null> {
+  const { ink, labels, kept } = marked;
+  if (kept.marks.length < 2 || kept.marks.length > MAX_MARKS) return null;
+  const inMarks = new Set(kept.marks);
+  const { operators, doubtful } = findImageOperators(kept.marks, marked.components.filter((c) => !inMarks.has(c)), labels, ink.width, digitHeight(kept.marks).height);
+  if (operators.length === 0) return null;
+  const theirs = new Set(operators.flatMap((o) => o.labels));
+  const rest = kept.marks.filter((m) => !theirs.has(m.label));
+  const { height, digitLike } = digitHeight(rest);
+  if (digitLike > MAX_DIGITS) {
+    throw new ImageError('too_many_digits', `Found ${digitLike} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
+  }
+
+  // The marks between operators, number by number, left to right; decimal points go with their number.
+  const sx = decoded.inputWidth / ink.width, sy = decoded.inputHeight / ink.height;
+  const splitters = operators.filter((o) => o.symbol !== '.');
+  const pieceAt = (x: number) => splitters.filter((o) => (o.box.minX + o.box.maxX) / 2 < x).length;
+  const pieces: Component[][] = [...splitters.map((): Component[] => []), []];
+  for (const m of rest) pieces[pieceAt((m.minX + m.maxX) / 2)].push(m);
+  const points: LineOperator[][] = pieces.map(() => []);
+  for (const p of operators) if (p.symbol === '.') points[pieceAt((p.box.minX + p.box.maxX) / 2)].push({ symbol: p.symbol, box: inputBox(p.box, sx, sy) });
+  // (Without the whole of the piece's ink as one more candidate: that is for a tight crop of a digit whose marks are broken.)
+  const lattices = pieces.map((marks) => (marks.length > 0 ? imageLattice(marks, height, labels, [], ink.width, ink.height) : null));
+  const inputs = lattices.map((l) => (l ? (inputsOf(l, marked) as Float32Array[]) : []));
+  const outputs = await Promise.all(inputs.flat().map((i) => inference.classify(i)));
+  let k = 0;
+  const read = lattices.map((lattice, p) => {
+    const scored = outputs.slice(k, (k += inputs[p].length));
+    if (!lattice) return null;
+    const candidates = lattice.candidates.map((c) => ({ ...c, box: inputBox(c.pixels, sx, sy) }));
+    return readLattice(lattice.nodes, candidates, scored, lattice.cutPriors);
+  });
+  const line = joinLine(read, points, splitters.map((o) => ({ symbol: o.symbol, box: inputBox(o.box, sx, sy) })), height * sy);
+  // A mark of some size among the numbers that is read as no digit may be an operator not found:
+  // the value of the rest would be a wrong one.
+  // So may a mark that comes close to a "/" or a parenthesis (read as a 1).
+  const unread = line.rejected.some((r) => r.notDigitProbability < 1 && Math.max(r.box.width / sx, r.box.height / sy) >= UNREAD_MARK * height);
+  if (unread || doubtful.length > 0) line.math = [];
+  if (line.digits.length > MAX_DIGITS) {
+    throw new ImageError('too_many_digits', `Found ${line.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
+  }
+  return line;
+}
+
+/** Image bytes -> the recognized number, or the expression with its value (the best reading of its lattice, with alternatives). */
 export async function recognizeImage(inference: Classifier, bytes: Buffer): Promise<Recognition> {
   const start = performance.now();
   const decoded = await decodeImage(bytes);
   const first = normalizeInk(decoded);
-  let seg = segment(first);
+  const marked = markUp(first);
+  // A frame-filling image is a crop of one digit: it has no operators.
+  const expression = first.fillsFrame ? null : await readExpression(inference, marked, decoded);
+  if (expression) return { ...expression, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+  let seg = segment(marked);
   let outputs: Float32Array[];
   if (!first.fillsFrame) {
     outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs);
@@ -308,7 +404,7 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
     const [p, q, ...rest] = await Promise.all([wholeInput(first), wholeInput(other), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
     const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
     if (surest(q) > surest(p)) {
-      seg = segment(other);
+      seg = segment(markUp(other));
       outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs, q);
     } else {
       let k = 0;
@@ -330,6 +426,6 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
   if (decision.digits.length > MAX_DIGITS) {
     throw new ImageError('too_many_digits', `Found ${decision.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
   }
-  // Operators are read from ink only: an image answers its digits, and evaluates nothing.
+  // Without operators, an image answers its digits, and evaluates nothing.
   return { ...decision, math: [], model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }
