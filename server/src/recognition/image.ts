@@ -48,6 +48,11 @@ const HOPELESS = -15;
  */
 const CUT_THROUGH_INK = -2;
 /**
+ * Log-prior against a cut, per stroke it goes through beyond two: digits that touch meet at a
+ * point or two, while a cut across three strokes or more goes through a tangle (a scribble).
+ */
+const CUT_PER_STROKE = 3;
+/**
  * Log-prior, per line height of width beyond one, of reading a full-height mark as "not a digit":
  * a mark as tall as the line and wider than a digit is more often digits that touch than a scribble.
  */
@@ -108,7 +113,7 @@ function innerGap(boxes: readonly Box[]): number {
 }
 
 /** A mark as atoms: whole, or in pieces at its cut points (with the ink each cut goes through). */
-function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, lineHeight: number): { atoms: Atom[]; cuts: number[] } {
+function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, lineHeight: number): { atoms: Atom[]; cuts: { ink: number; runs: number }[] } {
   const mw = mark.maxX - mark.minX + 1, mh = mark.maxY - mark.minY + 1;
   const whole: Atom = { label: mark.label, x0: mark.minX, x1: mark.maxX, mark: index, box: { minX: mark.minX, minY: mark.minY, maxX: mark.maxX, maxY: mark.maxY } };
   const height = Math.max(mh, 0.5 * lineHeight);
@@ -130,7 +135,7 @@ function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, 
       if (y > b.maxY) b.maxY = y;
     }
   }
-  return { atoms, cuts: cuts.map((c) => c.ink) };
+  return { atoms, cuts: cuts.map((c) => ({ ink: c.ink, runs: c.runs })) };
 }
 
 /**
@@ -142,7 +147,7 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
   const minExtent = Math.max(2, 0.015 * Math.min(w, h));
   const atoms: Atom[] = [];
   // Ink a cut goes through, by the atom it starts (0 where the atom starts a mark).
-  const cutInk = new Map<Atom, number>();
+  const cutInk = new Map<Atom, { ink: number; runs: number }>();
   marks.forEach((m, i) => {
     const { atoms: pieces, cuts } = atomsOf(m, i, labels, w, H);
     pieces.forEach((a, k) => {
@@ -173,7 +178,8 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
       // The penalty fades as the mark gets too wide for one digit (1.1 to 1.5 line heights).
       const m = marks[a.mark];
       const oneDigit = Math.min(1, Math.max(0, (1.5 - (m.maxX - m.minX + 1) / H) / 0.4));
-      prior += CUT_THROUGH_INK * oneDigit - 10 * Math.max(0, cutInk.get(a)! / H - 0.25);
+      const cut = cutInk.get(a)!;
+      prior += CUT_THROUGH_INK * oneDigit - 10 * Math.max(0, cut.ink / H - 0.25) - CUT_PER_STROKE * Math.max(0, cut.runs - 2);
     }
     return prior;
   });

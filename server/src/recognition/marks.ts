@@ -81,6 +81,8 @@ export interface Cut {
   x: number;
   /** Ink pixels of the mark in the column cut through. */
   ink: number;
+  /** Strokes the cut goes through: runs of the mark's pixels down that column. */
+  runs: number;
 }
 
 /**
@@ -118,7 +120,13 @@ export function cutColumns(c: Component, labels: Int32Array, w: number, maxPiece
   const out: Cut[] = [];
   for (const x of [...new Set(found)].sort((a, b) => a - b)) {
     if (out.length > 0 && x - (out[out.length - 1].x - c.minX) < near) continue;
-    out.push({ x: c.minX + x, ink: column[x] });
+    let runs = 0;
+    for (let y = c.minY, inside = false; y <= c.maxY; y++) {
+      const on = labels[y * w + c.minX + x] === c.label;
+      if (on && !inside) runs++;
+      inside = on;
+    }
+    out.push({ x: c.minX + x, ink: column[x], runs });
   }
   return out;
 }
