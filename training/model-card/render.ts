@@ -529,7 +529,9 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
         '(test-support/expression-strokes.ts), then adjusted while looking at the failures of the arithmetic sets above (Hershey fonts and ' +
         'synthesized strokes, server/bench/heldout/math.ts), so those rows are optimistic; docs/benchmarks.md also reports a second draw of the ' +
         'same generators with other seeds, never looked at while tuning. A rule under a column of numbers is a flat straight stroke of its own (common/grouping.ts, ' +
-        'common/column-sums.ts). Values are exact decimals (common/arithmetic.ts). Images are read for digits only.',
+        'common/column-sums.ts). Values are exact decimals (common/arithmetic.ts). In uploaded images the operators are found the same way among ' +
+        'the image\'s marks, by the shape of their pixels (server/src/recognition/image-operators.ts); an operator that touches a digit in an ' +
+        'image is one mark with it and is not found, and column sums are read from ink only.',
       '',
     );
   }
