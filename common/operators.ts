@@ -29,14 +29,14 @@ const LINE = 1.15;
 const TOUCH = 0.06;
 /** Points of a stroke used to tell whether it touches another. */
 const SAMPLES = 24;
-/** Largest slope of a flat stroke (a minus, the bars of "=" and "+"), in degrees. */
-const FLAT = 20;
+/** Largest slope of a flat stroke (a minus, the bars of "=" and "+"), in degrees; images' operators use it too. */
+export const FLAT = 20;
 /** Smallest slope of an upright stroke (the stem of "+"), in degrees. */
-const UPRIGHT = 65;
+export const UPRIGHT = 65;
 /** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
-const SLASH = [35, 70] as const;
+export const SLASH = [35, 70] as const;
 /** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
-const STEEP_SLASH = 80;
+export const STEEP_SLASH = 80;
 
 interface Shape {
   index: number;

@@ -13,7 +13,7 @@
  * digits; ink without digits has no operators. In an image an operator that touches a digit is
  * part of that digit's mark, and is not found.
  */
-import type { OperatorSymbol } from '../../../common/operators.js';
+import { FLAT, SLASH, STEEP_SLASH, UPRIGHT, type OperatorSymbol } from '../../../common/operators.js';
 import type { Box } from '../../../common/preprocess.js';
 import type { Component } from './components.js';
 
@@ -42,16 +42,8 @@ const MAX_PIXELS = 1500;
 const COVER = 0.9;
 /** Share of a cross's pixels its two bars must hold: a 4 is a cross with a diagonal besides. */
 const CROSS_COVER = 0.96;
-/** Largest slope of a flat bar (a minus, the bars of "=" and "+"), in degrees. */
-const FLAT = 20;
-/** Smallest slope of an upright bar (the stem of "+"), in degrees. */
-const UPRIGHT = 65;
 /** Steepest bar of a "×", in degrees: the letter x of slanted writing leans one of its bars up to this. */
 const TIMES_STEEPEST = 72;
-/** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
-const SLASH = [35, 70] as const;
-/** Steepest a "/" may be when it reaches past the digits up and down: as steep as slanted writing. */
-const STEEP_SLASH = 80;
 /**
  * Operators no digit or piece of one looks like. An image holds no strokes to tell a "/" from a
  * slanted 1, a "-" from the bar of a 5, a "." from a speck, or a ")" from a bowed 1: those are read
