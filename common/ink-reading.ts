@@ -5,7 +5,7 @@
  * scored by the model, so whether strokes belong together is decided by what they look like
  * together, with geometry as a prior: the line's digit height, width, gaps, writing order.
  */
-import { cutPrior, digitPrior, gapPrior, readLattice, type Candidate, type Decision } from './reading.js';
+import { cutPrior, digitPrior, gapPrior, readLattice, topDigits, type Candidate, type Decision } from './reading.js';
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 import { distanceToSegment } from './render.js';
 import { segmentStrokes } from './segment.js';
@@ -304,5 +304,44 @@ export async function readInk(strokes: readonly Stroke[], score: ScoreInk, optio
   const scored = candidates.filter((c) => !c.mark);
   const outputs = await score(scored.map((c) => c.strokes));
   const byCandidate = new Map(scored.map((c, i) => [c, outputs[i]]));
+  explainAway(scored, byCandidate, cutPriors);
   return readLattice(nodes, candidates, candidates.map((c) => byCandidate.get(c) ?? null), cutPriors);
+}
+
+/**
+ * Explaining away. A candidate of several atoms is read as d, but one of its parts alone reads d at
+ * least as surely, and the other part is a whole digit of its own: sure, another digit, with nothing
+ * against it by geometry. The merged reading leaves that other part's ink unexplained: it is mostly
+ * a digit written close against another (a 1 whose stem crosses the edge of a 2, read together as
+ * the 2). Such a merge loses EXPLAINED_AWAY, and the boundary between the two parts costs at most
+ * EXPLAINED_CUT, so that the model's reading of the parts can win. A 1's flag, a 7's crossbar or a
+ * 5's bar is no whole digit (too short or flat), so those merges keep their prior.
+ */
+const EXPLAINED_AWAY = 6;
+const EXPLAINED_CUT = -3;
+/** How surely the other part must read as its digit. */
+const WHOLE_DIGIT = 0.9;
+/** How much less surely than the merge the explaining part may read d. */
+const AS_SURELY = 0.02;
+
+function explainAway(scored: readonly InkCandidate[], outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>, cutPriors: number[]): void {
+  const at = new Map(scored.map((c) => [`${c.from},${c.to}`, c]));
+  const top = (p: ArrayLike<number>) => topDigits(p, 1)[0];
+  const whole = (c: InkCandidate) => c.digitPrior >= -0.1;
+  for (const c of scored) {
+    const p = outputs.get(c);
+    if (c.to - c.from < 2 || !p) continue;
+    const d = top(p);
+    for (let k = c.from + 1; k < c.to; k++) {
+      const a = at.get(`${c.from},${k}`), b = at.get(`${k},${c.to}`);
+      const pa = a && outputs.get(a), pb = b && outputs.get(b);
+      if (!a || !b || !pa || !pb || !whole(a) || !whole(b)) continue;
+      const explained = (same: ArrayLike<number>, other: ArrayLike<number>) => same[d] >= p[d] - AS_SURELY && top(other) !== d && other[top(other)] >= WHOLE_DIGIT;
+      if (explained(pa, pb) || explained(pb, pa)) {
+        c.digitPrior -= EXPLAINED_AWAY;
+        cutPriors[k] = Math.max(cutPriors[k], EXPLAINED_CUT);
+        break;
+      }
+    }
+  }
 }

@@ -75,7 +75,7 @@ interface Partial {
 const logp = (p: number) => Math.log(Math.max(P_FLOOR, p));
 
 /** The few most probable digit classes of an output. */
-function topDigits(p: ArrayLike<number>, count: number): number[] {
+export function topDigits(p: ArrayLike<number>, count: number): number[] {
   return Array.from({ length: 10 }, (_, d) => d)
     .sort((a, b) => p[b] - p[a])
     .slice(0, count);

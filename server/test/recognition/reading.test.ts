@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { boardReader } from '../fixtures/board-reader.js';
 import { inkLattice, minExtentFor } from '../../../common/ink-reading.js';
 import { BOARD_HEIGHT, BOARD_WIDTH } from '../../../common/protocol-constants.js';
-import type { Pt, Strokes } from '../../../test-support/digit-strokes.js';
+import { digitStrokes, type Pt, type Strokes } from '../../../test-support/digit-strokes.js';
 import { LETTERS, letter, MULTI_STROKE, MULTI_STROKE_DIGIT, multiStroke, shape, SHAPES, spacedNumber, STROKE_BY_STROKE_LETTERS, strokeByStrokeLetter, tap } from '../fixtures/handwriting.js';
 
 const read = boardReader();
@@ -53,6 +53,13 @@ describe('numbers', () => {
   it('strokes that cross like the parts of one digit are not scored apart: a 4 in two strokes is one candidate', () => {
     expect(inkLattice(multiStroke('four-open'), { minExtent: minExtentFor(BOARD_WIDTH, BOARD_HEIGHT) }).candidates).toHaveLength(1);
   });
+
+  for (const d of [0, 2, 3, 8]) {
+    it(`a 1 written against a ${d}, its stem across the ${d}'s edge, is two digits (the ${d} used to absorb it)`, async () => {
+      const strokes = [...multiStroke('one-flag', 200, 200, 200), ...digitStrokes(d, { x: 240, y: 200, size: 200, slant: 0 })];
+      expect((await read(strokes)).text).toBe(`1${d}`);
+    });
+  }
 
   it('"17" written with ordinary spacing is one number', async () => {
     expect((await read(spacedNumber('17', 0.3))).text).toBe('17');
