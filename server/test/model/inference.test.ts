@@ -2,32 +2,23 @@
  * The inference plugin with the committed model: a large micro-batch runs in slices of 32 (so
  * onnxruntime's arena stays small) and gives the same probabilities as one image at a time.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { modelFixture } from '../fixtures/model.js';
 import { NUM_CLASSES } from '../../../common/model-contract.js';
 import { loadMnist } from '../../../test-support/mnist.js';
-import { ROOT } from '../../src/config.js';
-import inference from '../../src/plugins/inference.js';
 
 describe('inference plugin', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = Fastify();
-    await app.register(inference, { modelPath: path.join(ROOT, 'models/digitnet.onnx'), threads: 1, maxBatch: 256 });
-    await app.ready();
-  });
-  afterAll(() => app.close());
+  const model = modelFixture();
 
   it('classifies a batch of 100 (four slices) exactly as it classifies each image alone', async () => {
     const mnist = await loadMnist('test', 100);
     const images = Array.from({ length: 100 }, (_, i) => mnist.images.slice(i * 784, (i + 1) * 784));
     const alone: Float32Array[] = [];
-    for (const image of images) alone.push(await app.inference.classify(image));
-    const before = app.inference.stats.largestBatch;
+    for (const image of images) alone.push(await model().classify(image));
+    const before = model().stats.largestBatch;
     // Submitted in one turn: one micro-batch of 100.
-    const together = await Promise.all(images.map((image) => app.inference.classify(image)));
-    expect(app.inference.stats.largestBatch).toBe(100);
+    const together = await Promise.all(images.map((image) => model().classify(image)));
+    expect(model().stats.largestBatch).toBe(100);
     expect(before).toBe(1);
     let worst = 0;
     together.forEach((p, i) => {
@@ -43,7 +34,7 @@ describe('inference plugin', () => {
   it('answers within the turn it runs in, not a loop iteration later', async () => {
     const image = (await loadMnist('test', 1)).images.slice(0, 784);
     const order: string[] = [];
-    const answered = app.inference.classify(image).then(() => order.push('answered'));
+    const answered = model().classify(image).then(() => order.push('answered'));
     // Queued after the batcher's own setImmediate: a run deferred to yet another one (as
     // onnxruntime-node's public run is) would answer after it.
     setImmediate(() => order.push('next immediate'));

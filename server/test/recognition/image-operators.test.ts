@@ -3,11 +3,8 @@
  * on masks drawn here, and expressions read and evaluated through recognizeImage from PNGs of
  * expression ink, with the committed model. Images of digits alone read as before.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../src/config.js';
-import inference from '../../src/plugins/inference.js';
+import { describe, expect, it } from 'vitest';
+import { modelFixture } from '../fixtures/model.js';
 import { labelComponents } from '../../src/recognition/components.js';
 import { recognizeImage } from '../../src/recognition/image.js';
 import { findImageOperators } from '../../src/recognition/image-operators.js';
@@ -15,8 +12,6 @@ import { keepMarks } from '../../src/recognition/marks.js';
 import { inkPng, type Picture } from '../../bench/heldout/ink-png.js';
 import { expressionStrokes } from '../../../test-support/expression-strokes.js';
 import { numberStrokes } from '../../../test-support/digit-strokes.js';
-
-const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
 
 /** A binary mask with a round pen of radius 3 px: digits 62 px tall with the pen, their top at y = 39. */
 class Sheet {
@@ -117,15 +112,9 @@ describe('operators by the shape of their marks', () => {
 });
 
 describe('recognizeImage reads expressions', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = Fastify();
-    await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
-    await app.ready();
-  });
-  afterAll(() => app.close());
+  const model = modelFixture();
   const picture: Picture = { scale: 0.6, penWidth: 12, margin: 40, color: '#111' };
-  const read = async (text: string, gap = 0.3) => recognizeImage(app.inference, await inkPng(expressionStrokes(text, undefined, gap), picture));
+  const read = async (text: string, gap = 0.3) => recognizeImage(model(), await inkPng(expressionStrokes(text, undefined, gap), picture));
 
   for (const [written, value] of [
     ['12+30=', 42],
@@ -146,7 +135,7 @@ describe('recognizeImage reads expressions', () => {
 
   it('the value goes right of the "=", in the image\'s pixels', async () => {
     const png = await inkPng(expressionStrokes('7×6='), picture);
-    const r = await recognizeImage(app.inference, png);
+    const r = await recognizeImage(model(), png);
     const [item] = r.math!;
     const [eq] = [...r.digits].sort((a, b) => b.box.x - a.box.x);
     expect(item.answer.x).toBeGreaterThan(eq.box.x + eq.box.width);
@@ -165,7 +154,7 @@ describe('recognizeImage reads expressions', () => {
   });
 
   it('images of digits alone, and of a lone dash, read as before and evaluate nothing', async () => {
-    const number = await recognizeImage(app.inference, await inkPng(numberStrokes('2026'), picture));
+    const number = await recognizeImage(model(), await inkPng(numberStrokes('2026'), picture));
     expect(number.text).toBe('2026');
     expect(number.math).toEqual([]);
     // A dash among digits may be the bar of a 5: without an unmistakable operator the line is a number.

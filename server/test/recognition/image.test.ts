@@ -3,29 +3,18 @@
  * tight, low-resolution crops of one digit. The steps before the model are in
  * image-pixels.test.ts.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../src/config.js';
-import inference from '../../src/plugins/inference.js';
+import { describe, expect, it } from 'vitest';
+import { modelFixture } from '../fixtures/model.js';
 import { recognizeImage } from '../../src/recognition/image.js';
 import { loadMnist } from '../../../test-support/mnist.js';
 import { renderStrokes } from '../../../common/render.js';
 import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
 import { photo, tightCrop } from '../fixtures/photos.js';
 
-const MODEL_PATH = process.env.MODEL_PATH ?? path.join(ROOT, 'models', 'digitnet.onnx');
-
 describe('recognizeImage on photos', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = Fastify();
-    await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
-    await app.ready();
-  });
-  afterAll(() => app.close());
-  const read = async (bytes: Buffer) => recognizeImage(app.inference, bytes);
+  const model = modelFixture();
+  const read = async (bytes: Buffer) => recognizeImage(model(), bytes);
 
   it('reads each single digit from a photo of paper', async () => {
     const misses: string[] = [];
@@ -127,14 +116,8 @@ describe('recognizeImage on photos', () => {
 });
 
 describe('recognizeImage on tight, low-resolution crops of one digit', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = Fastify();
-    await app.register(inference, { modelPath: MODEL_PATH, threads: 1, maxBatch: 64 });
-    await app.ready();
-  });
-  afterAll(() => app.close());
-  const read = async (bytes: Buffer) => recognizeImage(app.inference, bytes);
+  const model = modelFixture();
+  const read = async (bytes: Buffer) => recognizeImage(model(), bytes);
   /** The fixture digit drawn by the model's own renderer, scanned at 8 x 8 and enlarged to `size`. */
   const scan = (digit: number, variant: number, size: number, polarity?: 'dark-on-light' | 'light-on-dark') =>
     tightCrop(renderStrokes(digitStrokes(digit, VARIANTS[variant])), 28, 28, { size, polarity });
