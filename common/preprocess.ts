@@ -199,3 +199,23 @@ export function nativeInkSide(pixels: ArrayLike<number>, w: number, h: number): 
   for (let x = box.minX + 1; x <= box.maxX; x++) if (!sameColumn(x)) columns++;
   return Math.max(rows, columns);
 }
+
+/** A whole image enlarged by at least this much into the model's input is smoothed (see fitWhole). */
+const MIN_ENLARGEMENT = 1.5;
+/** The blur of an enlarged whole image, per unit of enlargement, in model-input pixels. */
+const ENLARGEMENT_BLUR = 0.25;
+
+/**
+ * The whole of a frame-filling image (a tight crop of one digit) fitted into the model's input: its
+ * contrast as it is, as its grey levels are the shape (a bold 0 scanned at 8 x 8 keeps its hole only
+ * as lighter cells). A picture of fewer pixels than the model's digit box (FIT_BOX) is enlarged into
+ * it as blocks, where MNIST's digits are smooth: the enlargement is smoothed by a blur of a quarter
+ * of its factor (0.6 px for an 8-pixel-tall digit). The server reads such crops with it, and
+ * training makes its low-resolution scans with it (training/src/low-res-digits.ts).
+ */
+export function fitWhole(pixels: ArrayLike<number>, w: number, h: number): Float32Array {
+  const fitted = fitImage(pixels, w, h);
+  const enlarged = FIT_BOX / Math.max(1, nativeInkSide(pixels, w, h));
+  if (enlarged < MIN_ENLARGEMENT) return fitted;
+  return centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image;
+}

@@ -5,6 +5,7 @@
  *                  [--corrections <file.jsonl>] (users' corrections, GET /api/recognitions/corrections)
  *                  [--regional-ratio 0] (European 1s and crossed 7s per MNIST digit, src/regional-digits.ts)
  *                  [--font-digit-ratio 0] (digits typeset in the training fonts per MNIST digit, src/font-letters.ts)
+ *                  [--low-res-ratio 0] (MNIST digits as low-resolution scans per MNIST digit, src/low-res-digits.ts)
  *                  [--schedule cosine|step] (learning rate: cosine from --lr down to --lr/100 over all
  *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
  *                  [--size 24,48,128] (conv filters and dense units; smaller for an abstain gate)
@@ -31,6 +32,7 @@ import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type Progress } f
 import { loadMnist } from '../test-support/mnist.js';
 import { buildModel, DEFAULT_MODEL, type ModelOptions } from './src/model.js';
 import { loadFontDigits, loadFontLetters } from './src/font-letters.js';
+import { lowResDigit } from './src/low-res-digits.js';
 import { loadFashion, negative, negativeMix, randomNegative, type NegativeKind } from './src/negatives.js';
 
 const { values: args } = parseArgs({
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     corrections: { type: 'string' },
     'regional-ratio': { type: 'string', default: '0' },
     'font-digit-ratio': { type: 'string', default: '0' },
+    'low-res-ratio': { type: 'string', default: '0' },
     /** The network's size: two conv layers' filters and the dense layer's units, e.g. 12,24,64 (a small gate). */
     size: { type: 'string' },
   },
@@ -68,6 +71,7 @@ const config = {
   negRatio: Number(args['neg-ratio']),
   regionalRatio: Number(args['regional-ratio']),
   fontDigitRatio: Number(args['font-digit-ratio']),
+  lowResRatio: Number(args['low-res-ratio']),
   augment: !args['no-augment'],
   schedule: args.schedule!,
   model: { ...DEFAULT_MODEL, ...parseSize(args.size), seed: Number(args.seed) },
@@ -108,15 +112,17 @@ const nRegional = Math.round(nTrain * config.regionalRatio);
 const fontDigits = config.fontDigitRatio > 0 ? await loadFontDigits() : { images: [], labels: [] };
 if (config.fontDigitRatio > 0 && fontDigits.images.length === 0) throw new Error('--font-digit-ratio: no training font is installed (fonts-dejavu-core, fonts-liberation)');
 const nFontDigits = Math.round(nTrain * config.fontDigitRatio);
+const nLowRes = Math.round(nTrain * config.lowResRatio);
 const nNeg = Math.round(nTrain * config.negRatio);
-const perEpoch = nTrain + nCorrections + nRegional + nFontDigits + nNeg;
+const perEpoch = nTrain + nCorrections + nRegional + nFontDigits + nLowRes + nNeg;
 const batchesPerEpoch = Math.ceil(perEpoch / config.batch);
 
 const digitImage = (i: number) => train.images.subarray(i * PX, (i + 1) * PX);
 
 /**
  * Example k of an epoch's order: an MNIST digit, a corrected digit, a regional 1 or 7, a typeset
- * digit (the glyphs taken in turn, augmented afresh each time), or a negative.
+ * digit (the glyphs taken in turn, augmented afresh each time), an MNIST digit (drawn at random,
+ * augmented) as a low-resolution scan, or a negative.
  */
 function example(k: number, rng: () => number): [Float32Array, number] {
   if (k < nTrain) {
@@ -134,6 +140,10 @@ function example(k: number, rng: () => number): [Float32Array, number] {
   if (k < nTrain + nCorrections + nRegional + nFontDigits) {
     const g = (k - nTrain - nCorrections - nRegional) % fontDigits.images.length;
     return [config.augment ? augment(fontDigits.images[g], rng) : fontDigits.images[g], fontDigits.labels[g]];
+  }
+  if (k < nTrain + nCorrections + nRegional + nFontDigits + nLowRes) {
+    const i = Math.floor(rng() * nTrain);
+    return [lowResDigit(config.augment ? augment(digitImage(i), rng) : digitImage(i), rng), train.labels[i]];
   }
   return [randomNegative(mix, pools, rng, !config.augment), NOT_A_DIGIT];
 }
@@ -227,7 +237,7 @@ model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'
 const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSeconds: 0, history: [], config };
 
 console.log(
-  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nCorrections} corrected + ${nRegional} regional + ${nFontDigits} typeset + ${nNeg} negatives per epoch ` +
+  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nCorrections} corrected + ${nRegional} regional + ${nFontDigits} typeset + ${nLowRes} low-resolution + ${nNeg} negatives per epoch ` +
     `(${mix.map(([k, share]) => `${k} ${(share * 100).toFixed(0)}%`).join(', ')}; ${fashionTrain.length} fashion items, ` +
     `${fontLetters.length} font letter glyphs); ${batchesPerEpoch} batches of ${config.batch}` +
     (resumed ? `; resuming at epoch ${progress.epoch + 1}, batch ${progress.batch}` : ''),

@@ -10,8 +10,8 @@
  * with the value of what ends in "="; without operators the image reads exactly as a number.
  */
 import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
-import { FIT_BOX, INPUT_SIZE, NOT_A_DIGIT } from '../../../common/model-contract.js';
-import { centerByMass, fitImage, gaussianBlur, nativeInkSide, type Box } from '../../../common/preprocess.js';
+import { NOT_A_DIGIT } from '../../../common/model-contract.js';
+import { fitWhole, type Box } from '../../../common/preprocess.js';
 import { joinLine, type LineDecision, type LineOperator } from '../../../common/line-reading.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Classifier } from './classifier.js';
@@ -59,10 +59,6 @@ const CUT_PER_STROKE = 3;
 const WIDE_NOISE = -8;
 /** Log-prior of reading a mark as "not a digit" in an image that the marks fill (a tight crop of a digit). */
 const FRAME_NOISE = -4;
-/** A whole image enlarged by at least this much into the model's input is smoothed (see wholeInput). */
-const MIN_ENLARGEMENT = 1.5;
-/** The blur of an enlarged whole image, per unit of enlargement, in model-input pixels. */
-const ENLARGEMENT_BLUR = 0.25;
 /**
  * Width for height beyond which the whole of a frame-filling image is less likely one digit (MNIST
  * crops of a wide 2, 6 or 0 reach 1.4; two digits side by side are wider).
@@ -251,20 +247,6 @@ function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uin
   return input;
 }
 
-/**
- * The whole image's contrast fitted into the model's input: the whole of a frame-filling image is
- * its contrast as it is, as its grey levels are the shape (a bold 0 scanned at 8 x 8 keeps its
- * hole only as lighter cells). A picture of fewer pixels than the model's digit box (FIT_BOX) is
- * enlarged into it as blocks, where MNIST's digits are smooth: the enlargement is smoothed by a blur
- * of a quarter of its factor (0.6 px for an 8-pixel-tall digit).
- */
-function wholeInput(ink: InkImage): Float32Array {
-  const fitted = fitImage(ink.ink, ink.width, ink.height);
-  const enlarged = FIT_BOX / Math.max(1, nativeInkSide(ink.ink, ink.width, ink.height));
-  if (enlarged < MIN_ENLARGEMENT) return fitted;
-  return centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image;
-}
-
 /** The marks of an image's ink, laid out as a lattice, with every candidate's model input. */
 interface Segmented {
   ink: InkImage;
@@ -407,7 +389,7 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
     // image's as a candidate. The candidates of the polarity the pixels suggest are read in the
     // same batch, and those of the other one only if it wins.
     const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
-    const [p, q, ...rest] = await Promise.all([wholeInput(first), wholeInput(other), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
+    const [p, q, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), fitWhole(other.ink, other.width, other.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
     const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
     if (surest(q) > surest(p)) {
       seg = segment(markUp(other));
