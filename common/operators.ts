@@ -35,6 +35,10 @@ export const FLAT = 20;
 export const UPRIGHT = 65;
 /** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
 export const SLASH = [35, 70] as const;
+/** Length (in digit heights) from which a steep rising line is a "/" among sure operators: a 1 is about one. */
+const LONG_SLASH = 1.05;
+/** Operators no digit looks like. */
+const SURE: ReadonlySet<OperatorSymbol> = new Set(['=', '+', '×', '÷', ':']);
 /** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
 export const STEEP_SLASH = 80;
 
@@ -239,6 +243,13 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     else if (!s.dot && h >= 0.9 * H && w <= 0.5 * h && Math.abs(s.stroke[0][0] - s.stroke[s.stroke.length - 1][0]) <= 0.3 * h && inkLength(s.stroke) <= 1.6 * h) {
       const b = bow(s.stroke);
       if (Math.abs(b) >= 0.1 * h) take(b > 0 ? ')' : '(', [s]);
+    }
+  }
+  // A rising line longer than the digits, steep as a slanted 1, is a "/" in a line that has a sure
+  // operator (an "=" or a "+": arithmetic is being written); elsewhere it stays a 1.
+  if (found.some((o) => SURE.has(o.symbol))) {
+    for (const s of shapes) {
+      if (!used.has(s) && s.line && s.rising && s.slope >= SLASH[0] && s.slope <= STEEP_SLASH && s.length >= LONG_SLASH * H) take('/', [s], { apart: true });
     }
   }
   // Decimal points: a dot, or a small tick (a comma), low on the line between two digits.

@@ -81,6 +81,26 @@ describe('written tight', () => {
   });
 });
 
+describe('a "/" that reaches past the digits at one end only', () => {
+  // Between the 4 and the 2: from the digits' baseline to a tenth of their height above their tops, 75 degrees.
+  const slash = (): [number, number, number][] => {
+    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 - 15, 200 + 150];
+    return Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((75 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]);
+  };
+
+  it('divides in a line with a sure operator (an "=")', async () => {
+    const r = await read([...expressionStrokes('84 2='), slash()]);
+    expect(r.text).toBe('84/2=');
+    expect(r.math?.[0]?.value).toBe(42);
+  });
+
+  it('stays a digit in a line of digits alone', async () => {
+    const r = await read([...expressionStrokes('84 2'), slash()]);
+    expect(r.text).not.toContain('/');
+    expect(r.math).toEqual([]);
+  });
+});
+
 describe('digits alone read as before', () => {
   it('numbers are not expressions', async () => {
     for (const gap of [0, 0.3, 0.8]) {
