@@ -37,6 +37,8 @@ export const UPRIGHT = 65;
 export const SLASH = [35, 70] as const;
 /** Length (in digit heights) from which a steep rising line is a "/" among sure operators: a 1 is about one. */
 const LONG_SLASH = 1.05;
+/** Bow (of the stroke's height) from which a parenthesis-shaped stroke is one among sure operators. */
+const SHALLOW_BOW = 0.05;
 /** Operators no digit looks like. */
 const SURE: ReadonlySet<OperatorSymbol> = new Set(['=', '+', '×', '÷', ':']);
 /** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
@@ -235,21 +237,30 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
       if (Math.abs(cx(a.box) - cx(b.box)) <= 0.3 * H && apart >= 0.2 * H && apart <= 0.9 * H) take(':', [a, b]);
     }
   }
+  /** As tall as the digits, narrow, its ends one over the other: the build of a parenthesis (and of a 1). */
+  const tallAndNarrow = (s: Shape) => {
+    const h = s.box.maxY - s.box.minY, w = s.box.maxX - s.box.minX;
+    return !s.dot && h >= 0.9 * H && w <= 0.5 * h && Math.abs(s.stroke[0][0] - s.stroke[s.stroke.length - 1][0]) <= 0.3 * h && inkLength(s.stroke) <= 1.6 * h;
+  };
   for (const s of shapes) {
     if (used.has(s)) continue;
-    const h = s.box.maxY - s.box.minY, w = s.box.maxX - s.box.minX;
+    const h = s.box.maxY - s.box.minY;
     if (flat(s, 1.6)) take('-', [s]);
     else if (s.line && s.rising && s.slope >= SLASH[0] && (s.slope <= SLASH[1] ? s.length >= 0.6 * H : s.slope <= STEEP_SLASH && beyond(s))) take('/', [s], { apart: true });
-    else if (!s.dot && h >= 0.9 * H && w <= 0.5 * h && Math.abs(s.stroke[0][0] - s.stroke[s.stroke.length - 1][0]) <= 0.3 * h && inkLength(s.stroke) <= 1.6 * h) {
+    else if (tallAndNarrow(s)) {
       const b = bow(s.stroke);
       if (Math.abs(b) >= 0.1 * h) take(b > 0 ? ')' : '(', [s]);
     }
   }
-  // A rising line longer than the digits, steep as a slanted 1, is a "/" in a line that has a sure
-  // operator (an "=" or a "+": arithmetic is being written); elsewhere it stays a 1.
+  // In a line that has a sure operator (arithmetic is being written), two look-alikes of a 1 are
+  // operators too: a bow shallower than the one above, and a rising line longer than the digits,
+  // steep as a slanted 1, that does not bow. Elsewhere they stay 1s.
   if (found.some((o) => SURE.has(o.symbol))) {
     for (const s of shapes) {
-      if (!used.has(s) && s.line && s.rising && s.slope >= SLASH[0] && s.slope <= STEEP_SLASH && s.length >= LONG_SLASH * H) take('/', [s], { apart: true });
+      if (used.has(s)) continue;
+      const b = tallAndNarrow(s) ? bow(s.stroke) : 0;
+      if (b !== 0 && Math.abs(b) >= SHALLOW_BOW * (s.box.maxY - s.box.minY)) take(b > 0 ? ')' : '(', [s]);
+      else if (s.line && s.rising && s.slope >= SLASH[0] && s.slope <= STEEP_SLASH && s.length >= LONG_SLASH * H) take('/', [s], { apart: true });
     }
   }
   // Decimal points: a dot, or a small tick (a comma), low on the line between two digits.

@@ -101,6 +101,26 @@ describe('a "/" that reaches past the digits at one end only', () => {
   });
 });
 
+describe('parentheses bowed less than a tenth of their height', () => {
+  // A bow in the space at character `k` of an expression written by expressionStrokes (150 tall from
+  // y = 200, 0.95 x 150 apart from x = 100): bulging 7% of its height to the left ("(") or right.
+  const paren = (k: number, side: '(' | ')'): [number, number, number][] => {
+    const x = 100 + k * 0.95 * 150 + 50, bulge = (side === '(' ? -1 : 1) * 0.07 * 150;
+    return Array.from({ length: 16 }, (_, i): [number, number, number] => [x + bulge * Math.sin((Math.PI * i) / 15), 200 + (150 * i) / 15, i * 8]);
+  };
+
+  it('are parentheses in a line with a sure operator', async () => {
+    const r = await read([...expressionStrokes('2× 3+4 ='), paren(2, '('), paren(6, ')')]);
+    expect(r.text).toBe('2×(3+4)=');
+    expect(r.math?.[0]?.value).toBe(14);
+  });
+
+  it('stay digits in a line of digits alone', async () => {
+    const r = await read([...expressionStrokes('2 34'), paren(1, ')')]);
+    expect(r.text).not.toMatch(/[()]/);
+  });
+});
+
 describe('digits alone read as before', () => {
   it('numbers are not expressions', async () => {
     for (const gap of [0, 0.3, 0.8]) {
