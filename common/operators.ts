@@ -174,17 +174,17 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     // Operators sit about the middle of the digits; the bar of a 5 or a 7 is at their top.
     const onLine = low ? y >= top + 0.6 * band && y <= bottom + 0.35 * band : y >= top + 0.15 * band && y <= bottom - 0.1 * band;
     if (!onLine) return false;
-    // Written tight, one tip may touch a neighbour; touching at both (the bar of an H, the bars of an F) is a letter's joint.
-    let tipsTouching = 0;
-    for (const s of shapes) {
-      if (parts.includes(s)) continue;
-      for (const p of parts) {
-        if (!meets(p, s)) continue;
+    // Written tight, a stroke's tip may touch a neighbour (both bars of an "=" the digit before it);
+    // a stroke touching ink at both of its tips (the bar of an H) is a letter's joint.
+    for (const p of parts) {
+      let tipsTouching = 0;
+      for (const s of shapes) {
+        if (parts.includes(s) || !meets(p, s)) continue;
         if (apart || clings(p, s)) return false;
         tipsTouching++;
       }
+      if (tipsTouching > 1) return false;
     }
-    if (tipsTouching > 1) return false;
     // Not written above or below another mark, like the bar of a 5 over its body.
     const width = Math.max(box.maxX - box.minX, 1);
     const over = shapes.some((s) => !parts.includes(s) && !s.dot && Math.min(box.maxX, s.box.maxX) - Math.max(box.minX, s.box.minX) > 0.35 * width && (s.box.maxY < box.minY || s.box.minY > box.maxY));

@@ -61,6 +61,14 @@ describe('written tight', () => {
     expect(r.math?.[0]?.value).toBe(6);
   });
 
+  it('an "=" whose two bars both touch the digit before it is still "="', async () => {
+    for (const [written, value] of [['12+3=', 15], ['18:3=', 6], ['9-3=', 6]] as const) {
+      const r = await read(expressionStrokes(written, undefined, -0.2));
+      expect(r.text, written).toBe(written);
+      expect(r.math?.[0]?.value, written).toBe(value);
+    }
+  });
+
   it('a decimal point written close to its digits is a point', async () => {
     expect((await read(expressionStrokes('4.2', undefined, -0.08))).text).toBe('4.2');
   });
