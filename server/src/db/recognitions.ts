@@ -30,6 +30,8 @@ export interface NewRecognition {
   boardKey?: string;
   /** What was written, when it was corrected before the record was stored. */
   correctedText?: string;
+  /** The boardKeys of the user's records this one replaces (a board number they went on with): deleted as it is written. */
+  replaces?: string[];
 }
 
 /** A correction: digits only, at most 40 (the board's CORRECTION_PATTERN without the empty text). */
@@ -39,11 +41,14 @@ export function newRecognitionId(): string {
   return randomUUID();
 }
 
-/** Writes a recognition and its digits in one transaction (a nested create): all or nothing. */
+/**
+ * Writes a recognition and its digits in one transaction (a nested create): all or nothing; with
+ * `replaces`, the user's records under those keys are deleted in the same transaction.
+ */
 export async function insertRecognition(db: Db, rec: NewRecognition): Promise<void> {
   const { recognition: r, input } = rec;
   const ink = 'strokes' in input ? input : null;
-  await db.recognition.create({
+  const create = db.recognition.create({
     data: {
       id: rec.id,
       userId: rec.userId,
@@ -75,6 +80,8 @@ export async function insertRecognition(db: Db, rec: NewRecognition): Promise<vo
       },
     },
   });
+  if (rec.replaces?.length) await db.$transaction([db.recognition.deleteMany({ where: { userId: rec.userId, boardKey: { in: rec.replaces } } }), create]);
+  else await create;
 }
 
 export const StrokesInputSchema = Type.Object({

@@ -43,6 +43,8 @@ export interface RecordEntry {
   boardKey?: string;
   /** What was written, when the number was corrected before it was recorded. */
   correctedText?: string;
+  /** The boardKeys of the user's earlier records of this number, which this one replaces. */
+  replaces?: string[];
 }
 
 export interface History {
@@ -161,6 +163,7 @@ export default fp<HistoryOptions>(
             latencyMs: entry.latencyMs,
             ...(entry.boardKey ? { boardKey: entry.boardKey } : {}),
             ...(entry.correctedText ? { correctedText: entry.correctedText } : {}),
+            ...(entry.replaces?.length ? { replaces: entry.replaces } : {}),
           };
           queue.push({ rec, image });
         } catch (err) {

@@ -70,7 +70,7 @@ export default fp<RoomsOptions>(
       // same participant after a restart and on any node.
       writers: new BoardWriters(app.prisma),
       log: app.log,
-      record: ({ userId, key, strokes, box, recognition, correctedText }) => {
+      record: ({ userId, key, strokes, box, recognition, correctedText, replaces }) => {
         // A number that settles after its writer's account was deleted is not theirs to keep
         // (and its row would break the foreign key).
         if (app.hasDecorator('accountSockets') && app.accountSockets.isDeleted(userId)) return;
@@ -82,6 +82,7 @@ export default fp<RoomsOptions>(
           recognition,
           latencyMs: recognition.ms,
           correctedText,
+          replaces,
         });
       },
       // The room's correction of a number: its record takes it, whoever corrected it.

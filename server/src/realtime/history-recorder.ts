@@ -3,6 +3,8 @@
  * recorded once it settles (no change to it for RECORD_AFTER_MS), so a "4" drawn in two strokes is
  * one history entry, not two. Only the node the writer is connected to records; records are keyed
  * by "<room>:<stroke id of the number's last pen-up>", so recording a number twice stores it once.
+ * A number the writer goes on with after its record (a pause in the middle of "7×6=") is recorded
+ * again in place of its earlier records: the history keeps what was written, not the stages.
  */
 import type { GroupResult } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
@@ -10,6 +12,8 @@ import type { Cancel, Clock } from './clock.js';
 
 /** A writer's number goes into their history once they leave it alone this long. */
 export const RECORD_AFTER_MS = 2_000;
+/** Records remembered per room, for a number that grows to take their place (the latest kept). */
+const RECORDS_REMEMBERED = 500;
 
 /** A settled number on the board, attributed to the logged-in writer who last changed it. */
 export interface BoardRecord {
@@ -21,6 +25,8 @@ export interface BoardRecord {
   recognition: Recognition;
   /** What the room said the number is, when it was corrected before it was recorded. */
   correctedText?: string;
+  /** Keys of this writer's earlier records of this number (all of their strokes are in it): this record replaces them. */
+  replaces?: string[];
 }
 
 /** The writer a record is for; their pending records are theirs until they fire. */
@@ -51,6 +57,8 @@ interface Pending {
 export class HistoryRecorder {
   /** Pending records per writer, keyed by the pen-up stroke that scheduled them. */
   private readonly pending = new Map<Writer, Map<string, Pending>>();
+  /** The records written here, by key: whose, and of which strokes (oldest first). */
+  private readonly recorded = new Map<string, { userId: string; strokeIds: readonly string[] }>();
 
   constructor(private readonly deps: HistoryRecorderDeps) {}
 
@@ -90,14 +98,22 @@ export class HistoryRecorder {
 
   private write(writer: Writer, strokeId: string): void {
     const settled = this.deps.shownGroupOf(strokeId);
-    if (!settled || !writer.userId || settled.result.text === '') return;
+    const userId = writer.userId;
+    if (!settled || !userId || settled.result.text === '') return;
+    const key = `${this.deps.roomId}:${strokeId}`;
+    const replaces = [...this.recorded].filter(([k, r]) => k !== key && r.userId === userId && r.strokeIds.every((id) => settled.strokeIds.includes(id))).map(([k]) => k);
+    for (const k of replaces) this.recorded.delete(k);
+    this.recorded.delete(key);
+    this.recorded.set(key, { userId, strokeIds: settled.strokeIds });
+    if (this.recorded.size > RECORDS_REMEMBERED) this.recorded.delete(this.recorded.keys().next().value!);
     this.deps.record?.({
-      userId: writer.userId,
-      key: `${this.deps.roomId}:${strokeId}`,
+      userId,
+      key,
       strokes: settled.strokeIds.map((id) => this.deps.pointsOf(id)),
       box: settled.box,
       recognition: settled.result,
       ...(settled.correctedText !== undefined ? { correctedText: settled.correctedText } : {}),
+      ...(replaces.length > 0 ? { replaces } : {}),
     });
   }
 }

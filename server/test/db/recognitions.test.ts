@@ -99,6 +99,22 @@ describe.each(PROVIDERS)('recognition history on %s', (provider) => {
     expect((await correctRecognition(db, owner, r.id, null))?.correctedText).toBeNull();
   });
 
+  it("a board number's new record replaces the user's earlier records of it, and only theirs, with their digits", async () => {
+    const owner = await user();
+    const other = await user();
+    const early = rec(owner, '7', new Date(), { boardKey: `room-${provider}:r1` });
+    const others = rec(other, '7', new Date(), { boardKey: `room-${provider}:r2` });
+    await insertRecognition(db, early);
+    await insertRecognition(db, others);
+    const grown = rec(owner, '76', new Date(), { boardKey: `room-${provider}:r3`, replaces: [`room-${provider}:r1`, `room-${provider}:r2`] });
+    await insertRecognition(db, grown);
+    expect(await getRecognition(db, owner, early.id)).toBeNull();
+    expect(await db.recognizedDigit.count({ where: { recognitionId: early.id } })).toBe(0);
+    expect((await getRecognition(db, owner, grown.id))?.text).toBe('76');
+    // Another user's record under a listed key is not theirs to replace.
+    expect((await getRecognition(db, other, others.id))?.text).toBe('7');
+  });
+
   it('writes a record and its digits all or nothing', async () => {
     const userId = await user();
     const bad = rec(userId, '12', new Date());

@@ -52,6 +52,42 @@ describe('rooms: history records', () => {
     expect(w.records[0].strokes).toHaveLength(2);
   });
 
+  it('a number gone on with after its record is recorded again in place of the earlier record (a pause in "7×6=")', async () => {
+    const clock = new ManualClock();
+    const w = world(undefined, undefined, clock);
+    const logged = w.client({ userId: 'user-1' });
+    await settle();
+    logged.draw('a', [[0, 0], [0, 100]]);
+    await settle();
+    clock.advance(RECORD_AFTER_MS + 200);
+    expect(w.records.map((r) => [r.key, r.replaces])).toEqual([[`${ROOM}:a`, undefined]]);
+    logged.draw('b', [[10, 0], [10, 100]]); // the same number, after its record
+    await settle();
+    clock.advance(RECORD_AFTER_MS + 200);
+    expect(w.records.map((r) => [r.key, r.strokes.length, r.replaces])).toEqual([
+      [`${ROOM}:a`, 1, undefined],
+      [`${ROOM}:b`, 2, [`${ROOM}:a`]],
+    ]);
+  });
+
+  it('a number another writer goes on with is theirs to record: the first writer keeps their record', async () => {
+    const clock = new ManualClock();
+    const w = world(undefined, undefined, clock);
+    const first = w.client({ userId: 'user-1' });
+    const second = w.client({ userId: 'user-2' });
+    await settle();
+    first.draw('a', [[0, 0], [0, 100]]);
+    await settle();
+    clock.advance(RECORD_AFTER_MS + 200);
+    second.draw('b', [[10, 0], [10, 100]]);
+    await settle();
+    clock.advance(RECORD_AFTER_MS + 200);
+    expect(w.records.map((r) => [r.userId, r.key, r.replaces])).toEqual([
+      ['user-1', `${ROOM}:a`, undefined],
+      ['user-2', `${ROOM}:b`, undefined],
+    ]);
+  });
+
   it('records two numbers written less than the settling time apart as two records', async () => {
     const clock = new ManualClock();
     const w = world(undefined, undefined, clock);
