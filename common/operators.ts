@@ -39,8 +39,11 @@ export const SLASH = [35, 70] as const;
 const LONG_SLASH = 1.05;
 /** Bow (of the stroke's height) from which a parenthesis-shaped stroke is one among sure operators. */
 const SHALLOW_BOW = 0.05;
-/** Operators no digit looks like. */
-const SURE: ReadonlySet<OperatorSymbol> = new Set(['=', '+', '×', '÷', ':']);
+/**
+ * Operators no digit or piece of one looks like: a "/", a "(" or a "." is read as one of its
+ * look-alikes' operator only in a line with one of these (ink here, images in image-operators.ts).
+ */
+export const UNMISTAKABLE: ReadonlySet<OperatorSymbol> = new Set(['=', '+', '×', '÷', ':']);
 /** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
 export const STEEP_SLASH = 80;
 
@@ -255,7 +258,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
   // In a line that has a sure operator (arithmetic is being written), two look-alikes of a 1 are
   // operators too: a bow shallower than the one above, and a rising line longer than the digits,
   // steep as a slanted 1, that does not bow. Elsewhere they stay 1s.
-  if (found.some((o) => SURE.has(o.symbol))) {
+  if (found.some((o) => UNMISTAKABLE.has(o.symbol))) {
     for (const s of shapes) {
       if (used.has(s)) continue;
       const b = tallAndNarrow(s) ? bow(s.stroke) : 0;

@@ -13,7 +13,7 @@
  * digits; ink without digits has no operators. In an image an operator that touches a digit is
  * part of that digit's mark, and is not found.
  */
-import { FLAT, SLASH, STEEP_SLASH, UPRIGHT, type OperatorSymbol } from '../../../common/operators.js';
+import { FLAT, SLASH, STEEP_SLASH, UNMISTAKABLE, UPRIGHT, type OperatorSymbol } from '../../../common/operators.js';
 import type { Box } from '../../../common/preprocess.js';
 import type { Component } from './components.js';
 
@@ -44,12 +44,8 @@ const COVER = 0.9;
 const CROSS_COVER = 0.96;
 /** Steepest bar of a "×", in degrees: the letter x of slanted writing leans one of its bars up to this. */
 const TIMES_STEEPEST = 72;
-/**
- * Operators no digit or piece of one looks like. An image holds no strokes to tell a "/" from a
- * slanted 1, a "-" from the bar of a 5, a "." from a speck, or a ")" from a bowed 1: those are read
- * only in a line with one of these.
- */
-const UNMISTAKABLE = new Set<OperatorSymbol>(['=', '+', '×', '÷', ':']);
+// An image holds no strokes to tell a "/" from a slanted 1, a "-" from the bar of a 5, a "." from a
+// speck, or a ")" from a bowed 1: those are read only in a line with an UNMISTAKABLE operator.
 /** How many degrees more than the writing's slant a "/" leans, at least. */
 const SLASH_OVER_SLANT = 10;
 /** A mark that leans this much more than the writing is in doubt (a "/" or a slanted 1). */
