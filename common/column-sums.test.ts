@@ -63,6 +63,13 @@ describe('columnSums', () => {
     expect(sums([...column, curve], { r: [[180, 400], [250, 440], [320, 400]] })).toEqual([]);
   });
 
+  it('takes a rule drawn with a shaky hand, finely sampled', () => {
+    // A point every 1.5 units, each a unit off the line one way or the other: 1.8 times the chord.
+    const shaky = Array.from({ length: 95 }, (_, i) => [180 + 1.5 * i, 400 + (i % 2 ? 1 : -1)]);
+    const group: GroupResult = { id: 'r', box: { x: 180, y: 399, width: 141, height: 2 }, strokeIds: ['r'], result: { text: '', digits: [], rejected: [], alternatives: [], model: 'm', ms: 0 } };
+    expect(sums([...column, group], { r: shaky })[0]?.value).toBe(49);
+  });
+
   it('stops at a gap in the column and at what is not a number', () => {
     const [r, points] = rule('r', 180, 400, 140);
     const gapped = [number('a', '12', 200, 0), number('b', '30', 200, 200), number('c', '7', 250, 300)];

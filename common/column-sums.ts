@@ -9,12 +9,15 @@ import type { GroupResult } from './protocol.js';
 import type { Stroke } from './preprocess.js';
 import { round } from './reading.js';
 import type { MathItem } from './recognition.js';
-import { straight } from './stroke-shape.js';
+import { sag } from './stroke-shape.js';
 
 /** Largest slope of a rule, in degrees. */
 const RULE_SLOPE = 12;
-/** Ink length over the distance between its ends, at most, of a rule. */
-const RULE_LINE = 1.15;
+/**
+ * How far a rule strays from the line between its ends, at most, in its length: drawn rules stay
+ * within a few hundredths; a curve or a V does not.
+ */
+const RULE_SAG = 0.1;
 /** Gap between two rows of a column (or the last row and the rule), at most, in rows' heights. */
 const ROW_GAP = 1.2;
 /** A number is in a rule's column when its centre is within the rule's span, widened by this share of it. */
@@ -48,7 +51,7 @@ function measureRule(points: Stroke): boolean {
   if (points.length < 2) return false;
   const [x0, y0] = points[0], [x1, y1] = points[points.length - 1];
   const slope = (Math.atan2(Math.abs(y1 - y0), Math.abs(x1 - x0)) * 180) / Math.PI;
-  return slope <= RULE_SLOPE && straight(points, RULE_LINE);
+  return slope <= RULE_SLOPE && sag(points) <= RULE_SAG;
 }
 
 /** What a number reads as people see it: its correction, else its reading. */

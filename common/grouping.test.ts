@@ -45,7 +45,7 @@ describe('PlaceGroups', () => {
     const groups = new PlaceGroups([bar('a', 0), bar('b', 60), bar('far', 600)]);
     const far = groups.groupOf('far');
     const before = groups.groupOf('a')!;
-    const after = groups.add(bar('c', 160))!;
+    const [after] = groups.add(bar('c', 160));
     expect(after).not.toBe(before);
     expect(after.strokeIds).toEqual(['a', 'b', 'c']);
     expect(groups.groupOf('far')).toBe(far);
@@ -53,6 +53,23 @@ describe('PlaceGroups', () => {
     expect(groups.remove('b').map((g) => g.strokeIds)).toEqual([['a'], ['c']]);
     expect(groups.groupOf('far')).toBe(far);
     expect(groups.get('a')?.strokeIds).toEqual(['a']);
+  });
+
+  it('keeps the object of a line whose strokes did not change when its rows join or part', () => {
+    const bar = (id: string, x: number, y = 0) => ({ id, points: [[x, y], [x, y + 100]] });
+    const groups = new PlaceGroups([bar('top', 0), bar('under', 0, 115)]);
+    const top = groups.get('top')!;
+    // A small mark between the rows brings them together; they stay two lines.
+    const flag = { id: 'flag', points: [[10, 104], [25, 112]] };
+    const joined = groups.add(flag);
+    expect(joined.map((g) => g.strokeIds)).toEqual([['top'], ['under', 'flag']]);
+    expect(joined[0]).toBe(top);
+    const under = joined[1];
+    expect(groups.add(bar('under2', 40, 115)).map((g) => g.strokeIds)).toEqual([['top'], ['under', 'flag', 'under2']]);
+    expect(groups.get('top')).toBe(top);
+    expect(groups.get('under')).not.toBe(under);
+    expect(groups.remove('flag').map((g) => g.strokeIds)).toEqual([['top'], ['under', 'under2']]);
+    expect(groups.get('top')).toBe(top);
   });
 });
 
@@ -82,6 +99,18 @@ describe('groupByPlace: numbers by their digits\' size', () => {
   it.each([0.12, 0.2])('numbers written under each other, %f of their height apart (a column), stay one per row', (gap) => {
     const rows = [0, 1, 2].flatMap((r) => row(3, 0.3, 100, 0).map((s) => ({ ...s, id: `r${r}${s.id}`, points: s.points.map(([x, y]) => [x + 10 * r, y + r * (1 + gap) * 100]) })));
     expect(groupByPlace(rows)).toHaveLength(3);
+  });
+
+  it('rows of a column written tight stay one per row when a bar written apart or a flag bridges them', () => {
+    // Rows 0.15 of their height apart; the second row's first digit is a 5 whose bar, written
+    // apart, sits in the gap, and its last digit a 1 whose flag reaches up to the row above.
+    const top = row(3, 0.3);
+    const bar = { id: 'bar', points: [[5, 108], [55, 106]] };
+    const flag = { id: 'flag', points: [[2 * 90 + 20, 140], [2 * 90 + 45, 103]] };
+    const bottom = row(3, 0.3).map((s) => ({ ...s, id: `r2${s.id}`, points: s.points.map(([x, y]) => [x, y + 115]) }));
+    const groups = groupByPlace([...top, bar, flag, ...bottom]);
+    expect(groups.map((g) => g.strokeIds.length)).toEqual([6, 8]);
+    expect(groups[1].strokeIds).toEqual(expect.arrayContaining(['bar', 'flag']));
   });
 
   it('the bowls of a 3 written apart, and a decimal point under the line, stay with their number', () => {

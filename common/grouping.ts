@@ -118,8 +118,11 @@ function clusterBoxes(items: readonly Boxed[], byX: readonly number[]): Box[] {
   return items.map((_, i) => boxes.get(find(i))!);
 }
 
-/** The groups of strokes written together, each with its strokes in input order (groups in no particular order). */
-function connect(items: readonly Boxed[]): StrokeGroup[] {
+/** Strokes as a group: their ids in the order given, and their bounds. */
+const asGroup = (members: readonly Boxed[]): StrokeGroup => ({ strokeIds: members.map((m) => m.id), box: members.map((m) => m.box).reduce(union) });
+
+/** The strokes written together, each set in input order (sets in no particular order). */
+function connect(items: readonly Boxed[]): Boxed[][] {
   const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
   const heights = clusterBoxes(items, byX).map(height);
   const { find, join } = unionFind(items.length);
@@ -136,39 +139,109 @@ function connect(items: readonly Boxed[]): StrokeGroup[] {
       if (near(items[i].box, heights[i], items[j].box, heights[j])) join(i, j);
     }
   }
-  const groups = new Map<number, StrokeGroup>();
+  const sets = new Map<number, Boxed[]>();
   items.forEach((item, i) => {
     const root = find(i);
-    const g = groups.get(root);
-    if (!g) groups.set(root, { strokeIds: [item.id], box: { ...item.box } });
-    else {
-      g.strokeIds.push(item.id);
-      g.box = union(g.box, item.box);
-    }
+    const set = sets.get(root);
+    if (set) set.push(item);
+    else sets.set(root, [item]);
   });
-  return [...groups.values()];
+  return [...sets.values()];
+}
+
+/**
+ * A cluster at least this share of the tallest cluster's height is a body (see lines): a digit, or
+ * several digits written touching, or a part of one at least half its height; not a bar or a dot.
+ */
+const BODY = 0.4;
+/** Two bodies are on one line when they share this share of the shorter one's height. */
+const SAME_LINE = 0.5;
+
+/** A part of a digit written apart (a bowl, a loop) is about as wide as tall; a whole digit is upright. */
+const SQUAT = 1.2;
+const squat = (b: Box) => height(b) <= SQUAT * (b.maxX - b.minX);
+const overlapY = (a: Box, b: Box) => Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY);
+
+/**
+ * The lines of strokes written together, each in input order. Rows of a column written close under
+ * each other come near enough to join: a 5's bar or a 7's crossbar reaches the row above, or two
+ * rows' digits touch. Each row is still a number of its own. Bodies (clusters of touching strokes
+ * not much shorter than the tallest: digits, parentheses, a plus) are on one line when they share
+ * most of their height, or when both are squat and one is over the other closer than rows are (see
+ * stacked); every other cluster (a bar, a dot, a flag, the bars of an "=") goes with the line
+ * nearest its centre.
+ */
+function lines(members: readonly Boxed[]): Boxed[][] {
+  const byX = members.map((_, i) => i).sort((a, b) => members[a].box.minX - members[b].box.minX);
+  const clusterOf = clusterBoxes(members, byX);
+  const clusters = [...new Set(clusterOf)];
+  const tallest = Math.max(...clusters.map(height));
+  const bodies = clusters.filter((b) => height(b) >= BODY * tallest).sort((a, b) => a.minX - b.minX);
+  if (bodies.length < 2) return [[...members]];
+  const { find, join } = unionFind(bodies.length);
+  for (let i = 0; i < bodies.length; i++) {
+    for (let j = i + 1; j < bodies.length; j++) {
+      const [a, b] = [bodies[i], bodies[j]];
+      const [ha, hb] = [height(a), height(b)];
+      const sideBySide = overlapY(a, b) >= SAME_LINE * Math.min(ha, hb);
+      // Squat parts one over the other without the gap between rows: the bowls of a 3 written apart.
+      const oneShape = dx(a, b) === 0 && -overlapY(a, b) < STACK_GAP * Math.min(ha, hb) && squat(a) && squat(b);
+      if (sideBySide || oneShape) join(i, j);
+    }
+  }
+  const bands = new Map<number, Box>();
+  bodies.forEach((b, i) => bands.set(find(i), bands.has(find(i)) ? union(bands.get(find(i))!, b) : b));
+  if (bands.size === 1) return [[...members]];
+  const lineOfBody = new Map(bodies.map((b, i) => [b, find(i)]));
+  const nearestLine = (c: Box): number => {
+    const [cx, cy] = [(c.minX + c.maxX) / 2, (c.minY + c.maxY) / 2];
+    let best = -1, bestDistance = Infinity;
+    for (const [line, band] of bands) {
+      const distance = Math.hypot(Math.max(0, band.minX - cx, cx - band.maxX), Math.max(0, band.minY - cy, cy - band.maxY));
+      if (distance < bestDistance) [best, bestDistance] = [line, distance];
+    }
+    return best;
+  };
+  const byLine = new Map<number, Boxed[]>();
+  members.forEach((m, i) => {
+    const c = clusterOf[i];
+    const line = lineOfBody.get(c) ?? nearestLine(c);
+    const set = byLine.get(line);
+    if (set) set.push(m);
+    else byLine.set(line, [m]);
+  });
+  return [...byLine.values()];
 }
 
 export function groupByPlace(strokes: readonly PlacedStroke[]): StrokeGroup[] {
   // Reading order: top to bottom by rows, then left to right.
-  return connect(boxed(strokes)).sort((a, b) => (Math.abs(a.box.minY - b.box.minY) > (a.box.maxY - a.box.minY) / 2 ? a.box.minY - b.box.minY : a.box.minX - b.box.minX));
+  return connect(boxed(strokes))
+    .flatMap(lines)
+    .map(asGroup)
+    .sort((a, b) => (Math.abs(a.box.minY - b.box.minY) > (a.box.maxY - a.box.minY) / 2 ? a.box.minY - b.box.minY : a.box.minX - b.box.minX));
 }
 
 /**
  * The same groups as groupByPlace, kept up to date one stroke at a time for a board that changes
- * many times a second (a full groupByPlace of the benchmark's 3,000-stroke board takes ~13 ms):
- * a new stroke merges the clusters it touches, and its cluster then joins the groups it comes
- * close to; a removed stroke regroups only the strokes of its own group (the only ones it may
- * have held together). Both are exact because reach only grows with a cluster: a stroke added
- * never separates strokes, and a stroke removed never joins them to another group.
+ * many times a second (a full groupByPlace of the benchmark's 3,000-stroke board takes ~13 ms).
+ * Strokes written together (a set) are kept as groupByPlace finds them: a new stroke merges the
+ * clusters it touches, and its cluster then joins the sets it comes close to; a removed stroke
+ * regroups only the strokes of its own set (the only ones it may have held together). Both are
+ * exact because reach only grows with a cluster: a stroke added never separates strokes, and a
+ * stroke removed never joins them to another set. The groups are the lines of the sets that
+ * changed, found anew.
  *
  * Groups are never modified: a group that changes is replaced by a new object, so a group that
- * `get` still returns has exactly the strokes it had. A group's strokes are in the order they were
- * added, and its first (oldest) stroke's id names it.
+ * `get` still returns has exactly the strokes it had (a line whose strokes did not change keeps its
+ * object). A group's strokes are in the order they were added, and its first (oldest) stroke's id
+ * names it.
  */
 export class PlaceGroups {
   /** Every stroke with ink, with its box and when it was added. */
   private readonly placed = new Map<string, { box: Box; order: number }>();
+  /** Strokes written together, by their oldest stroke's id; each is split into lines, the groups. */
+  private readonly sets = new Map<string, StrokeGroup>();
+  private readonly setOfStroke = new Map<string, StrokeGroup>();
   private readonly groups = new Map<string, StrokeGroup>();
   private readonly groupOfStroke = new Map<string, StrokeGroup>();
   /** Each stroke's cluster (strokes whose boxes touch, transitively), shared by its members. */
@@ -180,7 +253,7 @@ export class PlaceGroups {
     const items = boxed(strokes);
     for (const { id, box } of items) this.placed.set(id, { box, order: this.added++ });
     this.cluster(items);
-    for (const g of connect(items)) this.keep(g);
+    this.replace([], connect(items).map(asGroup));
   }
 
   /** The current groups, in no particular order. */
@@ -198,48 +271,46 @@ export class PlaceGroups {
     return this.groupOfStroke.get(strokeId);
   }
 
-  /** Adds a stroke (its id new here); returns its group, or null for a stroke without ink. */
-  add(stroke: PlacedStroke): StrokeGroup | null {
+  /** Adds a stroke (its id new here); returns the groups of the strokes now written with it (none for a stroke without ink). */
+  add(stroke: PlacedStroke): StrokeGroup[] {
     const [item] = boxed([stroke]);
-    if (!item) return null;
+    if (!item) return [];
     const boxOf = (id: string) => this.placed.get(id)!.box;
     // The clusters it touches become one, with it.
     const touched = new Set<{ ids: string[]; box: Box }>();
-    for (const g of this.groups.values()) {
-      if (!touch(item.box, g.box)) continue;
-      for (const id of g.strokeIds) if (touch(item.box, boxOf(id))) touched.add(this.clusterOf.get(id)!);
+    for (const s of this.sets.values()) {
+      if (!touch(item.box, s.box)) continue;
+      for (const id of s.strokeIds) if (touch(item.box, boxOf(id))) touched.add(this.clusterOf.get(id)!);
     }
     const cluster = { ids: [...[...touched].flatMap((c) => c.ids), item.id], box: [...touched].reduce((b, c) => union(b, c.box), item.box) };
     this.placed.set(item.id, { box: item.box, order: this.added++ });
     for (const id of cluster.ids) this.clusterOf.set(id, cluster);
-    // Groups any of the cluster's strokes now reaches (those it touched among them).
+    // Sets any of the cluster's strokes now reaches (those it touched among them).
     const h = height(cluster.box);
     const tallest = this.tallest();
-    const reaches = (g: StrokeGroup) =>
-      near(cluster.box, h, g.box, tallest, { rules: false }) &&
-      g.strokeIds.some((id) => {
+    const reaches = (s: StrokeGroup) =>
+      near(cluster.box, h, s.box, tallest, { rules: false }) &&
+      s.strokeIds.some((id) => {
         const c = this.clusterOf.get(id)!;
         return c !== cluster && cluster.ids.some((own) => near(boxOf(own), h, boxOf(id), height(c.box)));
       });
-    const joined = [...this.groups.values()].filter((g) => g.strokeIds.some((id) => this.clusterOf.get(id) === cluster) || reaches(g));
+    const joined = [...this.sets.values()].filter((s) => s.strokeIds.some((id) => this.clusterOf.get(id) === cluster) || reaches(s));
     const order = (id: string) => this.placed.get(id)!.order;
-    const strokeIds = joined.length === 1 ? [...joined[0].strokeIds] : joined.flatMap((g) => g.strokeIds).sort((a, b) => order(a) - order(b));
+    const strokeIds = joined.length === 1 ? [...joined[0].strokeIds] : joined.flatMap((s) => s.strokeIds).sort((a, b) => order(a) - order(b));
     strokeIds.push(item.id);
-    for (const g of joined) this.groups.delete(g.strokeIds[0]);
-    return this.keep({ strokeIds, box: joined.reduce((box, g) => union(box, g.box), item.box) });
+    return this.replace(joined, [{ strokeIds, box: joined.reduce((box, s) => union(box, s.box), item.box) }]);
   }
 
-  /** Removes a stroke; returns the groups the rest of its group now forms. */
+  /** Removes a stroke; returns the groups the rest of the strokes written with it now form. */
   remove(strokeId: string): StrokeGroup[] {
-    const group = this.groupOfStroke.get(strokeId);
-    if (!group) return [];
+    const set = this.setOfStroke.get(strokeId);
+    if (!set) return [];
     this.placed.delete(strokeId);
-    this.groupOfStroke.delete(strokeId);
+    this.setOfStroke.delete(strokeId);
     this.clusterOf.delete(strokeId);
-    this.groups.delete(group.strokeIds[0]);
-    const rest = group.strokeIds.filter((id) => id !== strokeId).map((id) => ({ id, box: this.placed.get(id)!.box }));
+    const rest = set.strokeIds.filter((id) => id !== strokeId).map((id) => ({ id, box: this.placed.get(id)!.box }));
     this.cluster(rest);
-    return connect(rest).map((g) => this.keep(g));
+    return this.replace([set], connect(rest).map(asGroup));
   }
 
   /** The tallest cluster's height: a bound on how far any stroke reaches. */
@@ -262,9 +333,34 @@ export class PlaceGroups {
     });
   }
 
-  private keep(group: StrokeGroup): StrokeGroup {
-    this.groups.set(group.strokeIds[0], group);
-    for (const id of group.strokeIds) this.groupOfStroke.set(id, group);
+  /** Puts `added` sets in place of `gone` ones; returns the lines of the added sets, the groups now current there. */
+  private replace(gone: readonly StrokeGroup[], added: readonly StrokeGroup[]): StrokeGroup[] {
+    const before = new Set<StrokeGroup>();
+    for (const s of gone) {
+      this.sets.delete(s.strokeIds[0]);
+      for (const id of s.strokeIds) {
+        const g = this.groupOfStroke.get(id);
+        if (g) before.add(g);
+        this.groupOfStroke.delete(id);
+      }
+    }
+    const current = added.flatMap((s) => {
+      this.sets.set(s.strokeIds[0], s);
+      for (const id of s.strokeIds) this.setOfStroke.set(id, s);
+      return lines(s.strokeIds.map((id) => ({ id, box: this.placed.get(id)!.box }))).map((members) => this.keepLine(members, before));
+    });
+    for (const g of before) if (!current.includes(g) && this.groups.get(g.strokeIds[0]) === g) this.groups.delete(g.strokeIds[0]);
+    return current;
+  }
+
+  /** The group of a line: the one it had before (among `before`) if its strokes are unchanged, else a new one. */
+  private keepLine(members: readonly Boxed[], before: ReadonlySet<StrokeGroup>): StrokeGroup {
+    const ids = members.map((m) => m.id);
+    const old = this.groups.get(ids[0]);
+    const same = old && before.has(old) && old.strokeIds.length === ids.length && old.strokeIds.every((id, k) => id === ids[k]);
+    const group = same ? old : asGroup(members);
+    this.groups.set(ids[0], group);
+    for (const id of ids) this.groupOfStroke.set(id, group);
     return group;
   }
 }

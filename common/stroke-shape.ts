@@ -37,6 +37,20 @@ export function straight(stroke: Stroke, slack: number): boolean {
   return c > 0 && inkLength(stroke) <= slack * c;
 }
 
+/**
+ * How far a stroke strays from the line between its ends: its farthest point's distance from that
+ * line, over the distance between the ends (Infinity when its ends meet). Unlike the ink's length,
+ * a shaky hand's jitter of a pixel or two hardly counts.
+ */
+export function sag(stroke: Stroke): number {
+  const c = chord(stroke);
+  if (c === 0) return Infinity;
+  const [[x0, y0], [x1, y1]] = [stroke[0], stroke[stroke.length - 1]];
+  let farthest = 0;
+  for (const [x, y] of stroke) farthest = Math.max(farthest, Math.abs((x1 - x0) * (y0 - y) - (x0 - x) * (y1 - y0)) / c);
+  return farthest / c;
+}
+
 /** Whether segments p-q and r-s cross. */
 function segmentsCross(p: Stroke[number], q: Stroke[number], r: Stroke[number], s: Stroke[number]): boolean {
   const d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0]);

@@ -78,11 +78,9 @@ export class RecognitionSchedule {
   /** A stroke was completed. */
   add(stroke: { id: string; points: number[][] }): void {
     this.completed++;
-    const group = this.grouping.add(stroke);
-    if (group) {
-      this.changed.add(group);
-      this.penUps.add(stroke.id);
-    }
+    const groups = this.grouping.add(stroke);
+    for (const group of groups) this.changed.add(group);
+    if (groups.length) this.penUps.add(stroke.id);
   }
 
   /** A completed stroke was erased. */
