@@ -157,9 +157,8 @@ const BODY = 0.4;
 /** Two bodies are on one line when they share this share of the shorter one's height. */
 const SAME_LINE = 0.5;
 
-/** A part of a digit written apart (a bowl, a loop) is about as wide as tall; a whole digit is upright. */
-const SQUAT = 1.2;
-const squat = (b: Box) => height(b) <= SQUAT * (b.maxX - b.minX);
+/** A part of a digit written apart (a bowl of a 3, a loop of an 8) is wider than tall; a whole digit is upright. */
+const squat = (b: Box) => height(b) <= b.maxX - b.minX;
 const overlapY = (a: Box, b: Box) => Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY);
 
 /**
