@@ -37,6 +37,8 @@ export const UPRIGHT = 65;
 export const SLASH = [35, 70] as const;
 /** Length (in digit heights) from which a steep rising line is a "/" among sure operators: a 1 is about one. */
 const LONG_SLASH = 1.05;
+/** Share of the digits' band at its top where a stroke's end that a bar's tip meets is a joint (see clings). */
+const JOINT_TOP = 0.2;
 /** Bow (of the stroke's height) from which a parenthesis-shaped stroke is one among sure operators. */
 const SHALLOW_BOW = 0.05;
 /**
@@ -160,8 +162,9 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     // Its ends: the last 15% of its ink at either end, and the reach beyond.
     const end = Math.ceil(20 * (0.15 + reach / Math.max(inkLength(p.stroke), 1)));
     for (let k = end; k <= 20 - end; k++) if (near(along[k]) || (k < 20 - end && crosses([along[k], along[k + 1]], line))) return true;
-    // A tip on the other stroke's end is a joint (the bar of a 5 or a 7 and its stroke); on its side, a tight neighbour.
-    const tips = [s.stroke[0], s.stroke[s.stroke.length - 1]];
+    // A tip on a stroke's end at the top of the digits is a joint (the bar of a 5, a 7 or an F and
+    // its stem); elsewhere, a tight neighbour's.
+    const tips = [s.stroke[0], s.stroke[s.stroke.length - 1]].filter((t) => t[1] <= top + JOINT_TOP * band);
     return [along[0], along[20]].some((q) => tips.some((t) => Math.hypot(q[0] - t[0], q[1] - t[1]) <= 2 * reach));
   };
   const used = new Set<Shape>();

@@ -69,6 +69,21 @@ describe('written tight', () => {
     }
   });
 
+  it('an operator whose tip meets the end of a digit\'s stroke low on the line is still an operator', async () => {
+    // An open 4 whose first stroke ends at the right of its bar, and a minus starting just there.
+    const minus: [number, number, number][] = Array.from({ length: 8 }, (_, i) => [192 + i * 10, 283, i * 8]);
+    const r = await read([...multiStroke('four-open', 100, 200, 150), minus, ...expressionStrokes('3=', { x: 290, y: 200, size: 150, slant: 0.05 })]);
+    expect(r.text).toBe('4-3=');
+    expect(r.math?.[0]?.value).toBe(1);
+  });
+
+  it('the bars of an F, one at the top of its stem, are no "="', async () => {
+    const segment = (x0: number, y0: number, x1: number, y1: number) => Array.from({ length: 9 }, (_, i): [number, number, number] => [x0 + ((x1 - x0) * i) / 8, y0 + ((y1 - y0) * i) / 8, i * 8]);
+    const f = [segment(300, 200, 300, 350), segment(300, 200, 380, 200), segment(300, 275, 365, 275)];
+    const r = await read([...expressionStrokes('4'), ...f]);
+    expect(r.text).not.toContain('=');
+  });
+
   it('a decimal point written close to its digits is a point', async () => {
     expect((await read(expressionStrokes('4.2', undefined, -0.08))).text).toBe('4.2');
   });
