@@ -78,6 +78,14 @@ describe('columnSums', () => {
     expect(sums([...withExpression, r], { r: points })[0].expression).toBe('30+7');
   });
 
+  it('shows no sum when ink just over the column is read as nothing (a row not read), or a row is as tall as two', () => {
+    const [r, points] = rule('r', 180, 400, 140);
+    const unread = number('u', '', 200, 0);
+    expect(sums([unread, ...column, r], { r: points })).toEqual([]);
+    const twoRows = { ...number('a', '3', 200, 0), box: { x: 200, y: 0, width: 50, height: 180 } };
+    expect(sums([twoRows, column[2], r], { r: points })).toEqual([]);
+  });
+
   it('two columns side by side have a sum each', () => {
     const [r1, p1] = rule('r1', 180, 400, 140);
     const [r2, p2] = rule('r2', 600, 400, 140);

@@ -8,7 +8,7 @@ import { MIN_MATH_CONFIDENCE, sumOf } from './arithmetic.js';
 import type { GroupResult } from './protocol.js';
 import type { Stroke } from './preprocess.js';
 import { round } from './reading.js';
-import type { MathItem } from './recognition.js';
+import type { MathItem, Recognition } from './recognition.js';
 import { sag } from './stroke-shape.js';
 
 /** Largest slope of a rule, in degrees. */
@@ -20,6 +20,8 @@ const RULE_SLOPE = 12;
 const RULE_SAG = 0.1;
 /** Gap between two rows of a column (or the last row and the rule), at most, in rows' heights. */
 const ROW_GAP = 1.2;
+/** A row this many times as tall as the column's middle row (the lower of two) withholds the sum. */
+const TALL_ROW = 1.6;
 /** A number is in a rule's column when its centre is within the rule's span, widened by this share of it. */
 const SPAN_SLACK = 0.15;
 
@@ -74,31 +76,39 @@ export function columnSums(groups: readonly GroupResult[], pointsOf: (strokeId: 
 /** Every column among a board's numbers, with what it adds, top to bottom. */
 export function columns(groups: readonly GroupResult[], pointsOf: (strokeId: string) => Stroke): Column[] {
   const rules = groups.filter((g) => isRule(g, pointsOf)).sort((a, b) => a.box.y - b.box.y);
-  const numbers = groups.filter((g) => NUMBER.test(shownText(g)) && !rules.includes(g));
+  const marks = groups.filter((g) => !rules.includes(g));
   const taken = new Set<GroupResult>();
   const found: Column[] = [];
   for (const rule of rules) {
     const r = rule.box;
     const slack = SPAN_SLACK * r.width;
     const inSpan = (b: Rect) => b.x + b.width / 2 >= r.x - slack && b.x + b.width / 2 <= r.x + r.width + slack;
-    // Up from the rule, row by row, while the next row is close enough above the last.
+    // Up from the rule, row by row, while the next row is close enough above the last and is a
+    // number. Ink read as nothing there may be a row not read: the sum would leave it out.
     const rows: GroupResult[] = [];
     let floor = r.y;
+    let unread = false;
     for (;;) {
-      const above = numbers.filter((g) => !taken.has(g) && !rows.includes(g) && inSpan(g.box) && g.box.y + g.box.height <= floor + 0.25 * g.box.height);
+      const above = marks.filter((g) => !taken.has(g) && !rows.includes(g) && inSpan(g.box) && g.box.y + g.box.height <= floor + 0.25 * g.box.height);
       const next = above.sort((a, b) => b.box.y + b.box.height - (a.box.y + a.box.height))[0];
       if (!next || floor - (next.box.y + next.box.height) > ROW_GAP * next.box.height) break;
+      if (!NUMBER.test(shownText(next))) {
+        unread = shownText(next) === '';
+        break;
+      }
       rows.push(next);
       floor = next.box.y;
     }
-    if (rows.length < 2) continue;
+    if (rows.length < 2 || unread) continue;
+    // A row much taller than the others may be two rows read as one number.
+    const heights = rows.map((g) => g.box.height).sort((a, b) => a - b);
+    if (heights[heights.length - 1] > TALL_ROW * heights[(heights.length - 1) >> 1]) continue;
     rows.reverse();
     const confidence = rows.reduce((p, g) => p * sureness(g), 1);
     const value = sumOf(rows.map(shownText));
     if (!value || confidence < MIN_MATH_CONFIDENCE) continue;
     for (const g of rows) taken.add(g);
     const top = rows[0].box.y;
-    const heights = rows.map((g) => g.box.height).sort((a, b) => a - b);
     const rowHeight = heights[heights.length >> 1];
     const left = Math.min(r.x, ...rows.map((g) => g.box.x));
     const right = Math.max(r.x + r.width, ...rows.map((g) => g.box.x + g.box.width));
@@ -115,4 +125,21 @@ export function columns(groups: readonly GroupResult[], pointsOf: (strokeId: str
     found.push({ sum: item, rows, rule });
   }
   return found;
+}
+
+/**
+ * A page read number by number (POST /api/recognize, ink or image) that holds these columns: its
+ * numbers top to bottom, one per line of `text`, with every number's value and the columns' sums.
+ */
+export function columnPage(read: readonly GroupResult[], found: readonly Column[]): Omit<Recognition, 'model' | 'ms'> {
+  const lines = read.filter((g) => g.result.text !== '');
+  const text = lines.map((g) => g.result.text).join('\n');
+  const confidence = lines.reduce((p, g) => p * (g.result.alternatives?.[0]?.confidence ?? 1), 1);
+  return {
+    text,
+    digits: lines.flatMap((g) => g.result.digits),
+    rejected: read.flatMap((g) => g.result.rejected),
+    alternatives: [{ text, confidence: round(confidence) }],
+    math: [...read.flatMap((g) => g.result.math ?? []), ...found.map((c) => c.sum)],
+  };
 }

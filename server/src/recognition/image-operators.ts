@@ -264,7 +264,7 @@ function bow(shape: Shape): number {
  * `specks` are the components left out of the marks (dots among them); `labels` is the label
  * image (`w` wide); `height` is the height of the line's digits.
  */
-export function findImageOperators(marks: readonly Component[], specks: readonly Component[], labels: Int32Array, w: number, height: number): ImageOperators {
+export function findImageOperators(marks: readonly Component[], specks: readonly Component[], labels: Int32Array, w: number, height: number, { pointsAlone = false } = {}): ImageOperators {
   const rowCount = labels.length / w;
   const none = { operators: [], doubtful: [] };
   if (!(height > 0) || marks.length < 2) return none;
@@ -429,8 +429,9 @@ export function findImageOperators(marks: readonly Component[], specks: readonly
   }
   // Decimal points: a dot low on the line between two digits.
   for (const s of dots) if (!used.has(s)) take('.', [s], true);
-  // A slanted 1 is a "/", the bar of a 5 a "-", a speck a point: a line with only those reads as digits.
-  if (!found.some((o) => UNMISTAKABLE.has(o.symbol))) return none;
+  // A slanted 1 is a "/", the bar of a 5 a "-", a speck a point: a line with only those reads as
+  // digits, but for its points where the line is known to be a number (`pointsAlone`: a row of a column).
+  if (!found.some((o) => UNMISTAKABLE.has(o.symbol))) return pointsAlone ? { operators: found.filter((o) => o.symbol === '.').sort((a, b) => cx(a.box) - cx(b.box)), doubtful: [] } : none;
   // Marks left to be read that come close to a "/" or a parenthesis: read as a 1, they would make a wrong value.
   const doubtful = measured.filter((s) => {
     if (used.has(s) || s.dot) return false;

@@ -13,6 +13,9 @@ import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } fr
 import { NOT_A_DIGIT } from '../../../common/model-contract.js';
 import { fitWhole, type Box } from '../../../common/preprocess.js';
 import { joinLine, type LineDecision, type LineOperator } from '../../../common/line-reading.js';
+import { columnPage, columns } from '../../../common/column-sums.js';
+import { groupByPlace, type StrokeGroup } from '../../../common/grouping.js';
+import type { GroupResult } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Classifier } from './classifier.js';
 import { decodeImage, ImageError } from './image-decode.js';
@@ -278,8 +281,10 @@ function markUp(ink: InkImage): Marked {
 
 /** The model inputs of a lattice's candidates (null for the whole of a frame-filling image, read with the polarity). */
 function inputsOf(lattice: ImageLattice, { ink, labels, components, mask, threshold }: Marked): (Float32Array | null)[] {
-  const range = new Int32Array(2 * (components.length + 1));
-  for (let l = 0; l <= components.length; l++) range[2 * l] = 1;
+  // Indexed by label: `components` may be some of the image's (a row of a column).
+  const labelsUpTo = components.reduce((most, c) => Math.max(most, c.label), 0);
+  const range = new Int32Array(2 * (labelsUpTo + 1));
+  for (let l = 0; l <= labelsUpTo; l++) range[2 * l] = 1;
   return lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, range)));
 }
 
@@ -323,13 +328,14 @@ function digitHeight(marks: readonly Component[]): { height: number; digitLike: 
  * The line of an image with operators among its marks (image-operators.ts): the marks between
  * them read number by number, each with its own lattice (all scored in one batch), and joined as
  * ink's lines are (common/line-reading.ts), with the value of what ends in "=". Null when the
- * image has no operators: it is read as a number.
+ * image has no operators: it is read as a number. With `pointsAlone` (a row of a column, known to
+ * be a number) its decimal points count, though no other operator is there.
  */
-async function readExpression(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }): Promise<LineDecision | null> {
+async function readExpression(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }, { pointsAlone = false } = {}): Promise<LineDecision | null> {
   const { ink, labels, kept } = marked;
   if (kept.marks.length < 2 || kept.marks.length > MAX_MARKS) return null;
   const inMarks = new Set(kept.marks);
-  const { operators, doubtful } = findImageOperators(kept.marks, marked.components.filter((c) => !inMarks.has(c)), labels, ink.width, digitHeight(kept.marks).height);
+  const { operators, doubtful } = findImageOperators(kept.marks, marked.components.filter((c) => !inMarks.has(c)), labels, ink.width, digitHeight(kept.marks).height, { pointsAlone });
   if (operators.length === 0) return null;
   const theirs = new Set(operators.flatMap((o) => o.labels));
   const rest = kept.marks.filter((m) => !theirs.has(m.label));
@@ -369,51 +375,103 @@ async function readExpression(inference: Classifier, marked: Marked, decoded: { 
   return line;
 }
 
-/** Image bytes -> the recognized number, or the expression with its value (the best reading of its lattice, with alternatives). */
-export async function recognizeImage(inference: Classifier, bytes: Buffer): Promise<Recognition> {
-  const start = performance.now();
-  const decoded = await decodeImage(bytes);
-  const first = normalizeInk(decoded);
-  const marked = markUp(first);
-  // A frame-filling image is a crop of one digit: it has no operators.
-  const expression = first.fillsFrame ? null : await readExpression(inference, marked, decoded);
-  if (expression) return { ...expression, model: inference.manifest.version, ms: round(performance.now() - start, 3) };
-  let seg = segment(marked);
-  let outputs: Float32Array[];
-  if (!first.fillsFrame) {
-    outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs);
-  } else {
-    // When the marks fill the frame (a tight crop) the paper's side is hard to tell from the
-    // pixels alone (a bold digit is most of a small scan), so the model reads the whole image both
-    // ways and the polarity in which it sees the surer digit wins; that reading is also the whole
-    // image's as a candidate. The candidates of the polarity the pixels suggest are read in the
-    // same batch, and those of the other one only if it wins.
-    const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
-    const [p, q, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), fitWhole(other.ink, other.width, other.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
-    const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
-    if (surest(q) > surest(p)) {
-      seg = segment(markUp(other));
-      outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs, q);
-    } else {
-      let k = 0;
-      outputs = seg.inputs.map((input) => (input ? rest[k++] : p));
-    }
+/** The best reading of segmented marks, their candidates scored (`outputs`); boxes in the input image's pixels. */
+function readSegmented({ ink, lattice, tooMany }: Segmented, outputs: Float32Array[], decoded: { inputWidth: number; inputHeight: number }): LineDecision {
+  if (tooMany) {
+    throw new ImageError('too_many_digits', `Found ${tooMany} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
   }
-  if (seg.tooMany) {
-    throw new ImageError('too_many_digits', `Found ${seg.tooMany} separate marks; at most ${MAX_DIGITS} digits are read from one image. Crop the image to the number.`);
-  }
-  const { ink, lattice } = seg;
-
-  // Boxes in the input image's pixels (maxX, maxY exclusive).
   const sx = decoded.inputWidth / ink.width, sy = decoded.inputHeight / ink.height;
-  const candidates = lattice.candidates.map((c) => ({
-    ...c,
-    box: { minX: Math.floor(c.pixels.minX * sx), minY: Math.floor(c.pixels.minY * sy), maxX: Math.ceil((c.pixels.maxX + 1) * sx), maxY: Math.ceil((c.pixels.maxY + 1) * sy) },
-  }));
+  const candidates = lattice.candidates.map((c) => ({ ...c, box: inputBox(c.pixels, sx, sy) }));
   const decision = readLattice(lattice.nodes, candidates, outputs, lattice.cutPriors);
   if (decision.digits.length > MAX_DIGITS) {
     throw new ImageError('too_many_digits', `Found ${decision.digits.length} digits; at most ${MAX_DIGITS} are read from one image. Crop the image to the number.`);
   }
   // Without operators, an image answers its digits, and evaluates nothing.
-  return { ...decision, math: [], model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+  return { ...decision, math: [] };
+}
+
+/** The number in marks that do not fill their frame: their lattice, every candidate scored in one batch. */
+async function readNumber(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }): Promise<LineDecision> {
+  const seg = segment(marked);
+  return readSegmented(seg, seg.tooMany ? [] : await classifyAll(inference, seg.inputs), decoded);
+}
+
+/** A rule under a column is flat: at most this tall for its width. */
+const RULE_FLAT = 0.2;
+
+/**
+ * A column of numbers with a rule under it (issue 20), read as a board reads one: the marks
+ * grouped into numbers by place (common/grouping.ts, rows of the column kept apart), each number
+ * read as a line of its own (with its decimal point), and the column added up by
+ * common/column-sums.ts. Null when the image holds no such column: it is then read as one line.
+ */
+async function readColumn(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }): Promise<Omit<Recognition, 'model' | 'ms'> | null> {
+  const marks = marked.kept.marks;
+  if (marks.length < 3 || marks.length > MAX_MARKS) return null;
+  const flat = (m: Component) => m.maxY - m.minY + 1 <= RULE_FLAT * (m.maxX - m.minX + 1);
+  if (!marks.some(flat)) return null;
+  const groups = groupByPlace(marks.map((m, i) => ({ id: String(i), points: [], box: { minX: m.minX, minY: m.minY, maxX: m.maxX + 1, maxY: m.maxY + 1 } })));
+  if (groups.length < 3) return null;
+  const isRule = (ids: readonly string[]) => ids.length === 1 && flat(marks[Number(ids[0])]);
+  // Read row by row only when two numbers or more stand over a rule.
+  const over = (rule: StrokeGroup) => groups.filter((g) => !isRule(g.strokeIds) && g.box.maxY <= rule.box.minY + 0.25 * (g.box.maxY - g.box.minY)).length;
+  if (!groups.some((g) => isRule(g.strokeIds) && over(g) >= 2)) return null;
+  const sx = decoded.inputWidth / marked.ink.width, sy = decoded.inputHeight / marked.ink.height;
+  const read: GroupResult[] = await Promise.all(
+    groups.map(async (g) => {
+      const own = g.strokeIds.map((id) => marks[Number(id)]).sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
+      const b = inputBox({ minX: g.box.minX, minY: g.box.minY, maxX: g.box.maxX - 1, maxY: g.box.maxY - 1 }, sx, sy);
+      const box = { x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY };
+      const empty = { text: '', digits: [], rejected: [], alternatives: [], math: [] };
+      if (isRule(g.strokeIds)) return { id: g.strokeIds[0], box, strokeIds: g.strokeIds, result: { ...empty, model: '', ms: 0 } };
+      // The number's own marks, and the ink about them (specks near a decimal point).
+      const near = marked.components.filter((c) => c.maxY >= g.box.minY && c.minY < g.box.maxY && c.maxX >= g.box.minX && c.minX < g.box.maxX);
+      const { height, digitLike } = digitHeight(own);
+      const row: Marked = { ...marked, components: near, kept: { marks: own, lineHeight: height, digitLike } };
+      const line = (await readExpression(inference, row, decoded, { pointsAlone: true })) ?? (await readNumber(inference, row, decoded));
+      return { id: g.strokeIds[0], box, strokeIds: g.strokeIds, result: { ...line, model: '', ms: 0 } };
+    }),
+  );
+  // A rule is drawn from its left end to its right end, along its middle.
+  const pointsOf = (id: string) => {
+    const m = marks[Number(id)];
+    const y = ((m.minY + m.maxY + 1) / 2) * sy;
+    return isRule([id]) ? [[m.minX * sx, y], [(m.maxX + 1) * sx, y]] : [[0, 0], [0, 1]];
+  };
+  const found = columns(read, pointsOf);
+  return found.length > 0 ? columnPage(read, found) : null;
+}
+
+/**
+ * Image bytes -> the recognized number, or the expression with its value, or the column with its
+ * sum (the best reading of each lattice, with alternatives).
+ */
+export async function recognizeImage(inference: Classifier, bytes: Buffer): Promise<Recognition> {
+  const start = performance.now();
+  const decoded = await decodeImage(bytes);
+  const first = normalizeInk(decoded);
+  const marked = markUp(first);
+  const done = (r: Omit<Recognition, 'model' | 'ms'>): Recognition => ({ ...r, model: inference.manifest.version, ms: round(performance.now() - start, 3) });
+  if (!first.fillsFrame) {
+    const read = (await readColumn(inference, marked, decoded)) ?? (await readExpression(inference, marked, decoded)) ?? (await readNumber(inference, marked, decoded));
+    return done(read);
+  }
+  // A frame-filling image is a crop of one digit: it has no operators and no column. Its paper's
+  // side is hard to tell from the pixels alone (a bold digit is most of a small scan), so the
+  // model reads the whole image both ways and the polarity in which it sees the surer digit wins;
+  // that reading is also the whole image's as a candidate. The candidates of the polarity the
+  // pixels suggest are read in the same batch, and those of the other one only if it wins.
+  let seg = segment(marked);
+  let outputs: Float32Array[];
+  const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
+  const [p, q, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), fitWhole(other.ink, other.width, other.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
+  const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
+  if (surest(q) > surest(p)) {
+    seg = segment(markUp(other));
+    outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs, q);
+  } else {
+    let k = 0;
+    outputs = seg.inputs.map((input) => (input ? rest[k++] : p));
+  }
+  return done(readSegmented(seg, outputs, decoded));
 }

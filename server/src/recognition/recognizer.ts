@@ -1,6 +1,6 @@
 /** Ink -> Recognition: candidate digits rasterized and classified in one batch, the best reading chosen. */
 import { LRUCache } from 'lru-cache';
-import { columns, isRuleStroke } from '../../../common/column-sums.js';
+import { columnPage, columns, isRuleStroke } from '../../../common/column-sums.js';
 import { groupByPlace } from '../../../common/grouping.js';
 import type { GroupResult } from '../../../common/protocol.js';
 import type { InkOptions } from '../../../common/ink-reading.js';
@@ -76,16 +76,5 @@ export async function recognizePage(inference: Classifier, strokes: readonly Str
   );
   const found = columns(read, (id) => strokes[Number(id)]);
   if (found.length === 0) return whole();
-  const lines = read.filter((g) => g.result.text !== '');
-  const text = lines.map((g) => g.result.text).join('\n');
-  const confidence = lines.reduce((p, g) => p * (g.result.alternatives?.[0]?.confidence ?? 1), 1);
-  return {
-    text,
-    digits: lines.flatMap((g) => g.result.digits),
-    rejected: read.flatMap((g) => g.result.rejected),
-    alternatives: [{ text, confidence: round(confidence) }],
-    math: [...read.flatMap((g) => g.result.math ?? []), ...found.map((c) => c.sum)],
-    model: inference.manifest.version,
-    ms: round(performance.now() - start, 3),
-  };
+  return { ...columnPage(read, found), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

@@ -166,3 +166,26 @@ describe('recognizeImage reads expressions', () => {
     expect(dash.text).toBe('');
   });
 });
+
+describe('recognizeImage adds up a column', () => {
+  const model = modelFixture();
+  const picture: Picture = { scale: 0.6, penWidth: 12, margin: 40, color: '#111' };
+  const at = (y: number) => ({ x: 100, y, size: 100, slant: 0.05 });
+  const rule = (y: number): [number, number, number][] => Array.from({ length: 12 }, (_, i) => [60 + i * 25, y + (i % 3), i * 8]);
+
+  it('reads each row as a number, its decimal point included, and puts the sum under the rule', async () => {
+    const strokes = [...numberStrokes('12', at(40)), ...numberStrokes('30', at(180)), ...expressionStrokes('2.5', at(320)), rule(450)];
+    const r = await recognizeImage(model(), await inkPng(strokes, picture));
+    expect(r.text).toBe('12\n30\n2.5');
+    expect(r.math).toEqual([expect.objectContaining({ kind: 'sum', expression: '12+30+2.5', value: 44.5 })]);
+    const [sum] = r.math!;
+    expect(sum.answer.y).toBeGreaterThan(sum.box.y + sum.box.height - 1);
+  });
+
+  it('without a rule, or with one row only, the image is one line as before', async () => {
+    const noRule = await recognizeImage(model(), await inkPng([...numberStrokes('12', at(40)), ...numberStrokes('30', at(180))], picture));
+    expect(noRule.math).toEqual([]);
+    const oneRow = await recognizeImage(model(), await inkPng([...numberStrokes('12', at(40)), rule(170)], picture));
+    expect(oneRow.math).toEqual([]);
+  });
+});
