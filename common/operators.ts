@@ -174,6 +174,9 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
    * sit on the line. A "/" must stand apart: touching a bar at its top, it is the stem of a 7.
    */
   const take = (symbol: OperatorSymbol, parts: Shape[], { low = false, apart = false } = {}): boolean => {
+    // A parenthesis written tight leans its back on what comes before "(" or after ")": only what
+    // it encloses (a 0 of two bows has its other half there) holds it as part of a digit.
+    const behind = (s: Shape) => (symbol === '(' ? cx(s.box) < parts[0].box.minX : symbol === ')' ? cx(s.box) > parts[0].box.maxX : false);
     if (parts.some((p) => used.has(p))) return false;
     const box = union(parts.map((p) => p.box));
     const y = cy(box);
@@ -185,7 +188,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     for (const p of parts) {
       let tipsTouching = 0;
       for (const s of shapes) {
-        if (parts.includes(s) || !meets(p, s)) continue;
+        if (parts.includes(s) || !meets(p, s) || behind(s)) continue;
         if (apart || clings(p, s)) return false;
         tipsTouching++;
       }

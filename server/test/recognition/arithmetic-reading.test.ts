@@ -77,6 +77,17 @@ describe('written tight', () => {
     expect(r.math?.[0]?.value).toBe(1);
   });
 
+  it('a parenthesis whose back touches the operator before it is still a parenthesis', async () => {
+    // The bar of the "+" ends at x = 334, 4 units short of the "("'s back.
+    const paren = Array.from({ length: 15 }, (_, i): [number, number, number] => {
+      const a = Math.PI * (0.5 + i / 14);
+      return [378 + 40 * Math.cos(a), 275 - 70 * Math.sin(a), i * 8];
+    });
+    const r = await read([...expressionStrokes('2+'), paren, ...expressionStrokes('3+4)=', { x: 398, y: 200, size: 150, slant: 0.05 })]);
+    expect(r.text).toBe('2+(3+4)=');
+    expect(r.math?.[0]?.value).toBe(9);
+  });
+
   it('the bars of an F, one at the top of its stem, are no "="', async () => {
     const segment = (x0: number, y0: number, x1: number, y1: number) => Array.from({ length: 9 }, (_, i): [number, number, number] => [x0 + ((x1 - x0) * i) / 8, y0 + ((y1 - y0) * i) / 8, i * 8]);
     const f = [segment(300, 200, 300, 350), segment(300, 200, 380, 200), segment(300, 275, 365, 275)];
