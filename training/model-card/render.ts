@@ -524,14 +524,17 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
         'stroke; `=` two of about one length, one over the other; `+` a flat and an upright stroke crossing near their middles; `×` two diagonals ' +
         'crossing; `÷` a dash between two dots; `:` two dots, one over the other; `/` a line leaning 35-70 degrees, or one as steep as slanted ' +
         'writing that is longer than the digits; `(` and `)` a tall stroke bowing evenly; `.` a dot low on the line between two digits. Each must sit ' +
-        'on the line of the digits around it and touch no other ink except a neighbour at one tip (so the crossbar of a 7, the base of a 1 and the ' +
-        'bar of a 5 stay parts of their digits). Nothing was learnt from data: the thresholds were set by hand, first on the test fixtures ' +
+        'on the line of the digits around it and touch no other ink except a neighbour at one tip, or, for a parenthesis, what it leans its back ' +
+        'on (so the crossbar of a 7, the base of a 1 and the bar of a 5 stay parts of their digits: a bar\'s tip on the end of a stroke at the top ' +
+        'of the digits is such a joint, lower down a tight neighbour\'s). Nothing was learnt from data: the thresholds were set by hand, first on the test fixtures ' +
         '(test-support/expression-strokes.ts), then adjusted while looking at the failures of the arithmetic sets above (Hershey fonts and ' +
         'synthesized strokes, server/bench/heldout/math.ts), so those rows are optimistic; docs/benchmarks.md also reports a second draw of the ' +
-        'same generators with other seeds, never looked at while tuning. A rule under a column of numbers is a flat straight stroke of its own (common/grouping.ts, ' +
-        'common/column-sums.ts). Values are exact decimals (common/arithmetic.ts). In uploaded images the operators are found the same way among ' +
+        'same generators with other seeds, never looked at while tuning. A rule under a column of numbers is a flat stroke of its own that strays ' +
+        'at most a tenth of its length from its chord; the rows over it are numbers of their own even where they touch (common/grouping.ts splits ' +
+        'strokes written together into lines; common/column-sums.ts adds them up). Values are exact decimals (common/arithmetic.ts). In uploaded images the operators are found the same way among ' +
         'the image\'s marks, by the shape of their pixels (server/src/recognition/image-operators.ts); an operator that touches a digit in an ' +
-        'image is one mark with it and is not found, and column sums are read from ink only.',
+        'image is one mark with it and is not found. An image with a rule under two numbers or more is read row by row, each row a number with ' +
+        'its decimal point, and added up as ink is (server/src/recognition/image.ts).',
       '',
     );
   }
