@@ -432,7 +432,8 @@ async function readColumn(inference: Classifier, marked: Marked, decoded: { inpu
       return { id: g.strokeIds[0], box, strokeIds: g.strokeIds, result: { ...line, model: '', ms: 0 } };
     }),
   );
-  // A rule is drawn from its left end to its right end, along its middle.
+  // common/column-sums.ts tells rules by their strokes: a rule's is drawn from its left end to its
+  // right end along its middle; any other mark's stands upright (never a rule).
   const pointsOf = (id: string) => {
     const m = marks[Number(id)];
     const y = ((m.minY + m.maxY + 1) / 2) * sy;
