@@ -128,8 +128,23 @@ export function columns(groups: readonly GroupResult[], pointsOf: (strokeId: str
 }
 
 /**
- * A page read number by number (POST /api/recognize, ink or image) that holds these columns: its
- * numbers top to bottom, one per line of `text`, with every number's value and the columns' sums.
+ * Whether a page's numbers (`boxes`, some of them `rules`) hold a column: a rule with two of them
+ * over it, one wholly above the other. Such a page is read number by number (see columnPage); any
+ * other is one line.
+ */
+export function holdsColumn(boxes: readonly { box: Rect; rule: boolean }[]): boolean {
+  const numbers = boxes.filter((b) => !b.rule).map((b) => b.box);
+  return boxes.some(({ box: r, rule }) => {
+    if (!rule) return false;
+    const over = numbers.filter((b) => b.y + b.height <= r.y + 0.25 * b.height);
+    return over.some((a) => over.some((b) => b.y >= a.y + a.height));
+  });
+}
+
+/**
+ * A page read number by number (POST /api/recognize, ink or image) that holds a column: its
+ * numbers top to bottom, one per line of `text`, with every number's value and the sums of the
+ * columns found (none where a sum is withheld).
  */
 export function columnPage(read: readonly GroupResult[], found: readonly Column[]): Omit<Recognition, 'model' | 'ms'> {
   const lines = read.filter((g) => g.result.text !== '');

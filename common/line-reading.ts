@@ -8,14 +8,13 @@
 import { evaluate, MIN_MATH_CONFIDENCE } from './arithmetic.js';
 import { lineHeight, readInk, type InkOptions, type ScoreInk } from './ink-reading.js';
 import { findOperators, type FoundOperator } from './operators.js';
-import { strokesBounds, type Box, type Stroke } from './preprocess.js';
+import { strokesBounds, toRect, type Box, type Stroke } from './preprocess.js';
 import { MAX_ALTERNATIVES, round, type Alternative, type Decision } from './reading.js';
 import type { MathItem } from './recognition.js';
 
 export type LineDecision = Decision & { math: MathItem[] };
 
 const cx = (b: Box) => (b.minX + b.maxX) / 2;
-const toBox = (b: Box) => ({ x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY });
 
 /** A number's reading with decimal points put between the digits they stand between. */
 function withPoints(decision: Decision, points: readonly LineOperator[]): { decision: Decision; unused: LineOperator[] } {
@@ -94,7 +93,7 @@ export function joinLine(read: readonly (Decision | null)[], points: readonly (r
     if (number) {
       const { decision: dotted, unused } = withPoints(number, points[k]);
       decision.digits.push(...dotted.digits);
-      decision.rejected.push(...dotted.rejected, ...unused.map((p) => ({ box: toBox(p.box), notDigitProbability: 1 })));
+      decision.rejected.push(...dotted.rejected, ...unused.map((p) => ({ box: toRect(p.box), notDigitProbability: 1 })));
       parts.push(dotted.alternatives?.length ? dotted.alternatives : [{ text: dotted.text, confidence: 1 }]);
     }
     if (k < splitters.length) parts.push([{ text: splitters[k].symbol, confidence: 1 }]);
@@ -113,7 +112,7 @@ function evaluated(decision: Decision, splitters: readonly LineOperator[], H: nu
   if (!equals || at < 0 || confidence < MIN_MATH_CONFIDENCE) return [];
   const value = evaluate(decision.text.slice(0, at));
   if (!value) return [];
-  const left = [...decision.digits.map((d) => d.box), ...splitters.map((o) => toBox(o.box))].filter((b) => b.x + b.width / 2 <= cx(equals.box));
+  const left = [...decision.digits.map((d) => d.box), ...splitters.map((o) => toRect(o.box))].filter((b) => b.x + b.width / 2 <= cx(equals.box));
   const box = {
     x: Math.min(...left.map((b) => b.x)),
     y: Math.min(...left.map((b) => b.y)),

@@ -19,6 +19,9 @@ export interface Box {
   maxY: number;
 }
 
+/** A box as the wire gives it: its top-left corner and its size. */
+export const toRect = (b: Box) => ({ x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY });
+
 /** Stroke width in 28x28 space: MNIST strokes are about 2-3 px thick inside the 20 px box. */
 export const PEN_WIDTH = 2.3;
 

@@ -14,7 +14,7 @@
  * lattices; this module decides for both, and for the browser's on-device path.
  */
 import { NOT_A_DIGIT } from './model-contract.js';
-import type { Box } from './preprocess.js';
+import { toRect, type Box } from './preprocess.js';
 import type { DigitResult, Recognition } from './recognition.js';
 
 /** Rounds to `places` decimals: results go over the wire and into snapshots, not raw float noise. */
@@ -81,7 +81,6 @@ export function topDigits(p: ArrayLike<number>, count: number): number[] {
     .slice(0, count);
 }
 
-const toBox = (b: Box) => ({ x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY });
 
 /**
  * The best reading of a lattice with `nodes` nodes (0..nodes-1), given each candidate's model output
@@ -169,11 +168,11 @@ function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike
     const c = candidates[candidate];
     const p = outputs[candidate];
     if (label === NOT_A_DIGIT || !p) {
-      rejected.push({ box: toBox(c.box), notDigitProbability: p && !c.mark ? round(p[NOT_A_DIGIT], 6) : 1 });
+      rejected.push({ box: toRect(c.box), notDigitProbability: p && !c.mark ? round(p[NOT_A_DIGIT], 6) : 1 });
       continue;
     }
     const probabilities = Array.from({ length: 10 }, (_, k) => round(p[k], 6));
-    digits.push({ digit: label, confidence: probabilities[label], probabilities, box: toBox(c.box) });
+    digits.push({ digit: label, confidence: probabilities[label], probabilities, box: toRect(c.box) });
   }
   return { text: digits.map((d) => d.digit).join(''), digits, rejected, alternatives };
 }

@@ -8,7 +8,7 @@
  */
 import { columnSums } from '../../../common/column-sums.js';
 import { groupByPlace, type PlacedStroke } from '../../../common/grouping.js';
-import type { Box, Stroke } from '../../../common/preprocess.js';
+import { toRect, type Box, type Stroke } from '../../../common/preprocess.js';
 import type { GroupResult } from '../../../common/protocol.js';
 import type { MathItem, Recognition } from '../../../common/recognition.js';
 
@@ -47,7 +47,7 @@ export async function recognizeBoard(
     const key = [...g.strokeIds].sort().join(' ');
     const result = cache.get(key) ?? (await recognize(g.strokeIds.map((id) => byId.get(id) ?? [])));
     next.set(key, result);
-    const box = { x: g.box.minX, y: g.box.minY, width: g.box.maxX - g.box.minX, height: g.box.maxY - g.box.minY };
+    const box = toRect(g.box);
     groups.push({ id: g.strokeIds[0], box, strokeIds: g.strokeIds, result });
   }
   let latest: GroupResult | undefined;

@@ -8,7 +8,7 @@
  * No timers and no I/O: the recognizer, the "soon" scheduler and the output are injected.
  */
 import { PlaceGroups, type StrokeGroup } from '../../../common/grouping.js';
-import type { Box } from '../../../common/preprocess.js';
+import { toRect, type Box } from '../../../common/preprocess.js';
 import { ErrorCode, type GroupResult, type ServerMessage } from '../../../common/protocol.js';
 import type { MathItem, Recognition } from '../../../common/recognition.js';
 import { applyDelta } from '../../../common/result-delta.js';
@@ -174,9 +174,7 @@ export class RecognitionSchedule {
       .then((result) => {
         // Changed meanwhile: a recognition of its new strokes is under way.
         if (this.closed || !this.isCurrent(group)) return;
-        const { minX, minY, maxX, maxY } = group.box;
-        const box = { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
-        this.broadcastResult(result, this.corrections.decorate({ id: group.strokeIds[0], box, strokeIds: group.strokeIds, result }, group));
+        this.broadcastResult(result, this.corrections.decorate({ id: group.strokeIds[0], box: toRect(group.box), strokeIds: group.strokeIds, result }, group));
       })
       .catch((err: Error) => {
         this.deps.warn(err, 'recognition failed');

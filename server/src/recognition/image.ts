@@ -11,10 +11,10 @@
  */
 import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
 import { NOT_A_DIGIT } from '../../../common/model-contract.js';
-import { fitWhole, type Box } from '../../../common/preprocess.js';
+import { fitWhole, toRect, type Box } from '../../../common/preprocess.js';
 import { joinLine, type LineDecision, type LineOperator } from '../../../common/line-reading.js';
-import { columnPage, columns } from '../../../common/column-sums.js';
-import { groupByPlace, type StrokeGroup } from '../../../common/grouping.js';
+import { columnPage, columns, holdsColumn } from '../../../common/column-sums.js';
+import { groupByPlace } from '../../../common/grouping.js';
 import type { GroupResult } from '../../../common/protocol.js';
 import type { Recognition } from '../../../common/recognition.js';
 import type { Classifier } from './classifier.js';
@@ -403,7 +403,8 @@ const RULE_FLAT = 0.2;
  * A column of numbers with a rule under it (issue 20), read as a board reads one: the marks
  * grouped into numbers by place (common/grouping.ts, rows of the column kept apart), each number
  * read as a line of its own (with its decimal point), and the column added up by
- * common/column-sums.ts. Null when the image holds no such column: it is then read as one line.
+ * common/column-sums.ts (a sum withheld, the numbers are still answered row by row). Null when
+ * the image holds no column: it is then read as one line.
  */
 async function readColumn(inference: Classifier, marked: Marked, decoded: { inputWidth: number; inputHeight: number }): Promise<Omit<Recognition, 'model' | 'ms'> | null> {
   const marks = marked.kept.marks;
@@ -413,15 +414,12 @@ async function readColumn(inference: Classifier, marked: Marked, decoded: { inpu
   const groups = groupByPlace(marks.map((m, i) => ({ id: String(i), points: [], box: { minX: m.minX, minY: m.minY, maxX: m.maxX + 1, maxY: m.maxY + 1 } })));
   if (groups.length < 3) return null;
   const isRule = (ids: readonly string[]) => ids.length === 1 && flat(marks[Number(ids[0])]);
-  // Read row by row only when two numbers or more stand over a rule.
-  const over = (rule: StrokeGroup) => groups.filter((g) => !isRule(g.strokeIds) && g.box.maxY <= rule.box.minY + 0.25 * (g.box.maxY - g.box.minY)).length;
-  if (!groups.some((g) => isRule(g.strokeIds) && over(g) >= 2)) return null;
+  if (!holdsColumn(groups.map((g) => ({ box: toRect(g.box), rule: isRule(g.strokeIds) })))) return null;
   const sx = decoded.inputWidth / marked.ink.width, sy = decoded.inputHeight / marked.ink.height;
   const read: GroupResult[] = await Promise.all(
     groups.map(async (g) => {
       const own = g.strokeIds.map((id) => marks[Number(id)]).sort((a, b) => a.minX + a.maxX - (b.minX + b.maxX));
-      const b = inputBox({ minX: g.box.minX, minY: g.box.minY, maxX: g.box.maxX - 1, maxY: g.box.maxY - 1 }, sx, sy);
-      const box = { x: b.minX, y: b.minY, width: b.maxX - b.minX, height: b.maxY - b.minY };
+      const box = toRect(inputBox({ minX: g.box.minX, minY: g.box.minY, maxX: g.box.maxX - 1, maxY: g.box.maxY - 1 }, sx, sy));
       const empty = { text: '', digits: [], rejected: [], alternatives: [], math: [] };
       if (isRule(g.strokeIds)) return { id: g.strokeIds[0], box, strokeIds: g.strokeIds, result: { ...empty, model: '', ms: 0 } };
       // The number's own marks, and the ink about them (specks near a decimal point).
@@ -439,8 +437,7 @@ async function readColumn(inference: Classifier, marked: Marked, decoded: { inpu
     const y = ((m.minY + m.maxY + 1) / 2) * sy;
     return isRule([id]) ? [[m.minX * sx, y], [(m.maxX + 1) * sx, y]] : [[0, 0], [0, 1]];
   };
-  const found = columns(read, pointsOf);
-  return found.length > 0 ? columnPage(read, found) : null;
+  return columnPage(read, columns(read, pointsOf));
 }
 
 /**

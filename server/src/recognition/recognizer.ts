@@ -1,11 +1,11 @@
 /** Ink -> Recognition: candidate digits rasterized and classified in one batch, the best reading chosen. */
 import { LRUCache } from 'lru-cache';
-import { columnPage, columns, isRuleStroke } from '../../../common/column-sums.js';
+import { columnPage, columns, holdsColumn, isRuleStroke } from '../../../common/column-sums.js';
 import { groupByPlace } from '../../../common/grouping.js';
 import type { GroupResult } from '../../../common/protocol.js';
 import type { InkOptions } from '../../../common/ink-reading.js';
 import { readLine } from '../../../common/line-reading.js';
-import type { Stroke } from '../../../common/preprocess.js';
+import { toRect, type Stroke } from '../../../common/preprocess.js';
 import type { Recognition } from '../../../common/recognition.js';
 import { round } from '../../../common/reading.js';
 import type { Classifier } from './classifier.js';
@@ -59,22 +59,22 @@ export async function recognizeStrokes(inference: Classifier, strokes: readonly 
 /**
  * Reads a page of ink sent at once (POST /api/recognize): one line, as a board reads one number,
  * unless it holds a column of numbers with a rule under it. Then each number is read on its own
- * and the page answers the numbers top to bottom, one per line of `text`, with the sums in `math`.
+ * and the page answers the numbers top to bottom, one per line of `text`, with the sums in `math`
+ * (none where a sum is withheld).
  */
 export async function recognizePage(inference: Classifier, strokes: readonly Stroke[], options: RecognizeOptions): Promise<Recognition> {
   const start = performance.now();
   const groups = groupByPlace(strokes.map((points, i) => ({ id: String(i), points })));
   const whole = () => recognizeStrokes(inference, strokes, options);
-  if (groups.length < 3 || !groups.some((g) => g.strokeIds.length === 1 && isRuleStroke(strokes[Number(g.strokeIds[0])]))) return whole();
+  const isRule = (ids: readonly string[]) => ids.length === 1 && isRuleStroke(strokes[Number(ids[0])]);
+  if (!holdsColumn(groups.map((g) => ({ box: toRect(g.box), rule: isRule(g.strokeIds) })))) return whole();
   const read: GroupResult[] = await Promise.all(
     groups.map(async (g) => ({
       id: g.strokeIds[0],
-      box: { x: g.box.minX, y: g.box.minY, width: g.box.maxX - g.box.minX, height: g.box.maxY - g.box.minY },
+      box: toRect(g.box),
       strokeIds: g.strokeIds,
       result: await recognizeStrokes(inference, g.strokeIds.map((id) => strokes[Number(id)]), options),
     })),
   );
-  const found = columns(read, (id) => strokes[Number(id)]);
-  if (found.length === 0) return whole();
-  return { ...columnPage(read, found), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
+  return { ...columnPage(read, columns(read, (id) => strokes[Number(id)])), model: inference.manifest.version, ms: round(performance.now() - start, 3) };
 }

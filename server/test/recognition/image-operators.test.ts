@@ -182,6 +182,12 @@ describe('recognizeImage adds up a column', () => {
     expect(sum.answer.y).toBeGreaterThan(sum.box.y + sum.box.height - 1);
   });
 
+  it('numbers over a rule too far under them to be theirs: the numbers one per line, no sum', async () => {
+    const r = await recognizeImage(model(), await inkPng([...numberStrokes('12', at(40)), ...numberStrokes('30', at(180)), rule(700)], picture));
+    expect(r.text).toBe('12\n30');
+    expect(r.math).toEqual([]);
+  });
+
   it('without a rule, or with one row only, the image is one line as before', async () => {
     const noRule = await recognizeImage(model(), await inkPng([...numberStrokes('12', at(40)), ...numberStrokes('30', at(180))], picture));
     expect(noRule.math).toEqual([]);

@@ -30,6 +30,16 @@ describe('POST /api/recognize: arithmetic', () => {
     expect(body.math).toEqual([expect.objectContaining({ expression: '12+30+7', value: 49, kind: 'sum' })]);
   });
 
+  it('answers numbers written one over another above a rule one per line, with no sum where none is shown', async () => {
+    const v = { x: 300, size: 120, slant: 0.05 };
+    const strokes = [...numberStrokes('12', { ...v, y: 100 }), ...numberStrokes('30', { ...v, y: 260 })];
+    // The rule is too far under the numbers to be theirs.
+    strokes.push(Array.from({ length: 20 }, (_, i): [number, number, number] => [260 + i * 12, 800 + i * 0.2, i * 8]));
+    const body = (await recognize({ strokes, width: 1600, height: 1000 })).json();
+    expect(body.text).toBe('12\n30');
+    expect(body.math).toEqual([]);
+  });
+
   it('digits alone answer as before, with nothing evaluated', async () => {
     const body = (await recognize({ strokes: numberStrokes('2026'), width: 1600, height: 1000 })).json();
     expect(body.text).toBe('2026');

@@ -26,8 +26,9 @@ const recognizeRoute: FastifyPluginAsyncTypebox<RecognizeRouteOptions> = async (
           'application/json: strokes in canvas pixels. image/png, image/jpeg, image/webp (raw body) or multipart/form-data ' +
           '(field `image`): a photo or scan. Answers the number read left to right, with per-digit probabilities and boxes. ' +
           'Ink and images may also hold arithmetic: `text` then has its operators ("12+30="), and `math` lists what was evaluated: an ' +
-          'expression written up to its "=", or (ink only) a column of numbers with a rule drawn under it (then `text` has the numbers ' +
-          'top to bottom, one per line). `math` is [] when nothing was evaluated; digits alone answer as before.',
+          'expression written up to its "=", or a column of numbers with a rule drawn under it (then `text` has the numbers top to ' +
+          'bottom, one per line, and `math` their sum unless it cannot be read with confidence). `math` is [] when nothing was ' +
+          'evaluated; digits alone answer as before.',
         tags: ['recognition'],
         // Only JSON is validated against the ink schema; image bodies are checked by recognizeUpload.
         body: { content: { 'application/json': { schema: RecognizeRequestSchema } } },
