@@ -97,14 +97,15 @@ function unionFind(n: number): { find: (i: number) => number; join: (i: number, 
 
 /**
  * Clusters: strokes whose boxes touch, transitively (the strokes of one digit, or of digits written
- * touching). A cluster's height is what its strokes measure gaps by. Returns each item's cluster box.
+ * touching). A cluster's height is what its strokes measure gaps by. Returns each item's cluster box
+ * (one object per cluster), `order` being the items' indices by the left of their boxes.
  */
-function clusterBoxes(items: readonly Boxed[], byX: readonly number[]): Box[] {
+function clusterBoxes(items: readonly Boxed[], order: readonly number[]): Box[] {
   const { find, join } = unionFind(items.length);
-  for (let ii = 0; ii < byX.length; ii++) {
-    const i = byX[ii];
-    for (let jj = ii + 1; jj < byX.length; jj++) {
-      const j = byX[jj];
+  for (let ii = 0; ii < order.length; ii++) {
+    const i = order[ii];
+    for (let jj = ii + 1; jj < order.length; jj++) {
+      const j = order[jj];
       if (items[j].box.minX > items[i].box.maxX) break;
       if (touch(items[i].box, items[j].box)) join(i, j);
     }
@@ -121,19 +122,24 @@ function clusterBoxes(items: readonly Boxed[], byX: readonly number[]): Box[] {
 /** Strokes as a group: their ids in the order given, and their bounds. */
 const asGroup = (members: readonly Boxed[]): StrokeGroup => ({ strokeIds: members.map((m) => m.id), box: members.map((m) => m.box).reduce(union) });
 
-/** The strokes written together, each set in input order (sets in no particular order). */
-function connect(items: readonly Boxed[]): Boxed[][] {
-  const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
-  const heights = clusterBoxes(items, byX).map(height);
+const byX = (items: readonly Boxed[]) => items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
+
+/**
+ * The strokes written together, each set in input order (sets in no particular order);
+ * `clusters[i]` is the box of items[i]'s cluster.
+ */
+function connect(items: readonly Boxed[], clusters: readonly Box[]): Boxed[][] {
+  const order = byX(items);
+  const heights = clusters.map(height);
   const { find, join } = unionFind(items.length);
   // Sweep along x: two strokes can only join if their x gap is within GAP_X times the taller
   // cluster's height, so with boxes sorted by minX the inner loop stops early. A board with
   // thousands of strokes spread out stays far from n^2.
   const tallest = Math.max(1, ...heights);
-  for (let ii = 0; ii < byX.length; ii++) {
-    const i = byX[ii];
-    for (let jj = ii + 1; jj < byX.length; jj++) {
-      const j = byX[jj];
+  for (let ii = 0; ii < order.length; ii++) {
+    const i = order[ii];
+    for (let jj = ii + 1; jj < order.length; jj++) {
+      const j = order[jj];
       // items[j] and every later box start too far right of items[i] to join it.
       if (items[j].box.minX - items[i].box.maxX > GAP_X * tallest) break;
       if (near(items[i].box, heights[i], items[j].box, heights[j])) join(i, j);
@@ -170,17 +176,17 @@ const overlapY = (a: Box, b: Box) => Math.min(a.maxY, b.maxY) - Math.max(a.minY,
  * stacked); every other cluster (a bar, a dot, a flag, the bars of an "=") goes with the line
  * nearest its centre.
  */
-function lines(members: readonly Boxed[]): Boxed[][] {
-  const byX = members.map((_, i) => i).sort((a, b) => members[a].box.minX - members[b].box.minX);
-  const clusterOf = clusterBoxes(members, byX);
-  const clusters = [...new Set(clusterOf)];
+function lines(members: readonly Boxed[], clusterOf: (member: Boxed) => Box): Boxed[][] {
+  const clusters = [...new Set(members.map(clusterOf))];
   const tallest = Math.max(...clusters.map(height));
   const bodies = clusters.filter((b) => height(b) >= BODY * tallest).sort((a, b) => a.minX - b.minX);
   if (bodies.length < 2) return [[...members]];
   const { find, join } = unionFind(bodies.length);
+  // Sweep along x, as connect does: a line of many digits joins through its neighbours.
   for (let i = 0; i < bodies.length; i++) {
     for (let j = i + 1; j < bodies.length; j++) {
       const [a, b] = [bodies[i], bodies[j]];
+      if (b.minX - a.maxX > GAP_X * tallest) break;
       const [ha, hb] = [height(a), height(b)];
       const sideBySide = overlapY(a, b) >= SAME_LINE * Math.min(ha, hb);
       // Squat parts one over the other without the gap between rows: the bowls of a 3 written apart.
@@ -202,8 +208,8 @@ function lines(members: readonly Boxed[]): Boxed[][] {
     return best;
   };
   const byLine = new Map<number, Boxed[]>();
-  members.forEach((m, i) => {
-    const c = clusterOf[i];
+  members.forEach((m) => {
+    const c = clusterOf(m);
     const line = lineOfBody.get(c) ?? nearestLine(c);
     const set = byLine.get(line);
     if (set) set.push(m);
@@ -213,9 +219,12 @@ function lines(members: readonly Boxed[]): Boxed[][] {
 }
 
 export function groupByPlace(strokes: readonly PlacedStroke[]): StrokeGroup[] {
+  const items = boxed(strokes);
+  const clusters = clusterBoxes(items, byX(items));
+  const clusterOf = new Map(items.map((item, i) => [item, clusters[i]]));
   // Reading order: top to bottom by rows, then left to right.
-  return connect(boxed(strokes))
-    .flatMap(lines)
+  return connect(items, clusters)
+    .flatMap((set) => lines(set, (m) => clusterOf.get(m)!))
     .map(asGroup)
     .sort((a, b) => (Math.abs(a.box.minY - b.box.minY) > (a.box.maxY - a.box.minY) / 2 ? a.box.minY - b.box.minY : a.box.minX - b.box.minX));
 }
@@ -252,7 +261,7 @@ export class PlaceGroups {
     const items = boxed(strokes);
     for (const { id, box } of items) this.placed.set(id, { box, order: this.added++ });
     this.cluster(items);
-    this.replace([], connect(items).map(asGroup));
+    this.replace([], connect(items, this.clustersOf(items)).map(asGroup));
   }
 
   /** The current groups, in no particular order. */
@@ -309,7 +318,7 @@ export class PlaceGroups {
     this.clusterOf.delete(strokeId);
     const rest = set.strokeIds.filter((id) => id !== strokeId).map((id) => ({ id, box: this.placed.get(id)!.box }));
     this.cluster(rest);
-    return this.replace([set], connect(rest).map(asGroup));
+    return this.replace([set], connect(rest, this.clustersOf(rest)).map(asGroup));
   }
 
   /** The tallest cluster's height: a bound on how far any stroke reaches. */
@@ -319,10 +328,14 @@ export class PlaceGroups {
     return h;
   }
 
+  /** The boxes of these strokes' clusters. */
+  private clustersOf(items: readonly Boxed[]): Box[] {
+    return items.map((it) => this.clusterOf.get(it.id)!.box);
+  }
+
   /** Sets the clusters of these strokes (all the strokes of the clusters concerned). */
   private cluster(items: readonly Boxed[]): void {
-    const byX = items.map((_, i) => i).sort((a, b) => items[a].box.minX - items[b].box.minX);
-    const boxes = clusterBoxes(items, byX);
+    const boxes = clusterBoxes(items, byX(items));
     const clusters = new Map<Box, { ids: string[]; box: Box }>();
     items.forEach((it, i) => {
       let c = clusters.get(boxes[i]);
@@ -346,7 +359,8 @@ export class PlaceGroups {
     const current = added.flatMap((s) => {
       this.sets.set(s.strokeIds[0], s);
       for (const id of s.strokeIds) this.setOfStroke.set(id, s);
-      return lines(s.strokeIds.map((id) => ({ id, box: this.placed.get(id)!.box }))).map((members) => this.keepLine(members, before));
+      const members = s.strokeIds.map((id) => ({ id, box: this.placed.get(id)!.box }));
+      return lines(members, (m) => this.clusterOf.get(m.id)!.box).map((line) => this.keepLine(line, before));
     });
     for (const g of before) if (!current.includes(g) && this.groups.get(g.strokeIds[0]) === g) this.groups.delete(g.strokeIds[0]);
     return current;
