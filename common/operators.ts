@@ -184,7 +184,10 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     const onLine = low ? y >= top + 0.6 * band && y <= bottom + 0.35 * band : y >= top + 0.15 * band && y <= bottom - 0.1 * band;
     if (!onLine) return false;
     // Written tight, a stroke's tip may touch a neighbour (both bars of an "=" the digit before it);
-    // a stroke touching ink at both of its tips (the bar of an H) is a letter's joint.
+    // a stroke touching ink at both of its tips (the bar of an H) is a letter's joint. Two diagonals
+    // crossing at their middles are no letter's joint: a "×" written tight touches the digits on
+    // both sides.
+    const tipsAllowed = symbol === '×' ? 2 : 1;
     for (const p of parts) {
       let tipsTouching = 0;
       for (const s of shapes) {
@@ -192,7 +195,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
         if (apart || clings(p, s)) return false;
         tipsTouching++;
       }
-      if (tipsTouching > 1) return false;
+      if (tipsTouching > tipsAllowed) return false;
     }
     // Not written above or below another mark, like the bar of a 5 over its body.
     const width = Math.max(box.maxX - box.minX, 1);

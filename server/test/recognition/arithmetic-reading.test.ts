@@ -88,6 +88,12 @@ describe('written tight', () => {
     expect(r.math?.[0]?.value).toBe(9);
   });
 
+  it('a "×" written tight, touching the digits on both sides, is still a "×"', async () => {
+    const r = await read(expressionStrokes('7×6=', undefined, -0.2));
+    expect(r.text).toBe('7×6=');
+    expect(r.math?.[0]?.value).toBe(42);
+  });
+
   it('the bars of an F, one at the top of its stem, are no "="', async () => {
     const segment = (x0: number, y0: number, x1: number, y1: number) => Array.from({ length: 9 }, (_, i): [number, number, number] => [x0 + ((x1 - x0) * i) / 8, y0 + ((y1 - y0) * i) / 8, i * 8]);
     const f = [segment(300, 200, 300, 350), segment(300, 200, 380, 200), segment(300, 275, 365, 275)];
