@@ -135,6 +135,9 @@ describe('rooms: recognition', () => {
       finishSome();
       if (rand() < 0.5) await settle(); // otherwise the next change lands in the same turn
     }
+    // The walk may have ended with a clear: a last stroke leaves something to compare.
+    const [lx, ly] = spots[0];
+    writers[0].draw('s160', [[lx, ly, 160], [lx + 10, ly + 60, 160]]);
     for (;;) {
       await settle();
       if (held.calls.length === 0) break;
