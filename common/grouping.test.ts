@@ -142,6 +142,15 @@ describe('groupByPlace: rules and operators', () => {
     expect(groupByPlace([...digit('a', 0), minus, ...digit('b', 150), eqTop, eqBottom])).toHaveLength(1);
   });
 
+  it('an expression written wide is one line: its numbers stand far apart, operators between them', () => {
+    // Digits 60 wide, then a minus 70 to the right, then the next digit 70 further: two digits
+    // two heights apart, joined by the minus between them.
+    const minus = { id: 'minus', points: [[130, 50], [190, 50]] };
+    const eqTop = { id: 'eq1', points: [[390, 40], [450, 40]] };
+    const eqBottom = { id: 'eq2', points: [[390, 65], [450, 65]] };
+    expect(groupByPlace([...digit('a', 0), minus, ...digit('b', 260), eqTop, eqBottom])).toHaveLength(1);
+  });
+
   it('the bar of a 5 or a 7 written apart over its digit stays with it', () => {
     const bar = { id: 'bar', points: [[10, -12], [60, -12]] };
     const body = { id: 'body', points: [[10, 0], [5, 45], [60, 60], [50, 100], [0, 95]] };

@@ -160,6 +160,8 @@ function connect(items: readonly Boxed[], clusters: readonly Box[]): Boxed[][] {
  * several digits written touching, or a part of one at least half its height; not a bar or a dot.
  */
 const BODY = 0.4;
+/** At most this many bodies in a set are split into lines (every pair of them is compared). */
+const MAX_BODIES = 300;
 /** Two bodies are on one line when they share this share of the shorter one's height. */
 const SAME_LINE = 0.5;
 
@@ -179,14 +181,14 @@ const overlapY = (a: Box, b: Box) => Math.min(a.maxY, b.maxY) - Math.max(a.minY,
 function lines(members: readonly Boxed[], clusterOf: (member: Boxed) => Box): Boxed[][] {
   const clusters = [...new Set(members.map(clusterOf))];
   const tallest = Math.max(...clusters.map(height));
-  const bodies = clusters.filter((b) => height(b) >= BODY * tallest).sort((a, b) => a.minX - b.minX);
-  if (bodies.length < 2) return [[...members]];
+  const bodies = clusters.filter((b) => height(b) >= BODY * tallest);
+  // More bodies than a page of numbers holds: ink made to be expensive stays one line.
+  if (bodies.length < 2 || bodies.length > MAX_BODIES) return [[...members]];
   const { find, join } = unionFind(bodies.length);
-  // Sweep along x, as connect does: a line of many digits joins through its neighbours.
+  // Every pair: bodies of one line may stand far apart, with operators between them.
   for (let i = 0; i < bodies.length; i++) {
     for (let j = i + 1; j < bodies.length; j++) {
       const [a, b] = [bodies[i], bodies[j]];
-      if (b.minX - a.maxX > GAP_X * tallest) break;
       const [ha, hb] = [height(a), height(b)];
       const sideBySide = overlapY(a, b) >= SAME_LINE * Math.min(ha, hb);
       // Squat parts one over the other without the gap between rows: the bowls of a 3 written apart.
