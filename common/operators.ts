@@ -41,6 +41,8 @@ const LONG_SLASH = 1.05;
 const JOINT_TOP = 0.2;
 /** Bow (of the stroke's height) from which a parenthesis-shaped stroke is one among sure operators. */
 const SHALLOW_BOW = 0.05;
+/** Points a stroke is resampled to before its bow is measured. */
+const BOW_SAMPLES = 33;
 /**
  * Operators no digit or piece of one looks like: a "/", a "(" or a "." is read as one of its
  * look-alikes' operator only in a line with one of these (ink here, images in image-operators.ts).
@@ -96,7 +98,11 @@ const middling = (t: number) => t >= 0.15 && t <= 0.85;
  * bows as a parenthesis does: evenly, farthest near its middle, a third of the way in from either
  * end still well off the line. A 1 with a flag is off the line only at its flag. 0 otherwise.
  */
-function bow(stroke: Stroke): number {
+function bow(drawn: Stroke): number {
+  if (drawn.length < 2) return 0;
+  // Evenly spaced points, so that how often the pen was sampled does not decide (a fast pen or a
+  // font's outline gives a parenthesis four or five points, none of them a third of the way in).
+  const stroke = resample(drawn, BOW_SAMPLES);
   const [x0, y0] = stroke[0], [x1, y1] = stroke[stroke.length - 1];
   const len = Math.hypot(x1 - x0, y1 - y0) || 1;
   // Signed distance of each point from the chord, positive to the right of it taken downwards.

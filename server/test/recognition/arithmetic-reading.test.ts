@@ -161,6 +161,20 @@ describe('parentheses bowed less than a tenth of their height', () => {
   });
 });
 
+describe('a parenthesis drawn with few points (a fast pen, a font outline)', () => {
+  // Four points on a bow bulging 15% of its height, in the space at character `k` (as above).
+  const sparse = (k: number, side: '(' | ')'): [number, number, number][] => {
+    const x = 100 + k * 0.95 * 150 + 50, bulge = (side === '(' ? -1 : 1) * 0.15 * 150;
+    return Array.from({ length: 4 }, (_, i): [number, number, number] => [x + bulge * Math.sin((Math.PI * i) / 3), 200 + (150 * i) / 3, i * 16]);
+  };
+
+  it('is a parenthesis, however its points fall along it', async () => {
+    const r = await read([...expressionStrokes(' 2+3 ×4='), sparse(0, '('), sparse(4, ')')]);
+    expect(r.text).toBe('(2+3)×4=');
+    expect(r.math?.[0]?.value).toBe(20);
+  });
+});
+
 describe('digits alone read as before', () => {
   it('numbers are not expressions', async () => {
     for (const gap of [0, 0.3, 0.8]) {
