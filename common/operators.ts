@@ -33,6 +33,8 @@ const SAMPLES = 24;
 export const FLAT = 20;
 /** Smallest slope of an upright stroke (the stem of "+"), in degrees. */
 export const UPRIGHT = 65;
+/** Slopes of the diagonals of a "×", in degrees: a hand's slant makes one of them steeper. */
+const TIMES = [25, 70] as const;
 /** Slopes of a "/", in degrees from the horizontal: a 1 leans less. */
 export const SLASH = [35, 70] as const;
 /** Length (in digit heights) from which a steep rising line is a "/" among sure operators: a 1 is about one. */
@@ -229,7 +231,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
       const sized = [a, b].every((s) => s.length >= 0.25 * H && s.length <= 1.5 * H) && Math.min(a.length, b.length) >= 0.4 * Math.max(a.length, b.length);
       if (cross && sized && middling(cross[0]) && middling(cross[1])) {
         if (a.slope <= 25 && b.slope >= UPRIGHT) take('+', [a, b]);
-        else if (a.slope >= 25 && a.slope <= 65 && b.slope >= 25 && b.slope <= 65 && a.rising !== b.rising) take('×', [a, b]);
+        else if ([a, b].every((s) => s.slope >= TIMES[0] && s.slope <= TIMES[1]) && a.rising !== b.rising) take('×', [a, b]);
         continue;
       }
       // "=": two flat strokes of about one length, one over the other.

@@ -161,6 +161,19 @@ describe('parentheses bowed less than a tenth of their height', () => {
   });
 });
 
+describe('a "×" written as a slanted letter x', () => {
+  it('is a "×" with one diagonal as steep as 67 degrees', async () => {
+    // In the space at character 1 (as above), in the lower two thirds of the line: one diagonal at
+    // 45 degrees, one at 67 (a hand's slant makes one steeper).
+    const x = 100 + 0.95 * 150 + 30, mid = 300, half = 40;
+    const gentle: [number, number, number][] = [[x, mid + half, 0], [x + 2 * half, mid - half, 80]];
+    const steep: [number, number, number][] = [[x + half - 17, mid - half, 300], [x + half + 17, mid + half, 380]];
+    const r = await read([...expressionStrokes('7 6='), gentle, steep]);
+    expect(r.text).toBe('7×6=');
+    expect(r.math?.[0]?.value).toBe(42);
+  });
+});
+
 describe('a parenthesis drawn with few points (a fast pen, a font outline)', () => {
   // Four points on a bow bulging 15% of its height, in the space at character `k` (as above).
   const sparse = (k: number, side: '(' | ')'): [number, number, number][] => {
