@@ -219,3 +219,60 @@ describe('decoding at working size', () => {
     expect(at(0.1, 0.1)).toBeGreaterThan(200);
   });
 });
+
+describe('small PNGs, decoded in JavaScript', () => {
+  // A 40 x 30 picture: a dark bar on light paper, with a gradient so that every channel matters.
+  const W = 40, H = 30;
+  const picture = (channels: number, depth: 8 | 16) => {
+    const max = depth === 16 ? 65535 : 255;
+    const data = depth === 16 ? new Uint16Array(W * H * channels) : new Uint8Array(W * H * channels);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const ink = x >= 15 && x < 22 && y >= 5 && y < 25;
+        for (let c = 0; c < channels; c++) {
+          const alpha = channels % 2 === 0 && c === channels - 1;
+          data[(y * W + x) * channels + c] = alpha ? (ink ? max : Math.round((max * x) / W)) : Math.round(max * (ink ? 0.1 + 0.02 * c : 0.9 - (0.3 * y) / H - 0.05 * c));
+        }
+      }
+    }
+    return { width: W, height: H, data, channels, depth };
+  };
+
+  for (const [channels, depth] of [[1, 8], [2, 8], [3, 8], [4, 8], [1, 16], [3, 16], [4, 16]] as const) {
+    it(`reads ${channels}-channel ${depth}-bit pixels as sharp does`, async () => {
+      const { encode } = await import('fast-png');
+      const { decodeImage } = await import('../../src/recognition/image-decode.js');
+      const small = Buffer.from(encode(picture(channels, depth)));
+      // The same pixels with a text chunk that makes the file too large for the JavaScript path.
+      const large = Buffer.from(encode({ ...picture(channels, depth), text: { Comment: 'x'.repeat(20_000) } }));
+      const [fast, viaSharp] = await Promise.all([decodeImage(small), decodeImage(large)]);
+      expect(fast).toMatchObject({ width: W, height: H, inputWidth: W, inputHeight: H, format: 'png' });
+      const diff = Math.max(...Array.from(fast.data, (v, i) => Math.abs(v - viaSharp.data[i])));
+      expect(diff).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('leaves a palette PNG to sharp, which reads it as its RGB twin', async () => {
+    const { decodeImage } = await import('../../src/recognition/image-decode.js');
+    const rgb = Buffer.from(picture(3, 8).data);
+    const twin = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
+    const paletted = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png({ palette: true, colours: 256, dither: 0 }).toBuffer();
+    expect(paletted.includes(Buffer.from('PLTE'))).toBe(true);
+    const [a, b] = await Promise.all([decodeImage(twin), decodeImage(paletted)]);
+    expect(Math.max(...Array.from(a.data, (v, i) => Math.abs(v - b.data[i])))).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses a small PNG with a damaged or missing end as corrupt', async () => {
+    const { encode } = await import('fast-png');
+    const { decodeImage, ImageError } = await import('../../src/recognition/image-decode.js');
+    const png = Buffer.from(encode(picture(3, 8)));
+    const idat = png.indexOf('IDAT');
+    const damaged = Buffer.from(png);
+    damaged[idat + 10] ^= 0xff;
+    for (const bad of [damaged, png.subarray(0, idat + 20)]) {
+      const err = await decodeImage(bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ImageError);
+      expect((err as InstanceType<typeof ImageError>).code).toBe('corrupt_image');
+    }
+  });
+});
