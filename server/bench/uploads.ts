@@ -3,8 +3,8 @@
  *
  *   npm run build:server && npx tsx server/bench/uploads.ts [--quick] [--before <dir>]
  *
- * "before" is the image path of commit 40e4ec4, built in a git worktree (default
- * /tmp/digitboard-before-img: `git worktree add --detach /tmp/digitboard-before-img 40e4ec4`, symlink
+ * "before" is the image path of an earlier commit, built in a git worktree (default
+ * /tmp/digitboard-before-img, e.g. `git worktree add --detach /tmp/digitboard-before-img 40e4ec4`, symlink
  * node_modules into it, `npx tsc -p tsconfig.build.json` there); "after" is this checkout's dist.
  * Both run in this process with the same model session. Times are recognizeImage's (what the
  * server spends) and a POST over loopback HTTP to a minimal Fastify route that calls it (the same
@@ -13,6 +13,7 @@
  * `<!-- bench:uploads -->` of docs/benchmarks.md.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,13 +31,22 @@ const QUICK = process.argv.includes('--quick');
 const beforeAt = process.argv.indexOf('--before');
 const BEFORE_DIR = beforeAt > 0 ? process.argv[beforeAt + 1] : '/tmp/digitboard-before-img';
 
+/** The short commit a checkout is at (the before build's label). */
+function commitOf(dir: string): string {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return path.basename(dir);
+  }
+}
+
 type RecognizeImage = (inference: Inference, bytes: Buffer) => Promise<Recognition>;
 const modulePath = (dir: string) => path.join(dir, 'dist/server/src/recognition/image.js');
 for (const dir of [BEFORE_DIR, ROOT]) {
   if (!existsSync(modulePath(dir))) throw new Error(`${modulePath(dir)} is missing: build it first (see this file's comment)`);
 }
 const paths: { name: string; recognize: RecognizeImage }[] = [
-  { name: 'before (40e4ec4)', recognize: (await import(modulePath(BEFORE_DIR))).recognizeImage },
+  { name: `before (${commitOf(BEFORE_DIR)})`, recognize: (await import(modulePath(BEFORE_DIR))).recognizeImage },
   { name: 'after', recognize: (await import(modulePath(ROOT))).recognizeImage },
 ];
 
@@ -117,9 +127,9 @@ const fmt = (v: number) => (v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.t
 log('## Image uploads');
 log();
 log(
-  `Made by \`npm run build:server && npx tsx server/bench/uploads.ts${QUICK ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+  `Made by \`npm run build:server && npx tsx server/bench/uploads.ts${QUICK ? ' --quick' : ''}${beforeAt > 0 ? ` --before ${BEFORE_DIR}` : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
     `${os.cpus().length} x ${os.cpus()[0]?.model}, Node ${process.version}, load average at the start ${os.loadavg()[0].toFixed(1)} (the machine is shared: compare ratios). ` +
-    `**before** = the image path of commit 40e4ec4 (built in a worktree), **after** = this checkout; both in one process with the same model session, runs alternating. ` +
+    `**before** = the image path of commit ${commitOf(BEFORE_DIR)} (built in a worktree), **after** = this checkout; both in one process with the same model session, runs alternating. ` +
     '"recognizeImage" is the time the server spends on the upload (decode, segmentation, inference); "HTTP" is a POST of the bytes over loopback to a minimal Fastify route calling it. Medians in ms (p99 in brackets).',
 );
 log();
