@@ -59,7 +59,7 @@ export async function readLine(strokes: readonly Stroke[], score: ScoreInk, opti
     return b !== null && Math.max(b.maxX - b.minX, b.maxY - b.minY) >= options.minExtent;
   });
   const H = lineHeight(drawn);
-  const operators = findOperators(strokes, H, options.minExtent);
+  const { operators, doubtful } = findOperators(strokes, H, options.minExtent);
   if (operators.length === 0) return { ...(await readInk(strokes, score, options)), math: [] };
 
   // The ink between operators, number by number, left to right; decimal points go with their number.
@@ -74,7 +74,10 @@ export async function readLine(strokes: readonly Stroke[], score: ScoreInk, opti
   });
   for (const p of operators) if (p.symbol === '.') pieces[pieceAt(cx(p.box))].points.push(p);
   const read = await Promise.all(pieces.map((p) => (p.strokes.length > 0 ? readInk(p.strokes, score, options) : null)));
-  return joinLine(read, pieces.map((p) => p.points), splitters, H);
+  const line = joinLine(read, pieces.map((p) => p.points), splitters, H);
+  // A stroke read as a digit that may be a "/" leaves the value in doubt: none is shown.
+  if (doubtful.length > 0) line.math = [];
+  return line;
 }
 
 /** An operator as joinLine needs it: its symbol and its box, in the coordinates of the readings. */

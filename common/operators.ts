@@ -16,6 +16,13 @@ import { distanceToSegment } from './render.js';
 
 export type OperatorSymbol = '+' | '-' | '×' | '÷' | '/' | ':' | '=' | '(' | ')' | '.';
 
+/** A line's operators, and the strokes not taken as one that come close to one (see findOperators). */
+export interface LineOperators {
+  operators: FoundOperator[];
+  /** Places of strokes left to be read as digits that look almost like a "/". */
+  doubtful: number[];
+}
+
 export interface FoundOperator {
   symbol: OperatorSymbol;
   /** Its strokes' places in the input. */
@@ -50,6 +57,8 @@ const BOW_SAMPLES = 33;
  * look-alikes' operator only in a line with one of these (ink here, images in image-operators.ts).
  */
 export const UNMISTAKABLE: ReadonlySet<OperatorSymbol> = new Set(['=', '+', '×', '÷', ':']);
+/** A stroke that leans this many degrees further forward than the writing is in doubt (a "/" or a slanted 1). */
+const DOUBTFUL_OVER_SLANT = 6;
 /** Steepest a "/" may be when it is longer than the digits (reaches past them up and down): as steep as slanted writing. */
 export const STEEP_SLASH = 80;
 
@@ -127,8 +136,9 @@ function bow(drawn: Stroke): number {
  * The operators among one line's strokes. `height` is the height of the line's digits (see
  * lineHeight); `minExtent` the size below which a mark is a dot.
  */
-export function findOperators(strokes: readonly Stroke[], height: number, minExtent: number): FoundOperator[] {
-  if (!(height > 0)) return [];
+export function findOperators(strokes: readonly Stroke[], height: number, minExtent: number): LineOperators {
+  const none = { operators: [], doubtful: [] };
+  if (!(height > 0)) return none;
   const H = height;
   const shapes: Shape[] = [];
   strokes.forEach((stroke, index) => {
@@ -138,7 +148,7 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
   // The band of the line's digits: where the ink of its tall strokes is, leaving out the few
   // points of a stroke that reaches far up or down (a parenthesis, a slash, a tail).
   const tall = shapes.filter((s) => s.box.maxY - s.box.minY >= 0.5 * H);
-  if (tall.length === 0) return [];
+  if (tall.length === 0) return none;
   const ys = tall.flatMap((s) => sample(s.stroke, SAMPLES).map((p) => p[1])).sort((a, b) => a - b);
   const top = ys[Math.floor(0.03 * (ys.length - 1))];
   const bottom = ys[Math.ceil(0.97 * (ys.length - 1))];
@@ -289,5 +299,17 @@ export function findOperators(strokes: readonly Stroke[], height: number, minExt
     const size = Math.max(s.box.maxX - s.box.minX, s.box.maxY - s.box.minY);
     if (s.dot || size <= 0.35 * H) take('.', [s], { low: true, apart: true });
   }
-  return found.sort((a, b) => cx(a.box) - cx(b.box));
+  const operators = found.sort((a, b) => cx(a.box) - cx(b.box));
+  if (!operators.some((o) => UNMISTAKABLE.has(o.symbol))) return { operators, doubtful: [] };
+  // Strokes left to be read that come close to a "/": straight, apart from other ink, leaning
+  // further forward than the writing's upright strokes do. Read as a 1, they would make a wrong value.
+  const leanOf = (s: Shape) => (s.rising ? 1 : -1) * (90 - s.slope);
+  const uprights = shapes.filter((s) => s.line && s.box.maxY - s.box.minY >= 0.5 * H && 90 - s.slope <= 30);
+  const slantOf = (except: Shape) => {
+    const others = uprights.filter((s) => s !== except).map(leanOf).sort((a, b) => a - b);
+    return others.length > 0 ? others[others.length >> 1] : 0;
+  };
+  const alone = (s: Shape) => !shapes.some((o) => o !== s && meets(s, o));
+  const doubtful = shapes.filter((s) => !used.has(s) && s.line && s.rising && s.slope >= SLASH[0] && s.slope <= STEEP_SLASH && s.length >= 0.7 * H && leanOf(s) >= slantOf(s) + DOUBTFUL_OVER_SLANT && alone(s));
+  return { operators, doubtful: doubtful.map((s) => s.index) };
 }

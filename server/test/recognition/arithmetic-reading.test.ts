@@ -121,6 +121,26 @@ describe('written tight', () => {
   });
 });
 
+describe('a "/" no longer than the digits', () => {
+  // Between the 4 and the 2, within the digits' height (0.9 of it), 75 degrees: a 1 of this
+  // writing would lean 3 degrees, not 15.
+  const slash = (): [number, number, number][] => {
+    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 + 15, 200 + 150];
+    return Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((75 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]);
+  };
+
+  it('leaves the value in doubt rather than reading it as a 1 in a value', async () => {
+    const r = await read([...expressionStrokes('84 2+1='), slash()]);
+    expect(r.text).toMatch(/=$/);
+    expect(r.math).toEqual([]);
+  });
+
+  it('does not withhold the value of a line whose 1s lean as the writing does', async () => {
+    const r = await read(expressionStrokes('81+1='));
+    expect(r.math?.[0]?.value).toBe(82);
+  });
+});
+
 describe('a "/" that reaches past the digits at one end only', () => {
   // Between the 4 and the 2: from the digits' baseline to a tenth of their height above their tops, 75 degrees.
   const slash = (): [number, number, number][] => {
