@@ -48,6 +48,8 @@ const TIMES_STEEPEST = 72;
 // speck, or a ")" from a bowed 1: those are read only in a line with an UNMISTAKABLE operator.
 /** How many degrees more than the writing's slant a "/" leans, at least. */
 const SLASH_OVER_SLANT = 10;
+/** How many degrees more than the writing's slant a "/" steeper than SLASH leans, at least. */
+const STEEP_SLASH_OVER_SLANT = 15;
 /** A mark that leans this much more than the writing is in doubt (a "/" or a slanted 1). */
 const DOUBTFUL_OVER_SLANT = 4;
 
@@ -414,12 +416,17 @@ export function findImageOperators(marks: readonly Component[], specks: readonly
     }
     return true;
   };
+  /**
+   * Whether a steep mark, about as long as the digits, leans so much further forward than the
+   * writing that none of its 1s would (a "/" steeper than 70 degrees in upright writing).
+   */
+  const leansFar = (s: Shape) => !!s.line && lengthOf(s.line, s.pen) >= 0.8 * H && 90 - slopeOf(s.line) >= slantOf(s) + STEEP_SLASH_OVER_SLANT;
   /** Whether a mark reaches past the digits' band at both ends, as a "/" written longer than them does (a 1 stays in it). */
   const beyond = (s: Shape) => s.box.minY < top - 0.08 * band && s.box.maxY > bottom + 0.08 * band;
   for (const s of measured) {
     if (used.has(s) || s.dot) continue;
     if (flat(s, 1.6)) take('-', [s]);
-    else if (s.line && rising(s.line) && slopeOf(s.line) >= SLASH[0] && (slopeOf(s.line) <= SLASH[1] ? lengthOf(s.line, s.pen) >= 0.6 * H : slopeOf(s.line) <= STEEP_SLASH && beyond(s))) {
+    else if (s.line && rising(s.line) && slopeOf(s.line) >= SLASH[0] && (slopeOf(s.line) <= SLASH[1] ? lengthOf(s.line, s.pen) >= 0.6 * H : slopeOf(s.line) <= STEEP_SLASH && (beyond(s) || leansFar(s)))) {
       // Leaning more than the writing (a 1 of slanted writing leans as much), and clear of other ink (a 7's stem is close to its bar).
       if (90 - slopeOf(s.line) >= slantOf(s) + SLASH_OVER_SLANT && clear(s, Math.max(2, 0.06 * H))) take('/', [s]);
     } else if (s.height >= 0.95 * H && s.width <= 0.5 * s.height) {

@@ -102,6 +102,12 @@ describe('operators by the shape of their marks', () => {
     expect(new Sheet().zero(20).spot(68, 96).zero(80).operators().symbols).toBe('');
   });
 
+  it('a "/" steeper than 70 degrees that leans 15 degrees or more further than upright writing is a "/"', () => {
+    // 72 degrees from the flat, 18 from the upright: the zeros stand upright.
+    const s = new Sheet().zero(20).line(80, 98, 98, 42).zero(110).plus(170).zero(230).equals(290);
+    expect(s.operators().symbols).toBe('/ + =');
+  });
+
   it('a mark close to a "/" that is read as a digit is in doubt', () => {
     // Leaning more than the writing, as steep as a slanted 1: not a "/", and not a sure 1 either.
     const s = new Sheet().zero(20).line(70, 98, 82, 42).zero(90).plus(150).zero(210).equals(270);
