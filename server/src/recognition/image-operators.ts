@@ -48,6 +48,13 @@ const TIMES_STEEPEST = 72;
 // speck, or a ")" from a bowed 1: those are read only in a line with an UNMISTAKABLE operator.
 /** How many degrees more than the writing's slant a "/" leans, at least. */
 const SLASH_OVER_SLANT = 10;
+/**
+ * Bow (of its height) from which a tall narrow mark is a parenthesis. Operators of an image count
+ * only in a line with a sure one (see UNMISTAKABLE), where ink's parentheses may bow less still.
+ */
+const PAREN_BOW = 0.07;
+/** Bow from which a tall narrow mark read as a digit is in doubt (a parenthesis or a bowed 1). */
+const DOUBTFUL_BOW = 0.05;
 /** How many degrees more than the writing's slant a "/" steeper than SLASH leans, at least. */
 const STEEP_SLASH_OVER_SLANT = 15;
 /** A mark that leans this much more than the writing is in doubt (a "/" or a slanted 1). */
@@ -429,9 +436,9 @@ export function findImageOperators(marks: readonly Component[], specks: readonly
     else if (s.line && rising(s.line) && slopeOf(s.line) >= SLASH[0] && (slopeOf(s.line) <= SLASH[1] ? lengthOf(s.line, s.pen) >= 0.6 * H : slopeOf(s.line) <= STEEP_SLASH && (beyond(s) || leansFar(s)))) {
       // Leaning more than the writing (a 1 of slanted writing leans as much), and clear of other ink (a 7's stem is close to its bar).
       if (90 - slopeOf(s.line) >= slantOf(s) + SLASH_OVER_SLANT && clear(s, Math.max(2, 0.06 * H))) take('/', [s]);
-    } else if (s.height >= 0.95 * H && s.width <= 0.5 * s.height) {
+    } else if (s.height >= 0.9 * H && s.width <= 0.5 * s.height) {
       const b = bow(s);
-      if (Math.abs(b) >= 0.1 * s.height) take(b > 0 ? ')' : '(', [s]);
+      if (Math.abs(b) >= PAREN_BOW * s.height) take(b > 0 ? ')' : '(', [s]);
     }
   }
   // Decimal points: a dot low on the line between two digits.
@@ -443,7 +450,7 @@ export function findImageOperators(marks: readonly Component[], specks: readonly
   const doubtful = measured.filter((s) => {
     if (used.has(s) || s.dot) return false;
     const leaning = s.line && rising(s.line) && slopeOf(s.line) >= SLASH[0] && slopeOf(s.line) <= STEEP_SLASH && 90 - slopeOf(s.line) >= slantOf(s) + DOUBTFUL_OVER_SLANT;
-    const bowed = s.height >= 0.9 * H && s.width <= 0.5 * s.height && Math.abs(bow(s)) >= 0.07 * s.height;
+    const bowed = s.height >= 0.9 * H && s.width <= 0.5 * s.height && Math.abs(bow(s)) >= DOUBTFUL_BOW * s.height;
     return leaning || bowed;
   });
   return { operators: found.sort((a, b) => cx(a.box) - cx(b.box)), doubtful: doubtful.map((s) => s.mark.label) };

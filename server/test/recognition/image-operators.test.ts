@@ -37,10 +37,11 @@ class Sheet {
     return this;
   }
   /** An arc of a parenthesis: `dir` -1 for "(", +1 for ")". */
-  paren(x: number, dir: -1 | 1): this {
+  /** An arc of a parenthesis, bowing `depth` px over its 80: `dir` -1 for "(", +1 for ")". */
+  paren(x: number, dir: -1 | 1, depth = 10): this {
     for (let k = 0; k <= 100; k++) {
       const t = -0.5 + k / 100;
-      this.dot(x - dir * 10 * (4 * t * t) + (dir > 0 ? 10 : 0), 70 + 80 * t);
+      this.dot(x - dir * depth * (4 * t * t) + (dir > 0 ? depth : 0), 70 + 80 * t);
     }
     return this;
   }
@@ -78,6 +79,11 @@ describe('operators by the shape of their marks', () => {
   it('parentheses and a decimal point', () => {
     expect(new Sheet().paren(20, -1).zero(50).plus(110).zero(170).paren(220, 1).equals(270).operators().symbols).toBe('( + ) =');
     expect(new Sheet().zero(20).spot(68, 96).zero(80).plus(140).zero(200).equals(260).operators().symbols).toBe('. + =');
+  });
+
+  it('parentheses bowed less than a tenth of their height, in a line with a sure operator', () => {
+    // 6.5 px over 80: a pen's parenthesis drawn almost straight, as tall as the digits.
+    expect(new Sheet().paren(20, -1, 6.5).zero(50).plus(110).zero(170).paren(220, 1, 6.5).equals(270).operators().symbols).toBe('( + ) =');
   });
 
   it('the bar of a 5 over its body is no minus', () => {
