@@ -8,8 +8,12 @@ import { numberPairs, numbers, SPACINGS } from './ink-numbers.js';
 import { letters, shapes, taps } from './non-digits.js';
 import { mnistCrops, sklearnCrops, smallPngs } from './crops.js';
 import { photos } from './photos.js';
-import { columnSums, expressions, type ArithmeticSet } from './math.js';
+import { columnSums, expressions, randomPicture, type ArithmeticSet } from './math.js';
+import { inkPng } from './ink-png.js';
+import { inkBox } from './ink.js';
+import seedrandom from 'seedrandom';
 import type { HeldoutSet, ImageItem } from './item.js';
+import type { Ink } from './ink.js';
 
 export type { HeldoutSet, ImageSet, InkSet, InkItem, ImageItem } from './item.js';
 export { BOARD } from './item.js';
@@ -34,7 +38,21 @@ export function heldoutSets(quick = false): HeldoutSet[] {
     { name: 'tight crops: UCI 8x8, blocky 8-64 px', kind: 'image', measure: 'exact', items: sklearnCrops(q(1, 6)), target: TARGETS.crops },
     { name: 'tight crops: MNIST test, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200)), target: TARGETS.crops },
     { name: 'phone photos: 4000x3000 JPEG', kind: 'image', measure: 'exact', items: photos(q(6, 2)) },
+    ...SPACINGS.map((s) => ({ name: `numbers as PNG, ${s} gaps`, kind: 'image' as const, measure: 'exact' as const, items: asPngs(nums.filter((n) => n.spacing === s)), target: TARGETS.numbers })),
   ];
+}
+
+/**
+ * Ink numbers as PNG uploads, as a screenshot or a scan of a board shows them: each with its own
+ * zoom, pen width, ink colour and margin (the pictures of the arithmetic sets).
+ */
+function asPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-numbers'): ImageItem[] {
+  const rand = seedrandom(seed);
+  return items.map((item) => {
+    const box = inkBox(item.strokes);
+    const picture = randomPicture(rand, box.maxY - box.minY);
+    return { id: `png-${item.id}`, type: 'image/png' as const, make: () => inkPng(item.strokes, picture), expect: item.expect.join(' '), note: `${item.note}, ${picture.scale.toFixed(2)} px a unit` };
+  });
 }
 
 /**

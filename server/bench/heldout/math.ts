@@ -127,7 +127,7 @@ function term(rand: PRNG): string {
 const divides = (op: string) => op === '÷' || op === '/' || op === ':';
 
 /** A fresh, deterministic picture for an item: zoom, pen width, ink colour, margin. */
-function randomPicture(rand: PRNG, h: number): Picture {
+export function randomPicture(rand: PRNG, h: number): Picture {
   return { scale: uniform(rand, 0.45, 1), penWidth: h * uniform(rand, 0.06, 0.12), margin: h * uniform(rand, 0.2, 0.6), color: pick(rand, ['#111', '#1a1a1a', '#1b2f8a', '#333']) };
 }
 
