@@ -9,6 +9,18 @@ import { letter, multiStroke, spacedNumber } from '../fixtures/handwriting.js';
 
 const read = boardReader();
 
+type Points = [number, number, number][];
+/** Left edge of the space at character `k` of an expression written by expressionStrokes (150 tall from y = 200, 0.95 x 150 apart from x = 100). */
+const spaceAt = (k: number) => 100 + k * 0.95 * 150;
+/** A straight stroke rising from (x, bottom) to `top` at `degrees` from the flat, in 12 points. */
+const risingLine = (x: number, top: number, bottom: number, degrees: number): Points =>
+  Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((degrees * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]);
+/** A bow in the space at character `k`, as tall as the digits, bulging `share` of its height left ("(") or right, in `points` points. */
+const bowAt = (k: number, side: '(' | ')', share: number, points: number): Points => {
+  const x = spaceAt(k) + 50, bulge = (side === '(' ? -1 : 1) * share * 150;
+  return Array.from({ length: points }, (_, i): [number, number, number] => [x + bulge * Math.sin((Math.PI * i) / (points - 1)), 200 + (150 * i) / (points - 1), i * 8]);
+};
+
 describe('expressions', () => {
   for (const [written, value] of [
     ['12+30=', 42],
@@ -111,11 +123,8 @@ describe('written tight', () => {
   });
 
   it('a "/" longer than the digits and as steep as slanted writing divides', async () => {
-    const strokes = expressionStrokes('84 2=');
     // Between the 4 and the 2: from below the digits' baseline to above their tops, 78 degrees.
-    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 - 25, 200 + 150 + 25];
-    strokes.push(Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((78 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]));
-    const r = await read(strokes);
+    const r = await read([...expressionStrokes('84 2='), risingLine(spaceAt(2) + 40, 200 - 25, 200 + 150 + 25, 78)]);
     expect(r.text).toBe('84/2=');
     expect(r.math?.[0]?.value).toBe(42);
   });
@@ -124,10 +133,7 @@ describe('written tight', () => {
 describe('a "/" no longer than the digits', () => {
   // Between the 4 and the 2, within the digits' height (0.9 of it), 75 degrees: a 1 of this
   // writing would lean 3 degrees, not 15.
-  const slash = (): [number, number, number][] => {
-    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 + 15, 200 + 150];
-    return Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((75 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]);
-  };
+  const slash = () => risingLine(spaceAt(2) + 40, 200 + 15, 200 + 150, 75);
 
   it('leaves the value in doubt rather than reading it as a 1 in a value', async () => {
     const r = await read([...expressionStrokes('84 2+1='), slash()]);
@@ -143,10 +149,7 @@ describe('a "/" no longer than the digits', () => {
 
 describe('a "/" that reaches past the digits at one end only', () => {
   // Between the 4 and the 2: from the digits' baseline to a tenth of their height above their tops, 75 degrees.
-  const slash = (): [number, number, number][] => {
-    const [x, top, bottom] = [100 + 2 * 0.95 * 150 + 40, 200 - 15, 200 + 150];
-    return Array.from({ length: 12 }, (_, i): [number, number, number] => [x + (i * (bottom - top)) / 11 / Math.tan((75 * Math.PI) / 180), bottom - (i * (bottom - top)) / 11, i * 8]);
-  };
+  const slash = () => risingLine(spaceAt(2) + 40, 200 - 15, 200 + 150, 75);
 
   it('divides in a line with a sure operator (an "=")', async () => {
     const r = await read([...expressionStrokes('84 2='), slash()]);
@@ -162,12 +165,8 @@ describe('a "/" that reaches past the digits at one end only', () => {
 });
 
 describe('parentheses bowed less than a tenth of their height', () => {
-  // A bow in the space at character `k` of an expression written by expressionStrokes (150 tall from
-  // y = 200, 0.95 x 150 apart from x = 100): bulging 7% of its height to the left ("(") or right.
-  const paren = (k: number, side: '(' | ')'): [number, number, number][] => {
-    const x = 100 + k * 0.95 * 150 + 50, bulge = (side === '(' ? -1 : 1) * 0.07 * 150;
-    return Array.from({ length: 16 }, (_, i): [number, number, number] => [x + bulge * Math.sin((Math.PI * i) / 15), 200 + (150 * i) / 15, i * 8]);
-  };
+  // Bulging 7% of their height, in 16 points.
+  const paren = (k: number, side: '(' | ')') => bowAt(k, side, 0.07, 16);
 
   it('are parentheses in a line with a sure operator', async () => {
     const r = await read([...expressionStrokes('2× 3+4 ='), paren(2, '('), paren(6, ')')]);
@@ -185,7 +184,7 @@ describe('a "×" written as a slanted letter x', () => {
   it('is a "×" with one diagonal as steep as 67 degrees', async () => {
     // In the space at character 1 (as above), in the lower two thirds of the line: one diagonal at
     // 45 degrees, one at 67 (a hand's slant makes one steeper).
-    const x = 100 + 0.95 * 150 + 30, mid = 300, half = 40;
+    const x = spaceAt(1) + 30, mid = 300, half = 40;
     const gentle: [number, number, number][] = [[x, mid + half, 0], [x + 2 * half, mid - half, 80]];
     const steep: [number, number, number][] = [[x + half - 17, mid - half, 300], [x + half + 17, mid + half, 380]];
     const r = await read([...expressionStrokes('7 6='), gentle, steep]);
@@ -195,11 +194,8 @@ describe('a "×" written as a slanted letter x', () => {
 });
 
 describe('a parenthesis drawn with few points (a fast pen, a font outline)', () => {
-  // Four points on a bow bulging 15% of its height, in the space at character `k` (as above).
-  const sparse = (k: number, side: '(' | ')'): [number, number, number][] => {
-    const x = 100 + k * 0.95 * 150 + 50, bulge = (side === '(' ? -1 : 1) * 0.15 * 150;
-    return Array.from({ length: 4 }, (_, i): [number, number, number] => [x + bulge * Math.sin((Math.PI * i) / 3), 200 + (150 * i) / 3, i * 16]);
-  };
+  // Four points on a bow bulging 15% of its height.
+  const sparse = (k: number, side: '(' | ')') => bowAt(k, side, 0.15, 4);
 
   it('is a parenthesis, however its points fall along it', async () => {
     const r = await read([...expressionStrokes(' 2+3 ×4='), sparse(0, '('), sparse(4, ')')]);
