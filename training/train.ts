@@ -6,6 +6,7 @@
  *                  [--regional-ratio 0] (European 1s and crossed 7s per MNIST digit, src/regional-digits.ts)
  *                  [--font-digit-ratio 0] (digits typeset in the training fonts per MNIST digit, src/font-letters.ts)
  *                  [--low-res-ratio 0] (MNIST digits as low-resolution scans per MNIST digit, src/low-res-digits.ts)
+ *                  [--pair-ratio 0] (two MNIST digits touching, fitted whole, as negatives, per MNIST digit, src/digit-pairs.ts)
  *                  [--schedule cosine|step] (learning rate: cosine from --lr down to --lr/100 over all
  *                  batches, the default; or step: x0.75 per epoch, floor --lr/30, as runs 1-2 used)
  *                  [--size 24,48,128] (conv filters and dense units; smaller for an abstain gate)
@@ -33,6 +34,7 @@ import { loadMnist } from '../test-support/mnist.js';
 import { buildModel, DEFAULT_MODEL, type ModelOptions } from './src/model.js';
 import { loadFontDigits, loadFontLetters } from './src/font-letters.js';
 import { lowResDigit } from './src/low-res-digits.js';
+import { randomDigitPair } from './src/digit-pairs.js';
 import { loadFashion, negative, negativeMix, randomNegative, type NegativeKind } from './src/negatives.js';
 
 const { values: args } = parseArgs({
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     'regional-ratio': { type: 'string', default: '0' },
     'font-digit-ratio': { type: 'string', default: '0' },
     'low-res-ratio': { type: 'string', default: '0' },
+    'pair-ratio': { type: 'string', default: '0' },
     /** The network's size: two conv layers' filters and the dense layer's units, e.g. 12,24,64 (a small gate). */
     size: { type: 'string' },
   },
@@ -72,6 +75,7 @@ const config = {
   regionalRatio: Number(args['regional-ratio']),
   fontDigitRatio: Number(args['font-digit-ratio']),
   lowResRatio: Number(args['low-res-ratio']),
+  pairRatio: Number(args['pair-ratio']),
   augment: !args['no-augment'],
   schedule: args.schedule!,
   model: { ...DEFAULT_MODEL, ...parseSize(args.size), seed: Number(args.seed) },
@@ -113,8 +117,9 @@ const fontDigits = config.fontDigitRatio > 0 ? await loadFontDigits() : { images
 if (config.fontDigitRatio > 0 && fontDigits.images.length === 0) throw new Error('--font-digit-ratio: no training font is installed (fonts-dejavu-core, fonts-liberation)');
 const nFontDigits = Math.round(nTrain * config.fontDigitRatio);
 const nLowRes = Math.round(nTrain * config.lowResRatio);
+const nPairs = Math.round(nTrain * config.pairRatio);
 const nNeg = Math.round(nTrain * config.negRatio);
-const perEpoch = nTrain + nCorrections + nRegional + nFontDigits + nLowRes + nNeg;
+const perEpoch = nTrain + nCorrections + nRegional + nFontDigits + nLowRes + nPairs + nNeg;
 const batchesPerEpoch = Math.ceil(perEpoch / config.batch);
 
 const digitImage = (i: number) => train.images.subarray(i * PX, (i + 1) * PX);
@@ -122,7 +127,7 @@ const digitImage = (i: number) => train.images.subarray(i * PX, (i + 1) * PX);
 /**
  * Example k of an epoch's order: an MNIST digit, a corrected digit, a regional 1 or 7, a typeset
  * digit (the glyphs taken in turn, augmented afresh each time), an MNIST digit (drawn at random,
- * augmented) as a low-resolution scan, or a negative.
+ * augmented) as a low-resolution scan, two MNIST digits touching (a negative), or another negative.
  */
 function example(k: number, rng: () => number): [Float32Array, number] {
   if (k < nTrain) {
@@ -144,6 +149,10 @@ function example(k: number, rng: () => number): [Float32Array, number] {
   if (k < nTrain + nCorrections + nRegional + nFontDigits + nLowRes) {
     const i = Math.floor(rng() * nTrain);
     return [lowResDigit(config.augment ? augment(digitImage(i), rng) : digitImage(i), rng), train.labels[i]];
+  }
+  if (k < nTrain + nCorrections + nRegional + nFontDigits + nLowRes + nPairs) {
+    const pair = randomDigitPair(digitImage(Math.floor(rng() * nTrain)), digitImage(Math.floor(rng() * nTrain)), rng);
+    return [config.augment ? augment(pair, rng) : pair, NOT_A_DIGIT];
   }
   return [randomNegative(mix, pools, rng, !config.augment), NOT_A_DIGIT];
 }
@@ -190,6 +199,18 @@ const validationNegatives: { kind: NegativeKind; image: Float32Array }[] = (() =
 })();
 
 /**
+ * Held-out pairs for a run that trains on them: two validation digits touching, 500 (fewer for a
+ * --limit run). Kept apart from the other negatives, so that valAbstain means what it did before.
+ */
+const validationPairs: Float32Array[] = (() => {
+  if (config.pairRatio === 0) return [];
+  const rng = seedrandom(`${config.seed}:validation-pairs`);
+  const count = train.count - nTrain;
+  const digit = () => digitImage(nTrain + Math.floor(rng() * count));
+  return Array.from({ length: Math.min(500, count) }, () => randomDigitPair(digit(), digit(), rng));
+})();
+
+/**
  * Validation: digit accuracy and false-abstain rate on held-out MNIST training images, abstention
  * on held-out negatives (all kinds, and per kind).
  */
@@ -216,6 +237,12 @@ function validate(model: tf.LayersModel): { valAccuracy: number; valFalseAbstain
     byKind[`valAbstain_${kind}`] = of.filter((p) => p === NOT_A_DIGIT).length / of.length;
   }
   const abstained = pred.filter((p) => p === NOT_A_DIGIT).length;
+  if (validationPairs.length > 0) {
+    const xp = new Float32Array(validationPairs.length * PX);
+    validationPairs.forEach((v, i) => xp.set(v, i * PX));
+    const pp = tf.tidy(() => (model.predict(tf.tensor4d(xp, [validationPairs.length, INPUT_SIZE, INPUT_SIZE, 1])) as tf.Tensor).argMax(-1).dataSync());
+    byKind.valAbstain_pair = pp.filter((p) => p === NOT_A_DIGIT).length / validationPairs.length;
+  }
   return { valAccuracy: correct / count, valFalseAbstain: falseAbstain / count, valAbstain: abstained / validationNegatives.length, ...byKind };
 }
 
@@ -237,7 +264,7 @@ model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'
 const progress: Progress = resumed?.progress ?? { epoch: 0, batch: 0, elapsedSeconds: 0, history: [], config };
 
 console.log(
-  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nCorrections} corrected + ${nRegional} regional + ${nFontDigits} typeset + ${nLowRes} low-resolution + ${nNeg} negatives per epoch ` +
+  `backend ${backend}; ${model.countParams()} parameters; ${nTrain} digits + ${nCorrections} corrected + ${nRegional} regional + ${nFontDigits} typeset + ${nLowRes} low-resolution + ${nPairs} touching pairs + ${nNeg} negatives per epoch ` +
     `(${mix.map(([k, share]) => `${k} ${(share * 100).toFixed(0)}%`).join(', ')}; ${fashionTrain.length} fashion items, ` +
     `${fontLetters.length} font letter glyphs); ${batchesPerEpoch} batches of ${config.batch}` +
     (resumed ? `; resuming at epoch ${progress.epoch + 1}, batch ${progress.batch}` : ''),
@@ -287,7 +314,7 @@ while (progress.epoch < config.epochs) {
   console.log(
     `epoch ${epoch + 1}: loss ${(lossSum / seen).toFixed(4)}, train acc ${(accSum / seen).toFixed(4)}, ` +
       `val acc ${val.valAccuracy.toFixed(4)}, val false-abstain ${val.valFalseAbstain.toFixed(4)}, val abstain on negatives ${val.valAbstain.toFixed(3)} ` +
-      `(${mix.map(([k]) => `${k} ${val[`valAbstain_${k}`].toFixed(3)}`).join(', ')}), ${elapsed().toFixed(0)} s`,
+      `(${mix.map(([k]) => `${k} ${val[`valAbstain_${k}`].toFixed(3)}`).join(', ')}${validationPairs.length > 0 ? `; touching pairs ${val.valAbstain_pair.toFixed(3)}` : ''}), ${elapsed().toFixed(0)} s`,
   );
   progress.epoch++;
   progress.batch = 0;

@@ -8,7 +8,7 @@ import { runSession } from '../src/evaluate-onnx.js';
 import { isTrainingFamily } from '../src/font-letters.js';
 import { fontDigits, fontLetters, listFontFaces } from '../src/font-sets.js';
 import { MNIST_TRANSFORMS, mnistTransformSet, type MnistTransform } from '../src/mnist-transforms.js';
-import { fashionTest, scribbleSet, shapeSet } from '../src/non-digit-sets.js';
+import { fashionTest, pairSet, scribbleSet, shapeSet } from '../src/non-digit-sets.js';
 import { pickIndices, type RobustnessSet } from '../src/robustness-set.js';
 import { BINS, C, log, pct, PX, type CardContext } from './context.js';
 export interface TagScore {
@@ -123,6 +123,7 @@ export async function measure(ctx: CardContext) {
   const letterFaces = faces.filter((f) => !isTrainingFamily(f.family));
   if (letterFaces.length) sets.push(await fontLetters(letterFaces, 2000, seed, ' (DejaVu and Liberation, the fonts training typesets its letter negatives in, left out)'));
   sets.push(shapeSet(1000, seed));
+  sets.push(pairSet(test.images, test.labels, 1000, seed));
   log(`${sets.length} sets, ${sets.reduce((a, s) => a + s.images.length, 0)} images; scoring...`);
 
 

@@ -119,6 +119,15 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
         : 'half Fashion-MNIST *training* images (Debian package `dataset-fashion-mnist`, 95% of the file; 5% held out for validation), ' +
           'half synthetic scribbles (`training/src/negatives.ts`: tangles of many sharp turns, hatching, clusters of short strokes). ' +
           'Fashion items are fitted with `fitImage` like uploads; scribbles are drawn by the stroke renderer.'),
+    ...runs.flatMap((r, i) =>
+      typeof r.config?.pairRatio === 'number' && r.config.pairRatio > 0
+        ? [
+            `- **Touching pairs (class 10)**, ${runs.length > 1 ? `member ${i + 1} only` : 'in every epoch'}: ${Math.round(r.config.pairRatio * 100)} per 100 digits, two MNIST *training* digits side by side ` +
+              '(`training/src/digit-pairs.ts`: their ink overlapping by up to 35% of the narrower one\'s width or up to 2 px apart, up to 2 px higher or lower, fitted whole and thickened back to MNIST\'s stroke width, then augmented like digits): ' +
+              'what a reading\'s lattice offers when it merges two digits written close, which must not read as one digit.',
+          ]
+        : [],
+    ),
     `- **Augmentation** (\`training/src/augment.ts\`, applied to every training digit and Fashion item, fresh each epoch): rotation up to ±${((DEFAULT_AUGMENT.rotate * 180) / Math.PI).toFixed(1)}°, ` +
       `scale ±${DEFAULT_AUGMENT.scale * 100}% (plus up to ±${DEFAULT_AUGMENT.scale * 50}% aspect), shear up to ±${DEFAULT_AUGMENT.shear} (slant), shift up to ±${DEFAULT_AUGMENT.shift} px, ` +
       `and with probability ${DEFAULT_AUGMENT.morph} a stroke-width change (plus-shaped grey dilation (60%) or erosion (40%), blended at 40-100%).`,
@@ -164,8 +173,12 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
   const minutes = (sec: number | undefined) => (sec !== undefined && sec >= 0 ? `${(sec / 60).toFixed(1)} min` : 'unknown');
   function historyTable(h: Record<string, number>[]): string[] {
     // Runs with the five-kind negative mix also record the digits' false-abstain rate and each kind's abstain rate.
-    const kinds = h.some((e) => 'valFalseAbstain' in e) ? (['fontLetter', 'strokeLetter', 'shape'] as const) : [];
-    const kindName = { fontLetter: 'font letters', strokeLetter: 'drawn letters', shape: 'shapes' };
+    // Runs trained on touching pairs of digits (--pair-ratio) record their abstain rate too.
+    const kinds = [
+      ...(h.some((e) => 'valFalseAbstain' in e) ? (['fontLetter', 'strokeLetter', 'shape'] as const) : []),
+      ...(h.some((e) => 'valAbstain_pair' in e) ? (['pair'] as const) : []),
+    ];
+    const kindName = { fontLetter: 'font letters', strokeLetter: 'drawn letters', shape: 'shapes', pair: 'touching pairs' };
     return table(
       ['epoch', 'train loss', 'train acc', 'val acc', ...(kinds.length ? ['val false-abstain'] : []), 'val abstain', ...kinds.map((k) => `val abstain: ${kindName[k]}`), 'lr', 'elapsed'],
       h.map((e) => [

@@ -1,4 +1,4 @@
-/** Non-digit sets for abstention: Fashion-MNIST *test* images, scribbles and hand-drawn shapes. */
+/** Non-digit sets for abstention: Fashion-MNIST *test* images, scribbles, hand-drawn shapes and touching pairs of digits. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
@@ -6,6 +6,7 @@ import seedrandom from 'seedrandom';
 import { NOT_A_DIGIT } from '../../common/model-contract.js';
 import { renderStrokes } from '../../common/render.js';
 import { SHAPES, shapeStrokes } from '../../test-support/shape-strokes.js';
+import { randomDigitPair } from './digit-pairs.js';
 import { FASHION_DIR, readFashion, scribble } from './negatives.js';
 import { pickIndices, type RobustnessSet } from './robustness-set.js';
 
@@ -55,5 +56,21 @@ export function shapeSet(count: number, seed: string): RobustnessSet {
     images: tags.map((t) => renderStrokes(shapeStrokes(t, rng))),
     labels: new Array<number>(count).fill(NOT_A_DIGIT),
     tags,
+  };
+}
+
+/** Two MNIST *test* digits touching or overlapping a little, fitted whole (src/digit-pairs.ts; training pairs MNIST training digits). */
+export function pairSet(images: Float32Array, labels: ArrayLike<number>, count: number, seed: string): RobustnessSet {
+  const rng = seedrandom(`${seed}:pairs`);
+  const n = labels.length;
+  const picks = Array.from({ length: count }, () => [Math.floor(rng() * n), Math.floor(rng() * n)]);
+  return {
+    id: 'pairs',
+    name: 'Touching digit pairs (MNIST test)',
+    kind: 'non-digits',
+    source: 'two MNIST test digits side by side, their ink overlapping by up to 35% of the narrower one\'s width or up to 2 px apart, up to 2 px higher or lower, fitted whole and thickened back to MNIST\'s stroke width (training/src/digit-pairs.ts)',
+    images: picks.map(([a, b]) => randomDigitPair(images.subarray(a * 784, (a + 1) * 784), images.subarray(b * 784, (b + 1) * 784), rng)),
+    labels: new Array<number>(count).fill(NOT_A_DIGIT),
+    tags: picks.map(([a, b]) => (labels[a] === 1 || labels[b] === 1 ? 'with a 1' : 'no 1')),
   };
 }
