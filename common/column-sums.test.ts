@@ -49,6 +49,19 @@ describe('columnSums', () => {
     expect(sums([column[0], number('b', '38', 200, 200, 0.3), column[2], r], { r: points })).toEqual([]);
   });
 
+  it('shows no sum when a row left out ink of a digit\'s size as no digit, and one when it left out a speck', () => {
+    const [r, points] = rule('r', 180, 400, 140);
+    const leftOut = (height: number) => ({ box: { x: 205, y: 200, width: 30, height }, notDigitProbability: 0.9 });
+    const partly = number('b', '30', 200, 200);
+    partly.result.rejected = [leftOut(70)];
+    expect(sums([column[0], partly, column[2], r], { r: points })).toEqual([]);
+    const speck = number('b', '30', 200, 200);
+    speck.result.rejected = [leftOut(10)];
+    expect(sums([column[0], speck, column[2], r], { r: points })[0].value).toBe(49);
+    // A correction is read in full.
+    expect(sums([column[0], { ...partly, correctedText: '30' }, column[2], r], { r: points })[0].value).toBe(49);
+  });
+
   it('needs a flat straight rule under two numbers or more, in its span and close above it', () => {
     const [steep, steepPoints] = rule('r', 180, 400, 140, 60);
     expect(sums([...column, steep], { r: steepPoints })).toEqual([]);

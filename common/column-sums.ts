@@ -20,6 +20,11 @@ const RULE_SLOPE = 12;
 const RULE_SAG = 0.1;
 /** Gap between two rows of a column (or the last row and the rule), at most, in rows' heights. */
 const ROW_GAP = 1.2;
+/**
+ * A number that left out, as no digit, ink at least this tall for its row was read only in part
+ * (touching digits whose cut read as nothing): a sum with it would be a wrong one.
+ */
+const PARTLY_READ = 0.6;
 /** A row this many times as tall as the column's middle row (the lower of two) withholds the sum. */
 const TALL_ROW = 1.6;
 /** A number is in a rule's column when its centre is within the rule's span, widened by this share of it. */
@@ -58,6 +63,9 @@ function measureRule(points: Stroke): boolean {
 
 /** What a number reads as people see it: its correction, else its reading. */
 const shownText = (g: GroupResult) => g.correctedText || g.result.text;
+/** Whether a number's reading left out ink of a digit's size (a correction is read in full). */
+const partlyRead = (g: GroupResult) =>
+  !g.correctedText && g.result.rejected.some((r) => r.notDigitProbability < 1 && r.box.height >= PARTLY_READ * g.box.height);
 /** How sure its reading is: a correction is sure. */
 const sureness = (g: GroupResult) => (g.correctedText ? 1 : (g.result.alternatives?.[0]?.confidence ?? 0));
 
@@ -92,8 +100,8 @@ export function columns(groups: readonly GroupResult[], pointsOf: (strokeId: str
       const above = marks.filter((g) => !taken.has(g) && !rows.includes(g) && inSpan(g.box) && g.box.y + g.box.height <= floor + 0.25 * g.box.height);
       const next = above.sort((a, b) => b.box.y + b.box.height - (a.box.y + a.box.height))[0];
       if (!next || floor - (next.box.y + next.box.height) > ROW_GAP * next.box.height) break;
-      if (!NUMBER.test(shownText(next))) {
-        unread = shownText(next) === '';
+      if (!NUMBER.test(shownText(next)) || partlyRead(next)) {
+        unread = shownText(next) === '' || partlyRead(next);
         break;
       }
       rows.push(next);

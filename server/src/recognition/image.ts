@@ -23,7 +23,7 @@ import { candidateInput } from './candidate-input.js';
 import { labelComponents, type Component } from './components.js';
 import { findImageOperators } from './image-operators.js';
 import { frameFilling, inkMask, normalizeInk, type InkImage } from './ink-image.js';
-import { cutColumns, keepMarks, overlapGroups, type KeptMarks, type Part } from './marks.js';
+import { cutPaths, keepMarks, overlapGroups, pieceAt, type KeptMarks, type Part } from './marks.js';
 import { removeRuledLines } from './ruled-lines.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
@@ -72,12 +72,19 @@ const UNREAD_MARK = 0.3;
 /** The whole image is a candidate only when its ink covers at least this much of its box (not scattered specks). */
 const WHOLE_MIN_DENSITY = 0.02;
 
-/** One node-to-node step of the lattice: a mark, or a piece of a wide mark between two cut points. */
+/** One node-to-node step of the lattice: a mark, or a piece of a wide mark between two cuts. */
 interface Atom extends Part {
   /** Index of its mark. */
   mark: number;
   /** Work-image pixels, inclusive. */
   box: Box;
+  /**
+   * The columns it stands for along the line: its box's, or for a piece of a cut mark, from the
+   * cut on its left to the one on its right (where they run on average). Pieces cut along a slant
+   * overlap in their boxes, not here.
+   */
+  x0: number;
+  x1: number;
 }
 
 export interface ImageCandidate extends Candidate {
@@ -111,30 +118,41 @@ function innerGap(boxes: readonly Box[]): number {
   return gap;
 }
 
-/** A mark as atoms: whole, or in pieces at its cut points (with the ink each cut goes through). */
+/** A mark as atoms: whole, or in pieces between its cuts (with the ink each cut goes through). */
 function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, lineHeight: number): { atoms: Atom[]; cuts: { ink: number; runs: number }[] } {
   const mw = mark.maxX - mark.minX + 1, mh = mark.maxY - mark.minY + 1;
-  const whole: Atom = { label: mark.label, x0: mark.minX, x1: mark.maxX, mark: index, box: { minX: mark.minX, minY: mark.minY, maxX: mark.maxX, maxY: mark.maxY } };
+  const box = { minX: mark.minX, minY: mark.minY, maxX: mark.maxX, maxY: mark.maxY };
+  const whole: Atom = { label: mark.label, y0: mark.minY, from: null, to: null, mark: index, box, x0: mark.minX, x1: mark.maxX };
   const height = Math.max(mh, 0.5 * lineHeight);
   if (mw < CUT_ASPECT * height) return { atoms: [whole], cuts: [] };
-  const cuts = cutColumns(mark, labels, w, Math.min(4, Math.max(2, Math.ceil(mw / (MIN_DIGIT_ASPECT * height)))));
+  const cuts = cutPaths(mark, labels, w, Math.min(4, Math.max(2, Math.ceil(mw / (MIN_DIGIT_ASPECT * height)))));
   if (cuts.length === 0) return { atoms: [whole], cuts: [] };
-  const edges = [mark.minX, ...cuts.map((c) => c.x), mark.maxX + 1];
-  const atoms: Atom[] = edges.slice(0, -1).map((x0, k) => ({ label: mark.label, x0, x1: edges[k + 1] - 1, mark: index, box: { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity } }));
-  // Each piece's box: the mark's pixels in its columns.
-  const pieceOf = new Int32Array(mw);
-  atoms.forEach((a, k) => pieceOf.fill(k, a.x0 - mark.minX, a.x1 - mark.minX + 1));
+  const paths = cuts.map((c) => c.path);
+  const edges = [mark.minX, ...cuts.map((c) => Math.round(c.x)), mark.maxX + 1];
+  const atoms: Atom[] = edges.slice(0, -1).map((x0, k) => ({
+    label: mark.label,
+    y0: mark.minY,
+    from: k > 0 ? paths[k - 1] : null,
+    to: k < paths.length ? paths[k] : null,
+    mark: index,
+    box: { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity },
+    x0,
+    x1: edges[k + 1] - 1,
+  }));
+  // Each piece's box: the mark's pixels between its cuts.
   for (let y = mark.minY; y <= mark.maxY; y++) {
     for (let x = mark.minX; x <= mark.maxX; x++) {
       if (labels[y * w + x] !== mark.label) continue;
-      const b = atoms[pieceOf[x - mark.minX]].box;
+      const b = atoms[pieceAt(paths, y - mark.minY, x)].box;
       if (x < b.minX) b.minX = x;
       if (x > b.maxX) b.maxX = x;
       if (y < b.minY) b.minY = y;
       if (y > b.maxY) b.maxY = y;
     }
   }
-  return { atoms, cuts: cuts.map((c) => ({ ink: c.ink, runs: c.runs })) };
+  // (A piece with no pixel of its own, between cuts moved apart so as not to cross, is left out with its cut.)
+  const kept = atoms.map((a, k) => [a, k] as const).filter(([a]) => a.box.maxX >= 0);
+  return { atoms: kept.map(([a]) => a), cuts: kept.slice(1).map(([, k]) => ({ ink: cuts[k - 1].ink, runs: cuts[k - 1].runs })) };
 }
 
 /**
@@ -154,20 +172,20 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
       atoms.push(a);
     });
   });
-  // Reading order: by the centre of the box; pieces of a mark stay in their order.
-  atoms.sort((a, b) => a.box.minX + a.box.maxX - (b.box.minX + b.box.maxX) || a.mark - b.mark || a.x0 - b.x0);
+  // Reading order: by the centre of the columns each stands for; pieces of a mark stay in their order.
+  atoms.sort((a, b) => a.x0 + a.x1 - (b.x0 + b.x1) || a.mark - b.mark || a.x0 - b.x0);
   const n = atoms.length;
 
   // A boundary at node k: how far the ink on its left reaches past the start of the ink on its
-  // right (against the line and against the narrower of the two, as for ink), and the ink of any
-  // mark it cuts through.
+  // right (against the line and against the narrower of the two, as for ink; a cut mark's pieces
+  // by the columns they stand for), and the ink of any mark it cuts through.
   const cutPriors = atoms.map((atom, k) => {
     if (k === 0) return 0;
-    let left = atoms[0].box, right = atoms[k].box;
-    for (let i = 0; i < k; i++) if (atoms[i].box.maxX > left.maxX) left = atoms[i].box;
-    for (let i = k; i < n; i++) if (atoms[i].box.minX < right.minX) right = atoms[i].box;
-    const overlap = left.maxX - right.minX;
-    const narrower = Math.max(Math.min(left.maxX - left.minX, right.maxX - right.minX), 0.15 * H);
+    let left = atoms[0], right = atoms[k];
+    for (let i = 0; i < k; i++) if (atoms[i].x1 > left.x1) left = atoms[i];
+    for (let i = k; i < n; i++) if (atoms[i].x0 < right.x0) right = atoms[i];
+    const overlap = left.x1 - right.x0;
+    const narrower = Math.max(Math.min(left.x1 - left.x0, right.x1 - right.x0), 0.15 * H);
     let prior = cutPrior(overlap, H) - 4 * Math.max(0, overlap / narrower - 0.4);
     // Marks with pieces on both sides of this node are cut through.
     const before = new Set(atoms.slice(0, k).map((a) => a.mark));
@@ -201,12 +219,12 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
         if (box.maxX - box.minX > 2 * H) break;
         continue;
       }
-      // A mark's pieces in the span make one stretch of columns.
+      // A mark's pieces in the span (in their order) make one piece: from the first one's left cut to the last one's right cut.
       const parts = new Map<number, Part>();
       for (const a of span) {
         const p = parts.get(a.label);
-        if (p) [p.x0, p.x1] = [Math.min(p.x0, a.x0), Math.max(p.x1, a.x1)];
-        else parts.set(a.label, { label: a.label, x0: a.x0, x1: a.x1 });
+        if (p) p.to = a.to;
+        else parts.set(a.label, { label: a.label, y0: a.y0, from: a.from, to: a.to });
       }
       candidates.push({ from, to, box, pixels: box, digitPrior: asDigit, noisePrior: asNoise, parts: [...parts.values()] });
     }
@@ -240,13 +258,23 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
   return { nodes: Math.max(2, n + 1), candidates, cutPriors };
 }
 
-/** The 28x28 model input of a candidate. */
-function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uint8Array, threshold: number, range: Int32Array): Float32Array {
+/** The 28x28 model input of a candidate; `partOf` is indexed by label, and left empty. */
+function inputOf(c: ImageCandidate, ink: InkImage, labels: Int32Array, mask: Uint8Array, threshold: number, partOf: (Part | undefined)[]): Float32Array {
   if (!c.parts) return candidateInput(ink, (i) => mask[i] === 1, c.pixels, threshold);
-  // range[2 l], range[2 l + 1]: the columns of mark l in the candidate (x0 > x1: none).
-  for (const p of c.parts) [range[2 * p.label], range[2 * p.label + 1]] = [p.x0, p.x1];
-  const input = candidateInput(ink, (i, x) => x >= range[2 * labels[i]] && x <= range[2 * labels[i] + 1], c.pixels, threshold);
-  for (const p of c.parts) [range[2 * p.label], range[2 * p.label + 1]] = [1, 0];
+  for (const p of c.parts) partOf[p.label] = p;
+  const w = ink.width;
+  const input = candidateInput(
+    ink,
+    (i, x) => {
+      const p = partOf[labels[i]];
+      if (!p) return false;
+      const r = Math.floor(i / w) - p.y0;
+      return (!p.from || x >= p.from[r]) && (!p.to || x < p.to[r]);
+    },
+    c.pixels,
+    threshold,
+  );
+  for (const p of c.parts) partOf[p.label] = undefined;
   return input;
 }
 
@@ -283,9 +311,8 @@ function markUp(ink: InkImage): Marked {
 function inputsOf(lattice: ImageLattice, { ink, labels, components, mask, threshold }: Marked): (Float32Array | null)[] {
   // Indexed by label: `components` may be some of the image's (a row of a column).
   const labelsUpTo = components.reduce((most, c) => Math.max(most, c.label), 0);
-  const range = new Int32Array(2 * (labelsUpTo + 1));
-  for (let l = 0; l <= labelsUpTo; l++) range[2 * l] = 1;
-  return lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, range)));
+  const partOf: (Part | undefined)[] = new Array(labelsUpTo + 1);
+  return lattice.candidates.map((c) => (!c.parts && ink.fillsFrame ? null : inputOf(c, ink, labels, mask, threshold, partOf)));
 }
 
 function segment(marked: Marked): Segmented {

@@ -77,63 +77,184 @@ export function keepMarks(components: readonly Component[], w: number, h: number
 }
 
 export interface Cut {
-  /** First column of the right-hand piece (image x). */
+  /** Where the cut runs: per row of the mark (index y - minY), the first column of the right-hand piece. */
+  path: Int32Array;
+  /** Its mean column (image x): where it is along the mark. */
   x: number;
-  /** Ink pixels of the mark in the column cut through. */
+  /** Ink pixels of the mark the cut goes through. */
   ink: number;
-  /** Strokes the cut goes through: runs of the mark's pixels down that column. */
+  /** Strokes the cut goes through: the separate runs of the mark's pixels along it. */
   runs: number;
 }
 
 /**
- * Where a wide mark may be cut into digits written so close that they touch: for 2 up to `maxPieces`
- * pieces side by side, the columns with the least ink near the evenly spaced positions, as long as
- * every piece holds some ink. Left to right, without near-duplicates.
+ * How far a cut may wander sideways from where it starts, for the mark's height: digits written
+ * close overlap (a 3's lower bowl under the next digit), and a straight cut would take a piece of
+ * one digit into the other.
  */
-export function cutColumns(c: Component, labels: Int32Array, w: number, maxPieces: number): Cut[] {
-  const gw = c.maxX - c.minX + 1;
+const CUT_WANDER = 0.3;
+/** Cost of a cut's sideways step, against one ink pixel gone through: of cuts through as much ink, the straighter. */
+const CUT_STEP = 0.05;
+/** Cost per column away from where the cut starts: of two equal cuts, the one nearer the even spacing. */
+const CUT_DRIFT = 0.001;
+/**
+ * Cost of a row where the cut has all of the mark's ink on one side: a cut runs between two
+ * digits, not around the mark's edge (which would go through no ink and cut nothing off).
+ */
+const CUT_ONE_SIDED = 0.3;
+
+/**
+ * The cheapest cut from the top of a mark to its bottom near column `start` (the first column of
+ * the right-hand piece): a dynamic program over the rows, a step of at most two columns sideways
+ * per row, paying for each ink pixel the cut goes through (along its row when it steps sideways)
+ * and for each row it leaves all of the mark's ink on one side of.
+ */
+function cheapestCut(c: Component, labels: Int32Array, w: number, start: number): Cut {
+  const mh = c.maxY - c.minY + 1;
+  const wander = Math.max(1, Math.round(CUT_WANDER * mh));
+  const lo = Math.max(c.minX + 1, start - wander), hi = Math.min(c.maxX, start + wander);
+  const span = hi - lo + 1;
+  // Ink of row r (of the mark) in columns lo - 2 .. hi, as prefix sums: inkIn(r, a, b) for a..b inclusive.
+  const base = lo - 2, width = span + 2;
+  const prefix = new Int32Array(mh * (width + 1));
+  for (let r = 0; r < mh; r++) {
+    const row = (c.minY + r) * w;
+    for (let k = 0; k < width; k++) {
+      const x = base + k;
+      prefix[r * (width + 1) + k + 1] = prefix[r * (width + 1) + k] + (x >= c.minX && labels[row + x] === c.label ? 1 : 0);
+    }
+  }
+  const inkIn = (r: number, a: number, b: number) => prefix[r * (width + 1) + b - base + 1] - prefix[r * (width + 1) + a - base];
+  // Each row's ink left of the window's columns, and in all.
+  const before = new Int32Array(mh), total = new Int32Array(mh);
+  for (let r = 0; r < mh; r++) {
+    const row = (c.minY + r) * w;
+    for (let x = c.minX; x <= c.maxX; x++) {
+      if (labels[row + x] !== c.label) continue;
+      total[r]++;
+      if (x < base) before[r]++;
+    }
+  }
+  const oneSided = (r: number, x: number) => {
+    const left = before[r] + inkIn(r, base, x - 1);
+    return total[r] > 0 && (left === 0 || left === total[r]) ? CUT_ONE_SIDED : 0;
+  };
+  const cost = new Float64Array(mh * span);
+  const step = new Int8Array(mh * span);
+  for (let k = 0; k < span; k++) cost[k] = inkIn(0, lo + k, lo + k) + oneSided(0, lo + k) + CUT_DRIFT * Math.abs(lo + k - start);
+  for (let r = 1; r < mh; r++) {
+    for (let k = 0; k < span; k++) {
+      const x = lo + k;
+      let best = Infinity, from = 0;
+      for (let d = -2; d <= 2; d++) {
+        const kk = k + d;
+        if (kk < 0 || kk >= span) continue;
+        const v = cost[(r - 1) * span + kk] + inkIn(r, Math.min(x, x + d), Math.max(x, x + d)) + CUT_STEP * Math.abs(d);
+        if (v < best) [best, from] = [v, d];
+      }
+      cost[r * span + k] = best + oneSided(r, x) + CUT_DRIFT * Math.abs(x - start);
+      step[r * span + k] = from;
+    }
+  }
+  let k = 0;
+  for (let j = 1; j < span; j++) if (cost[(mh - 1) * span + j] < cost[(mh - 1) * span + k]) k = j;
+  const path = new Int32Array(mh);
+  for (let r = mh - 1; r >= 0; r--) {
+    path[r] = lo + k;
+    k += step[r * span + k];
+  }
+  return { path, ...alongCut(c, labels, w, path) };
+}
+
+/** Where a cut is (its mean column), and the ink and the strokes it goes through. */
+function alongCut(c: Component, labels: Int32Array, w: number, path: Int32Array): Omit<Cut, 'path'> {
+  let ink = 0, runs = 0, sum = 0;
+  for (let r = 0, inside = false; r < path.length; r++) {
+    const row = (c.minY + r) * w;
+    // The cut's pixels on this row: from its column on the row above to its column here.
+    const a = Math.min(path[r], r > 0 ? path[r - 1] : path[r]), b = Math.max(path[r], r > 0 ? path[r - 1] : path[r]);
+    let here = 0;
+    for (let x = a; x <= Math.min(b, w - 1); x++) if (labels[row + x] === c.label) here++;
+    ink += here;
+    if (here > 0 && !inside) runs++;
+    inside = here > 0;
+    sum += path[r];
+  }
+  return { x: sum / path.length, ink, runs };
+}
+
+/** Which piece of a mark cut by `paths` (left to right) the pixel at column x of row r falls in. */
+export function pieceAt(paths: readonly Int32Array[], r: number, x: number): number {
+  let k = 0;
+  while (k < paths.length && x >= paths[k][r]) k++;
+  return k;
+}
+
+/**
+ * Where a wide mark may be cut into digits written so close that they touch: for 2 up to
+ * `maxPieces` pieces side by side, the cheapest cuts (cheapestCut) from the columns with the least
+ * ink near the evenly spaced positions, as long as every piece holds some ink. Left to right,
+ * without near-duplicates; no two cross.
+ */
+export function cutPaths(c: Component, labels: Int32Array, w: number, maxPieces: number): Cut[] {
+  const gw = c.maxX - c.minX + 1, mh = c.maxY - c.minY + 1;
   const column = new Int32Array(gw);
   for (let y = c.minY; y <= c.maxY; y++) {
     const row = y * w;
     for (let x = c.minX; x <= c.maxX; x++) if (labels[row + x] === c.label) column[x - c.minX]++;
   }
-  const prefix = new Int32Array(gw + 1);
-  for (let x = 0; x < gw; x++) prefix[x + 1] = prefix[x] + column[x];
-  const found: number[] = [];
+  const byStart = new Map<number, Cut>();
+  const cutFrom = (x: number) => byStart.get(x) ?? byStart.set(x, cheapestCut(c, labels, w, c.minX + x)).get(x)!;
+  const found: Cut[] = [];
   for (let pieces = 2; pieces <= maxPieces; pieces++) {
-    const cuts = [0];
-    const step = gw / pieces;
+    const starts = [0];
+    const stride = gw / pieces;
     for (let k = 1; k < pieces; k++) {
-      const centre = Math.round(k * step);
+      const centre = Math.round(k * stride);
       let best = centre;
-      for (let x = Math.max(cuts[k - 1] + 1, Math.round(centre - step / 4)); x <= Math.min(gw - 1, Math.round(centre + step / 4)); x++) {
+      for (let x = Math.max(starts[k - 1] + 1, Math.round(centre - stride / 4)); x <= Math.min(gw - 1, Math.round(centre + stride / 4)); x++) {
         if (column[x] < column[best] || (column[x] === column[best] && Math.abs(x - centre) < Math.abs(best - centre))) best = x;
       }
-      cuts.push(best);
+      starts.push(best);
     }
-    cuts.push(gw);
-    let ok = true;
-    for (let k = 0; k < pieces; k++) if (prefix[cuts[k + 1]] - prefix[cuts[k]] < (0.5 * c.area) / pieces) ok = false;
-    if (ok) found.push(...cuts.slice(1, -1));
+    const cuts = uncrossed(starts.slice(1).map(cutFrom));
+    const area = new Int32Array(pieces);
+    for (let y = c.minY; y <= c.maxY; y++) {
+      for (let x = c.minX; x <= c.maxX; x++) if (labels[y * w + x] === c.label) area[pieceAt(cuts.map((k) => k.path), y - c.minY, x)]++;
+    }
+    if (area.every((a) => a >= (0.5 * c.area) / pieces)) found.push(...cuts);
   }
-  const near = Math.max(2, 0.08 * (c.maxY - c.minY + 1));
+  const near = Math.max(2, 0.08 * mh);
   const out: Cut[] = [];
-  for (const x of [...new Set(found)].sort((a, b) => a - b)) {
-    if (out.length > 0 && x - (out[out.length - 1].x - c.minX) < near) continue;
-    let runs = 0;
-    for (let y = c.minY, inside = false; y <= c.maxY; y++) {
-      const on = labels[y * w + c.minX + x] === c.label;
-      if (on && !inside) runs++;
-      inside = on;
+  for (const cut of [...new Set(found)].sort((a, b) => a.x - b.x)) {
+    if (out.length > 0 && cut.x - out[out.length - 1].x < near) continue;
+    out.push(cut);
+  }
+  return uncrossed(out).map((cut) => ({ ...cut, ...alongCut(c, labels, w, cut.path) }));
+}
+
+/** Cuts left to right, each moved right where it would cross the one before (copies, where moved). */
+function uncrossed(cuts: readonly Cut[]): Cut[] {
+  const out: Cut[] = [];
+  for (const cut of cuts) {
+    const before = out[out.length - 1];
+    if (!before || cut.path.every((x, r) => x > before.path[r])) {
+      out.push(cut);
+      continue;
     }
-    out.push({ x: c.minX + x, ink: column[x], runs });
+    out.push({ ...cut, path: cut.path.map((x, r) => Math.max(x, before.path[r] + 1)) });
   }
   return out;
 }
 
-/** A stretch of one component: columns x0..x1 of it (a whole component, or a piece between cuts). */
+/**
+ * A piece of one component: all of it, or its pixels between two cuts. `from` and `to` (per row
+ * of the component, from its row `y0`) bound it: a pixel at column x of row y is in it when
+ * x >= from[y - y0] and x < to[y - y0] (no bound where null).
+ */
 export interface Part {
   label: number;
-  x0: number;
-  x1: number;
+  y0: number;
+  from: Int32Array | null;
+  to: Int32Array | null;
 }

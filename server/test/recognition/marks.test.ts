@@ -1,7 +1,7 @@
-/** Where a wide mark is cut into digit-sized pieces, and what each cut goes through. */
+/** Where a wide mark is cut into digit-sized pieces, along which path, and what each cut goes through. */
 import { describe, expect, it } from 'vitest';
 import { labelComponents } from '../../src/recognition/components.js';
-import { cutColumns } from '../../src/recognition/marks.js';
+import { cutPaths } from '../../src/recognition/marks.js';
 
 /** A binary mask of w x h with the given filled rectangles [x0, y0, x1, y1] (inclusive). */
 function mask(w: number, h: number, rects: [number, number, number, number][]): Uint8Array {
@@ -18,21 +18,44 @@ const ring = (x0: number, y0: number, x1: number, y1: number): [number, number, 
   [x1 - 2, y0, x1, y1],
 ];
 
-describe('cutColumns', () => {
+describe('cutPaths', () => {
   it('counts the strokes a cut goes through: one where two digits touch, several across a tangle', () => {
     const w = 80, h = 40;
     // Two "0"s side by side, touching along a short bridge in the middle of their height.
     const touching = labelComponents(mask(w, h, [...ring(0, 0, 36, 39), ...ring(43, 0, 79, 39), [36, 18, 43, 21]]), w, h);
     expect(touching.components).toHaveLength(1);
-    const atContact = cutColumns(touching.components[0], touching.labels, w, 2);
+    const atContact = cutPaths(touching.components[0], touching.labels, w, 2);
     expect(atContact.length).toBeGreaterThan(0);
     expect(atContact.every((c) => c.runs === 1)).toBe(true);
 
     // Five horizontal bars joined by an upright at each end: any cut in between crosses all five.
     const bars = [0, 9, 18, 27, 36].map((y): [number, number, number, number] => [0, y, 79, y + 2]);
     const tangle = labelComponents(mask(w, h, [...bars, [0, 0, 2, 38], [77, 0, 79, 38]]), w, h);
-    const across = cutColumns(tangle.components[0], tangle.labels, w, 2);
+    const across = cutPaths(tangle.components[0], tangle.labels, w, 2);
     expect(across.length).toBeGreaterThan(0);
     expect(across.every((c) => c.runs === 5)).toBe(true);
+  });
+
+  it('follows a slanted gap between digits that touch, where any straight cut would go through one of them', () => {
+    const w = 40, h = 41;
+    const m = new Uint8Array(w * h);
+    // Two strokes leaning at the same slant, 5 px apart, joined by a bridge halfway down.
+    const left = (x: number, y: number) => x - y / 3 >= 0 && x - y / 3 <= 4;
+    const right = (x: number, y: number) => x - y / 3 >= 10 && x - y / 3 <= 14;
+    const bridge = (x: number, y: number) => y >= 19 && y <= 21 && x - y / 3 > 4 && x - y / 3 < 10;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (left(x, y) || right(x, y) || bridge(x, y)) m[y * w + x] = 1;
+    const { labels, components } = labelComponents(m, w, h);
+    expect(components).toHaveLength(1);
+    const [cut] = cutPaths(components[0], labels, w, 2);
+    expect(cut.runs).toBe(1);
+    // Only the bridge is gone through (a straight cut would go through 9 rows of a stroke).
+    expect(cut.ink).toBeLessThanOrEqual(8);
+    // Every pixel of each stroke is on its side of the cut.
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (left(x, y)) expect(x).toBeLessThan(cut.path[y - components[0].minY]);
+        if (right(x, y)) expect(x).toBeGreaterThanOrEqual(cut.path[y - components[0].minY]);
+      }
+    }
   });
 });
