@@ -29,8 +29,8 @@ describe('train -> resume -> export -> onnxruntime', () => {
   let runDir: string;
   let onnxFile: string;
   let corrections: string;
-  // Corrections, regional, typeset and low-resolution digits join the examples: a resume needs the same configuration.
-  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--keep-epochs', '--out', runDir, '--corrections', corrections, '--regional-ratio', '0.05', '--font-digit-ratio', '0.05', '--low-res-ratio', '0.05'];
+  // Corrections, regional, typeset and low-resolution digits and touching pairs join the examples: a resume needs the same configuration.
+  const trainArgs = () => ['--epochs', '1', '--limit', '600', '--seed', '3', '--keep-epochs', '--out', runDir, '--corrections', corrections, '--regional-ratio', '0.05', '--font-digit-ratio', '0.05', '--low-res-ratio', '0.05', '--pair-ratio', '0.05'];
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'pipeline-test-'));
@@ -46,11 +46,11 @@ describe('train -> resume -> export -> onnxruntime', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('trains one epoch from scratch, with corrections, regional, typeset and low-resolution digits among the examples', async () => {
+  it('trains one epoch from scratch, with corrections, regional, typeset and low-resolution digits and touching pairs among the examples', async () => {
     const out = await tsx('training/train.ts', [...trainArgs(), '--fresh']);
     expect(out).toMatch(/2 digits from .*corrections\.jsonl \(0 records skipped\)/);
-    expect(out).toMatch(/\d+ digits \+ 2 corrected \+ 30 regional \+ 30 typeset \+ 30 low-resolution \+ \d+ negatives per epoch/);
-    expect(out).toMatch(/epoch 1: loss/);
+    expect(out).toMatch(/\d+ digits \+ 2 corrected \+ 30 regional \+ 30 typeset \+ 30 low-resolution \+ 30 touching pairs \+ \d+ negatives per epoch/);
+    expect(out).toMatch(/epoch 1: loss .*touching pairs \d\.\d{3}\)/);
     for (const f of ['model.json', 'weights.bin', 'training.json']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
   });
 
