@@ -47,7 +47,8 @@ const HOPELESS = -15;
 /**
  * Log-prior of cutting through ink a mark that could be one digit: touching digits are rarer than
  * single wide ones (MNIST has 2s wider than high whose halves read as a sure "5" and "2"), so such
- * a cut needs its pieces to read clearly better.
+ * a cut needs its pieces to read clearly better. Not for a cut through one stroke only: that is
+ * how digits touch (at one place), while a cut through one digit mostly meets two of its strokes.
  */
 const CUT_THROUGH_INK = -2;
 /**
@@ -196,7 +197,7 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
       const m = marks[a.mark];
       const oneDigit = Math.min(1, Math.max(0, (1.5 - (m.maxX - m.minX + 1) / H) / 0.4));
       const cut = cutInk.get(a)!;
-      prior += CUT_THROUGH_INK * oneDigit - 10 * Math.max(0, cut.ink / H - 0.25) - CUT_PER_STROKE * Math.max(0, cut.runs - 2);
+      prior += (cut.runs > 1 ? CUT_THROUGH_INK * oneDigit : 0) - 10 * Math.max(0, cut.ink / H - 0.25) - CUT_PER_STROKE * Math.max(0, cut.runs - 2);
     }
     return prior;
   });

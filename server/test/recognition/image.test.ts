@@ -47,6 +47,9 @@ describe('recognizeImage on photos', () => {
     // At this advance the three digits are one connected mark, which the model alone rejects.
     expect((await read(await photo('404', { advance: 0.5 }))).text).toBe('404');
     expect((await read(await photo('2000', { advance: 0.55 }))).text).toBe('2000');
+    // Two 4s whose bars meet: one place of contact, cut through one stroke, is how digits touch
+    // (the whole mark also reads as a sure "4").
+    expect((await read(await photo('44', { advance: 0.5 }))).text).toBe('44');
   });
 
   it('reads a canvas export: black ink on a transparent background', async () => {
