@@ -72,6 +72,12 @@ const WHOLE_FRAME_ASPECT = 1.4;
 const UNREAD_MARK = 0.3;
 /** The whole image is a candidate only when its ink covers at least this much of its box (not scattered specks). */
 const WHOLE_MIN_DENSITY = 0.02;
+/**
+ * A frame-filling image read as a digit at least this surely in the polarity its pixels suggest is
+ * not read the other way round as well: read the wrong way round, a digit is seldom sure (chosen on
+ * crops of MNIST training digits, docs/benchmarks.md).
+ */
+const SURE_POLARITY = 0.9;
 
 /** One node-to-node step of the lattice: a mark, or a piece of a wide mark between two cuts. */
 interface Atom extends Part {
@@ -483,21 +489,23 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
     return done(read);
   }
   // A frame-filling image is a crop of one digit: it has no operators and no column. Its paper's
-  // side is hard to tell from the pixels alone (a bold digit is most of a small scan), so the
-  // model reads the whole image both ways and the polarity in which it sees the surer digit wins;
-  // that reading is also the whole image's as a candidate. The candidates of the polarity the
-  // pixels suggest are read in the same batch, and those of the other one only if it wins.
-  let seg = segment(marked);
-  let outputs: Float32Array[];
-  const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
-  const [p, q, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), fitWhole(other.ink, other.width, other.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
+  // side is hard to tell from the pixels alone (a bold digit is most of a small scan), so when the
+  // model is not sure of a digit in the polarity the pixels suggest, it reads the whole image the
+  // other way too, and the polarity in which it sees the surer digit wins. A sure digit means the
+  // pixels were read the right way round: in the other polarity the model sees the paper around
+  // the digit as ink. The whole image's reading is also its candidate in the lattice.
+  const seg = segment(marked);
+  const [p, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
   const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
-  if (surest(q) > surest(p)) {
-    seg = segment(markUp(other));
-    outputs = seg.tooMany ? [] : await classifyAll(inference, seg.inputs, q);
-  } else {
-    let k = 0;
-    outputs = seg.inputs.map((input) => (input ? rest[k++] : p));
+  if (surest(p) < SURE_POLARITY) {
+    const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
+    const q = await inference.classify(fitWhole(other.ink, other.width, other.height));
+    if (surest(q) > surest(p)) {
+      const flipped = segment(markUp(other));
+      return done(readSegmented(flipped, flipped.tooMany ? [] : await classifyAll(inference, flipped.inputs, q), decoded));
+    }
   }
+  let k = 0;
+  const outputs = seg.inputs.map((input) => (input ? rest[k++] : p));
   return done(readSegmented(seg, outputs, decoded));
 }

@@ -7,6 +7,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { modelFixture } from '../fixtures/model.js';
 import { recognizeImage } from '../../src/recognition/image.js';
+import { decodeImage } from '../../src/recognition/image-decode.js';
+import { frameFilling, normalizeInk } from '../../src/recognition/ink-image.js';
+import { fitWhole } from '../../../common/preprocess.js';
 import { loadMnist } from '../../../test-support/mnist.js';
 import { renderStrokes } from '../../../common/render.js';
 import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
@@ -139,6 +142,26 @@ describe('recognizeImage on tight, low-resolution crops of one digit', () => {
     }
     // 240 images; the old path read about half of them (a 0 as "11", a 2 as "").
     expect(misses.length, misses.join(', ')).toBeLessThanOrEqual(6);
+  });
+
+  it('reads a crop the model is sure of in its pixels\' polarity only, and a bold scan whose pixels mislead the other way round', async () => {
+    const inputs: Float32Array[] = [];
+    const counting = { manifest: model().manifest, classify: (image: Float32Array) => (inputs.push(image), model().classify(image)) };
+    const wholeIn = async (bytes: Buffer, polarity: 'dark-on-light' | 'light-on-dark') => {
+      const ink = frameFilling(await decodeImage(bytes), polarity);
+      return fitWhole(ink.ink, ink.width, ink.height);
+    };
+    const clear = await scan(4, 1, 64);
+    expect((await recognizeImage(counting, clear)).text).toBe('4');
+    const flipped = await wholeIn(clear, 'light-on-dark');
+    expect(inputs.some((i) => i.every((v, k) => v === flipped[k]))).toBe(false);
+    // MNIST test #54, a bold 6, scanned at 8 x 8 light on dark: its stroke is most of the frame, so
+    // its pixels say dark on light. Read that way it is no sure digit; the other way it is a 6.
+    const test = await loadMnist('test', 55);
+    const bold = await tightCrop(test.images.subarray(54 * 784, 55 * 784), 28, 28, { size: 32, polarity: 'light-on-dark' });
+    expect(test.labels[54]).toBe(6);
+    expect(normalizeInk(await decodeImage(bold)).polarity).toBe('dark-on-light');
+    expect((await recognizeImage(counting, bold)).text).toBe('6');
   });
 
   it('reads the 8 x 8 scan itself', async () => {
