@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIT_BOX, INPUT_SIZE } from './model-contract.js';
-import { PEN_WIDTH, centerByMass, centerOfMass, fitImage, fitTransform, inkBounds, nativeInkSide, shiftImage, strokesBounds } from './preprocess.js';
+import { PEN_WIDTH, centerByMass, centerOfMass, fitImage, fitTransform, gaussianBlur, inkBounds, inkWidth, nativeInkSide, shiftImage, strokesBounds, thinToWidth } from './preprocess.js';
 import { segmentStrokes } from './segment.js';
 
 const N = INPUT_SIZE;
@@ -177,5 +177,41 @@ describe('nativeInkSide', () => {
     const noisy = enlarged.map((v, i) => Math.min(1, v + ((i * 7919) % 13) / 1000));
     expect(nativeInkSide(noisy, 64, 64)).toBeGreaterThan(32);
     expect(nativeInkSide(new Float32Array(64), 8, 8)).toBe(0);
+  });
+});
+
+describe('inkWidth / thinToWidth', () => {
+  /** An upright bar `width` px wide and 20 px tall, its edges soft as a fitted picture's are. */
+  const bar = (width: number, sigma = 1) => {
+    const image = new Float32Array(N * N);
+    const x0 = Math.round((N - width) / 2);
+    for (let y = 4; y < 24; y++) for (let x = x0; x < x0 + width; x++) image[y * N + x] = 1;
+    return sigma > 0 ? gaussianBlur(image, N, N, sigma) : image;
+  };
+  const height = (image: Float32Array) => {
+    const box = inkBounds(image, N, N, 0.5)!;
+    return box.maxY - box.minY + 1;
+  };
+
+  it('measures a stroke about as wide as it is', () => {
+    expect(inkWidth(bar(2, 0))).toBeCloseTo(1.8, 1);
+    expect(inkWidth(bar(8, 0))).toBeCloseTo(5.7, 1);
+    expect(inkWidth(new Float32Array(N * N))).toBe(0);
+  });
+
+  it('thins a bold stroke to about the width asked, fitted again to the digit box, and leaves a thin one alone', () => {
+    for (const [width, after] of [[6, 3.2], [8, 4]]) {
+      const bold = bar(width);
+      const thinned = thinToWidth(bold, 3.2);
+      expect(inkWidth(bold)).toBeGreaterThan(4.4);
+      expect(inkWidth(thinned)).toBeLessThanOrEqual(after);
+      expect(inkWidth(thinned)).toBeGreaterThan(2.5);
+      expect(height(thinned)).toBeGreaterThanOrEqual(height(bold) - 2);
+    }
+    const thin = bar(2);
+    expect(thinToWidth(thin, 3.2)).toBe(thin);
+    // A hard-edged stroke has no lighter edge to thin it by.
+    const hard = bar(8, 0);
+    expect(inkWidth(thinToWidth(hard, 3.2))).toBeCloseTo(inkWidth(hard), 5);
   });
 });

@@ -207,18 +207,65 @@ export function nativeInkSide(pixels: ArrayLike<number>, w: number, h: number): 
 const MIN_ENLARGEMENT = 1.5;
 /** The blur of an enlarged whole image, per unit of enlargement, in model-input pixels. */
 const ENLARGEMENT_BLUR = 0.25;
+/**
+ * Widest ink (inkWidth) a whole image keeps in the model's input: about the 95th percentile of
+ * MNIST's training digits (docs/benchmarks.md).
+ */
+export const MAX_INK_WIDTH = 3.2;
 
 /**
  * The whole of a frame-filling image (a tight crop of one digit) fitted into the model's input: its
  * contrast as it is, as its grey levels are the shape (a bold 0 scanned at 8 x 8 keeps its hole only
  * as lighter cells). A picture of fewer pixels than the model's digit box (FIT_BOX) is enlarged into
  * it as blocks, where MNIST's digits are smooth: the enlargement is smoothed by a blur of a quarter
- * of its factor (0.6 px for an 8-pixel-tall digit). The server reads such crops with it, and
- * training makes its low-resolution scans with it (training/src/low-res-digits.ts).
+ * of its factor (0.6 px for an 8-pixel-tall digit). Ink bolder than MNIST's is then thinned
+ * (thinToWidth). The server reads such crops with it, and training makes its low-resolution scans
+ * with it (training/src/low-res-digits.ts).
  */
 export function fitWhole(pixels: ArrayLike<number>, w: number, h: number): Float32Array {
   const fitted = fitImage(pixels, w, h);
   const enlarged = FIT_BOX / Math.max(1, nativeInkSide(pixels, w, h));
-  if (enlarged < MIN_ENLARGEMENT) return fitted;
-  return centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image;
+  if (enlarged < MIN_ENLARGEMENT) return thinToWidth(fitted, MAX_INK_WIDTH);
+  return thinToWidth(centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image, MAX_INK_WIDTH);
+}
+
+/**
+ * Width of a model input's ink (pixels above `threshold`): twice its area over its outline, which
+ * for a stroke is about its width in pixels.
+ */
+export function inkWidth(image: ArrayLike<number>, threshold = 0.5): number {
+  const on = (x: number, y: number) => x >= 0 && y >= 0 && x < INPUT_SIZE && y < INPUT_SIZE && image[y * INPUT_SIZE + x] > threshold;
+  let area = 0, outline = 0;
+  for (let y = 0; y < INPUT_SIZE; y++) {
+    for (let x = 0; x < INPUT_SIZE; x++) {
+      if (!on(x, y)) continue;
+      area++;
+      outline += Number(!on(x + 1, y)) + Number(!on(x - 1, y)) + Number(!on(x, y + 1)) + Number(!on(x, y - 1));
+    }
+  }
+  return outline > 0 ? (2 * area) / outline : 0;
+}
+
+/**
+ * A model input whose ink is wider than `width` (a marker, a bold scan whose strokes close a 5's or
+ * a 3's openings into an 8's loops), thinned: the contrast threshold is raised until the ink above
+ * it is `width` wide, and the contrast stretched about it (the threshold becomes half contrast, full
+ * ink stays full), so the lighter cells that are a bold digit's holes and openings open up again;
+ * then fitted again, as thinning shortens the strokes too. Only the grey of the ink's edges can be taken off: a hard-edged stroke stays as wide as it is.
+ * Ink no wider than `width` is returned as it is.
+ */
+export function thinToWidth(image: Float32Array, width: number): Float32Array {
+  if (inkWidth(image) <= width) return image;
+  let lo = 0.5, hi = 0.98;
+  for (let k = 0; k < 12; k++) {
+    const mid = (lo + hi) / 2;
+    if (inkWidth(image, mid) > width) lo = mid;
+    else hi = mid;
+  }
+  const gain = 0.5 / (1 - hi);
+  return fitImage(
+    image.map((v) => Math.min(1, Math.max(0, 0.5 + (v - hi) * gain))),
+    INPUT_SIZE,
+    INPUT_SIZE,
+  );
 }
