@@ -1,12 +1,12 @@
-/** A candidate digit of an image -> the model's input: its grey ink cropped, thickened to MNIST's stroke width, fitted. */
+/** A candidate digit of an image -> the model's input: its grey ink cropped, thickened or thinned to MNIST's stroke width, fitted. */
 import { fitImage, PEN_WIDTH, type Box } from '../../../common/preprocess.js';
 import type { InkImage } from './ink-image.js';
 
 /**
- * Grey dilation (max filter) by `radius`, alternating 3x3 squares and crosses (an octagon).
- * The outermost ring is left at 0: callers leave a margin wider than the radius.
+ * Grey dilation (max filter) or erosion (min filter) by `radius`, alternating 3x3 squares and
+ * crosses (an octagon). The outermost ring is left at 0: callers leave a margin wider than the radius.
  */
-function dilate(src: Float32Array, w: number, h: number, radius: number): Float32Array {
+function morph(src: Float32Array, w: number, h: number, radius: number, pick: (...values: number[]) => number): Float32Array {
   // Ping-pong between two buffers, never writing into `src`; their outer rings stay 0.
   const a = new Float32Array(w * h), b = new Float32Array(w * h);
   let cur: Float32Array = src;
@@ -16,8 +16,8 @@ function dilate(src: Float32Array, w: number, h: number, radius: number): Float3
     for (let y = 1; y < h - 1; y++) {
       for (let x = 1; x < w - 1; x++) {
         const i = y * w + x;
-        let m = Math.max(cur[i], cur[i - 1], cur[i + 1], cur[i - w], cur[i + w]);
-        if (square) m = Math.max(m, cur[i - w - 1], cur[i - w + 1], cur[i + w - 1], cur[i + w + 1]);
+        let m = pick(cur[i], cur[i - 1], cur[i + 1], cur[i - w], cur[i + w]);
+        if (square) m = pick(m, cur[i - w - 1], cur[i - w + 1], cur[i + w - 1], cur[i + w + 1]);
         next[i] = m;
       }
     }
@@ -26,14 +26,19 @@ function dilate(src: Float32Array, w: number, h: number, radius: number): Float3
   return cur;
 }
 
+/**
+ * Strokes more than this many times MNIST's width (relative to the digit's size) are thinned to it:
+ * a marker's strokes close a digit's openings and loops.
+ */
+const BOLD = 1.3;
 
 /** Crops larger than this (on their longer side) are averaged down by a whole factor first: fitImage ends at 20 px. */
 const CROP_MAX = 64;
 
 /**
  * One candidate digit's 28x28 model input: the grey ink of its pixels (with a one-pixel fringe for
- * the anti-aliasing) over `box` (inclusive), scaled so that solid ink is 1, hairlines thickened to
- * MNIST's stroke width relative to the digit's size, then fitted and centred by fitImage. `member`
+ * the anti-aliasing) over `box` (inclusive), scaled so that solid ink is 1, hairlines thickened and
+ * bold strokes thinned to MNIST's stroke width relative to the digit's size, then fitted and centred by fitImage. `member`
  * says which pixels are the candidate's (by index and column). Costs about the box's area.
  */
 export function candidateInput(image: InkImage, member: (i: number, x: number) => boolean, box: Box, threshold: number): Float32Array {
@@ -107,6 +112,8 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
     }
   }
   const radius = Math.min(Math.floor(margin / f) - 2, stroke < 0.8 * want ? Math.round((want - stroke) / 2 / f) : 0);
-  if (radius > 0) crop = dilate(crop, rw, rh, radius);
+  if (radius > 0) crop = morph(crop, rw, rh, radius, Math.max);
+  const shrink = stroke > BOLD * want ? Math.round((stroke - want) / 2 / f) : 0;
+  if (shrink > 0) crop = morph(crop, rw, rh, shrink, Math.min);
   return fitImage(crop, rw, rh);
 }

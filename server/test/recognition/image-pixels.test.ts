@@ -11,6 +11,8 @@ import { labelComponents } from '../../src/recognition/components.js';
 import { normalizeInk, type InkImage } from '../../src/recognition/ink-image.js';
 import { keepMarks, overlapGroups } from '../../src/recognition/marks.js';
 import { removeRuledLines } from '../../src/recognition/ruled-lines.js';
+import { candidateInput } from '../../src/recognition/candidate-input.js';
+import { inkWidth } from '../../../common/preprocess.js';
 
 /** A bitmap from rows of '#' (ink) and '.' (background). */
 function bitmap(rows: string[]): { mask: Uint8Array; w: number; h: number } {
@@ -182,6 +184,32 @@ describe('pixel steps', () => {
     ]);
     expect(kept.lineHeight).toBe(10);
     expect(kept.digitLike).toBe(3);
+  });
+});
+
+describe('candidateInput', () => {
+  /** A ring (a 0) 80 px tall and 60 wide, its stroke about `pen` px wide, as solid ink on a 120 x 120 image. */
+  const ring = (pen: number): InkImage => {
+    const w = 120, ink = new Float32Array(w * w);
+    for (let y = 0; y < w; y++) {
+      for (let x = 0; x < w; x++) {
+        const r = Math.hypot((x - 60) / 30, (y - 60) / 40);
+        ink[y * w + x] = r <= 1 && r > 1 - pen / 30 ? 1 : 0;
+      }
+    }
+    return { ink, width: w, height: w, polarity: 'dark-on-light', noise: 0 };
+  };
+  const input = (image: InkImage) => candidateInput(image, (i) => image.ink[i] > 0, { minX: 30, minY: 20, maxX: 90, maxY: 100 }, 0.5);
+
+  it("thins a marker's strokes to about MNIST's width, so the 0 keeps its hole, and thickens a hairline", () => {
+    const bold = input(ring(24));
+    expect(inkWidth(bold)).toBeLessThan(4.5);
+    // Still a whole ring: its hole, and ink above and below it down the middle column.
+    const column = Array.from({ length: 28 }, (_, y) => bold[y * 28 + 14]);
+    expect(column[14]).toBe(0);
+    expect(Math.max(...column.slice(0, 10))).toBeGreaterThan(0.5);
+    expect(Math.max(...column.slice(18))).toBeGreaterThan(0.5);
+    expect(inkWidth(input(ring(2)))).toBeGreaterThan(1.5);
   });
 });
 
