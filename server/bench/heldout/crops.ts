@@ -85,13 +85,30 @@ export function inkBounds(img: Uint8Array): { left: number; top: number; width: 
 
 const KERNELS = ['nearest', 'cubic', 'lanczos3', 'mitchell'] as const;
 
-/** MNIST test digits (`count` of them, spread over the 10,000) cropped to their ink, longer side 16-64 px, half light on dark. */
-export function mnistCrops(count: number, seed = 'heldout-mnist-crops'): (ImageItem & { width: number; height: number })[] {
+/** A 28x28 image's ink widened by one pixel all round (a 3x3 maximum). */
+function widened(img: Uint8Array): Uint8Array {
+  const out = new Uint8Array(784);
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      let v = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (x + dx >= 0 && x + dx < 28 && y + dy >= 0 && y + dy < 28) v = Math.max(v, img[(y + dy) * 28 + x + dx]);
+      out[y * 28 + x] = v;
+    }
+  }
+  return out;
+}
+
+/**
+ * MNIST test digits (`count` of them, spread over the 10,000) cropped to their ink, longer side
+ * 16-64 px, half light on dark; `marker`: their strokes widened by a pixel all round first (about
+ * twice as bold).
+ */
+export function mnistCrops(count: number, seed = 'heldout-mnist-crops', marker = false): (ImageItem & { width: number; height: number })[] {
   const rand = seedrandom(seed);
   const mnist = mnistTest();
   return Array.from({ length: count }, (_, k) => {
     const i = Math.floor((k * mnist.count) / count);
-    const img = mnist.image(i);
+    const img = marker ? widened(mnist.image(i)) : mnist.image(i);
     const b = inkBounds(img);
     const side = Math.round(uniform(rand, 16, 64));
     const scale = side / Math.max(b.width, b.height);
@@ -112,7 +129,7 @@ export function mnistCrops(count: number, seed = 'heldout-mnist-crops'): (ImageI
         return greyPng(crop, width, height, lightOnDark);
       },
       expect: String(mnist.label(i)),
-      note: `MNIST test #${i} ${width}x${height} ${kernel}${lightOnDark ? ' light on dark' : ''}`,
+      note: `MNIST test #${i}${marker ? ' marker' : ''} ${width}x${height} ${kernel}${lightOnDark ? ' light on dark' : ''}`,
       width,
       height,
     };

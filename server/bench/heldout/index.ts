@@ -10,7 +10,7 @@ import { mnistCrops, sklearnCrops, smallPngs } from './crops.js';
 import { photos } from './photos.js';
 import { columnSums, expressions, randomPicture, type ArithmeticSet } from './math.js';
 import { inkPng } from './ink-png.js';
-import { inkBox } from './ink.js';
+import { inkBox, uniform } from './ink.js';
 import seedrandom from 'seedrandom';
 import type { HeldoutSet, ImageItem } from './item.js';
 import type { Ink } from './ink.js';
@@ -22,6 +22,9 @@ export { LATENCY_TEXTS, latencyPairs, scoreMath } from './math.js';
 
 /** The issue's targets, as fractions. */
 export const TARGETS = { numbers: 0.97, digits: 0.993, crops: 0.97, abstain: 0.95, math: 0.95 } as const;
+
+/** A marker's pen, in digit heights (randomPicture's usual pens are 0.06-0.12). */
+const MARKER = [0.15, 0.25] as const;
 
 /** Every set, smaller with `quick` (the same items' prefixes, or every k-th for the UCI digits). */
 export function heldoutSets(quick = false): HeldoutSet[] {
@@ -39,6 +42,18 @@ export function heldoutSets(quick = false): HeldoutSet[] {
     { name: 'tight crops: MNIST test, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200)), target: TARGETS.crops },
     { name: 'phone photos: 4000x3000 JPEG', kind: 'image', measure: 'exact', items: photos(q(6, 2)) },
     ...SPACINGS.map((s) => ({ name: `numbers as PNG, ${s} gaps`, kind: 'image' as const, measure: 'exact' as const, items: asPngs(nums.filter((n) => n.spacing === s)), target: TARGETS.numbers })),
+    {
+      name: 'numbers as PNG, marker pen, normal and wide gaps',
+      kind: 'image',
+      measure: 'exact',
+      items: asPngs(
+        nums.filter((n) => n.spacing !== 'tight'),
+        'heldout-png-marker',
+        MARKER,
+      ),
+      target: TARGETS.numbers,
+    },
+    { name: 'tight crops: MNIST test, marker pen, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200), 'heldout-mnist-marker', true), target: TARGETS.crops },
   ];
 }
 
@@ -46,11 +61,12 @@ export function heldoutSets(quick = false): HeldoutSet[] {
  * Ink numbers as PNG uploads, as a screenshot or a scan of a board shows them: each with its own
  * zoom, pen width, ink colour and margin (the pictures of the arithmetic sets).
  */
-function asPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-numbers'): ImageItem[] {
+function asPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-numbers', pen?: readonly [number, number]): ImageItem[] {
   const rand = seedrandom(seed);
   return items.map((item) => {
     const box = inkBox(item.strokes);
     const picture = randomPicture(rand, box.maxY - box.minY);
+    if (pen) picture.penWidth = (box.maxY - box.minY) * uniform(rand, pen[0], pen[1]);
     return { id: `png-${item.id}`, type: 'image/png' as const, make: () => inkPng(item.strokes, picture), expect: item.expect.join(' '), note: `${item.note}, ${picture.scale.toFixed(2)} px a unit` };
   });
 }

@@ -126,6 +126,21 @@ describe('held-out images', () => {
     expect(rowInk(info.height - 1)).toBeGreaterThan(20);
   });
 
+  it('MNIST test crops with a marker: the same digits, more ink', async () => {
+    const inkOf = async (bytes: Buffer) => {
+      const { data } = await sharp(await sharp(bytes).resize(32, 32, { fit: 'fill' }).png().toBuffer()).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const sorted = [...data].sort((x, y) => x - y), paper = sorted[sorted.length >> 1];
+      return data.reduce((sum, v) => sum + Math.abs(v - paper), 0);
+    };
+    const plain = mnistCrops(4), marker = mnistCrops(4, 'heldout-mnist-marker', true);
+    expect(marker.map((i) => i.expect)).toEqual(plain.map((i) => i.expect));
+    for (const [k, item] of marker.entries()) {
+      expect(item.note).toContain('marker');
+      // Fitted to the same frame, the widened digit has more ink than the plain one.
+      expect(await inkOf(await item.make())).toBeGreaterThan(1.2 * (await inkOf(await plain[k].make())));
+    }
+  });
+
   it('photos: 3-6 MNIST test digits inside a 4000x3000 frame, planned the same each time', () => {
     const plans = photoPlans(4);
     expect(plans).toEqual(photoPlans(4));
