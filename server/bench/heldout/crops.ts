@@ -100,21 +100,42 @@ function widened(img: Uint8Array): Uint8Array {
 
 /**
  * MNIST test digits (`count` of them, spread over the 10,000) cropped to their ink, longer side
- * 16-64 px, half light on dark; `marker`: their strokes widened by a pixel all round first (about
- * twice as bold).
+ * 16-64 px, half light on dark; `marker`: their strokes widened by two pixels all round first
+ * (about three times as bold), and half of them scanned at 8 x 8 and enlarged blockily to 8-64 px.
  */
 export function mnistCrops(count: number, seed = 'heldout-mnist-crops', marker = false): (ImageItem & { width: number; height: number })[] {
   const rand = seedrandom(seed);
   const mnist = mnistTest();
   return Array.from({ length: count }, (_, k) => {
     const i = Math.floor((k * mnist.count) / count);
-    const img = marker ? widened(mnist.image(i)) : mnist.image(i);
+    const img = marker ? widened(widened(mnist.image(i))) : mnist.image(i);
     const b = inkBounds(img);
     const side = Math.round(uniform(rand, 16, 64));
     const scale = side / Math.max(b.width, b.height);
     const width = Math.max(1, Math.round(b.width * scale)), height = Math.max(1, Math.round(b.height * scale));
     const kernel = pick(rand, KERNELS);
     const lightOnDark = rand() < 0.5;
+    if (marker && rand() < 0.5) {
+      const side8 = pick(rand, SIDES);
+      const height8 = Math.max(8, Math.round(side8 * uniform(rand, 0.85, 1.2)));
+      return {
+        id: `mnist-${i}`,
+        type: 'image/png' as const,
+        make: async () => {
+          const scan = await sharp(Buffer.from(img), { raw: { width: 28, height: 28, channels: 1 } })
+            .extract(b)
+            .resize(8, 8, { kernel: 'cubic', fit: 'contain', background: '#000' })
+            .extractChannel(0)
+            .raw()
+            .toBuffer();
+          return greyPng(blocky(scan.map((v) => Math.round((v * 16) / 255)), side8, height8), side8, height8, lightOnDark);
+        },
+        expect: String(mnist.label(i)),
+        note: `MNIST test #${i} marker, 8x8 scan at ${side8}x${height8}${lightOnDark ? ' light on dark' : ''}`,
+        width: side8,
+        height: height8,
+      };
+    }
     return {
       id: `mnist-${i}`,
       type: 'image/png' as const,

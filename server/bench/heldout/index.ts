@@ -23,9 +23,6 @@ export { LATENCY_TEXTS, latencyPairs, scoreMath } from './math.js';
 /** The issue's targets, as fractions. */
 export const TARGETS = { numbers: 0.97, digits: 0.993, crops: 0.97, abstain: 0.95, math: 0.95 } as const;
 
-/** A marker's pen, in digit heights (randomPicture's usual pens are 0.06-0.12). */
-const MARKER = [0.15, 0.25] as const;
-
 /** Every set, smaller with `quick` (the same items' prefixes, or every k-th for the UCI digits). */
 export function heldoutSets(quick = false): HeldoutSet[] {
   const q = (full: number, small: number) => (quick ? small : full);
@@ -46,14 +43,10 @@ export function heldoutSets(quick = false): HeldoutSet[] {
       name: 'numbers as PNG, marker pen, normal and wide gaps',
       kind: 'image',
       measure: 'exact',
-      items: asPngs(
-        nums.filter((n) => n.spacing !== 'tight'),
-        'heldout-png-marker',
-        MARKER,
-      ),
+      items: markerPngs(nums.filter((n) => n.spacing !== 'tight')),
       target: TARGETS.numbers,
     },
-    { name: 'tight crops: MNIST test, marker pen, 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200), 'heldout-mnist-marker', true), target: TARGETS.crops },
+    { name: 'tight crops: MNIST test, marker pen, 8x8 scans and 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200), 'heldout-mnist-marker', true), target: TARGETS.crops },
   ];
 }
 
@@ -61,13 +54,26 @@ export function heldoutSets(quick = false): HeldoutSet[] {
  * Ink numbers as PNG uploads, as a screenshot or a scan of a board shows them: each with its own
  * zoom, pen width, ink colour and margin (the pictures of the arithmetic sets).
  */
-function asPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-numbers', pen?: readonly [number, number]): ImageItem[] {
+function asPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-numbers'): ImageItem[] {
   const rand = seedrandom(seed);
   return items.map((item) => {
     const box = inkBox(item.strokes);
     const picture = randomPicture(rand, box.maxY - box.minY);
-    if (pen) picture.penWidth = (box.maxY - box.minY) * uniform(rand, pen[0], pen[1]);
     return { id: `png-${item.id}`, type: 'image/png' as const, make: () => inkPng(item.strokes, picture), expect: item.expect.join(' '), note: `${item.note}, ${picture.scale.toFixed(2)} px a unit` };
+  });
+}
+
+/**
+ * Ink numbers as small PNGs written with a marker: digits 40-100 px tall, the pen 0.15-0.25 of
+ * their height wide (randomPicture's pens are 0.06-0.12), black on white.
+ */
+function markerPngs(items: readonly { id: string; strokes: Ink; expect: string[]; note: string }[], seed = 'heldout-png-marker'): ImageItem[] {
+  const rand = seedrandom(seed);
+  return items.map((item) => {
+    const box = inkBox(item.strokes);
+    const h = box.maxY - box.minY;
+    const picture = { scale: uniform(rand, 40, 100) / h, penWidth: h * uniform(rand, 0.15, 0.25), margin: 0.3 * h, color: '#000' };
+    return { id: `marker-${item.id}`, type: 'image/png' as const, make: () => inkPng(item.strokes, picture), expect: item.expect.join(' '), note: `${item.note}, marker ${(picture.penWidth / h).toFixed(2)} h, ${(picture.scale * h).toFixed(0)} px tall` };
   });
 }
 
