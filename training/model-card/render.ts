@@ -503,7 +503,7 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
   if (negMin && !negBelow.length) lim.push(`- Abstention met its 90% target everywhere; the lowest was ${negMin.set.name} (${pct(negMin.abstain, 1)}).`);
   lim.push(
     '- **One digit at a time.** The model sees one candidate digit at a time; which strokes or marks form the digits of a number is chosen by segmentation by recognition (common/reading.ts), measured in the section above.',
-    '- **Not measured here**: the photo path\'s own preprocessing (server/src/recognition/ink-image.ts normalises the background, marks.ts drops specks and candidate-input.ts thickens hairlines before fitImage), ' +
+    '- **Not measured here**: the photo path\'s own preprocessing (server/src/recognition/ink-image.ts normalises the background, marks.ts drops specks, candidate-input.ts thickens hairlines and thins a marker\'s strokes before fitImage, and a whole crop bolder than MNIST is thinned: common/preprocess.ts fitWhole), ' +
       'so the noisy and thin rows above, which use plain fitImage, are not the photo path\'s numbers; the browser\'s on-device path is assumed to match the server (tested elsewhere).',
     negativeKinds.length
       ? '- **Not-a-digit is learnt from five kinds of negatives** (clothing pictures, scribbles, typeset letters, hand-drawn letters, hand-drawn shapes and signs). Other symbols ' +

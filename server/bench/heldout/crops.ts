@@ -119,7 +119,7 @@ export function mnistCrops(count: number, seed = 'heldout-mnist-crops', marker =
       const side8 = pick(rand, SIDES);
       const height8 = Math.max(8, Math.round(side8 * uniform(rand, 0.85, 1.2)));
       return {
-        id: `mnist-${i}`,
+        id: `mnist-marker-${i}`,
         type: 'image/png' as const,
         make: async () => {
           const scan = await sharp(Buffer.from(img), { raw: { width: 28, height: 28, channels: 1 } })
@@ -137,7 +137,7 @@ export function mnistCrops(count: number, seed = 'heldout-mnist-crops', marker =
       };
     }
     return {
-      id: `mnist-${i}`,
+      id: marker ? `mnist-marker-${i}` : `mnist-${i}`,
       type: 'image/png' as const,
       make: async () => {
         const crop = await sharp(Buffer.from(img), { raw: { width: 28, height: 28, channels: 1 } })

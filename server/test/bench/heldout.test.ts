@@ -12,6 +12,7 @@ import { LETTERS, SHAPE_NAMES, letters, shapes, taps } from '../../bench/heldout
 import { mnistCrops, sklearnCrops } from '../../bench/heldout/crops.js';
 import { photoPlans, PHOTO } from '../../bench/heldout/photos.js';
 import { mnistTest } from '../../bench/heldout/mnist-test.js';
+import { heldoutSets } from '../../bench/heldout/index.js';
 
 /** Every point is [x, y, t] on the board, t from 0 and never going back within a stroke. */
 function expectWellFormed(ink: Ink): void {
@@ -124,6 +125,11 @@ describe('held-out images', () => {
     const rowInk = (y: number) => Math.max(...Array.from({ length: info.width }, (_, x) => Math.abs(data[y * info.width + x] - paper)));
     expect(rowInk(0)).toBeGreaterThan(20);
     expect(rowInk(info.height - 1)).toBeGreaterThan(20);
+  });
+
+  it('names every image item once across the sets (the bench keeps their bytes by id)', () => {
+    const ids = heldoutSets(true).flatMap((set) => (set.kind === 'image' ? set.items.map((i) => i.id) : []));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('MNIST test crops with a marker: the same digits, more ink, some of them 8 x 8 scans', async () => {
