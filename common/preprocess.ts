@@ -225,13 +225,13 @@ export const MAX_INK_WIDTH = 3.2;
 export function fitWhole(pixels: ArrayLike<number>, w: number, h: number): Float32Array {
   const fitted = fitImage(pixels, w, h);
   const enlarged = FIT_BOX / Math.max(1, nativeInkSide(pixels, w, h));
-  if (enlarged < MIN_ENLARGEMENT) return thinToWidth(fitted, MAX_INK_WIDTH);
-  return thinToWidth(centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image, MAX_INK_WIDTH);
+  const smooth = enlarged < MIN_ENLARGEMENT ? fitted : centerByMass(gaussianBlur(fitted, INPUT_SIZE, INPUT_SIZE, ENLARGEMENT_BLUR * enlarged)).image;
+  return thinToWidth(smooth, MAX_INK_WIDTH);
 }
 
 /**
  * Width of a model input's ink (pixels above `threshold`): twice its area over its outline, which
- * for a stroke is about its width in pixels.
+ * for a stroke is about its width in pixels (0 without ink).
  */
 export function inkWidth(image: ArrayLike<number>, threshold = 0.5): number {
   const on = (x: number, y: number) => x >= 0 && y >= 0 && x < INPUT_SIZE && y < INPUT_SIZE && image[y * INPUT_SIZE + x] > threshold;
@@ -251,8 +251,9 @@ export function inkWidth(image: ArrayLike<number>, threshold = 0.5): number {
  * a 3's openings into an 8's loops), thinned: the contrast threshold is raised until the ink above
  * it is `width` wide, and the contrast stretched about it (the threshold becomes half contrast, full
  * ink stays full), so the lighter cells that are a bold digit's holes and openings open up again;
- * then fitted again, as thinning shortens the strokes too. Only the grey of the ink's edges can be taken off: a hard-edged stroke stays as wide as it is.
- * Ink no wider than `width` is returned as it is.
+ * then fitted again, as thinning shortens the strokes too. Only the grey of the ink's edges can be
+ * taken off: a hard-edged stroke stays as wide as it is. Ink no wider than `width` is returned as
+ * it is.
  */
 export function thinToWidth(image: Float32Array, width: number): Float32Array {
   if (inkWidth(image) <= width) return image;

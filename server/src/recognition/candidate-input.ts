@@ -38,8 +38,9 @@ const CROP_MAX = 64;
 /**
  * One candidate digit's 28x28 model input: the grey ink of its pixels (with a one-pixel fringe for
  * the anti-aliasing) over `box` (inclusive), scaled so that solid ink is 1, hairlines thickened and
- * bold strokes thinned to MNIST's stroke width relative to the digit's size, then fitted and centred by fitImage. `member`
- * says which pixels are the candidate's (by index and column). Costs about the box's area.
+ * bold strokes thinned to MNIST's stroke width relative to the digit's size, then fitted and centred
+ * by fitImage. `member` says which pixels are the candidate's (by index and column). Costs about the
+ * box's area.
  */
 export function candidateInput(image: InkImage, member: (i: number, x: number) => boolean, box: Box, threshold: number): Float32Array {
   const { ink, width: w, height: h } = image;
@@ -68,7 +69,8 @@ export function candidateInput(image: InkImage, member: (i: number, x: number) =
   if (count === 0) return new Float32Array(28 * 28);
   // Members lie in the box, their fringe one pixel around it: the margin beyond is only room for thickening.
   const bx0 = box.minX - x0, bx1 = box.maxX - x0, by0 = box.minY - y0, by1 = box.maxY - y0;
-  // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape.
+  // Stroke width from the mask: 2 x area / boundary length is the width of a long, thin shape (as
+  // common/preprocess.ts inkWidth measures a model input's, here only over the box).
   for (let cy = by0; cy <= by1; cy++) {
     for (let cx = bx0; cx <= bx1; cx++) {
       const i = cy * cw + cx;
