@@ -5,6 +5,7 @@
  * scored by the model, so whether strokes belong together is decided by what they look like
  * together, with geometry as a prior: the line's digit height, width, gaps, writing order.
  */
+import { NOT_A_DIGIT } from './model-contract.js';
 import { cutPrior, digitPrior, gapPrior, readLattice, topDigits, type Candidate, type Decision } from './reading.js';
 import { strokesBounds, type Box, type Stroke } from './preprocess.js';
 import { distanceToSegment } from './render.js';
@@ -38,6 +39,13 @@ const HOPELESS_CUT = -10;
 
 export interface InkCandidate extends Candidate {
   strokes: Stroke[];
+  /**
+   * Strokes that all hang together (each touches another): the noise prior of the candidate as one
+   * mark, a letter, with nothing charged for its number of strokes or the overlap groups it
+   * merges. It replaces noisePrior only where the model's reading of the parts says it is a letter
+   * (see oneMark); undefined for a single atom or strokes that do not hang together.
+   */
+  markPrior?: number;
 }
 
 export interface InkOptions {
@@ -249,9 +257,10 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       let points = 0;
       for (let i = from; i < to; i++) for (const j of joined[i]) if (j > i && j < to) points++;
       const asNoise = shared - 1 - Math.max(0, merged - points) - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
+      const markPrior = merged > 0 && connected(touching, from, to) ? together - 0.5 * Math.min(between, 4) - 2 - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3) : undefined;
       if (Math.max(asDigit, asNoise) < HOPELESS) continue;
       const inOrder = span.flatMap((a) => a.strokes.map((stroke, k) => ({ stroke, index: a.indices[k] }))).sort((a, b) => a.index - b.index);
-      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, strokes: inOrder.map((a) => a.stroke) });
+      candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, markPrior, strokes: inOrder.map((a) => a.stroke) });
     }
   }
   const kept = withoutHopelessCuts(candidates, cutPriors, atoms.length);
@@ -265,6 +274,21 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
     cutPriors.push(0);
   });
   return { nodes: atoms.length + marks.length + 1, candidates, cutPriors };
+}
+
+/** Whether atoms [from, to) hang together: each reached from the first through atoms that touch. */
+function connected(touching: readonly Set<number>[], from: number, to: number): boolean {
+  const seen = new Set([from]);
+  const stack = [from];
+  while (stack.length > 0) {
+    for (const j of touching[stack.pop()!]) {
+      if (j >= from && j < to && !seen.has(j)) {
+        seen.add(j);
+        stack.push(j);
+      }
+    }
+  }
+  return seen.size === to - from;
 }
 
 /**
@@ -304,6 +328,8 @@ export async function readInk(strokes: readonly Stroke[], score: ScoreInk, optio
   const scored = candidates.filter((c) => !c.mark);
   const outputs = await score(scored.map((c) => c.strokes));
   const byCandidate = new Map(scored.map((c, i) => [c, outputs[i]]));
+  // oneMark first: it weighs parts by their geometric prior, which explainAway then lowers.
+  oneMark(scored, byCandidate);
   explainAway(scored, byCandidate, cutPriors);
   return readLattice(nodes, candidates, candidates.map((c) => byCandidate.get(c) ?? null), cutPriors);
 }
@@ -340,6 +366,38 @@ function explainAway(scored: readonly InkCandidate[], outputs: ReadonlyMap<InkCa
       if (explained(pa, pb) || explained(pb, pa)) {
         c.digitPrior -= EXPLAINED_AWAY;
         cutPriors[k] = Math.max(cutPriors[k], EXPLAINED_CUT);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * One mark. Strokes that hang together, which the model reads as surely not a digit together
+ * (SURELY_NOT), and of which one part (whole-height, see LETTER_PART) is not a digit either: the
+ * strokes of a letter (an n's stem and arch, the arch read as no digit), not digits written
+ * touching (whose parts are all digits). Such a candidate is charged as one mark (markPrior),
+ * no longer for the strokes and overlap groups it joins, so that reading its stem alone as a 1
+ * (and the arch as a 7 the model is unsure of) no longer wins.
+ */
+const SURELY_NOT = 0.9;
+/** A part at least this likely not a digit is no digit. */
+const NOT_A_DIGIT_PART = 0.5;
+/** Lowest digitPrior of a part that counts: about a digit's height (not a 5's flag, a 4's corner). */
+const LETTER_PART = -1;
+
+function oneMark(scored: readonly InkCandidate[], outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>): void {
+  const at = new Map(scored.map((c) => [`${c.from},${c.to}`, c]));
+  const notADigit = (part: InkCandidate | undefined) => {
+    const p = part && outputs.get(part);
+    return !!p && p[NOT_A_DIGIT] >= NOT_A_DIGIT_PART && part.digitPrior >= LETTER_PART;
+  };
+  for (const c of scored) {
+    const p = outputs.get(c);
+    if (c.markPrior === undefined || !p || p[NOT_A_DIGIT] < SURELY_NOT) continue;
+    for (let k = c.from + 1; k < c.to; k++) {
+      if (notADigit(at.get(`${c.from},${k}`)) || notADigit(at.get(`${k},${c.to}`))) {
+        c.noisePrior = Math.max(c.noisePrior ?? -Infinity, c.markPrior);
         break;
       }
     }

@@ -1,8 +1,8 @@
 /**
  * Examples of "not a digit" for the extra class: Fashion-MNIST items (Debian's
  * dataset-fashion-mnist), synthetic scribbles, letters typeset in the training fonts
- * (font-letters.ts) and hand-drawn-looking letters, shapes and signs (symbol-strokes.ts), all put
- * through the same fit-and-centre preprocessing as real input.
+ * (font-letters.ts) and hand-drawn-looking letters, shapes and signs, and single strokes of those
+ * letters (symbol-strokes.ts), all put through the same fit-and-centre preprocessing as real input.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { INPUT_SIZE } from '../../common/model-contract.js';
 import { fitImage, type Stroke } from '../../common/preprocess.js';
 import { augment, type AugmentOptions, type Rng } from './augment.js';
 import { renderStrokes } from '../../common/render.js';
-import { symbolStrokes } from './symbol-strokes.js';
+import { letterPieceStrokes, symbolStrokes } from './symbol-strokes.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -78,7 +78,7 @@ export function scribble(rng: Rng): Float32Array {
 }
 
 /** The kinds of negatives, and each one's share of an epoch's negatives. */
-export const NEGATIVE_MIX = { fashion: 0.2, scribble: 0.15, fontLetter: 0.35, strokeLetter: 0.15, shape: 0.15 } as const;
+export const NEGATIVE_MIX = { fashion: 0.2, scribble: 0.15, fontLetter: 0.35, strokeLetter: 0.15, shape: 0.15, letterPiece: 0.15 } as const;
 export type NegativeKind = keyof typeof NEGATIVE_MIX;
 
 /**
@@ -114,8 +114,9 @@ export function negative(kind: NegativeKind, pools: NegativePools, rng: Rng, pla
     case 'fontLetter':
       return plain ? pick(pools.fontLetters) : augment(pick(pools.fontLetters), rng, NEGATIVE_AUGMENT);
     case 'strokeLetter':
-    case 'shape': {
-      const image = renderStrokes(symbolStrokes(kind === 'shape' ? 'shape' : 'letter', rng).strokes);
+    case 'shape':
+    case 'letterPiece': {
+      const image = renderStrokes((kind === 'letterPiece' ? letterPieceStrokes(rng) : symbolStrokes(kind === 'shape' ? 'shape' : 'letter', rng)).strokes);
       // The hand-drawn variation is in the strokes already; augment adds stroke width changes.
       return plain ? image : augment(image, rng, { ...NEGATIVE_AUGMENT, rotate: 0.1, scale: 0.1 });
     }

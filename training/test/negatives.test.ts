@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { DIGIT_LIKE_IN_TRAINING, EXCLUDED_LETTERS, OUTLINES, TRAINING_LETTERS, isTrainingFamily, isTrainingFontFile, loadFontDigits, loadFontLetters, trainingFontFaces } from '../src/font-letters.js';
 import { NEGATIVE_MIX, negative, negativeMix, randomNegative } from '../src/negatives.js';
-import { STROKE_LETTERS, STROKE_SHAPES, handDrawn } from '../src/symbol-strokes.js';
+import { LETTER_PIECE_NAMES, STROKE_LETTERS, STROKE_SHAPES, handDrawn, letterPieceStrokes } from '../src/symbol-strokes.js';
+import { straight } from '../../common/stroke-shape.js';
 import { renderStrokes } from '../../common/render.js';
 
 /** A 28x28 model input in [0, 1] with some ink. */
@@ -91,12 +92,28 @@ describe('hand-drawn letters and shapes', () => {
   });
 });
 
+describe('letter pieces', () => {
+  it('are single strokes, never straight, of the letters written in several strokes (the t left out)', () => {
+    expect(LETTER_PIECE_NAMES).toEqual(expect.arrayContaining(['n', 'm', 'h', 'u']));
+    expect(LETTER_PIECE_NAMES).not.toContain('t');
+    // Written in one stroke (nothing to take apart), or only in straight strokes (each alone a 1).
+    for (const name of ['C', 'U', 'M', 'K', 'X', 'T']) expect(LETTER_PIECE_NAMES).not.toContain(name);
+    const rng = seedrandom('pieces');
+    for (let i = 0; i < 200; i++) {
+      const { name, strokes } = letterPieceStrokes(rng);
+      expect(LETTER_PIECE_NAMES).toContain(name);
+      expect(strokes).toHaveLength(1);
+      expect(straight(strokes[0], 1.1)).toBe(false);
+    }
+  });
+});
+
 describe('negative mix', () => {
   it('drops a kind whose source is missing and renormalises the shares', () => {
     const all = negativeMix({ fashion: [new Float32Array(784)], fontLetters: [new Float32Array(784)] });
     expect(all.map(([k]) => k)).toEqual(Object.keys(NEGATIVE_MIX));
     const none = negativeMix({ fashion: [], fontLetters: [] });
-    expect(none.map(([k]) => k)).toEqual(['scribble', 'strokeLetter', 'shape']);
+    expect(none.map(([k]) => k)).toEqual(['scribble', 'strokeLetter', 'shape', 'letterPiece']);
     for (const mix of [all, none]) expect(mix.reduce((s, [, p]) => s + p, 0)).toBeCloseTo(1, 10);
   });
 
