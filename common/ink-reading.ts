@@ -246,7 +246,9 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       const between = order[order.length - 1] - order[0] + 1 - order.length;
       const merged = to - from - 1;
       const groupsMerged = mergedGroups(overlapGroup, joined, from, to);
-      const shared = together - 0.5 * Math.min(between, 4) - OVERLAP_RULE * groupsMerged;
+      // Gaps and writing order: what any grouping of these strokes is charged, digit or mark.
+      const spanPrior = together - 0.5 * Math.min(between, 4);
+      const shared = spanPrior - OVERLAP_RULE * groupsMerged;
       const asDigit = digitPrior(box, H, minExtent) + shared;
       // On a board for digits, ink is read as "not a digit" only when the model is sure of it: more
       // so for several strokes at once, for a mark as wide as digits side by side, and for ink
@@ -256,9 +258,10 @@ export function inkLattice(strokes: readonly Stroke[], { minExtent }: InkOptions
       // Strokes that meet at points are one mark, whatever it is: their number does not count against it.
       let points = 0;
       for (let i = from; i < to; i++) for (const j of joined[i]) if (j > i && j < to) points++;
-      const asNoise = shared - 1 - Math.max(0, merged - points) - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3);
-      const markPrior = merged > 0 && connected(touching, from, to) ? together - 0.5 * Math.min(between, 4) - 2 - 4 * Math.max(0, w / h - 1.1) - (isolated ? 0 : 3) : undefined;
+      const noiseShape = 4 * Math.max(0, w / h - 1.1) + (isolated ? 0 : 3);
+      const asNoise = shared - 1 - Math.max(0, merged - points) - noiseShape;
       if (Math.max(asDigit, asNoise) < HOPELESS) continue;
+      const markPrior = merged > 0 && connected(touching, from, to) ? spanPrior - 2 - noiseShape : undefined;
       const inOrder = span.flatMap((a) => a.strokes.map((stroke, k) => ({ stroke, index: a.indices[k] }))).sort((a, b) => a.index - b.index);
       candidates.push({ from, to, box, digitPrior: asDigit, noisePrior: asNoise, markPrior, strokes: inOrder.map((a) => a.stroke) });
     }
@@ -328,9 +331,10 @@ export async function readInk(strokes: readonly Stroke[], score: ScoreInk, optio
   const scored = candidates.filter((c) => !c.mark);
   const outputs = await score(scored.map((c) => c.strokes));
   const byCandidate = new Map(scored.map((c, i) => [c, outputs[i]]));
+  const at = new Map(scored.map((c) => [`${c.from},${c.to}`, c]));
   // oneMark first: it weighs parts by their geometric prior, which explainAway then lowers.
-  oneMark(scored, byCandidate);
-  explainAway(scored, byCandidate, cutPriors);
+  oneMark(scored, at, byCandidate);
+  explainAway(scored, at, byCandidate, cutPriors);
   return readLattice(nodes, candidates, candidates.map((c) => byCandidate.get(c) ?? null), cutPriors);
 }
 
@@ -350,8 +354,10 @@ const WHOLE_DIGIT = 0.9;
 /** How much less surely than the merge the explaining part may read d. */
 const AS_SURELY = 0.02;
 
-function explainAway(scored: readonly InkCandidate[], outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>, cutPriors: number[]): void {
-  const at = new Map(scored.map((c) => [`${c.from},${c.to}`, c]));
+/** Scored candidates by their span, "from,to". */
+type BySpan = ReadonlyMap<string, InkCandidate>;
+
+function explainAway(scored: readonly InkCandidate[], at: BySpan, outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>, cutPriors: number[]): void {
   const top = (p: ArrayLike<number>) => topDigits(p, 1)[0];
   const whole = (c: InkCandidate) => c.digitPrior >= -0.1;
   for (const c of scored) {
@@ -386,8 +392,7 @@ const NOT_A_DIGIT_PART = 0.5;
 /** Lowest digitPrior of a part that counts: about a digit's height (not a 5's flag, a 4's corner). */
 const LETTER_PART = -1;
 
-function oneMark(scored: readonly InkCandidate[], outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>): void {
-  const at = new Map(scored.map((c) => [`${c.from},${c.to}`, c]));
+function oneMark(scored: readonly InkCandidate[], at: BySpan, outputs: ReadonlyMap<InkCandidate, ArrayLike<number> | null>): void {
   const notADigit = (part: InkCandidate | undefined) => {
     const p = part && outputs.get(part);
     return !!p && p[NOT_A_DIGIT] >= NOT_A_DIGIT_PART && part.digitPrior >= LETTER_PART;
