@@ -23,7 +23,7 @@ import { candidateInput } from './candidate-input.js';
 import { labelComponents, type Component } from './components.js';
 import { findImageOperators } from './image-operators.js';
 import { frameFilling, inkMask, normalizeInk, type InkImage } from './ink-image.js';
-import { cutPaths, keepMarks, overlapGroups, pieceAt, type KeptMarks, type Part } from './marks.js';
+import { cutPaths, cutsAlong, keepMarks, overlapGroups, pieceAt, type KeptMarks, type Part } from './marks.js';
 import { removeRuledLines } from './ruled-lines.js';
 
 export { ImageError, MAX_INPUT_PIXELS, sniffImageFormat, type ImageErrorCode } from './image-decode.js';
@@ -36,6 +36,13 @@ export const MAX_DIGITS = 12;
 
 /** Marks at least this wide for their height (or the line's) get cut points: they may be digits that touch. */
 const CUT_ASPECT = 0.75;
+/**
+ * Marks at least this wide for their height (or the line's) are most likely several digits that
+ * touch: they are cut wherever they narrow (cutsAlong). Narrower ones, often one wide digit, only
+ * where they split into 2-4 even pieces (cutPaths): every other cut through one stroke of a single
+ * digit is one more way to misread it.
+ */
+const MANY_DIGITS_ASPECT = 1.25;
 /** Digits other than 1 are at least about this wide for their height: it bounds the pieces a mark is cut into. */
 const MIN_DIGIT_ASPECT = 0.45;
 /** A candidate spans at most this many atoms (marks and pieces of marks). */
@@ -132,7 +139,7 @@ function atomsOf(mark: Component, index: number, labels: Int32Array, w: number, 
   const whole: Atom = { label: mark.label, y0: mark.minY, from: null, to: null, mark: index, box, x0: mark.minX, x1: mark.maxX };
   const height = Math.max(mh, 0.5 * lineHeight);
   if (mw < CUT_ASPECT * height) return { atoms: [whole], cuts: [] };
-  const cuts = cutPaths(mark, labels, w, Math.min(4, Math.max(2, Math.ceil(mw / (MIN_DIGIT_ASPECT * height)))));
+  const cuts = mw >= MANY_DIGITS_ASPECT * height ? cutsAlong(mark, labels, w) : cutPaths(mark, labels, w, Math.min(4, Math.max(2, Math.ceil(mw / (MIN_DIGIT_ASPECT * height)))));
   if (cuts.length === 0) return { atoms: [whole], cuts: [] };
   const paths = cuts.map((c) => c.path);
   const edges = [mark.minX, ...cuts.map((c) => Math.round(c.x)), mark.maxX + 1];

@@ -233,6 +233,40 @@ export function cutPaths(c: Component, labels: Int32Array, w: number, maxPieces:
   return uncrossed(out).map((cut) => ({ ...cut, ...alongCut(c, labels, w, cut.path) }));
 }
 
+/** Columns between the starts that cutsAlong tries, for the mark's height. */
+const SCAN_STEP = 0.05;
+/** Two cuts nearer than this (for the mark's height) are one: the cheaper is kept. */
+const SCAN_NEAR = 0.15;
+/** No cut leaves less than this (for the mark's height) at either end of the mark: a 1 is about as narrow. */
+const SCAN_EDGE = 0.15;
+
+/**
+ * Where a mark of several touching digits may be cut, whatever their widths: the cheapest cut
+ * (cheapestCut) from every few columns along it, and of cuts near each other the one through the
+ * least ink. Unlike cutPaths, it does not expect evenly wide digits (a 1 between two 8s), and it
+ * finds as many cuts as the mark has narrow places: the reading decides which of them part digits.
+ * Left to right; no two cross.
+ */
+export function cutsAlong(c: Component, labels: Int32Array, w: number): Cut[] {
+  const mh = c.maxY - c.minY + 1;
+  const step = Math.max(1, Math.round(SCAN_STEP * mh));
+  const edge = Math.max(1, Math.round(SCAN_EDGE * mh));
+  const near = Math.max(2, SCAN_NEAR * mh);
+  const byColumn = new Map<number, Cut>();
+  for (let x = c.minX + edge; x <= c.maxX + 1 - edge; x += step) {
+    const cut = cheapestCut(c, labels, w, x);
+    const at = Math.round(cut.x);
+    if (cut.x - c.minX < edge || c.maxX + 1 - cut.x < edge) continue;
+    const had = byColumn.get(at);
+    if (!had || cut.ink < had.ink) byColumn.set(at, cut);
+  }
+  const kept: Cut[] = [];
+  for (const cut of [...byColumn.values()].sort((a, b) => a.ink + a.runs - (b.ink + b.runs) || a.x - b.x)) {
+    if (!kept.some((k) => Math.abs(k.x - cut.x) < near)) kept.push(cut);
+  }
+  return uncrossed(kept.sort((a, b) => a.x - b.x)).map((cut) => ({ ...cut, ...alongCut(c, labels, w, cut.path) }));
+}
+
 /** Cuts left to right, each moved right where it would cross the one before (copies, where moved). */
 function uncrossed(cuts: readonly Cut[]): Cut[] {
   const out: Cut[] = [];

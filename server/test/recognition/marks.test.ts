@@ -1,7 +1,7 @@
 /** Where a wide mark is cut into digit-sized pieces, along which path, and what each cut goes through. */
 import { describe, expect, it } from 'vitest';
 import { labelComponents } from '../../src/recognition/components.js';
-import { cutPaths } from '../../src/recognition/marks.js';
+import { cutPaths, cutsAlong } from '../../src/recognition/marks.js';
 
 /** A binary mask of w x h with the given filled rectangles [x0, y0, x1, y1] (inclusive). */
 function mask(w: number, h: number, rects: [number, number, number, number][]): Uint8Array {
@@ -57,5 +57,31 @@ describe('cutPaths', () => {
         if (right(x, y)) expect(x).toBeGreaterThanOrEqual(cut.path[y - components[0].minY]);
       }
     }
+  });
+});
+
+describe('cutsAlong', () => {
+  it('cuts on both sides of a narrow digit between two wide ones, each through one stroke', () => {
+    const w = 91, h = 40;
+    // "0", "1", "0" touching along short bridges: the 1 is 3 px wide, its ink a tenth of the mark's.
+    const rects = [...ring(0, 0, 36, 39), [36, 18, 44, 21], [44, 0, 46, 39], [46, 18, 54, 21], ...ring(54, 0, 90, 39)] as [number, number, number, number][];
+    const { labels, components } = labelComponents(mask(w, h, rects), w, h);
+    expect(components).toHaveLength(1);
+    const cutsBy = (found: { runs: number; path: Int32Array }[], from: number, to: number) => found.some((c) => c.runs === 1 && c.path.every((x) => x >= from && x <= to));
+    const found = cutsAlong(components[0], labels, w);
+    // Each bridge is cut where it is, through one stroke only.
+    expect(cutsBy(found, 37, 44)).toBe(true);
+    expect(cutsBy(found, 47, 54)).toBe(true);
+  });
+
+  it('cuts a mark of six touching digits at each of the five places they touch', () => {
+    const w = 6 * 30 + 5 * 4, h = 40;
+    // Six "0"s 30 px wide, 4 px apart, each joined to the next by a bridge at mid-height.
+    const rects = Array.from({ length: 6 }, (_, k) => ring(34 * k, 0, 34 * k + 29, 39)).flat();
+    for (let k = 0; k < 5; k++) rects.push([34 * k + 29, 18, 34 * k + 34, 21]);
+    const { labels, components } = labelComponents(mask(w, h, rects), w, h);
+    expect(components).toHaveLength(1);
+    const found = cutsAlong(components[0], labels, w).filter((c) => c.runs === 1);
+    expect(found.map((c) => Math.floor((c.x - 30) / 34))).toEqual([0, 1, 2, 3, 4]);
   });
 });
