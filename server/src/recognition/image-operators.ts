@@ -42,6 +42,12 @@ const MAX_PIXELS = 1500;
 const COVER = 0.9;
 /** Share of a cross's pixels its two bars must hold: a 4 is a cross with a diagonal besides. */
 const CROSS_COVER = 0.96;
+/**
+ * Tallest "+" or "×", for the digits' height: people write them smaller than the digits beside
+ * them. A cross as tall as the digits is a digit in a bold pen, whose strokes fill in what tells
+ * it apart: the stem and bar of a 4 (its diagonal lost in the ink), the loops of an 8.
+ */
+const CROSS_TALLEST = 0.87;
 /** Steepest bar of a "×", in degrees: the letter x of slanted writing leans one of its bars up to this. */
 const TIMES_STEEPEST = 72;
 // An image holds no strokes to tell a "/" from a slanted 1, a "-" from the bar of a 5, a "." from a
@@ -369,6 +375,7 @@ export function findImageOperators(marks: readonly Component[], specks: readonly
     // too, and the stem and bar of a 4, or the stem and flag of a 1, cross off their middles.
     const balanced = (t: number) => t >= 0.25 && t <= 0.75;
     if (!at || !balanced(at[0]) || !balanced(at[1]) || !sized(a, s, 1.1) || !sized(b, s, 1.1) || Math.min(la, lb) < 0.6 * Math.max(la, lb)) continue;
+    if (s.box.maxY - s.box.minY + 1 > CROSS_TALLEST * H) continue;
     const [lower, steeper] = slopeOf(a) <= slopeOf(b) ? [a, b] : [b, a];
     if (slopeOf(lower) <= 25 && slopeOf(steeper) >= UPRIGHT) take('+', [s]);
     else if ([a, b].every((bar) => slopeOf(bar) >= 20 && slopeOf(bar) <= TIMES_STEEPEST) && rising(a) !== rising(b)) take('×', [s]);

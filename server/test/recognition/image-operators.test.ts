@@ -97,6 +97,14 @@ describe('operators by the shape of their marks', () => {
     expect(four.zero(140).equals(200).operators().symbols).toBe('=');
   });
 
+  it('a cross as tall as the digits is a bold 4, not a "+" (people write a plus smaller than the digits)', () => {
+    // A 4 in a marker: its diagonal lost in the ink, a stem as tall as the 0s and a bar across its middle.
+    const boldFour = new Sheet().zero(20).line(80, 70, 120, 70).line(100, 41, 100, 99);
+    expect(boldFour.zero(140).equals(200).operators().symbols).toBe('=');
+    // The same cross two thirds as tall is a "+".
+    expect(new Sheet().zero(20).line(80, 70, 110, 70).line(95, 51, 95, 89).zero(140).equals(200).operators().symbols).toBe('+ =');
+  });
+
   it('ink without digits has no operators', () => {
     expect(new Sheet().plus(80).operators().symbols).toBe('');
     expect(new Sheet().equals(80).operators().symbols).toBe('');
