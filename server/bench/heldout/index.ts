@@ -47,6 +47,8 @@ export function heldoutSets(quick = false): HeldoutSet[] {
       target: TARGETS.numbers,
     },
     { name: 'tight crops: MNIST test, marker pen, 8x8 scans and 16-64 px', kind: 'image', measure: 'exact', items: mnistCrops(q(1000, 200), 'heldout-mnist-marker', true), target: TARGETS.crops },
+    { name: 'letters as PNG', kind: 'image', measure: 'abstain', items: asPngs(letters(q(300, 60)), 'heldout-png-letters'), target: TARGETS.abstain },
+    { name: 'shapes as PNG', kind: 'image', measure: 'abstain', items: asPngs(shapes(q(200, 40)), 'heldout-png-shapes'), target: TARGETS.abstain },
   ];
 }
 

@@ -37,7 +37,8 @@ export interface InkSet {
 export interface ImageSet {
   name: string;
   kind: 'image';
-  measure: 'exact';
+  /** What a pass means for this set: the digits read exactly, or none read at all. */
+  measure: 'exact' | 'abstain';
   items: ImageItem[];
   target?: number;
 }

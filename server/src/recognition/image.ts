@@ -52,10 +52,10 @@ const MAX_MARKS = 48;
 /** Candidates whose priors are below this are not scored: they cannot win. */
 const HOPELESS = -15;
 /**
- * Log-prior of cutting through ink a mark that could be one digit: touching digits are rarer than
- * single wide ones (MNIST has 2s wider than high whose halves read as a sure "5" and "2"), so such
- * a cut needs its pieces to read clearly better. Not for a cut through one stroke only: that is
- * how digits touch (at one place), while a cut through one digit mostly meets two of its strokes.
+ * Log-prior of cutting a mark through more than one stroke: digits touch at one place, so a cut
+ * between them mostly goes through one stroke, while a cut through one digit (MNIST has 2s wider
+ * than high whose halves read as a sure "5" and "2") or through a shape (the top and bottom of a
+ * box) meets two. Such a cut needs its pieces to read clearly better, however wide the mark.
  */
 const CUT_THROUGH_INK = -2;
 /**
@@ -206,11 +206,8 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
     for (const a of atoms.slice(k)) {
       if (!before.has(a.mark) || !cutInk.has(a)) continue;
       before.delete(a.mark);
-      // The penalty fades as the mark gets too wide for one digit (1.1 to 1.5 line heights).
-      const m = marks[a.mark];
-      const oneDigit = Math.min(1, Math.max(0, (1.5 - (m.maxX - m.minX + 1) / H) / 0.4));
       const cut = cutInk.get(a)!;
-      prior += (cut.runs > 1 ? CUT_THROUGH_INK * oneDigit : 0) - 10 * Math.max(0, cut.ink / H - 0.25) - CUT_PER_STROKE * Math.max(0, cut.runs - 2);
+      prior += (cut.runs > 1 ? CUT_THROUGH_INK : 0) - 10 * Math.max(0, cut.ink / H - 0.25) - CUT_PER_STROKE * Math.max(0, cut.runs - 2);
     }
     return prior;
   });
@@ -495,16 +492,20 @@ export async function recognizeImage(inference: Classifier, bytes: Buffer): Prom
     const read = (await readColumn(inference, marked, decoded)) ?? (await readExpression(inference, marked, decoded)) ?? (await readNumber(inference, marked, decoded));
     return done(read);
   }
-  // A frame-filling image is a crop of one digit: it has no operators and no column. Its paper's
-  // side is hard to tell from the pixels alone (a bold digit is most of a small scan), so when the
-  // model is not sure of a digit in the polarity the pixels suggest, it reads the whole image the
-  // other way too, and the polarity in which it sees the surer digit wins. A sure digit means the
-  // pixels were read the right way round: in the other polarity the model sees the paper around
-  // the digit as ink. The whole image's reading is also its candidate in the lattice.
+  // A frame-filling image (one with one paper level: small, or filled by its marks) is most often
+  // a crop of one digit: it is read with no operators and no column. Its paper's side is hard to
+  // tell from the pixels alone (a bold digit is most of a small scan), so when the model is not
+  // sure of a digit in the polarity the pixels suggest, and the ink reaches an edge, it reads the
+  // whole image the other way too, and the polarity in which it sees the surer digit wins. A sure
+  // digit means the pixels were read the right way round: in the other polarity the model sees the
+  // paper around the digit as ink. The whole image's reading is also its candidate in the lattice.
   const seg = segment(marked);
   const [p, ...rest] = await Promise.all([fitWhole(first.ink, first.width, first.height), ...seg.inputs.filter((i) => i !== null)].map((i) => inference.classify(i)));
   const surest = (r: Float32Array) => Math.max(...r.subarray(0, NOT_A_DIGIT));
-  if (surest(p) < SURE_POLARITY) {
+  // Ink that the paper surrounds, touching no edge, was read the right way round: the other way
+  // round, the paper about it would be the ink, and would reach the edges.
+  const surrounded = marked.components.length > 0 && marked.components.every((c) => c.contact.every((n) => n === 0));
+  if (surest(p) < SURE_POLARITY && !surrounded) {
     const other = frameFilling(decoded, first.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light');
     const q = await inference.classify(fitWhole(other.ink, other.width, other.height));
     if (surest(q) > surest(p)) {

@@ -14,6 +14,7 @@ import { loadMnist } from '../../../test-support/mnist.js';
 import { renderStrokes } from '../../../common/render.js';
 import { digitStrokes, numberStrokes, VARIANTS } from '../../../test-support/digit-strokes.js';
 import { photo, tightCrop } from '../fixtures/photos.js';
+import { inkPng } from '../../bench/heldout/ink-png.js';
 
 describe('recognizeImage on photos', () => {
   const model = modelFixture();
@@ -162,6 +163,24 @@ describe('recognizeImage on tight, low-resolution crops of one digit', () => {
     expect(test.labels[54]).toBe(6);
     expect(normalizeInk(await decodeImage(bold)).polarity).toBe('dark-on-light');
     expect((await recognizeImage(counting, bold)).text).toBe('6');
+  });
+
+  it('reads a small image of a number with paper all round in its pixels\' polarity only', async () => {
+    const inputs: Float32Array[] = [];
+    const counting = { manifest: model().manifest, classify: (image: Float32Array) => (inputs.push(image), model().classify(image)) };
+    // 848 in a marker, 36 px tall with a margin: one paper level (a small image), and three marks
+    // that touch no edge. As one digit the model is unsure of it, which is no reason to read the
+    // paper as the ink.
+    const strokes = numberStrokes('848');
+    const ys = strokes.flat().map(([, y]) => y);
+    const h = Math.max(...ys) - Math.min(...ys);
+    const bytes = await inkPng(strokes, { scale: 36 / h, penWidth: 0.2 * h, margin: 0.3 * h, color: '#000' });
+    const ink = normalizeInk(await decodeImage(bytes));
+    expect([ink.fillsFrame, ink.polarity]).toEqual([true, 'dark-on-light']);
+    expect((await recognizeImage(counting, bytes)).text).toBe('848');
+    const other = frameFilling(await decodeImage(bytes), 'light-on-dark');
+    const flipped = fitWhole(other.ink, other.width, other.height);
+    expect(inputs.some((i) => i.every((v, k) => v === flipped[k]))).toBe(false);
   });
 
   it('reads digits written with a bold pen, scanned at 8 x 8 or cropped at 56 px', async () => {

@@ -1,7 +1,8 @@
-/** Where a wide mark is cut into digit-sized pieces, along which path, and what each cut goes through. */
+/** Where a wide mark is cut into digit-sized pieces, along which path, what each cut goes through, and what a cut costs. */
 import { describe, expect, it } from 'vitest';
 import { labelComponents } from '../../src/recognition/components.js';
 import { cutPaths, cutsAlong } from '../../src/recognition/marks.js';
+import { imageLattice } from '../../src/recognition/image.js';
 
 /** A binary mask of w x h with the given filled rectangles [x0, y0, x1, y1] (inclusive). */
 function mask(w: number, h: number, rects: [number, number, number, number][]): Uint8Array {
@@ -83,5 +84,17 @@ describe('cutsAlong', () => {
     expect(components).toHaveLength(1);
     const found = cutsAlong(components[0], labels, w).filter((c) => c.runs === 1);
     expect(found.map((c) => Math.floor((c.x - 30) / 34))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('imageLattice', () => {
+  it('charges a cut through two strokes however wide the mark: a box is not digits side by side', () => {
+    const w = 130, h = 40;
+    // A box three times as wide as it is tall: every cut goes through its top and its bottom.
+    const { labels, components } = labelComponents(mask(w, h, ring(0, 0, 119, 39)), w, h);
+    const lattice = imageLattice(components, 40, labels, components, w, h);
+    expect(lattice.nodes).toBeGreaterThan(2);
+    const inner = lattice.cutPriors.slice(1);
+    expect(inner.every((prior) => prior <= -2)).toBe(true);
   });
 });
