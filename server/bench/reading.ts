@@ -144,7 +144,11 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 interface Member {
   room: string;
   send: (m: unknown) => void;
-  /** Resolves on the welcome ('welcome') or a stroke's ack ('ack:<id>'); rejects if the socket closes or times out. */
+  /**
+   * Resolves on the welcome ('welcome') or a stroke's ack ('ack:<id>'); rejects if the socket
+   * closes, the server refuses the stroke (an error naming it), or it times out (the error says
+   * the last error the server sent, if any).
+   */
   wait: (key: string) => Promise<void>;
   close: () => void;
 }
@@ -152,15 +156,19 @@ interface Member {
 /** Joins a board (`hello.room`, or a new one without it); `onMessage` sees every message the member receives. */
 async function join(port: number, hello: Record<string, unknown>, onMessage: (msg: any) => void): Promise<Member> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  const waiters = new Map<string, () => void>();
+  const waiters = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   let room = '';
+  let lastError = '';
   ws.on('message', (data) => {
     const parsed = JSON.parse(data.toString());
     for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (msg.type === 'ack') waiters.get(`ack:${msg.strokeId}`)?.();
+      if (msg.type === 'ack') waiters.get(`ack:${msg.strokeId}`)?.resolve();
       else if (msg.type === 'welcome') {
         room = msg.room;
-        waiters.get('welcome')?.();
+        waiters.get('welcome')?.resolve();
+      } else if (msg.type === 'error') {
+        lastError = `${msg.code}: ${msg.message}`;
+        if (msg.strokeId) waiters.get(`ack:${msg.strokeId}`)?.reject(new Error(`refused ${msg.strokeId} (${lastError})`));
       }
       onMessage(msg);
     }
@@ -168,12 +176,12 @@ async function join(port: number, hello: Record<string, unknown>, onMessage: (ms
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   const wait = (key: string) =>
     Promise.race([
-      new Promise<void>((resolve) => waiters.set(key, resolve)),
+      new Promise<void>((resolve, reject) => waiters.set(key, { resolve, reject })),
       closed.then(() => {
         throw new Error(`socket closed waiting for ${key}`);
       }),
       sleep(ITEM_TIMEOUT_MS).then(() => {
-        throw new Error(`timed out waiting for ${key}`);
+        throw new Error(`timed out waiting for ${key}${lastError ? ` (last error from the server: ${lastError})` : ''}`);
       }),
     ]);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

@@ -548,7 +548,8 @@ export async function renderCard(ctx: CardContext, m: Measured, figures: Record<
         'at most a tenth of its length from its chord; the rows over it are numbers of their own even where they touch (common/grouping.ts splits ' +
         'strokes written together into lines; common/column-sums.ts adds them up). Values are exact decimals (common/arithmetic.ts). In uploaded images the operators are found the same way among ' +
         'the image\'s marks, by the shape of their pixels (server/src/recognition/image-operators.ts); an operator that touches a digit in an ' +
-        'image is one mark with it and is not found. An image with a rule under two numbers or more is read row by row, each row a number with ' +
+        'image is one mark with it and is not found, and a `+` or `×` is at most 0.87 of the digits\' height (a cross as tall as the digits is a ' +
+        '4 or an 8 in a bold pen). An image with a rule under two numbers or more is read row by row, each row a number with ' +
         'its decimal point, and added up as ink is (server/src/recognition/image.ts).',
       '',
     );
