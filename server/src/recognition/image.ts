@@ -68,6 +68,13 @@ const CUT_PER_STROKE = 3;
  * a mark as tall as the line and wider than a digit is more often digits that touch than a scribble.
  */
 const WIDE_NOISE = -8;
+/** A piece of a mark less tall than this, for the line's height, is too flat for a digit (as digitPrior has it). */
+const FLAT_PIECE = 0.3;
+/**
+ * A mark at least this much of whose width is pieces too flat for a digit is no run of touching
+ * digits (an arrow: its shaft): read whole as "not a digit", its width is not held against it.
+ */
+const FLAT_SHARE = 0.3;
 /** Log-prior of reading a mark as "not a digit" in an image that the marks fill (a tight crop of a digit). */
 const FRAME_NOISE = -4;
 /**
@@ -212,34 +219,57 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
     return prior;
   });
 
+  // Per mark, the width of its pieces too flat for a digit (see FLAT_SHARE).
+  const flatWidth = new Map<number, number>();
+  for (const a of atoms) if (a.box.maxY - a.box.minY + 1 < FLAT_PIECE * H) flatWidth.set(a.mark, (flatWidth.get(a.mark) ?? 0) + a.x1 - a.x0 + 1);
+  const unlikeDigits = (mark: number) => (flatWidth.get(mark) ?? 0) >= FLAT_SHARE * (marks[mark].maxX - marks[mark].minX + 1);
+
+  /** The candidate of atoms from..to - 1 (null when it cannot win); `asNoiseOnly`: never read as a digit. */
+  const candidateOf = (from: number, to: number, asNoiseOnly = false): ImageCandidate | null => {
+    const span = atoms.slice(from, to);
+    const box = union(span.map((a) => a.box));
+    const together = gapPrior(innerGap(span.map((a) => a.box)), H);
+    const merged = new Set(span.map((a) => a.mark)).size - 1;
+    const asDigit = asNoiseOnly ? -Infinity : digitPrior(box, H, minExtent) + together;
+    // Ink that touches its neighbours is more likely part of a digit than a stray mark.
+    const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
+    const tall = box.maxY - box.minY + 1 >= 0.6 * H && !span.some((a) => unlikeDigits(a.mark));
+    const wide = tall ? WIDE_NOISE * Math.max(0, (box.maxX - box.minX + 1) / H - 1) : 0;
+    // In a frame filled by its marks, the marks are the digits, or the whole is not one.
+    const asNoise = together - 0.5 * merged - (isolated ? 0 : 3) + wide + (fillsFrame ? FRAME_NOISE : 0);
+    if (Math.max(asDigit, asNoise) < HOPELESS) return null;
+    // A mark's pieces in the span (in their order) make one piece: from the first one's left cut to the last one's right cut.
+    const parts = new Map<number, Part>();
+    for (const a of span) {
+      const p = parts.get(a.label);
+      if (p) p.to = a.to;
+      else parts.set(a.label, { label: a.label, y0: a.y0, from: a.from, to: a.to });
+    }
+    return { from, to, box, pixels: box, digitPrior: asDigit, noisePrior: asNoise, parts: [...parts.values()] };
+  };
+
   const candidates: ImageCandidate[] = [];
   for (let from = 0; from < n; from++) {
     for (let to = from + 1; to <= Math.min(n, from + MAX_SPAN); to++) {
-      const span = atoms.slice(from, to);
-      const box = union(span.map((a) => a.box));
-      const together = gapPrior(innerGap(span.map((a) => a.box)), H);
-      const merged = new Set(span.map((a) => a.mark)).size - 1;
-      const asDigit = digitPrior(box, H, minExtent) + together;
-      // Ink that touches its neighbours is more likely part of a digit than a stray mark.
-      const isolated = atoms.every((a, i) => (i >= from && i < to) || a.box.minX > box.maxX + 0.05 * H || a.box.maxX < box.minX - 0.05 * H);
-      // In a frame filled by its marks, the marks are the digits, or the whole is not one.
-      const wide = box.maxY - box.minY + 1 >= 0.6 * H ? WIDE_NOISE * Math.max(0, (box.maxX - box.minX + 1) / H - 1) : 0;
-      const asNoise = together - 0.5 * merged - (isolated ? 0 : 3) + wide + (fillsFrame ? FRAME_NOISE : 0);
-      if (Math.max(asDigit, asNoise) < HOPELESS) {
-        // Wider spans from here only get worse once the box is too wide to be a digit.
-        if (box.maxX - box.minX > 2 * H) break;
+      const c = candidateOf(from, to);
+      if (c) {
+        candidates.push(c);
         continue;
       }
-      // A mark's pieces in the span (in their order) make one piece: from the first one's left cut to the last one's right cut.
-      const parts = new Map<number, Part>();
-      for (const a of span) {
-        const p = parts.get(a.label);
-        if (p) p.to = a.to;
-        else parts.set(a.label, { label: a.label, y0: a.y0, from: a.from, to: a.to });
-      }
-      candidates.push({ from, to, box, pixels: box, digitPrior: asDigit, noisePrior: asNoise, parts: [...parts.values()] });
+      // Wider spans from here only get worse once the box is too wide to be a digit.
+      const box = union(atoms.slice(from, to).map((a) => a.box));
+      if (box.maxX - box.minX > 2 * H) break;
     }
   }
+  // A mark cut into more pieces than a candidate spans, whole, as "not a digit" (an arrow).
+  marks.forEach((_, m) => {
+    const first = atoms.findIndex((a) => a.mark === m);
+    const last = atoms.findLastIndex((a) => a.mark === m);
+    const contiguous = atoms.slice(first, last + 1).every((a) => a.mark === m);
+    if (last + 1 - first <= MAX_SPAN || !contiguous) return;
+    const c = candidateOf(first, last + 1, true);
+    if (c) candidates.push(c);
+  });
 
   // The whole ink of the image, as one digit (a tight crop whose marks the steps above broke up).
   let inkPixels = 0, minX = w, minY = h, maxX = -1, maxY = -1;

@@ -120,6 +120,14 @@ describe('recognizeImage on photos', () => {
     const specks = await svg(Array.from({ length: 30 }, (_, i) => `<circle cx="${(i * 137) % 800}" cy="${(i * 251) % 600}" r="3" fill="#333"/>`).join(''));
     for (const bytes of [scribble, specks]) expect((await read(bytes)).text).toBe('');
   });
+
+  it('reads an arrow as no digit, though its head alone looks like a 7', async () => {
+    const svg = (path: string) => sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="700" height="240"><rect width="100%" height="100%" fill="#fff"/><path d="${path}" stroke="#1b2f8a" stroke-width="12" stroke-linecap="round" stroke-linejoin="round" fill="none"/></svg>`)).png().toBuffer();
+    for (const length of [400, 550]) {
+      const head = `M${50 + length - 110} 50 L${50 + length} 120 L${50 + length - 110} 190`;
+      expect((await read(await svg(`M50 120 L${50 + length} 120 ${head}`))).text).toBe('');
+    }
+  });
 });
 
 describe('recognizeImage on tight, low-resolution crops of one digit', () => {
