@@ -177,6 +177,9 @@ function decision(candidates: readonly Candidate[], outputs: readonly (ArrayLike
   return { text: digits.map((d) => d.digit).join(''), digits, rejected, alternatives };
 }
 
+/** A mark less tall than this, for the line's height, is never a digit (a dash, an arrow's shaft). */
+export const MIN_DIGIT_HEIGHT = 0.3;
+
 /**
  * How plausible a mark is as one digit of a line whose digits are `lineHeight` tall, as a log-prior
  * (0: nothing against it). Digits are at least about half the line's height and seldom much wider
@@ -188,7 +191,7 @@ export function digitPrior(box: Box, lineHeight: number, minExtent: number): num
   const H = Math.max(lineHeight, minExtent);
   let prior = 0;
   const rel = h / H;
-  if (rel < 0.3) return -Infinity;
+  if (rel < MIN_DIGIT_HEIGHT) return -Infinity;
   if (rel < 0.6) prior -= 12 * (0.6 - rel);
   const aspect = w / Math.max(h, minExtent);
   if (aspect > 0.95) prior -= 10 * (aspect - 0.95);

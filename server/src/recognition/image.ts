@@ -9,7 +9,7 @@
  * is read number by number between them and joined as ink's lines are (common/line-reading.ts),
  * with the value of what ends in "="; without operators the image reads exactly as a number.
  */
-import { cutPrior, digitPrior, gapPrior, readLattice, round, type Candidate } from '../../../common/reading.js';
+import { cutPrior, digitPrior, gapPrior, MIN_DIGIT_HEIGHT, readLattice, round, type Candidate } from '../../../common/reading.js';
 import { NOT_A_DIGIT } from '../../../common/model-contract.js';
 import { fitWhole, toRect, type Box } from '../../../common/preprocess.js';
 import { joinLine, type LineDecision, type LineOperator } from '../../../common/line-reading.js';
@@ -68,11 +68,10 @@ const CUT_PER_STROKE = 3;
  * a mark as tall as the line and wider than a digit is more often digits that touch than a scribble.
  */
 const WIDE_NOISE = -8;
-/** A piece of a mark less tall than this, for the line's height, is too flat for a digit (as digitPrior has it). */
-const FLAT_PIECE = 0.3;
 /**
- * A mark at least this much of whose width is pieces too flat for a digit is no run of touching
- * digits (an arrow: its shaft): read whole as "not a digit", its width is not held against it.
+ * A mark at least this much of whose width is pieces too flat for a digit (MIN_DIGIT_HEIGHT) is
+ * no run of touching digits (an arrow: its shaft): read whole as "not a digit", its width is not
+ * held against it.
  */
 const FLAT_SHARE = 0.3;
 /** Log-prior of reading a mark as "not a digit" in an image that the marks fill (a tight crop of a digit). */
@@ -221,7 +220,7 @@ export function imageLattice(marks: readonly Component[], lineHeight: number, la
 
   // Per mark, the width of its pieces too flat for a digit (see FLAT_SHARE).
   const flatWidth = new Map<number, number>();
-  for (const a of atoms) if (a.box.maxY - a.box.minY + 1 < FLAT_PIECE * H) flatWidth.set(a.mark, (flatWidth.get(a.mark) ?? 0) + a.x1 - a.x0 + 1);
+  for (const a of atoms) if (a.box.maxY - a.box.minY + 1 < MIN_DIGIT_HEIGHT * H) flatWidth.set(a.mark, (flatWidth.get(a.mark) ?? 0) + a.x1 - a.x0 + 1);
   const unlikeDigits = (mark: number) => (flatWidth.get(mark) ?? 0) >= FLAT_SHARE * (marks[mark].maxX - marks[mark].minX + 1);
 
   /** The candidate of atoms from..to - 1 (null when it cannot win); `asNoiseOnly`: never read as a digit. */
